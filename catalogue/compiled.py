@@ -1,0 +1,53 @@
+"""The catalogue as the rest of seva sees it: checked, indexed and with its rules compiled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from catalogue.errors import UnknownService
+from catalogue.models import Adapter, Category, Department, District, DocumentType, Service
+from catalogue.rules import CompiledRule
+from catalogue.search import SearchIndex
+
+__all__ = ["Catalogue"]
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """An immutable, validated catalogue. Build it with ``catalogue.loader.load_catalogue``.
+
+    ``digest`` is the SHA-256 of the source text: caches of eligibility results key on it, so a
+    reloaded catalogue never serves verdicts computed under the old rules.
+    """
+
+    source: str
+    digest: str
+    services: tuple[Service, ...]
+    departments: Mapping[str, Department]
+    categories: Mapping[str, Category]
+    document_types: Mapping[str, DocumentType]
+    districts: Mapping[str, District]
+    adapters: Mapping[str, Adapter]
+    rules: Mapping[str, tuple[CompiledRule, ...]]
+    by_code: Mapping[str, Service] = field(init=False)
+    index: SearchIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_code", {s.code: s for s in self.services})
+        object.__setattr__(self, "index", SearchIndex(self))
+
+    def service(self, code: str) -> Service:
+        try:
+            return self.by_code[code]
+        except KeyError:
+            raise UnknownService(code) from None
+
+    def district_codes(self) -> frozenset[str]:
+        return frozenset(self.districts)
+
+    def services_per_department(self) -> dict[str, int]:
+        counts = dict.fromkeys(self.departments, 0)
+        for service in self.services:
+            counts[service.department] += 1
+        return counts

@@ -1,0 +1,1 @@
+"""The seva application: the only package that knows HTTP. ``create_app`` wires everything."""

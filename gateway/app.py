@@ -1,0 +1,80 @@
+"""The one wiring point: ``create_app`` builds the Litestar application from settings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from catalogue import UnknownService
+from catalogue.facts import FactError
+from gateway.eligibility.routes import check_eligibility, fact_problem
+from gateway.health import health
+from gateway.problems import ProblemMapper, exception_handlers
+from gateway.request_id import RequestIdMiddleware
+from gateway.services.holder import CatalogueHolder
+from gateway.services.routes import CatalogueController, unknown_service_problem
+from gateway.settings import Settings
+
+__all__ = ["create_app"]
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # httpx logs every request at INFO, which would dominate the cost of proxying.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the application. Raises ``CatalogueInvalid`` when the catalogue does not load."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+    holder = CatalogueHolder.load(settings.catalogue)
+
+    @contextlib.asynccontextmanager
+    async def watch_catalogue(app: Litestar) -> AsyncIterator[None]:
+        task = None
+        if settings.catalogue_watch_seconds > 0:
+            task = asyncio.create_task(holder.watch(settings.catalogue_watch_seconds))
+        try:
+            yield
+        finally:
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    mappers: dict[type[Exception], ProblemMapper] = {
+        UnknownService: unknown_service_problem,
+        FactError: fact_problem,
+    }
+    dependencies: dict[str, Any] = {"holder": Provide(lambda: holder, use_cache=True, sync_to_thread=False)}
+    app = Litestar(
+        route_handlers=[CatalogueController, check_eligibility, health],
+        dependencies=dependencies,
+        exception_handlers=exception_handlers(mappers),
+        middleware=[RequestIdMiddleware],
+        lifespan=[watch_catalogue],
+        openapi_config=OpenAPIConfig(
+            title="seva",
+            version="1",
+            description="One window to every government service. Errors are RFC 9457 problem documents.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        response_cache_config=ResponseCacheConfig(),
+        logging_config=None,
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.catalogue = holder
+    return app

@@ -1,0 +1,23 @@
+"""The ``seva`` command. Each group of subcommands lives in ``gateway/commands/``."""
+
+from __future__ import annotations
+
+import click
+
+from gateway.commands.catalogue import catalogue_group
+from gateway.commands.serve import serve
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="seva")
+def main() -> None:
+    """seva: one window to every government service."""
+
+
+main.add_command(catalogue_group)
+main.add_command(serve)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Subcommands of the ``seva`` CLI, one module per group."""

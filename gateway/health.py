@@ -1,0 +1,21 @@
+"""``GET /health``: is the process up, and which catalogue is it serving."""
+
+from __future__ import annotations
+
+from litestar import get
+
+from gateway.services.holder import CatalogueHolder
+from schemas.catalogue_api import Health
+
+__all__ = ["health"]
+
+
+@get("/health", tags=["operations"], summary="Liveness and the catalogue being served")
+async def health(holder: CatalogueHolder) -> Health:
+    return Health(
+        status="ok",
+        services=len(holder.current.services),
+        catalogue_digest=holder.current.digest,
+        catalogue_loaded_at=holder.loaded_at.isoformat(),
+        last_reload_error=holder.last_error,
+    )

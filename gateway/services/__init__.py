@@ -1,0 +1,1 @@
+"""The service catalogue over HTTP: search, detail, departments and categories, and live reload."""

@@ -1,0 +1,73 @@
+"""Holds the catalogue a process serves, and swaps in a new one only if it loads cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from catalogue import Catalogue, CatalogueInvalid, load_catalogue
+
+__all__ = ["CatalogueHolder"]
+
+log = logging.getLogger("seva.catalogue")
+
+
+class CatalogueHolder:
+    """The current catalogue. ``reload`` keeps serving the last good catalogue when the file is bad.
+
+    Listeners (for example the eligibility cache) are told after every successful swap.
+    """
+
+    def __init__(self, path: Path, catalogue: Catalogue) -> None:
+        self.path = path
+        self.current = catalogue
+        self.loaded_at = dt.datetime.now(dt.UTC)
+        self.last_error: str | None = None
+        self._mtime = self._stat()
+        self._listeners: list[Callable[[Catalogue], None]] = []
+
+    @classmethod
+    def load(cls, path: Path) -> CatalogueHolder:
+        """Load ``path`` or raise ``CatalogueInvalid``: the server must not start on a bad catalogue."""
+        return cls(path, load_catalogue(path))
+
+    def on_change(self, listener: Callable[[Catalogue], None]) -> None:
+        self._listeners.append(listener)
+
+    def _stat(self) -> float | None:
+        try:
+            return self.path.stat().st_mtime
+        except OSError:
+            return None
+
+    def reload(self) -> bool:
+        """Load the file again; return True when a new catalogue is being served."""
+        self._mtime = self._stat()
+        try:
+            fresh = load_catalogue(self.path)
+        except CatalogueInvalid as exc:
+            self.last_error = str(exc)
+            log.error("catalogue reload refused, still serving %s: %s", self.current.digest[:12], exc)
+            return False
+        self.last_error = None
+        if fresh.digest == self.current.digest:
+            return False
+        self.current = fresh
+        self.loaded_at = dt.datetime.now(dt.UTC)
+        log.info("catalogue reloaded: %d services, digest %s", len(fresh.services), fresh.digest[:12])
+        for listener in self._listeners:
+            listener(fresh)
+        return True
+
+    def changed_on_disk(self) -> bool:
+        return self._stat() != self._mtime
+
+    async def watch(self, interval: float) -> None:
+        """Reload whenever the file changes; runs until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            if self.changed_on_disk():
+                await asyncio.to_thread(self.reload)

@@ -1,0 +1,1 @@
+"""Wire formats: msgspec structs of the public API, and XSDs of legacy department systems."""
