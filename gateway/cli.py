@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from gateway.commands.catalogue import catalogue_group
+from gateway.commands.db import db_group
 from gateway.commands.serve import serve
 
 __all__ = ["main"]
@@ -17,6 +18,7 @@ def main() -> None:
 
 
 main.add_command(catalogue_group)
+main.add_command(db_group)
 main.add_command(serve)
 
 if __name__ == "__main__":
