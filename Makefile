@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/catalogue.py
+	$(BIN)/python bench/rules_cel.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache seva-data
