@@ -1,0 +1,88 @@
+"""Fixtures shared by the whole suite: paths, and real servers started on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "catalogue.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A real ``seva serve`` process listening on loopback."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def client(self, **kwargs: object) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10, **kwargs)  # type: ignore[arg-type]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(env: dict[str, str], log: Path, args: tuple[str, ...] = (), wait: float = 30.0) -> LiveServer:
+    """Start ``seva serve`` with ``env`` added to the environment and wait until /health answers."""
+    port = free_port()
+    full_env = {**os.environ, "SEVA_HOST": "127.0.0.1", "SEVA_PORT": str(port), "SEVA_LOG_LEVEL": "WARNING", **env}
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own CLI
+            [sys.executable, "-m", "gateway.cli", "serve", *args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{server.url}/health", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"server did not answer within {wait}s:\n{log.read_text()}")
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start real servers; every one is stopped at the end of the test."""
+    started: list[LiveServer] = []
+
+    def factory(env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> LiveServer:
+        env = {"SEVA_DATA_DIR": str(tmp_path / "data"), **(env or {})}
+        server = start_server(env, tmp_path / f"server-{len(started)}.log", args)
+        started.append(server)
+        return server
+
+    yield factory
+    for server in started:
+        server.stop()
