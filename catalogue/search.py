@@ -92,5 +92,9 @@ class SearchIndex:
             if not total:
                 return []
         assert total is not None
-        ranked = sorted(total.items(), key=lambda item: (-item[1], self._services[item[0]].name.en))
-        return [SearchHit(self._services[pos], score) for pos, score in ranked]
+        # On equal scores the shorter name wins: the query covers more of it.
+        def rank(item: tuple[int, float]) -> tuple[float, int, str]:
+            name = self._services[item[0]].name.en
+            return -item[1], len(name), name
+
+        return [SearchHit(self._services[pos], score) for pos, score in sorted(total.items(), key=rank)]
