@@ -1,0 +1,1 @@
+"""Applications: reference numbers, submission, tracking until a decision."""
