@@ -134,9 +134,12 @@ class HttpDepartmentAdapter(DepartmentAdapter):
         if self._token is not None:
             all_headers["Authorization"] = f"Bearer {self._token.reveal()}"
         with map_httpx_errors(self.code):
-            async with self._slots, self._client.stream(
-                method, self.endpoint + path, content=content, headers=all_headers, timeout=self._timeout
-            ) as response:
+            async with (
+                self._slots,
+                self._client.stream(
+                    method, self.endpoint + path, content=content, headers=all_headers, timeout=self._timeout
+                ) as response,
+            ):
                 body = await self._read(response)
         if not 200 <= response.status_code < 300:
             raise self.error_for(response, body)

@@ -126,5 +126,3 @@ class TestExchangeHeaders:
         assert status.user_id == "IN-MP-******789"
         assert status.message_id != submit.message_id
         assert status.idempotency_key is None
-
-
