@@ -38,6 +38,21 @@ TITLES: dict[str, tuple[int, str, str]] = {
     "payload_too_large": (413, "The request is too large", "अनुरोध बहुत बड़ा है"),
     "rate_limited": (429, "Too many requests; try again later", "बहुत अधिक अनुरोध; कृपया बाद में प्रयास करें"),
     "internal_error": (500, "Something went wrong on our side", "हमारी ओर से कुछ गड़बड़ हुई"),
+    # Identity (gateway/identity/problems.py)
+    "otp_wrong_code": (400, "The code is not correct", "कोड सही नहीं है"),
+    "otp_expired": (400, "The code has expired", "कोड की समय-सीमा समाप्त हो गई है"),
+    "otp_used": (400, "The code has already been used", "यह कोड पहले ही उपयोग हो चुका है"),
+    "otp_locked": (400, "Too many wrong codes", "बहुत अधिक गलत कोड"),
+    "otp_superseded": (400, "A newer code was sent", "एक नया कोड भेजा गया है"),
+    "otp_unknown": (400, "No such sign-in is under way", "ऐसा कोई साइन-इन जारी नहीं है"),
+    "invalid_login": (400, "Not a mobile number or member ID", "मोबाइल नंबर या सदस्य आईडी नहीं है"),
+    "authorization_malformed": (401, "The Authorization header is malformed", "Authorization हेडर गलत है"),
+    "token_invalid": (401, "The access token is not valid", "एक्सेस टोकन मान्य नहीं है"),
+    "token_expired": (401, "The access token has expired", "एक्सेस टोकन की समय-सीमा समाप्त हो गई है"),
+    "refresh_invalid": (401, "The refresh token is not valid", "रिफ्रेश टोकन मान्य नहीं है"),
+    "refresh_reused": (401, "The refresh token was used before", "रिफ्रेश टोकन पहले उपयोग हो चुका है"),
+    "client_invalid": (401, "The client credentials are not valid", "क्लाइंट क्रेडेंशियल मान्य नहीं हैं"),
+    "notification_failed": (503, "The message could not be sent", "संदेश नहीं भेजा जा सका"),
     "unavailable": (503, "The service is not ready", "सेवा अभी तैयार नहीं है"),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated
 
 import msgspec
 
@@ -21,6 +22,9 @@ def _path(kind: type, value: object) -> object:
     raise NotImplementedError
 
 
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+
+
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
     """Everything configurable. Every field has an environment variable ``SEVA_<FIELD>``."""
 
@@ -33,6 +37,31 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     log_level: str = "INFO"
     catalogue_watch_seconds: float = 2.0
     demo: bool = False
+
+    # Identity, rate limits and audit: docs/security.md explains each one.
+    secret_key: str = ""
+    keys_dir: Path | None = None
+    token_issuer: str = "seva"
+    token_audience: str = "seva-api"
+    access_token_seconds: Positive = 900
+    refresh_token_seconds: Positive = 30 * 24 * 3600
+    otp_seconds: Positive = 300
+    otp_attempts: Positive = 3
+    otp_resend_seconds: Positive = 30
+    otp_per_hour: Positive = 5
+    notifier: str = "database"
+    sms_url: str = ""
+    sms_token: str = ""
+    sms_sender: str = "SEVAMP"
+    sms_timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    signin_per_minute: Positive = 20
+    api_per_minute: Positive = 600
+    ratelimit_sync_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 1.0
+
+    @property
+    def keys_path(self) -> Path:
+        """Where the token signing keys live: ``SEVA_KEYS_DIR``, or ``keys/`` in the data folder."""
+        return self.keys_dir if self.keys_dir is not None else self.data_dir / "keys"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -50,4 +79,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         if not settings.database_url:
             url = f"sqlite+aiosqlite:///{settings.data_dir / 'seva.db'}"
             settings = msgspec.structs.replace(settings, database_url=url)
+        if settings.notifier == "sms" and not settings.sms_url:
+            raise SettingsError("SEVA_NOTIFIER=sms needs SEVA_SMS_URL, the provider's address")
         return settings
+
+    def __repr__(self) -> str:
+        # Settings hold secrets (SEVA_SECRET_KEY, SEVA_SMS_TOKEN); never print them whole.
+        shown = {f: ("***" if f in _SECRET_FIELDS and getattr(self, f) else getattr(self, f)) for f in self.__struct_fields__}
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
+
+_SECRET_FIELDS = frozenset({"secret_key", "sms_token"})

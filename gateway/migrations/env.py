@@ -14,7 +14,12 @@ from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 # Add the tables module of every capability that owns tables.
-TABLE_MODULES = ("family_registry.tables",)
+TABLE_MODULES = (
+    "family_registry.tables",
+    "gateway.identity.tables",
+    "gateway.ratelimit.tables",
+    "gateway.audit.tables",
+)
 
 for module in TABLE_MODULES:
     importlib.import_module(module)

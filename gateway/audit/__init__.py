@@ -1,0 +1,6 @@
+"""The audit trail: every change of state and every read of personal data, chained by hash.
+
+``AuditTrail.append`` writes an entry inside the caller's transaction, so a change and its record commit
+together; ``verify_chain`` proves that no entry was edited or removed, naming the first broken one.
+Database triggers (``gateway.audit.triggers``) refuse UPDATE and DELETE on the trail.
+"""

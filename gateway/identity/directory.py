@@ -1,0 +1,26 @@
+"""The port through which sign-in finds a citizen in the family registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = ["MemberDirectory", "RegisteredMember"]
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredMember:
+    """What sign-in needs of a registry member: who, which family, which mobile number."""
+
+    member_id: str
+    family_id: str
+    mobile: str | None
+    is_head: bool = False
+
+
+class MemberDirectory(Protocol):
+    """Finds members by member ID or by the mobile number held in the registry."""
+
+    async def by_member_id(self, member_id: str) -> RegisteredMember | None: ...
+
+    async def by_mobile(self, mobile: str) -> list[RegisteredMember]: ...

@@ -1,0 +1,116 @@
+"""Access tokens: JWTs signed with ES256 by python-jose, checked against a fixed algorithm and audience."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+
+import msgspec
+from jose import jwt
+from jose.exceptions import ExpiredSignatureError, JWTClaimsError, JWTError
+
+from gateway.identity.errors import TokenRefused
+from gateway.identity.keys import ALGORITHM, KeyRing
+from gateway.identity.principal import Principal, Role
+
+__all__ = ["IssuedToken", "TokenService"]
+
+_LEEWAY_SECONDS = 5  # clocks of several gateway machines differ a little
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    expires_in: int
+    expires_at: float
+
+
+class _Claims(msgspec.Struct, kw_only=True):
+    sub: str
+    role: Role
+    mem: str | None = None
+    fam: str | None = None
+    dept: str | None = None
+    cid: str | None = None
+
+
+class TokenService:
+    """Issues and verifies access tokens with the keys of one ``KeyRing``."""
+
+    def __init__(self, ring: KeyRing, *, issuer: str, audience: str, lifetime: int) -> None:
+        self.ring = ring
+        self.issuer = issuer
+        self.audience = audience
+        self.lifetime = lifetime
+
+    def issue(self, principal: Principal) -> IssuedToken:
+        key = self.ring.current()
+        now = int(time.time())
+        claims: dict[str, object] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": principal.subject,
+            "role": principal.role,
+            "iat": now,
+            "nbf": now,
+            "exp": now + self.lifetime,
+            "jti": secrets.token_urlsafe(12),
+        }
+        for claim, value in (
+            ("mem", principal.member_id),
+            ("fam", principal.family_id),
+            ("dept", principal.department),
+            ("cid", principal.client_id),
+        ):
+            if value is not None:
+                claims[claim] = value
+        token = jwt.encode(claims, key.private, algorithm=ALGORITHM, headers={"kid": key.kid})
+        return IssuedToken(token, self.lifetime, now + self.lifetime)
+
+    def verify(self, token: str) -> Principal:
+        """The principal named by ``token``, or ``TokenRefused`` saying what is wrong with it."""
+        if token.count(".") != 2:
+            raise TokenRefused("malformed", "a token has three parts separated by dots")
+        try:
+            header = jwt.get_unverified_header(token)
+        except JWTError:
+            raise TokenRefused("malformed", "the token header cannot be read") from None
+        if header.get("alg") != ALGORITHM:
+            raise TokenRefused("algorithm", f"only {ALGORITHM} is accepted")
+        kid = header.get("kid")
+        key = self.ring.find(kid) if isinstance(kid, str) else None
+        if key is None:
+            raise TokenRefused("unknown_key", "the token names no key of this gateway")
+        try:
+            claims = jwt.decode(
+                token,
+                key.public,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={
+                    "require_exp": True,
+                    "require_iat": True,
+                    "require_sub": True,
+                    "leeway": _LEEWAY_SECONDS,
+                },
+            )
+        except ExpiredSignatureError:
+            raise TokenRefused("expired") from None
+        except JWTClaimsError as exc:
+            raise TokenRefused("claims", str(exc)) from None
+        except JWTError:
+            raise TokenRefused("signature", "the signature does not match") from None
+        try:
+            parsed = msgspec.convert(claims, _Claims)
+        except msgspec.ValidationError as exc:
+            raise TokenRefused("claims", str(exc)) from None
+        return Principal(
+            role=parsed.role,
+            subject=parsed.sub,
+            member_id=parsed.mem,
+            family_id=parsed.fam,
+            department=parsed.dept,
+            client_id=parsed.cid,
+        )

@@ -1,0 +1,113 @@
+"""Structs of the sign-in, token and API-client endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+__all__ = [
+    "AccessToken",
+    "ClientCreate",
+    "ClientCreatedOut",
+    "ClientOut",
+    "ClientToken",
+    "CodeSent",
+    "DemoMessage",
+    "Jwks",
+    "Me",
+    "OtpStart",
+    "OtpVerify",
+    "RefreshRequest",
+    "TokenPair",
+]
+
+
+class _In(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Requests refuse unknown fields, so a misspelt field is an error rather than ignored."""
+
+
+class OtpStart(_In):
+    """``login``: the mobile number held in the registry, or the 9-digit member ID."""
+
+    login: Annotated[str, msgspec.Meta(min_length=9, max_length=20, examples=["9876543210"])]
+
+
+class CodeSent(msgspec.Struct, kw_only=True):
+    """A code was sent if the login is registered; the answer is the same either way."""
+
+    challenge_id: str
+    expires_in: int
+    resend_in: int
+
+
+class OtpVerify(_In):
+    challenge_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
+    code: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6}$", examples=["123456"])]
+
+
+class TokenPair(msgspec.Struct, kw_only=True):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+    refresh_token: str
+    member_id: str
+    family_id: str
+
+
+class RefreshRequest(_In):
+    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class ClientToken(_In):
+    client_id: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    client_secret: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class AccessToken(msgspec.Struct, kw_only=True):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+
+
+class Me(msgspec.Struct, kw_only=True, omit_defaults=True):
+    role: str
+    subject: str
+    member_id: str | None = None
+    family_id: str | None = None
+    department: str | None = None
+    client_id: str | None = None
+
+
+class ClientCreate(_In):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    role: Literal["department", "auditor", "administrator"]
+    department: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)] | None = None
+
+
+class ClientOut(msgspec.Struct, kw_only=True):
+    client_id: str
+    name: str
+    role: str
+    department: str | None
+    created_at: str
+    revoked_at: str | None = None
+
+
+class ClientCreatedOut(ClientOut, kw_only=True):
+    """``client_secret`` is shown in this answer only; seva keeps a scrypt hash of it."""
+
+    client_secret: str
+
+
+class Jwks(msgspec.Struct):
+    """The public keys that verify seva's tokens (RFC 7517)."""
+
+    keys: list[dict[str, str]]
+
+
+class DemoMessage(msgspec.Struct, kw_only=True):
+    at: str
+    to: str
+    purpose: str
+    text: str | None
