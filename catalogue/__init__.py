@@ -4,7 +4,13 @@ Knows nothing of HTTP or SQL; ``gateway/`` serves it and ``family_registry/`` su
 """
 
 from catalogue.compiled import Catalogue
-from catalogue.eligibility import FamilyVerdicts, ServiceVerdict, evaluate_all, evaluate_family, evaluate_service
+from catalogue.eligibility import (
+    FamilyVerdicts,
+    ServiceVerdict,
+    evaluate_all,
+    evaluate_family,
+    evaluate_service,
+)
 from catalogue.errors import CatalogueError, CatalogueInvalid, CatalogueProblem, UnknownService
 from catalogue.loader import load_catalogue, parse_catalogue
 

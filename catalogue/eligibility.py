@@ -17,7 +17,14 @@ from catalogue.compiled import Catalogue
 from catalogue.models import Text
 from catalogue.rules import CompiledRule
 
-__all__ = ["FamilyVerdicts", "ServiceVerdict", "Status", "evaluate_all", "evaluate_family", "evaluate_service"]
+__all__ = [
+    "FamilyVerdicts",
+    "ServiceVerdict",
+    "Status",
+    "evaluate_all",
+    "evaluate_family",
+    "evaluate_service",
+]
 
 Status = Literal["eligible", "not_eligible", "undetermined"]
 Facts = Mapping[str, Any]
@@ -38,7 +45,9 @@ class FamilyVerdicts(msgspec.Struct, kw_only=True, frozen=True):
     members: dict[str, list[ServiceVerdict]]
 
 
-def _verdict(code: str, rules: tuple[CompiledRule, ...], facts: Facts, memo: dict[str, bool | None]) -> ServiceVerdict:
+def _verdict(
+    code: str, rules: tuple[CompiledRule, ...], facts: Facts, memo: dict[str, bool | None]
+) -> ServiceVerdict:
     reasons: list[Text] = []
     missing: list[str] = []
     for rule in rules:
@@ -62,7 +71,9 @@ def evaluate_service(catalogue: Catalogue, code: str, facts: Facts) -> ServiceVe
     return _verdict(service.code, catalogue.rules[service.code], facts, {})
 
 
-def evaluate_all(catalogue: Catalogue, facts: Facts, codes: Iterable[str] | None = None) -> list[ServiceVerdict]:
+def evaluate_all(
+    catalogue: Catalogue, facts: Facts, codes: Iterable[str] | None = None
+) -> list[ServiceVerdict]:
     """Verdicts of every service (or of ``codes``) for one member's facts, in catalogue order."""
     memo: dict[str, bool | None] = {}
     rules = catalogue.rules
@@ -73,4 +84,6 @@ def evaluate_all(catalogue: Catalogue, facts: Facts, codes: Iterable[str] | None
 
 def evaluate_family(catalogue: Catalogue, members: Mapping[str, Facts]) -> FamilyVerdicts:
     """Verdicts of every service for every member; ``members`` maps member ID to that member's facts."""
-    return FamilyVerdicts(members={member_id: evaluate_all(catalogue, facts) for member_id, facts in members.items()})
+    return FamilyVerdicts(
+        members={member_id: evaluate_all(catalogue, facts) for member_id, facts in members.items()}
+    )

@@ -82,7 +82,9 @@ _ALL = (
     _int("family.members_under_18", "members under 18", "18 वर्ष से कम आयु के सदस्य"),
     Fact("family.bpl", "bool", "family below poverty line", "परिवार गरीबी रेखा से नीचे"),
     Fact("family.has_ration_card", "bool", "family holds a ration card", "परिवार के पास राशन कार्ड"),
-    _enum("family.social_category", "social category of the family", "परिवार का सामाजिक वर्ग", SOCIAL_CATEGORIES),
+    _enum(
+        "family.social_category", "social category of the family", "परिवार का सामाजिक वर्ग", SOCIAL_CATEGORIES
+    ),
     Fact("family.district", "district", "district of the family", "परिवार का जिला"),
     _enum("family.area", "rural or urban area", "ग्रामीण या शहरी क्षेत्र", AREAS),
 )

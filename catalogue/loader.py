@@ -35,6 +35,7 @@ __all__ = ["load_catalogue", "parse_catalogue"]
 
 T = TypeVar("T", bound=msgspec.Struct)
 _AT = re.compile(r" - at `\$(.*)`$")
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.*)`$")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 
 
@@ -57,6 +58,8 @@ class _Checker:
         self.filename = filename
         self.lines = LineMap()
         self.problems: list[CatalogueProblem] = []
+        # Codes of records that failed to decode, by section: references to them are not reported again.
+        self.broken: dict[str, set[str]] = {}
 
     def report(self, path: str, message: str) -> None:
         self.problems.append(CatalogueProblem(self.filename, self.lines.line_of(path), path, message))
@@ -79,29 +82,31 @@ class _Checker:
         adapters = self.declared(raw.adapters, Adapter, "adapters")
         for i, doc in enumerate(raw.document_types):
             issuer = doc.get("issued_by") if isinstance(doc, dict) else None
-            if issuer is not None and issuer not in departments:
+            if issuer is not None and issuer not in departments and issuer not in self.broken["departments"]:
                 self.report(f"document_types[{i}].issued_by", f"unknown department '{issuer}'")
 
         services: list[Service] = []
         rules: dict[str, tuple[CompiledRule, ...]] = {}
         seen: dict[str, str] = {}
-        district_codes = frozenset(districts)
+        district_codes = frozenset(districts) | self.broken["districts"]
         for i, item in enumerate(raw.services):
             path = f"services[{i}]"
             if not isinstance(item, dict):
                 self.report(path, "a service must be a mapping")
                 continue
-            # References and rules are checked on the raw item, so they are reported even when
-            # another field of the same service has the wrong type.
+            # Codes, references and rules are checked on the raw item, so they are reported even when
+            # another field of the same service (or of the first service with the code) has the wrong type.
+            code = item.get("code")
+            duplicate = isinstance(code, str) and code in seen
+            if duplicate:
+                self.report(f"{path}.code", f"duplicate service code '{code}' (first at {seen[code]})")
+            elif isinstance(code, str):
+                seen[code] = path
             self.check_references(item, path, departments, categories, document_types, adapters)
             compiled = self.compile_rules(item.get("eligibility"), path, district_codes)
             service = self.decode_service(item, path)
-            if service is None:
+            if service is None or duplicate:
                 continue
-            if service.code in seen:
-                self.report(f"{path}.code", f"duplicate service code '{service.code}' (first at {seen[service.code]})")
-                continue
-            seen[service.code] = path
             self.check_texts(service, path)
             self.check_appeals(service, path)
             self.check_form(service, path)
@@ -132,7 +137,11 @@ class _Checker:
             if match:
                 message = message[: match.start()]
             full = f"{path}{inner}" if path else inner.lstrip(".")
-            self.report(full, message.replace("Object contains unknown field", "unknown field"))
+            unknown = _UNKNOWN_FIELD.match(message)
+            if unknown:  # point at the unknown key itself, not at the mapping that holds it
+                full = f"{full}.{unknown.group(1)}" if full else unknown.group(1)
+                message = f"unknown field '{unknown.group(1)}'"
+            self.report(full, message)
             return None
 
     def decode_service(self, item: dict[str, Any], path: str) -> Service | None:
@@ -154,9 +163,13 @@ class _Checker:
 
     def declared(self, items: list[Any], kind: type[T], section: str) -> dict[str, T]:
         result: dict[str, T] = {}
+        broken = self.broken.setdefault(section, set())
         for i, item in enumerate(items):
             record = self.decode(item, kind, f"{section}[{i}]")
             if record is None:
+                code = item.get("code") if isinstance(item, dict) else None
+                if isinstance(code, str):
+                    broken.add(code)
                 continue
             code = record.code  # type: ignore[attr-defined]
             if code in result:
@@ -176,22 +189,22 @@ class _Checker:
         document_types: dict[str, DocumentType],
         adapters: dict[str, Adapter],
     ) -> None:
-        def check(value: Any, declared: dict[str, Any], where: str, what: str) -> None:
-            if isinstance(value, str) and value not in declared:
+        def check(value: Any, declared: dict[str, Any], where: str, what: str, section: str) -> None:
+            if isinstance(value, str) and value not in declared and value not in self.broken[section]:
                 self.report(where, f"unknown {what} '{value}'")
 
-        check(item.get("department"), departments, f"{path}.department", "department")
-        check(item.get("category"), categories, f"{path}.category", "category")
+        check(item.get("department"), departments, f"{path}.department", "department", "departments")
+        check(item.get("category"), categories, f"{path}.category", "category", "categories")
         delivery = item.get("delivery")
         if isinstance(delivery, dict):
-            check(delivery.get("adapter"), adapters, f"{path}.delivery.adapter", "adapter")
+            check(delivery.get("adapter"), adapters, f"{path}.delivery.adapter", "adapter", "adapters")
         seen: set[str] = set()
         documents = item.get("documents")
         for j, doc in enumerate(documents if isinstance(documents, list) else []):
             doc_type = doc.get("type") if isinstance(doc, dict) else None
             if not isinstance(doc_type, str):
                 continue
-            check(doc_type, document_types, f"{path}.documents[{j}].type", "document type")
+            check(doc_type, document_types, f"{path}.documents[{j}].type", "document type", "document_types")
             if doc_type in seen:
                 self.report(f"{path}.documents[{j}].type", f"document type '{doc_type}' listed twice")
             seen.add(doc_type)
@@ -229,9 +242,13 @@ class _Checker:
         first = service.first_appeal.officer.en.casefold()
         second = service.second_appeal.officer.en.casefold()
         if first == officer:
-            self.report(f"{path}.first_appeal.officer", "the first appellate authority is the designated officer")
+            self.report(
+                f"{path}.first_appeal.officer", "the first appellate authority is the designated officer"
+            )
         if second in (officer, first):
-            self.report(f"{path}.second_appeal.officer", "the second appellate authority repeats an earlier level")
+            self.report(
+                f"{path}.second_appeal.officer", "the second appellate authority repeats an earlier level"
+            )
 
     def check_form(self, service: Service, path: str) -> None:
         names: set[str] = set()

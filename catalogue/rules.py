@@ -101,7 +101,9 @@ def _compile(
     if not isinstance(items, list) or not items:
         problems.append(RuleProblem(f"{path}.{kind}", "must be a non-empty list of rules"))
         return None
-    parts = [_compile(item, f"{path}.{kind}[{i}]", districts, problems, False) for i, item in enumerate(items)]
+    parts = [
+        _compile(item, f"{path}.{kind}[{i}]", districts, problems, False) for i, item in enumerate(items)
+    ]
     if any(part is None for part in parts):
         return None
     compiled = [part for part in parts if part is not None]
@@ -152,7 +154,11 @@ def _any(evaluators: tuple[Evaluator, ...]) -> Evaluator:
 
 
 def _comparison(
-    raw: dict[str, Any], path: str, districts: frozenset[str], problems: list[RuleProblem], reason: Text | None
+    raw: dict[str, Any],
+    path: str,
+    districts: frozenset[str],
+    problems: list[RuleProblem],
+    reason: Text | None,
 ) -> CompiledRule | None:
     name = raw["fact"]
     fact = FACTS.get(name) if isinstance(name, str) else None
@@ -161,7 +167,8 @@ def _comparison(
         return None
     op = raw.get("op")
     if op not in OPERATORS:
-        problems.append(RuleProblem(f"{path}.op", f"unknown operator '{op}'; use one of: {', '.join(OPERATORS)}"))
+        allowed = ", ".join(OPERATORS)
+        problems.append(RuleProblem(f"{path}.op", f"unknown operator '{op}'; use one of: {allowed}"))
         return None
     if "value" not in raw:
         problems.append(RuleProblem(f"{path}.value", "missing value"))
@@ -187,9 +194,8 @@ def _checked(fact: Fact, value: Any, districts: frozenset[str], path: str = "") 
 
 def _comparator(fact: Fact, op: str, value: Any, districts: frozenset[str]) -> Evaluator:
     name = fact.name
-    if op in _ORDERING or op == "between":
-        if fact.kind != "int":
-            raise ValueError(f"'{op}' compares numbers, but {name} is a {fact.kind}")
+    if (op in _ORDERING or op == "between") and fact.kind != "int":
+        raise ValueError(f"'{op}' compares numbers, but {name} is a {fact.kind}")
     if op in ("in", "not in"):
         if fact.kind not in ("enum", "district"):
             raise ValueError(f"'{op}' needs a fact with named values, but {name} is a {fact.kind}")

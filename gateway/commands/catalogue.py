@@ -22,7 +22,8 @@ def _load_or_exit(path: Path) -> Catalogue:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         count = len(exc.problems)
-        click.echo(f"{path}: {count} problem{'s' if count != 1 else ''}; the catalogue was not loaded.", err=True)
+        plural = "s" if count != 1 else ""
+        click.echo(f"{path}: {count} problem{plural}; the catalogue was not loaded.", err=True)
         sys.exit(1)
 
 

@@ -47,7 +47,7 @@ def _check_code(catalogue: Catalogue, field: str, value: str | None, known: obje
 
 class CatalogueController(Controller):
     path = "/api/v1"
-    tags = ["catalogue"]
+    tags = ["catalogue"]  # noqa: RUF012 - Litestar reads a plain list here
 
     @get("/services", summary="Search and list services")
     async def list_services(
@@ -69,7 +69,8 @@ class CatalogueController(Controller):
         rows = [
             (s, score)
             for s, score in found
-            if (department is None or s.department == department) and (category is None or s.category == category)
+            if (department is None or s.department == department)
+            and (category is None or s.category == category)
         ]
         start = (page - 1) * per_page
         items = [_summary(s, score) for s, score in rows[start : start + per_page]]
@@ -83,7 +84,10 @@ class CatalogueController(Controller):
     async def list_departments(self, holder: CatalogueHolder) -> list[DepartmentOut]:
         catalogue = holder.current
         counts = catalogue.services_per_department()
-        return [DepartmentOut(code=d.code, name=d.name, services=counts[d.code]) for d in catalogue.departments.values()]
+        return [
+            DepartmentOut(code=d.code, name=d.name, services=counts[d.code])
+            for d in catalogue.departments.values()
+        ]
 
     @get("/categories", summary="Categories of services")
     async def list_categories(self, holder: CatalogueHolder) -> list[CategoryOut]:
@@ -91,4 +95,7 @@ class CatalogueController(Controller):
         counts = dict.fromkeys(catalogue.categories, 0)
         for service in catalogue.services:
             counts[service.category] += 1
-        return [CategoryOut(code=c.code, name=c.name, services=counts[c.code]) for c in catalogue.categories.values()]
+        return [
+            CategoryOut(code=c.code, name=c.name, services=counts[c.code])
+            for c in catalogue.categories.values()
+        ]
