@@ -65,8 +65,9 @@ class AdapterConfig(_Config):
     ``endpoint`` is the department's base URL (REST) or SOAP endpoint; ``service`` the X-Road service ID
     its operations are named under (``IN/GOV/MP-ENERGY/connections``); ``ca_bundle`` a CA file to trust
     instead of the system's; ``xsd`` a file in ``schemas/xsd``; ``max_concurrency`` how many calls may be
-    in flight to this department at once; ``options`` what a kind needs beyond these (the local kind's
-    office and delays).
+    in flight to this department at once; ``transport`` the connection layer under httpx's API
+    (``aiohttp``, from ``httpx-aiohttp``, or httpx's own); ``options`` what a kind needs beyond these (the
+    local kind's office and delays).
     """
 
     code: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -79,7 +80,7 @@ class AdapterConfig(_Config):
     timeouts: Timeouts = Timeouts()
     max_concurrency: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 16
     max_response_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1 << 20
-    transport: Literal["httpx", "aiohttp"] = "httpx"
+    transport: Literal["aiohttp", "httpx"] = "aiohttp"  # measured: docs/adapters.md, bench/adapters.py
     options: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def require_endpoint(self) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")
+RECEIVED_KEPT = 1000  # the exchange headers a demo department remembers, newest last
 Clock = Callable[[], float]
 """Seconds since the epoch, like ``time.time``; tests pass one they move by hand."""
 
@@ -147,13 +149,13 @@ class _File:
 
 @dataclass
 class LocalDepartment:
-    """An in-process department system: its files, its timeline and everything it was sent."""
+    """An in-process department system: its files, its timeline, and the headers of the last messages."""
 
     office: Office
     review_after: float = 1.0
     decide_after: float = 3.0
     clock: Clock = time.time
-    received: list[ExchangeHeaders] = field(default_factory=list)
+    received: deque[ExchangeHeaders] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
     _files: dict[str, _File] = field(default_factory=dict)
     _by_reference_number: dict[str, str] = field(default_factory=dict)
     _by_key: dict[str, str] = field(default_factory=dict)

@@ -116,6 +116,12 @@ def mtls_server(pki: Pki) -> Iterator[ServerThread]:
     server.stop()
 
 
+@pytest.fixture(params=["aiohttp", "httpx"])
+def transport(request: pytest.FixtureRequest) -> str:
+    """Each transport ``build_client`` can put under httpx's API."""
+    return str(request.param)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     """A clock moved by hand."""

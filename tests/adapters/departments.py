@@ -82,7 +82,7 @@ class DepartmentApp:
         self.script: deque[Scripted] = deque()
         self.delay = 0.0
         self.token: str | None = None
-        self.requests: list[Recorded] = []
+        self.requests: deque[Recorded] = deque(maxlen=1000)
         self.in_flight = 0
         self.most_in_flight = 0
 

@@ -28,23 +28,25 @@ class Harness:
     operation_prefix: str
 
     def received(self) -> list[ExchangeHeaders]:
-        return self.department.received
+        return list(self.department.received)
 
 
-@pytest.fixture(params=["rest", "soap", "local"])
+@pytest.fixture(params=["rest", "soap", "local", "rest-httpx", "soap-httpx"])
 async def harness(
     request: pytest.FixtureRequest, department: ServerThread, clock: FakeClock
 ) -> AsyncIterator[Harness]:
-    """Each adapter kind in front of a default office that reviews after 1 s and decides after 3 s."""
+    """Each adapter kind (HTTP ones over both transports) before an office deciding after 3 s."""
     office = LocalDepartment(DefaultOffice(), review_after=1, decide_after=3, clock=clock)
-    kind: str = request.param
+    kind, _, transport = str(request.param).partition("-")
     if kind == "local":
         adapter = LocalAdapter("local_default", office, service="IN/GOV/MP-DEMO/default")
         async with adapter:
             yield Harness(adapter, office, clock, "IN/GOV/MP-DEMO/default")
         return
     department.app.reset(office)
-    config = (rest_config if kind == "rest" else soap_config)(department.url)
+    config = (rest_config if kind == "rest" else soap_config)(
+        department.url, transport=transport or "aiohttp"
+    )
     async with build_client(config) as client, default_registry().create(config, client=client) as adapter:
         yield Harness(adapter, office, clock, config.service or "")
 

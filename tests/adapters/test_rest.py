@@ -42,9 +42,11 @@ async def _adapter(config: AdapterConfig) -> AsyncIterator[DepartmentAdapter]:
 
 
 @pytest.fixture
-async def rest(department: ServerThread) -> AsyncIterator[DepartmentAdapter]:
+async def rest(department: ServerThread, transport: str) -> AsyncIterator[DepartmentAdapter]:
     """A REST adapter to the loopback department, with a read timeout of half a second."""
-    config = rest_config(department.url, timeouts=Timeouts(connect=1, read=0.5, write=1, pool=1))
+    config = rest_config(
+        department.url, timeouts=Timeouts(connect=1, read=0.5, write=1, pool=1), transport=transport
+    )
     async for adapter in _adapter(config):
         yield adapter
 
@@ -62,10 +64,14 @@ class TestSuccess:
         assert b'"load_kw":2' in request.body
         assert b"idempotency_key" not in request.body
 
-    async def test_bearer_token_is_sent_and_never_shown(self, department: ServerThread) -> None:
+    async def test_bearer_token_is_sent_and_never_shown(
+        self, department: ServerThread, transport: str
+    ) -> None:
         """A configured bearer token authenticates, and appears in no repr of the configuration or adapter."""
         department.app.token = TOKEN
-        config = rest_config(department.url, auth=BearerToken(token_ref="SEVA_TOKEN_TRANSPORT"))
+        config = rest_config(
+            department.url, auth=BearerToken(token_ref="SEVA_TOKEN_TRANSPORT"), transport=transport
+        )
         async for adapter in _adapter(config):
             await adapter.submit(submission())
             assert TOKEN not in repr(config) + repr(adapter) + repr(vars(adapter))
@@ -129,12 +135,12 @@ class TestRetryable:
             True, 3.0, "slow down",
         )  # fmt: skip
 
-    async def test_connection_refused_is_retryable(self) -> None:
+    async def test_connection_refused_is_retryable(self, transport: str) -> None:
         """A port with nothing listening is a retryable unreachable department."""
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        async for adapter in _adapter(rest_config(f"http://127.0.0.1:{port}")):
+        async for adapter in _adapter(rest_config(f"http://127.0.0.1:{port}", transport=transport)):
             with pytest.raises(DepartmentUnreachable) as caught:
                 await adapter.submit(submission())
         assert isinstance(caught.value, Retryable)
@@ -169,10 +175,12 @@ class TestPermanent:
         with pytest.raises(SchemaViolation, match=r"\$\.status"):
             await rest.submit(submission())
 
-    async def test_oversized_answer_is_refused(self, department: ServerThread) -> None:
+    async def test_oversized_answer_is_refused(self, department: ServerThread, transport: str) -> None:
         """An answer larger than the configured limit is refused before it is read whole."""
         department.app.fail(body=b'{"message": "' + b"x" * 5000 + b'"}')
-        async for adapter in _adapter(rest_config(department.url, max_response_bytes=2048)):
+        async for adapter in _adapter(
+            rest_config(department.url, max_response_bytes=2048, transport=transport)
+        ):
             with pytest.raises(MalformedAnswer, match="larger than"):
                 await adapter.submit(submission())
 
@@ -184,10 +192,10 @@ class TestPermanent:
 
 
 class TestConcurrency:
-    async def test_calls_in_flight_are_bounded(self, department: ServerThread) -> None:
+    async def test_calls_in_flight_are_bounded(self, department: ServerThread, transport: str) -> None:
         """No more than ``max_concurrency`` calls reach a department at once."""
         department.app.delay = 0.2
-        async for adapter in _adapter(rest_config(department.url, max_concurrency=2)):
+        async for adapter in _adapter(rest_config(department.url, max_concurrency=2, transport=transport)):
             await asyncio.gather(*(adapter.submit(submission(key=f"k{n}")) for n in range(6)))
         assert department.app.most_in_flight == 2
 
@@ -197,17 +205,21 @@ class TestMutualTLS:
         auth = MutualTLS(cert=str(pki.client_cert), key=str(pki.client_key))
         return rest_config(server.url, auth=auth, ca_bundle=str(pki.ca), **changes)
 
-    async def test_client_certificate_authenticates(self, mtls_server: ServerThread, pki: Pki) -> None:
+    async def test_client_certificate_authenticates(
+        self, mtls_server: ServerThread, pki: Pki, transport: str
+    ) -> None:
         """With mTLS configured, ``build_client`` presents our certificate and trusts the department's CA."""
         mtls_server.app.reset()
-        async for adapter in _adapter(self.mtls_config(mtls_server, pki)):
+        async for adapter in _adapter(self.mtls_config(mtls_server, pki, transport=transport)):
             assert (await adapter.submit(submission())).department_reference
 
     async def test_without_client_certificate_the_call_fails(
-        self, mtls_server: ServerThread, pki: Pki
+        self, mtls_server: ServerThread, pki: Pki, transport: str
     ) -> None:
         """A department that requires a client certificate refuses a client without one."""
-        async for adapter in _adapter(rest_config(mtls_server.url, ca_bundle=str(pki.ca))):
+        async for adapter in _adapter(
+            rest_config(mtls_server.url, ca_bundle=str(pki.ca), transport=transport)
+        ):
             with pytest.raises(DepartmentError):
                 await adapter.submit(submission())
 
