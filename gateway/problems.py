@@ -13,8 +13,15 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, ValidationException
-from litestar.exceptions import MethodNotAllowedException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    SerializationException,
+    ValidationException,
+)
 
 from gateway.language import preferred_language
 from schemas.problem import FieldError, Message, ProblemDocument
@@ -138,10 +145,16 @@ def _bad_json(text: str) -> Problem:
 
 
 def _from_http(exc: HTTPException) -> Problem:
-    if exc.status_code == 400 and _is_bad_json(str(exc.detail)):
+    # Litestar raises a 400 from the decoder's SerializationException; its text varies ("Input data was
+    # truncated" for a cut-off body), so the cause is what marks a body that is not JSON.
+    if exc.status_code == 400 and (
+        isinstance(exc.__cause__, SerializationException) or _is_bad_json(str(exc.detail))
+    ):
         return _bad_json(str(exc.detail))
-    by_status = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "unavailable"}  # fmt: skip
+    by_status = {
+        401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+        409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "unavailable",
+    }  # fmt: skip
     code = by_status.get(exc.status_code)
     if code is None:
         code = "invalid_request" if 400 <= exc.status_code < 500 else "internal_error"
@@ -170,8 +183,11 @@ def exception_handlers(mappers: Mapping[type[Exception], ProblemMapper]) -> dict
         return _respond(request, Problem("internal_error"))
 
     handlers: dict[Any, Any] = {Problem: handle_problem, HTTPException: handle_http, Exception: handle_other}
-    for kind in (NotFoundException, MethodNotAllowedException, NotAuthorizedException, PermissionDeniedException,
-                 ValidationException):  # fmt: skip
+    litestar_errors = (
+        NotFoundException, MethodNotAllowedException, NotAuthorizedException, PermissionDeniedException,
+        ValidationException,
+    )  # fmt: skip
+    for kind in litestar_errors:
         handlers[kind] = handle_http
     for kind in mappers:
         handlers[kind] = handle_other
