@@ -5,9 +5,10 @@ same idempotency key with the same reference, and moves an application along a t
 injected clock: ``received``, then ``in_progress`` after ``review_after`` seconds, then its office's
 decision after ``decide_after``. The offices:
 
-- ``revenue`` issues an income certificate;
-- ``pension`` approves an old-age pension only for an applicant aged 60 or more and below the poverty
-  line, from the member facts in the request, and otherwise rejects with the reason;
+- ``revenue`` issues the document asked for (a land record copy, an income certificate);
+- ``pension`` sanctions a pension only if the member facts in the request pass its check (the minimum
+  age of that pension, and a family below the poverty line for the national schemes), and otherwise
+  rejects it with every reason;
 - ``default`` approves.
 
 Applications are kept in memory: a restarted gateway's demo departments have forgotten them.
@@ -21,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import ClassVar, Literal, Protocol
 
 import msgspec
 
@@ -83,48 +84,62 @@ class DefaultOffice:
 
 
 class RevenueOffice:
-    """Issues an income certificate in the applicant's name, valid for a year."""
+    """Issues the document asked for (a land record copy, a demarcation report, an income certificate),
+    named by the operation, in the applicant's name and with the form's answers, valid for a year."""
 
     prefix = "MP-REV"
 
     def decide(self, submission: ApplicationSubmission, number: int, when: dt.datetime) -> Decision:
         applicant = submission.applicant
-        income = submission.form.get("annual_income", applicant.facts.get("member.annual_income"))
         details = {"name": applicant.name, "member_id": mask_identifier(applicant.member_id)}
-        if income is not None:
-            details["annual_income_inr"] = str(income)
         if applicant.district:
             details["district"] = applicant.district
+        details.update({name: str(value) for name, value in submission.form.items() if value is not None})
         issued_on = when.date()
         certificate = Certificate(
-            number=f"MP-REV-IC-{issued_on.year}-{number:06d}",
-            document_type="income_certificate",
+            number=f"MP-REV-{issued_on.year}-{number:06d}",
+            document_type=submission.operation,
             issued_on=issued_on,
             valid_until=issued_on + dt.timedelta(days=365),
             details=details,
         )
-        return Decision("issued", "Income certificate issued.", certificate)
+        return Decision("issued", f"Issued: {submission.operation.replace('_', ' ')}.", certificate)
 
 
 class PensionOffice:
-    """Old-age pension: aged ``minimum_age`` or more and below the poverty line, by the member's facts."""
+    """Sanctions a pension only if the member's facts pass the department's own check.
+
+    The check is the demo's, simpler than the catalogue's rules: a minimum age (``member.age``) for each
+    kind of pension, and for the schemes paid from the national assistance programme, a family below the
+    poverty line (``family.bpl`` or ``member.bpl``). Every failing reason is given.
+    """
 
     prefix = "MP-PEN"
-    minimum_age = 60
+    # operation: (minimum age, below the poverty line required)
+    RULES: ClassVar[dict[str, tuple[int, bool]]] = {
+        "old_age_pension": (60, True),
+        "widow_pension": (40, True),
+        "disability_pension": (18, True),
+        "old_age_home_pension": (60, False),
+        "kanya_abhibhavak_pension": (60, False),
+        "avivahita_pension": (50, False),
+    }
+    DEFAULT_RULE = (18, False)
 
     def decide(self, submission: ApplicationSubmission, number: int, when: dt.datetime) -> Decision:
         facts = submission.applicant.facts
+        minimum_age, needs_bpl = self.RULES.get(submission.operation, self.DEFAULT_RULE)
         age = facts.get("member.age")
         reasons = []
         if not isinstance(age, int) or isinstance(age, bool):
             reasons.append("the applicant's age is not known")
-        elif age < self.minimum_age:
-            reasons.append(f"the applicant is {age}; the pension starts at {self.minimum_age}")
-        if facts.get("member.bpl") is not True:
-            reasons.append("the applicant is not recorded as below the poverty line")
+        elif age < minimum_age:
+            reasons.append(f"the applicant is {age}; this pension starts at {minimum_age}")
+        if needs_bpl and True not in (facts.get("family.bpl"), facts.get("member.bpl")):
+            reasons.append("the family is not recorded as below the poverty line")
         if reasons:
             return Decision("rejected", "Not eligible: " + "; ".join(reasons) + ".")
-        return Decision("approved", "Old-age pension sanctioned from next month.")
+        return Decision("approved", "Pension sanctioned from next month.")
 
 
 OFFICES: dict[str, Callable[[], Office]] = {

@@ -21,10 +21,12 @@ def adapter_for(code: str, clock: FakeClock) -> LocalAdapter:
     return adapter
 
 
-def pension_request(**facts: object) -> SubmissionRequest:
-    """An old-age pension application from a member with ``facts``."""
+def pension_request(operation: str = "old_age_pension", **facts: object) -> SubmissionRequest:
+    """A pension application from a member with ``facts``."""
     applicant = Applicant(member_id="987654321", name="Ramesh Kumar", facts=facts)
-    return submission(service_code="old-age-pension", operation="sanction_pension", applicant=applicant)
+    return submission(
+        service_code="sj-" + operation.replace("_", "-"), operation=operation, applicant=applicant
+    )
 
 
 async def decided(adapter: LocalAdapter, request: SubmissionRequest, clock: FakeClock) -> tuple[str, str]:
@@ -40,10 +42,11 @@ async def decided(adapter: LocalAdapter, request: SubmissionRequest, clock: Fake
 
 
 class TestRevenueOffice:
-    async def test_income_certificate_is_issued_after_the_delay(self, clock: FakeClock) -> None:
-        """The revenue office moves received, in progress, issued, and then holds a certificate."""
+    async def test_certificate_is_issued_after_the_delay(self, clock: FakeClock) -> None:
+        """The revenue office moves received, in progress, issued, and then holds the document asked for."""
         adapter = adapter_for("local_revenue", clock)
-        filed = await adapter.submit(submission(form={"annual_income": 84000}))
+        request = submission(operation="income_certificate", form={"annual_income": 84000, "purpose": None})
+        filed = await adapter.submit(request)
         query = StatusQuery(reference_number=REFERENCE, department_reference=filed.department_reference)
         statuses = [filed.status]
         for _ in range(2):
@@ -52,15 +55,16 @@ class TestRevenueOffice:
         result = await adapter.status(query)
         assert statuses == ["received", "in_progress", "issued"]
         assert result.certificate is not None
+        assert result.certificate.document_type == "income_certificate"
         assert result.certificate.details == {
             "name": "Sunita Devi",
             "member_id": "******789",
-            "annual_income_inr": "84000",
             "district": "bhopal",
+            "annual_income": "84000",
         }
         issued = result.certificate.issued_on
         assert result.certificate.valid_until == issued + dt.timedelta(days=365)
-        assert result.certificate.number == f"MP-REV-IC-{issued.year}-000001"
+        assert result.certificate.number == f"MP-REV-{issued.year}-000001"
 
     async def test_certificate_is_the_same_on_every_query(self, clock: FakeClock) -> None:
         """Once issued, the certificate does not change between queries."""
@@ -72,21 +76,29 @@ class TestRevenueOffice:
 
 
 class TestPensionOffice:
-    async def test_eligible_applicant_is_approved(self, clock: FakeClock) -> None:
-        """A member aged 60 or more and below the poverty line gets the pension."""
+    @pytest.mark.parametrize(
+        ("operation", "facts"),
+        [
+            ("old_age_pension", {"member.age": 67, "family.bpl": True}),
+            ("widow_pension", {"member.age": 45, "member.bpl": True}),
+            ("avivahita_pension", {"member.age": 52}),
+        ],
+    )
+    async def test_eligible_applicant_is_approved(
+        self, clock: FakeClock, operation: str, facts: dict[str, object]
+    ) -> None:
+        """A member whose facts pass the pension's own check gets it sanctioned."""
         status, _ = await decided(
-            adapter_for("local_pension", clock),
-            pension_request(**{"member.age": 67, "member.bpl": True}),
-            clock,
+            adapter_for("local_pension", clock), pension_request(operation, **facts), clock
         )
         assert status == "approved"
 
     @pytest.mark.parametrize(
         ("facts", "reason"),
         [
-            ({"member.age": 58, "member.bpl": True}, "the applicant is 58; the pension starts at 60"),
-            ({"member.age": 70, "member.bpl": False}, "not recorded as below the poverty line"),
-            ({"member.bpl": True}, "age is not known"),
+            ({"member.age": 58, "family.bpl": True}, "the applicant is 58; this pension starts at 60"),
+            ({"member.age": 70, "family.bpl": False}, "not recorded as below the poverty line"),
+            ({"family.bpl": True}, "age is not known"),
         ],
         ids=["too-young", "not-bpl", "age-unknown"],
     )
@@ -94,7 +106,9 @@ class TestPensionOffice:
         self, clock: FakeClock, facts: dict[str, object], reason: str
     ) -> None:
         """An applicant whose facts fail the rule is rejected, and the message says why."""
-        status, message = await decided(adapter_for("local_pension", clock), pension_request(**facts), clock)
+        status, message = await decided(
+            adapter_for("local_pension", clock), pension_request("old_age_pension", **facts), clock
+        )
         assert status == "rejected"
         assert reason in message
 

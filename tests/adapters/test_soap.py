@@ -88,7 +88,7 @@ class TestSuccess:
         )
         assert result.status == "issued"
         assert result.certificate is not None
-        assert result.certificate.document_type == "income_certificate"
+        assert result.certificate.document_type == "new_connection"
         assert isinstance(result.certificate.issued_on, dt.date)
         assert result.certificate.details["name"] == "Sunita Devi"
 
