@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -16,8 +16,11 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from catalogue import UnknownService
 from catalogue.facts import FactError
+from gateway.database import create_engine, upgrade
 from gateway.eligibility.routes import check_eligibility, fact_problem
 from gateway.health import health
+from gateway.identity.access import declare_preflight, public
+from gateway.identity.wiring import openapi_components, openapi_router, wire_identity
 from gateway.problems import ProblemMapper, exception_handlers
 from gateway.request_id import RequestIdMiddleware
 from gateway.services.holder import CatalogueHolder
@@ -53,28 +56,59 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
+    engine = create_engine(settings.database_url)
+
+    @contextlib.asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        # Every process migrates on start; gateway.database.upgrade serialises concurrent starts.
+        await upgrade(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    identity = wire_identity(settings, engine, lambda: holder.current.departments)
     mappers: dict[type[Exception], ProblemMapper] = {
         UnknownService: unknown_service_problem,
         FactError: fact_problem,
+        **identity.mappers,
     }
-    dependencies: dict[str, Any] = {"holder": Provide(lambda: holder, use_cache=True, sync_to_thread=False)}
+    dependencies: dict[str, Any] = {
+        "holder": Provide(lambda: holder, use_cache=True, sync_to_thread=False),
+        **identity.dependencies,
+    }
+    # Every route declares who may call it (gateway/identity/access.py); routes of packages that do not
+    # declare their own get their rule here.
+    catalogue_routes = Router(
+        "/",
+        route_handlers=[CatalogueController, check_eligibility],
+        opt=public("read the service catalogue and check eligibility from facts"),
+    )
+    operations = Router("/", route_handlers=[health], opt=public("operations: liveness", rate="none"))
     app = Litestar(
-        route_handlers=[CatalogueController, check_eligibility, health],
+        route_handlers=[catalogue_routes, operations, *identity.route_handlers],
         dependencies=dependencies,
+        guards=identity.guards,
         exception_handlers=exception_handlers(mappers),
         middleware=[RequestIdMiddleware],
-        lifespan=[watch_catalogue],
+        lifespan=[database, identity.lifespan, watch_catalogue],
         openapi_config=OpenAPIConfig(
             title="seva",
             version="1",
-            description="One window to every government service. Errors are RFC 9457 problem documents.",
+            description="One window to every government service. Errors are RFC 9457 problem documents. "
+            "Who may call each route, and how seva stores what it keeps, is in docs/security.md.",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            components=openapi_components(),
+            openapi_router=openapi_router("/schema"),
         ),
         response_cache_config=ResponseCacheConfig(),
         logging_config=None,
         debug=False,
     )
+    declare_preflight(app.routes)
     app.state.settings = settings
     app.state.catalogue = holder
+    app.state.engine = engine
+    app.state.identity = identity.identity
     return app

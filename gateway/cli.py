@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from gateway.commands.audit import audit_group
 from gateway.commands.catalogue import catalogue_group
 from gateway.commands.db import db_group
+from gateway.commands.identity import clients_group, keys_group
 from gateway.commands.serve import serve
 
 __all__ = ["main"]
@@ -17,8 +19,11 @@ def main() -> None:
     """seva: one window to every government service."""
 
 
+main.add_command(audit_group)
 main.add_command(catalogue_group)
+main.add_command(clients_group)
 main.add_command(db_group)
+main.add_command(keys_group)
 main.add_command(serve)
 
 if __name__ == "__main__":

@@ -13,12 +13,13 @@ cannot be reachable by accident; ``tests/identity/test_access_table.py`` fails o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from gateway.identity.principal import ROLES, Principal, Role
 
-__all__ = ["ACCESS", "BEARER", "Access", "RateClass", "allow", "declared", "public"]
+__all__ = ["ACCESS", "BEARER", "Access", "RateClass", "allow", "declare_preflight", "declared", "public"]
 
 ACCESS = "access"  # the key of the rule in a route handler's ``opt``
 BEARER = "BearerToken"  # the OpenAPI security scheme of access tokens
@@ -66,3 +67,19 @@ def declared(opt: dict[str, Any]) -> Access | None:
     """The rule a route declared in its ``opt``, if any."""
     rule = opt.get(ACCESS)
     return rule if isinstance(rule, Access) else None
+
+
+def declare_preflight(routes: Iterable[Any]) -> int:
+    """Declare Litestar's own OPTIONS handlers public (they answer ``Allow`` and nothing else); return how
+    many. Litestar makes one per path after the routes are registered, so they cannot be declared in a
+    decorator."""
+    count = 0
+    for route in routes:
+        for handler in getattr(route, "route_handlers", ()):
+            automatic = getattr(handler.fn, "__name__", "") == "options_handler"
+            if automatic and set(handler.http_methods) == {"OPTIONS"} and declared(handler.opt) is None:
+                handler.opt[ACCESS] = Access(
+                    roles=frozenset(), purpose="CORS preflight", public=True, rate="none"
+                )
+                count += 1
+    return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import dataclass
 
 import httpx
@@ -47,9 +47,16 @@ class Identity:
     signin_limit: Limit
     http: httpx.AsyncClient
     secret: bytes
+    departments: Callable[[], Collection[str]]  # department codes of the catalogue being served
 
     @classmethod
-    def build(cls, settings: Settings, engine: AsyncEngine, directory: MemberDirectory) -> Identity:
+    def build(
+        cls,
+        settings: Settings,
+        engine: AsyncEngine,
+        directory: MemberDirectory,
+        departments: Callable[[], Collection[str]],
+    ) -> Identity:
         secret = load_server_secret(settings)
         keys = KeyRing.open(settings.keys_path)
         audit = AuditTrail(engine)
@@ -85,6 +92,7 @@ class Identity:
             signin_limit=Limit("signin", settings.signin_per_minute, 60),
             http=http,
             secret=secret,
+            departments=departments,
         )
 
     @contextlib.asynccontextmanager

@@ -1,0 +1,247 @@
+"""Fixtures and helpers of the identity, audit and rate-limit tests: databases on SQLite and PostgreSQL,
+registry rows, a loopback SMS provider, and sign-in over HTTP.
+
+Each test folder's ``conftest.py`` imports the fixtures it needs from here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from family_registry.tables import Family, Member
+from gateway.database import create_engine, upgrade
+from gateway.identity.keys import KeyRing
+
+POSTGRES_URL = os.environ.get("SEVA_TEST_POSTGRES_URL", "")
+BACKENDS = [pytest.param("sqlite", id="sqlite")]
+if POSTGRES_URL:
+    BACKENDS.append(pytest.param("postgres", id="postgres", marks=pytest.mark.postgres))
+
+
+async def _admin(sql: str) -> None:
+    engine = create_engine(POSTGRES_URL)
+    async with engine.begin() as conn:
+        await conn.execute(text(sql))
+    await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database: a SQLite file, or a fresh schema in the test PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'seva.db'}"
+        schema = None
+    else:
+        schema = f"t_{secrets.token_hex(6)}"
+        asyncio.run(_admin(f"CREATE SCHEMA {schema}"))
+        url = f"{POSTGRES_URL}?search_path={schema}"
+
+    async def migrate() -> None:
+        engine = create_engine(url)
+        await upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(migrate())
+    yield url
+    if schema:
+        asyncio.run(_admin(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@dataclass
+class Person:
+    member_id: str
+    family_id: str
+    mobile: str | None
+    relation: str = "head"
+
+
+async def add_family(
+    engine: AsyncEngine, family_id: str, people: list[tuple[str, str | None, str]]
+) -> list[Person]:
+    """A family with members ``(member_id, mobile, relation)``; the first is the head."""
+    now = time.time()
+    async with engine.begin() as conn:
+        await conn.execute(
+            insert(Family.__table__).values(  # type: ignore[attr-defined]
+                family_id=family_id,
+                head_member_id=people[0][0],
+                district="bhopal",
+                local_body="Bhopal",
+                ward="12",
+                village_or_town="Bhopal",
+                area="urban",
+                social_category="general",
+                bpl=False,
+                version=1,
+                updated_at=now,
+            )
+        )
+        for member_id, mobile, relation in people:
+            await conn.execute(
+                insert(Member.__table__).values(  # type: ignore[attr-defined]
+                    member_id=member_id,
+                    family_id=family_id,
+                    name_en=f"Member {member_id}",
+                    name_hi=f"सदस्य {member_id}",
+                    gender="female",
+                    date_of_birth=dt.date(1980, 1, 1),
+                    relation=relation,
+                    marital_status="married",
+                    social_category="general",
+                    tribe="none",
+                    disability_percent=0,
+                    occupation="farmer",
+                    annual_income=50_000,
+                    mobile=mobile,
+                    ekyc_done=True,
+                    updated_at=now,
+                )
+            )
+    return [Person(m, family_id, mobile, relation) for m, mobile, relation in people]
+
+
+def seed_families(url: str) -> dict[str, Person]:
+    """Two families: Asha (head, 9876500001) with Ravi (no mobile), and Meena (head, 9876500002) whose
+    number is also held by a member of a third family."""
+
+    async def go() -> dict[str, Person]:
+        engine = create_engine(url)
+        try:
+            asha, ravi = await add_family(
+                engine, "10000001", [("100000011", "9876500001", "head"), ("100000012", None, "son")]
+            )
+            (meena,) = await add_family(engine, "10000002", [("100000021", "9876500002", "head")])
+            (shared,) = await add_family(engine, "10000003", [("100000031", "9876500002", "head")])
+        finally:
+            await engine.dispose()
+        return {"asha": asha, "ravi": ravi, "meena": meena, "shared": shared}
+
+    return asyncio.run(go())
+
+
+@dataclass
+class SmsProvider:
+    """A tiny SMS provider on loopback that keeps what it receives; ``status`` is what it answers."""
+
+    url: str = ""
+    token: str = "sms-test-token"
+    status: int = 200
+    received: list[dict[str, Any]] = field(default_factory=list)
+    authorizations: list[str] = field(default_factory=list)
+
+    def codes_for(self, mobile: str) -> list[str]:
+        return [
+            m
+            for msg in self.received
+            if msg["to"] == f"+91{mobile}"
+            for m in re.findall(r"\b(\d{6})\b", msg["text"])
+        ]
+
+    def last_code(self, mobile: str, wait: float = 5.0) -> str:
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            codes = self.codes_for(mobile)
+            if codes:
+                return codes[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"no code reached {mobile[-4:]}")
+
+
+@pytest.fixture
+def sms_provider() -> Iterator[SmsProvider]:
+    provider = SmsProvider()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            provider.authorizations.append(self.headers.get("authorization", ""))
+            if provider.status < 300:
+                provider.received.append(json.loads(body))
+            self.send_response(provider.status)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"accepted": true}')
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    provider.url = f"http://127.0.0.1:{server.server_address[1]}/send"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield provider
+    server.shutdown()
+    server.server_close()
+
+
+def sms_env(db: str, provider: SmsProvider, **more: str) -> dict[str, str]:
+    """Server environment: this database, codes sent through ``provider``."""
+    return {
+        "SEVA_DATABASE_URL": db,
+        "SEVA_NOTIFIER": "sms",
+        "SEVA_SMS_URL": provider.url,
+        "SEVA_SMS_TOKEN": provider.token,
+        "SEVA_SECRET_KEY": "test-secret-" + "x" * 32,
+        **more,
+    }
+
+
+def sign_in(client: httpx.Client, provider: SmsProvider, mobile: str) -> dict[str, Any]:
+    """The whole citizen sign-in over HTTP; returns the token pair."""
+    started = client.post("/api/v1/auth/otp", json={"login": mobile})
+    assert started.status_code == 202, started.text
+    code = provider.last_code(mobile)
+    verified = client.post(
+        "/api/v1/auth/otp/verify", json={"challenge_id": started.json()["challenge_id"], "code": code}
+    )
+    assert verified.status_code == 200, verified.text
+    return verified.json()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+def key_ring(data_dir: Path) -> KeyRing:
+    return KeyRing.open(data_dir / "keys")
+
+
+def make_client(url: str, role: str, department: str | None = None) -> tuple[str, str]:
+    """An API client made as the CLI makes it; returns (client_id, secret)."""
+    from gateway.audit.trail import Actor, AuditTrail
+    from gateway.identity.clients import ClientService
+
+    async def go() -> tuple[str, str]:
+        engine = create_engine(url)
+        try:
+            made = await ClientService(engine, AuditTrail(engine)).create(
+                f"test {role}", role, department, Actor.system("test", "test set-up")
+            )
+        finally:
+            await engine.dispose()
+        return made.client_id, made.secret
+
+    return asyncio.run(go())
+
+
+def client_token(client: httpx.Client, client_id: str, secret: str) -> str:
+    answer = client.post("/api/v1/auth/token", json={"client_id": client_id, "client_secret": secret})
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])

@@ -1,0 +1,236 @@
+"""Citizen sign-in over HTTP against real servers, with a real SMS provider on loopback."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+
+from tests.conftest import LiveServer
+from tests.identity.support import SmsProvider, bearer, seed_families, sign_in, sms_env
+
+
+class TestSignIn:
+    def test_code_by_sms_gives_tokens_naming_member_and_family(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A code sent to the registered mobile is exchanged for tokens that name the member and family."""
+        people = seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            pair = sign_in(client, sms_provider, "9876500001")
+            me = client.get("/api/v1/auth/me", headers=bearer(pair["access_token"]))
+        assert pair["member_id"] == people["asha"].member_id and pair["family_id"] == "10000001"
+        assert me.status_code == 200
+        assert me.json() == {
+            "role": "citizen",
+            "subject": "member:100000011",
+            "member_id": "100000011",
+            "family_id": "10000001",
+        }
+        assert sms_provider.authorizations[-1] == f"Bearer {sms_provider.token}"
+        assert "आपका साइन-इन कोड" in sms_provider.received[-1]["text"]
+
+    def test_member_id_login_sends_to_the_members_mobile(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Signing in with the 9-digit member ID sends the code to the mobile the registry holds."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            started = client.post("/api/v1/auth/otp", json={"login": "100000011"})
+            code = sms_provider.last_code("9876500001")
+            verified = client.post(
+                "/api/v1/auth/otp/verify", json={"challenge_id": started.json()["challenge_id"], "code": code}
+            )
+        assert verified.status_code == 200 and verified.json()["member_id"] == "100000011"
+
+    def test_unregistered_login_gets_the_same_answer_and_no_message(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """An unregistered number gets the same 202 as a registered one, and no code can ever succeed."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            known = client.post("/api/v1/auth/otp", json={"login": "9876500001"})
+            unknown = client.post("/api/v1/auth/otp", json={"login": "9999999999"})
+            tries = [
+                client.post(
+                    "/api/v1/auth/otp/verify",
+                    json={"challenge_id": unknown.json()["challenge_id"], "code": f"{n:06d}"},
+                )
+                for n in range(3)
+            ]
+        assert known.status_code == unknown.status_code == 202
+        assert set(known.json()) == set(unknown.json())
+        assert [t.json()["code"] for t in tries] == ["otp_wrong_code", "otp_wrong_code", "otp_locked"]
+        assert all(m["to"] != "+919999999999" for m in sms_provider.received)
+
+    def test_number_shared_by_two_families_is_told_to_use_member_id(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A mobile held in two families gets a message asking for the member ID, and no usable code."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            started = client.post("/api/v1/auth/otp", json={"login": "9876500002"})
+        assert started.status_code == 202
+        assert "member ID" in sms_provider.received[-1]["text"]
+        assert sms_provider.codes_for("9876500002") == []
+
+    def test_refresh_rotates_and_a_replayed_refresh_token_revokes_the_chain(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A refresh token works once; presenting it again revokes its successor too."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            pair = sign_in(client, sms_provider, "9876500001")
+            renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+            replayed = client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+            successor = client.post(
+                "/api/v1/auth/refresh", json={"refresh_token": renewed.json()["refresh_token"]}
+            )
+        assert renewed.status_code == 200 and renewed.json()["refresh_token"] != pair["refresh_token"]
+        assert replayed.status_code == 401 and replayed.json()["code"] == "refresh_reused"
+        assert successor.status_code == 401 and successor.json()["code"] == "refresh_invalid"
+
+    def test_logout_revokes_the_refresh_token(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """After sign-out the refresh token is refused."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            pair = sign_in(client, sms_provider, "9876500001")
+            out = client.post("/api/v1/auth/logout", json={"refresh_token": pair["refresh_token"]})
+            after = client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+        assert out.status_code == 204
+        assert after.status_code == 401 and after.json()["code"] == "refresh_invalid"
+
+
+class TestRefusals:
+    def test_three_wrong_codes_lock_the_challenge_even_for_the_right_code(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """After 3 wrong codes the challenge is locked, and the right code no longer works."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            challenge = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
+            code = sms_provider.last_code("9876500001")
+            wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+            answers = [
+                client.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": c})
+                for c in (wrong, wrong, wrong, code)
+            ]
+        codes = [a.json()["code"] for a in answers]
+        assert codes == ["otp_wrong_code", "otp_wrong_code", "otp_locked", "otp_locked"]
+        assert "2 attempts left" in answers[0].json()["detail"]
+        assert all(
+            a.status_code == 400 and a.headers["content-type"] == "application/problem+json" for a in answers
+        )
+
+    def test_lockout_holds_across_two_server_processes(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Wrong codes counted by one process lock the challenge for the other."""
+        seed_families(db_url)
+        first = server_factory(sms_env(db_url, sms_provider))
+        second = server_factory(sms_env(db_url, sms_provider))
+        with first.client() as a, second.client() as b:
+            challenge = a.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
+            code = sms_provider.last_code("9876500001")
+            wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+            for client in (a, b, a):
+                client.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": wrong})
+            final = b.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": code})
+        assert final.json()["code"] == "otp_locked"
+
+    def test_a_code_works_once(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Replaying a used code is refused as used."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            challenge = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
+            body = {"challenge_id": challenge, "code": sms_provider.last_code("9876500001")}
+            first = client.post("/api/v1/auth/otp/verify", json=body)
+            again = client.post("/api/v1/auth/otp/verify", json=body)
+        assert first.status_code == 200
+        assert again.status_code == 400 and again.json()["code"] == "otp_used"
+
+    def test_an_expired_code_is_refused(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A code checked after its lifetime is refused as expired."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider, SEVA_OTP_SECONDS="1"))
+        with server.client() as client:
+            challenge = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
+            code = sms_provider.last_code("9876500001")
+            time.sleep(1.2)
+            late = client.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": code})
+        assert late.status_code == 400 and late.json()["code"] == "otp_expired"
+
+    def test_a_newer_code_supersedes_the_older_one(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Once a second code is sent, the first one is refused as superseded."""
+        seed_families(db_url)
+        server = server_factory(sms_env(db_url, sms_provider, SEVA_OTP_RESEND_SECONDS="1"))
+        with server.client() as client:
+            first = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
+            old_code = sms_provider.last_code("9876500001")
+            time.sleep(1.1)
+            client.post("/api/v1/auth/otp", json={"login": "9876500001"})
+            old = client.post("/api/v1/auth/otp/verify", json={"challenge_id": first, "code": old_code})
+        assert old.json()["code"] == "otp_superseded"
+
+    def test_resending_too_soon_is_throttled_with_retry_after(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A second code within the resend interval is refused with 429 and Retry-After, on any process."""
+        seed_families(db_url)
+        first = server_factory(sms_env(db_url, sms_provider))
+        second = server_factory(sms_env(db_url, sms_provider))
+        ok = httpx.post(f"{first.url}/api/v1/auth/otp", json={"login": "9876500001"})
+        again = httpx.post(f"{second.url}/api/v1/auth/otp", json={"login": "+91 98765 00001"})
+        assert ok.status_code == 202
+        assert again.status_code == 429 and again.json()["code"] == "rate_limited"
+        assert 1 <= int(again.headers["retry-after"]) <= 30
+        assert len(sms_provider.received) == 1
+
+    def test_malformed_requests_are_problem_documents(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A bad login, a code of the wrong shape and broken JSON each get a 400 problem, never a 500."""
+        server = server_factory(sms_env(db_url, sms_provider))
+        with server.client() as client:
+            login = client.post("/api/v1/auth/otp", json={"login": "12345678901"})
+            shape = client.post("/api/v1/auth/otp/verify", json={"challenge_id": "0" * 32, "code": "12ab56"})
+            unknown = client.post(
+                "/api/v1/auth/otp/verify", json={"challenge_id": "0" * 32, "code": "123456"}
+            )
+            broken = client.post(
+                "/api/v1/auth/otp", content=b"{not json", headers={"content-type": "application/json"}
+            )
+            extra = client.post("/api/v1/auth/otp", json={"login": "9876500001", "admin": True})
+        assert login.status_code == 400 and login.json()["code"] == "invalid_login"
+        assert shape.status_code == 400 and shape.json()["code"] == "invalid_request"
+        assert unknown.status_code == 400 and unknown.json()["code"] == "otp_unknown"
+        assert broken.status_code == 400 and broken.json()["code"] == "malformed_json"
+        assert extra.status_code == 400 and extra.json()["code"] == "invalid_request"
+
+    def test_a_provider_failure_is_a_503_problem_and_the_code_is_void(
+        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """When the SMS provider refuses, the citizen gets 503 with Retry-After, not a 500."""
+        seed_families(db_url)
+        sms_provider.status = 500
+        server = server_factory(sms_env(db_url, sms_provider))
+        answer = httpx.post(f"{server.url}/api/v1/auth/otp", json={"login": "9876500001"})
+        assert answer.status_code == 503 and answer.json()["code"] == "notification_failed"
+        assert answer.headers["retry-after"] == "30"

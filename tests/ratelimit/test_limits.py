@@ -1,0 +1,174 @@
+"""Rate limits shared through the database: the exact and the batched limiter, alone and across servers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.database import create_engine
+from gateway.ratelimit.counter import Limit, RateLimited
+from gateway.ratelimit.limiters import BatchedLimiter, ExactLimiter
+from tests.conftest import LiveServer
+
+WINDOW = 60
+
+
+def away_from_window_edge(margin: float = 10.0) -> None:
+    """Fixed windows restart every minute; wait out the last seconds of one so a test stays inside it."""
+    left = WINDOW - time.time() % WINDOW
+    if left < margin:
+        time.sleep(left + 0.05)
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class TestExactLimiter:
+    async def test_the_hit_over_the_limit_is_refused_with_the_wait(self, engine: AsyncEngine) -> None:
+        """Three hits pass, the fourth is refused with the seconds left in the window."""
+        clock = Clock(6_000_000.0 + 15)
+        limiter = ExactLimiter(engine, clock)
+        limit = Limit("t", 3, 60)
+        for _ in range(3):
+            await limiter.hit([(limit, "k")])
+        with pytest.raises(RateLimited) as refused:
+            await limiter.hit([(limit, "k")])
+        assert refused.value.retry_after == 45
+        clock.now += 45
+        await limiter.hit([(limit, "k")])  # a new window
+
+    async def test_two_limiters_on_one_database_share_the_count(
+        self, db_url: str, engine: AsyncEngine
+    ) -> None:
+        """Hits counted through two engines (as two processes would) add up exactly."""
+        other = create_engine(db_url)
+        try:
+            first, second = ExactLimiter(engine), ExactLimiter(other)
+            limit = Limit("shared", 4, 3600)
+            for limiter in (first, second, first, second):
+                await limiter.hit([(limit, "k")])
+            with pytest.raises(RateLimited):
+                await second.hit([(limit, "k")])
+        finally:
+            await other.dispose()
+
+    async def test_the_longest_wait_is_reported(self, engine: AsyncEngine) -> None:
+        """When two limits are exceeded at once, Retry-After is the longer wait."""
+        limiter = ExactLimiter(engine, Clock(7_200_000.0))
+        short, long = Limit("short", 1, 30), Limit("long", 1, 3600)
+        await limiter.hit([(short, "k"), (long, "k")])
+        with pytest.raises(RateLimited) as refused:
+            await limiter.hit([(short, "k"), (long, "k")])
+        assert refused.value.limit == long and refused.value.retry_after == 3600
+
+
+class TestBatchedLimiter:
+    async def test_counts_reach_the_database_and_the_other_process(
+        self, db_url: str, engine: AsyncEngine
+    ) -> None:
+        """Synced hits count in every process; between syncs a process may let one sync's worth through."""
+        clock = Clock(9_000_000.0 + 5)
+        other_engine = create_engine(db_url)
+        try:
+            first = BatchedLimiter(engine, Limit("api", 5, 60), 1.0, clock)
+            second = BatchedLimiter(other_engine, Limit("api", 5, 60), 1.0, clock)
+            for _ in range(4):
+                await first.hit("ip:1")
+            await first.sync()
+            await second.hit("ip:1")  # learns 4 from the database, adds its fifth
+            with pytest.raises(RateLimited):
+                await second.hit("ip:1")
+            await second.sync()
+            await first.hit("ip:1")  # until its next sync, the first process has not seen the fifth hit
+            await first.sync()
+            with pytest.raises(RateLimited):
+                await first.hit("ip:1")  # the sync brought back the total, 6
+        finally:
+            await other_engine.dispose()
+
+    async def test_a_failed_sync_keeps_the_counts(self, engine: AsyncEngine) -> None:
+        """Counts that could not be written are written by the next sync."""
+        clock = Clock(9_100_000.0)
+        limiter = BatchedLimiter(engine, Limit("api", 100, 60), 1.0, clock)
+        for _ in range(3):
+            await limiter.hit("ip:2")
+        limiter.engine = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")  # refused
+        with pytest.raises(Exception):  # noqa: B017 - any database error will do
+            await limiter.sync()
+        await limiter.engine.dispose()
+        limiter.engine = engine
+        await limiter.sync()
+        assert await limiter._load("api:ip:2", int(clock.now // 60)) == 3
+
+
+def _env(db_url: str, **more: str) -> dict[str, str]:
+    return {"SEVA_DATABASE_URL": db_url, "SEVA_SECRET_KEY": "t" * 40, **more}
+
+
+class TestAcrossServers:
+    def test_sign_in_flood_is_limited_exactly_across_two_processes(
+        self, db_url: str, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Five sign-in calls spread over two servers pass; the sixth, on either, gets 429 and Retry-After."""
+        first = server_factory(_env(db_url, SEVA_SIGNIN_PER_MINUTE="5"))
+        second = server_factory(_env(db_url, SEVA_SIGNIN_PER_MINUTE="5"))
+        away_from_window_edge()
+        answers = [
+            httpx.post(f"{server.url}/api/v1/auth/otp", json={"login": f"98765{n:05d}"})
+            for n, server in enumerate((first, second, first, second, first, second, first))
+        ]
+        assert [a.status_code for a in answers] == [202, 202, 202, 202, 202, 429, 429]
+        refused = answers[5]
+        assert refused.json()["code"] == "rate_limited"
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+
+    def test_api_limit_is_shared_across_two_processes(
+        self, db_url: str, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A caller that used up the API limit on one server is refused by the other after one sync."""
+        env = _env(db_url, SEVA_API_PER_MINUTE="8", SEVA_RATELIMIT_SYNC_SECONDS="0.2")
+        first, second = server_factory(env), server_factory(env)
+        away_from_window_edge()
+        with first.client() as a, second.client() as b:
+            passed = [a.get("/api/v1/departments").status_code for _ in range(8)]
+            over = a.get("/api/v1/departments")
+            time.sleep(0.6)
+            elsewhere = b.get("/api/v1/departments")
+        assert passed == [200] * 8
+        assert over.status_code == 429 and int(over.headers["retry-after"]) >= 1
+        assert elsewhere.status_code == 429 and elsewhere.json()["code"] == "rate_limited"
+
+    def test_a_flood_of_bad_tokens_is_rate_limited(
+        self, db_url: str, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Refused tokens count against the caller's address, so a flood of them ends in 429."""
+        server = server_factory(_env(db_url, SEVA_API_PER_MINUTE="5"))
+        away_from_window_edge()
+        with server.client() as client:
+            codes = [
+                client.get("/api/v1/services", headers={"authorization": "Bearer a.b.c"}).status_code
+                for _ in range(7)
+            ]
+        assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
+
+    def test_health_is_not_limited(self, db_url: str, server_factory: Callable[..., LiveServer]) -> None:
+        """Operations endpoints declare no limit: a load balancer may poll them freely."""
+        server = server_factory(_env(db_url, SEVA_API_PER_MINUTE="2"))
+        with server.client() as client:
+            assert {client.get("/health").status_code for _ in range(6)} == {200}
