@@ -12,7 +12,9 @@ A missing fact makes CEL raise an error, and CEL's ``&&`` and ``||`` absorb erro
 absorbs "unknown" (``false && error`` is ``false``), so an error result is read as "undetermined". Before
 timing, the script checks that every engine gives seva's answer for every rule and several members, some
 with missing facts. Then it times one evaluation, and the verdicts of one member across the catalogue
-built the way ``catalogue.eligibility.evaluate_all`` builds them (each distinct rule evaluated once).
+built the way ``catalogue.eligibility.evaluate_all`` builds them: each distinct rule evaluated once, and
+again with every rule of every service evaluated ("no sharing"), the cost when no two services share a
+rule. seva and cel-expr-python are timed in turns, so that other load on the machine falls on both.
 
     .venv/bin/python bench/rules_cel.py [--catalogue catalogue.yaml] [--services 2000]
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import random
 import tempfile
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 # First: it makes `catalogue` below the package rather than bench/catalogue.py (see its docstring).
-from synthetic_catalogue import FAMILY, MEMBER, generate_yaml, time_calls  # isort: skip
+from synthetic_catalogue import FAMILY, MEMBER, Timing, generate_yaml  # isort: skip
 
 import celpy
 from cel_expr_python import cel
@@ -251,8 +254,8 @@ def check_agreement(engine: Engine, catalogue: Catalogue, members: list[dict[str
 # Measurements
 
 
-def per_evaluation(engine: Engine | None, catalogue: Catalogue, rounds: int) -> float:
-    """Mean seconds of one evaluation of one rule for MEMBER, over every distinct rule of the catalogue."""
+def one_pass(engine: Engine | None, catalogue: Catalogue) -> tuple[Callable[[], object], int]:
+    """A call evaluating every distinct rule of the catalogue once for MEMBER, and how many rules that is."""
     rules: dict[str, Any] = {}
     for service in catalogue.services:
         for raw, seva_rule in zip(service.eligibility, catalogue.rules[service.code], strict=True):
@@ -261,17 +264,25 @@ def per_evaluation(engine: Engine | None, catalogue: Catalogue, rounds: int) -> 
                 rules[text] = seva_rule.evaluate if engine is None else engine.compile(text)
     if engine is None:
         evaluators = list(rules.values())
-        start = time.perf_counter()
-        for _ in range(rounds):
-            for evaluate in evaluators:
-                evaluate(MEMBER)
-    else:
-        programs, run, bound = list(rules.values()), engine.run, engine.bind(MEMBER)
-        start = time.perf_counter()
-        for _ in range(rounds):
-            for program in programs:
-                run(program, bound)
-    return (time.perf_counter() - start) / (rounds * len(rules))
+        return (lambda: [evaluate(MEMBER) for evaluate in evaluators]), len(rules)
+    programs, run, bound = list(rules.values()), engine.run, engine.bind(MEMBER)
+    return (lambda: [run(program, bound) for program in programs]), len(rules)
+
+
+def interleaved(calls: dict[str, Callable[[], object]], repeat: int, warmup: int = 2) -> dict[str, Timing]:
+    """Time every call ``repeat`` times, taking turns in a rotating order, so that a change in the load of
+    the machine (other processes on its two cores) falls on all of them alike."""
+    names = list(calls)
+    for _ in range(warmup):
+        for name in names:
+            calls[name]()
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for n in range(repeat):
+        for name in names[n % len(names) :] + names[: n % len(names)]:
+            start = time.perf_counter()
+            calls[name]()
+            samples[name].append(time.perf_counter() - start)
+    return {name: Timing(values) for name, values in samples.items()}
 
 
 def seva_evaluate_every_rule(catalogue: Catalogue, facts: Facts) -> list[ServiceVerdict]:
@@ -333,34 +344,61 @@ def measure(label: str, catalogue: Catalogue, quick: bool) -> None:
             compared = check_agreement(engine, catalogue, sample)
             print(f"   {engine.name:<26} agrees with seva on {compared:,} rule results")
 
-        print(f"   {'engine':<26} {'compile all':>12} {'1 evaluation':>13} {'1 member x catalogue':>21} "
-              f"{'same, no sharing':>17}")  # fmt: skip
-        seva_eval = per_evaluation(None, catalogue, 200)
-        seva_all = time_calls(lambda: evaluate_all(catalogue, MEMBER), repeat=101)
-        seva_every = time_calls(lambda: seva_evaluate_every_rule(catalogue, MEMBER), repeat=101)
-        print(f"   {'seva (closures)':<26} {_ms(seva_compile_seconds(catalogue)):>12} {_us(seva_eval):>13} "
-              f"{_ms(seva_all.median):>21} {_ms(seva_every.median):>17}")  # fmt: skip
         expected = evaluate_all(catalogue, MEMBER)
         if seva_evaluate_every_rule(catalogue, MEMBER) != expected:
             raise AssertionError("evaluating every rule gives other verdicts than evaluate_all")
+        compile_seconds: dict[str, float] = {"seva (closures)": seva_compile_seconds(catalogue)}
+        calls: dict[str, dict[str, Callable[[], object]]] = {"seva (closures)": {}}
+        passes: dict[str, tuple[Callable[[], object], int]] = {"seva (closures)": one_pass(None, catalogue)}
+        calls["seva (closures)"]["whole"] = lambda: evaluate_all(catalogue, MEMBER)
+        calls["seva (closures)"]["every"] = lambda: seva_evaluate_every_rule(catalogue, MEMBER)
         for engine in engines:
-            compiled, compile_seconds = compile_catalogue(engine, catalogue)
+            compiled, compile_seconds[engine.name] = compile_catalogue(engine, catalogue)
             for shared in (True, False):
                 if cel_evaluate_all(engine, compiled, MEMBER, shared=shared) != expected:
                     raise AssertionError(f"{engine.name} gives other verdicts than evaluate_all")
-            fast = isinstance(engine, CelExpr)
-            repeat, warmup = (101, 3) if fast else (3, 1)
-            one = per_evaluation(engine, catalogue, 200 if fast else 2)
-            whole = time_calls(lambda e=engine, c=compiled: cel_evaluate_all(e, c, MEMBER), repeat, warmup)  # type: ignore[misc]
-            every = time_calls(
-                lambda e=engine, c=compiled: cel_evaluate_all(e, c, MEMBER, shared=False),  # type: ignore[misc]
-                repeat,
-                warmup,
+            calls[engine.name] = {
+                "whole": lambda e=engine, c=compiled: cel_evaluate_all(e, c, MEMBER),  # type: ignore[misc]
+                "every": lambda e=engine, c=compiled: cel_evaluate_all(e, c, MEMBER, shared=False),  # type: ignore[misc]
+            }
+            passes[engine.name] = one_pass(engine, catalogue)
+
+        # The catalogue and the compiled programs live as long as the process; keep the cyclic GC from
+        # walking them during the timings, which compare engines, not collections (see bench/catalogue.py).
+        gc.collect()
+        gc.freeze()
+        fast = ["seva (closures)", CelExpr.name]
+        slow = [engine.name for engine in engines if not isinstance(engine, CelExpr)]
+        timings: dict[str, dict[str, Timing]] = {name: {} for name in calls}
+        for group, repeat in ((fast, 101), (slow, 3)):
+            for kind in ("whole", "every"):
+                measured = interleaved(
+                    {name: calls[name][kind] for name in group}, repeat, warmup=2 if repeat > 3 else 1
+                )
+                for name, timing in measured.items():
+                    timings[name][kind] = timing
+            measured = interleaved(
+                {name: passes[name][0] for name in group}, 51 if repeat > 3 else 3, warmup=1
             )
-            print(f"   {engine.name:<26} {_ms(compile_seconds):>12} {_us(one):>13} {_ms(whole.median):>21} "
-                  f"{_ms(every.median):>17}   ({whole.median / seva_all.median:.1f}x and "
-                  f"{every.median / seva_every.median:.1f}x seva)")  # fmt: skip
-    print("   (whole-catalogue figures are medians: 101 runs for seva and cel-expr-python, 3 for cel-python)")
+            for name, timing in measured.items():
+                timings[name]["pass"] = timing
+
+        print(f"   {'engine':<26} {'compile all':>12} {'1 evaluation':>13} {'1 member x catalogue':>21} "
+              f"{'same, no sharing':>17}")  # fmt: skip
+        base = timings["seva (closures)"]
+        for name in calls:
+            t = timings[name]
+            one = t["pass"].median / passes[name][1]
+            ratio = "" if name == "seva (closures)" else (
+                f"   ({t['whole'].median / base['whole'].median:.1f}x and "
+                f"{t['every'].median / base['every'].median:.1f}x seva)"
+            )  # fmt: skip
+            figures = f"{_ms(compile_seconds[name]):>12} {_us(one):>13} {_ms(t['whole'].median):>21}"
+            print(f"   {name:<26} {figures} {_ms(t['every'].median):>17}{ratio}")
+        gc.unfreeze()
+    print(
+        "   (medians after gc.freeze(); seva and cel-expr-python timed in turns, 101 runs each; cel-python 3)"
+    )
 
 
 def main() -> None:

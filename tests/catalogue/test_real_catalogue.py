@@ -1,0 +1,158 @@
+"""The shipped ``catalogue.yaml``: it loads, it is broad enough, and its rules and texts are usable."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+import pytest
+
+from catalogue import Catalogue, evaluate_all, load_catalogue
+from catalogue.facts import FACTS
+from catalogue.models import Service
+from tests.conftest import CATALOGUE
+
+DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(CATALOGUE)
+
+
+def every_fact_known(catalogue: Catalogue) -> dict[str, Any]:
+    """A value for every fact there is: age 62, every flag true, the first value of every list."""
+    values: dict[str, Any] = {}
+    for name, fact in FACTS.items():
+        if fact.kind == "int":
+            values[name] = 62 if name == "member.age" else 1
+        elif fact.kind == "bool":
+            values[name] = True
+        elif fact.kind == "enum":
+            values[name] = fact.values[0]
+        else:
+            values[name] = next(iter(catalogue.districts))
+    return values
+
+
+class TestSize:
+    """The catalogue covers the state's departments broadly."""
+
+    def test_at_least_sixty_services_from_twelve_departments(self, catalogue: Catalogue) -> None:
+        """At least 60 services from at least 12 departments, and no department left empty."""
+        counts = catalogue.services_per_department()
+        assert len(catalogue.services) >= 60
+        assert len(counts) >= 12
+        assert min(counts.values()) >= 1
+
+    def test_every_declared_record_is_used(self, catalogue: Catalogue) -> None:
+        """Every category, adapter and document type declared is used by some service."""
+        assert {s.category for s in catalogue.services} == set(catalogue.categories)
+        assert {s.delivery.adapter for s in catalogue.services} == set(catalogue.adapters)
+        used = {d.type for s in catalogue.services for d in s.documents}
+        assert used == set(catalogue.document_types)
+
+    def test_every_kind_of_adapter(self, catalogue: Catalogue) -> None:
+        """Services are delivered through local, REST and SOAP adapters."""
+        assert {a.kind for a in catalogue.adapters.values()} == {"local", "rest", "soap"}
+
+
+class TestRules:
+    """Every service's rules compile, read known facts and explain a refusal in both languages."""
+
+    def test_every_service_has_its_rules_compiled(self, catalogue: Catalogue) -> None:
+        """Each service has one compiled rule per rule written, with a reason."""
+        for service in catalogue.services:
+            compiled = catalogue.rules[service.code]
+            assert len(compiled) == len(service.eligibility), service.code
+            assert all(rule.reason is not None for rule in compiled), service.code
+
+    def test_schemes_have_rules(self, catalogue: Catalogue) -> None:
+        """Pensions and welfare schemes all have eligibility rules; at least 20 services do."""
+        with_rules = [s for s in catalogue.services if s.eligibility]
+        assert len(with_rules) >= 20
+        for service in catalogue.services:
+            if service.category in ("pensions", "welfare_schemes"):
+                assert service.eligibility, service.code
+
+    def test_reasons_are_bilingual(self, catalogue: Catalogue) -> None:
+        """Every reason has Hindi in Devanagari that differs from its English."""
+        for code, rules in catalogue.rules.items():
+            for rule in rules:
+                assert rule.reason is not None
+                assert DEVANAGARI.search(rule.reason.hi), code
+                assert rule.reason.hi != rule.reason.en, code
+
+    def test_decided_when_every_fact_is_known(self, catalogue: Catalogue) -> None:
+        """With every fact known no verdict is undetermined, and every refusal has a reason."""
+        for verdict in evaluate_all(catalogue, every_fact_known(catalogue)):
+            assert verdict.status != "undetermined", verdict
+            assert (verdict.status == "not_eligible") == bool(verdict.reasons), verdict
+
+    def test_undetermined_when_nothing_is_known(self, catalogue: Catalogue) -> None:
+        """With no facts, a service is eligible exactly when it has no rules, else undetermined."""
+        for verdict in evaluate_all(catalogue, {}):
+            has_rules = bool(catalogue.service(verdict.service).eligibility)
+            assert verdict.status == ("undetermined" if has_rules else "eligible"), verdict
+            assert bool(verdict.missing_facts) == has_rules
+
+    def test_old_poor_people_get_a_pension(self, catalogue: Catalogue) -> None:
+        """A 70-year-old of a BPL family is eligible for at least one pension."""
+        facts = {**every_fact_known(catalogue), "member.age": 70, "family.bpl": True, "member.bpl": True}
+        eligible = {v.service for v in evaluate_all(catalogue, facts) if v.status == "eligible"}
+        assert any(catalogue.service(code).category == "pensions" for code in eligible)
+
+
+class TestTexts:
+    """What the catalogue says of a service is complete and checkable."""
+
+    def test_inferred_names_real_fields(self, catalogue: Catalogue) -> None:
+        """Every field marked as inferred (not from a source) is a field of a service."""
+        fields = {f.encode_name for f in msgspec.structs.fields(Service)}
+        for service in catalogue.services:
+            for name in service.inferred:
+                assert name.split(".")[0] in fields, (service.code, name)
+
+    def test_sources_are_web_addresses(self, catalogue: Catalogue) -> None:
+        """Every source is an http(s) address."""
+        for service in catalogue.services:
+            for source in service.sources:
+                assert re.match(r"^https?://\S+$", source), (service.code, source)
+
+    def test_codes_are_unique_and_named_after_nothing_else(self, catalogue: Catalogue) -> None:
+        """Service codes are unique and distinct from department codes."""
+        codes = [s.code for s in catalogue.services]
+        assert len(codes) == len(set(codes))
+        assert not set(codes) & set(catalogue.departments)
+
+
+class TestSearch:
+    """Citizens find common services in English and in Hindi."""
+
+    @pytest.mark.parametrize(
+        ("query", "category"),
+        [
+            ("income certificate", "certificates"),
+            ("आय प्रमाण पत्र", "certificates"),
+            ("pension", "pensions"),
+            ("पेंशन", "pensions"),
+            ("caste", "certificates"),
+            ("जाति", "certificates"),
+        ],
+    )
+    def test_best_hit_is_in_the_expected_category(
+        self, catalogue: Catalogue, query: str, category: str
+    ) -> None:
+        """The best hit for a common query belongs where a citizen would expect."""
+        hits = catalogue.index.search(query)
+        assert hits, query
+        assert hits[0].service.category == category
+
+    @pytest.mark.parametrize(("english", "hindi"), [("pension", "पेंशन"), ("birth", "जन्म")])
+    def test_both_languages_find_the_same_best_hits(
+        self, catalogue: Catalogue, english: str, hindi: str
+    ) -> None:
+        """A word and its Hindi translation find the same top two services."""
+        top = [hit.service.code for hit in catalogue.index.search(english)[:2]]
+        assert top == [hit.service.code for hit in catalogue.index.search(hindi)[:2]]
