@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from gateway.audit.trail import Actor, AuditTrail
@@ -47,9 +48,9 @@ class AuditController(Controller):
     )
     async def entries(
         self,
-        audit: AuditTrail,
-        actor: Actor,
-        principal: Principal,
+        audit: NamedDependency[AuditTrail],
+        actor: NamedDependency[Actor],
+        principal: NamedDependency[Principal],
         after: Annotated[int, Parameter(ge=0, description="entries numbered above this")] = 0,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     ) -> AuditPage:
@@ -64,7 +65,7 @@ class AuditController(Controller):
         summary="Check the hash chain; name the first broken entry",
         **allow("auditor", "administrator", purpose="verify the audit trail"),
     )
-    async def verify(self, audit: AuditTrail, actor: Actor) -> ChainReport:
+    async def verify(self, audit: NamedDependency[AuditTrail], actor: NamedDependency[Actor]) -> ChainReport:
         verdict = await audit.verify()
         await audit.record(
             actor,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from gateway.audit.trail import Actor
@@ -44,7 +45,7 @@ class ClientAdminController(Controller):
         summary="API clients, revoked ones included",
         **allow("administrator", purpose="list API clients"),
     )
-    async def list_clients(self, identity: Identity) -> list[ClientOut]:
+    async def list_clients(self, identity: NamedDependency[Identity]) -> list[ClientOut]:
         return [_out(view) for view in await identity.clients.list()]
 
     @post(
@@ -53,7 +54,9 @@ class ClientAdminController(Controller):
         summary="Create an API client; its secret is shown once",
         **allow("administrator", purpose="create an API client"),
     )
-    async def create_client(self, data: ClientCreate, identity: Identity, actor: Actor) -> ClientCreatedOut:
+    async def create_client(
+        self, data: ClientCreate, identity: NamedDependency[Identity], actor: NamedDependency[Actor]
+    ) -> ClientCreatedOut:
         if data.department is not None and data.department not in identity.departments():
             raise Problem(
                 "invalid_request",
@@ -77,7 +80,9 @@ class ClientAdminController(Controller):
         summary="Revoke an API client",
         **allow("administrator", purpose="revoke an API client"),
     )
-    async def revoke_client(self, client_id: str, identity: Identity, actor: Actor) -> None:
+    async def revoke_client(
+        self, client_id: str, identity: NamedDependency[Identity], actor: NamedDependency[Actor]
+    ) -> None:
         if not await identity.clients.revoke(client_id, actor):
             raise Problem(
                 "not_found",

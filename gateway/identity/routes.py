@@ -7,7 +7,7 @@ import html
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import Parameter
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -79,7 +79,9 @@ class AuthController(Controller):
         summary="Send a one-time code to the registered mobile",
         **public("citizen sign-in: send a code", rate="signin"),
     )
-    async def start(self, data: OtpStart, identity: Identity, actor: Actor) -> CodeSent:
+    async def start(
+        self, data: OtpStart, identity: NamedDependency[Identity], actor: NamedDependency[Actor]
+    ) -> CodeSent:
         """The same answer whether or not the login is registered; a code arrives only if it is."""
         sent = await identity.otp.start(parse_login(data.login), actor)
         return CodeSent(challenge_id=sent.challenge_id, expires_in=sent.expires_in, resend_in=sent.resend_in)
@@ -90,7 +92,9 @@ class AuthController(Controller):
         summary="Exchange the code for an access and a refresh token",
         **public("citizen sign-in: check a code", rate="signin"),
     )
-    async def verify(self, data: OtpVerify, identity: Identity, actor: Actor) -> TokenPair:
+    async def verify(
+        self, data: OtpVerify, identity: NamedDependency[Identity], actor: NamedDependency[Actor]
+    ) -> TokenPair:
         member = await identity.otp.verify(data.challenge_id, data.code, actor)
         return await _pair(identity, member, await identity.refresh.issue(member))
 
@@ -100,7 +104,9 @@ class AuthController(Controller):
         summary="Exchange a refresh token for new tokens",
         **public("renew a citizen's tokens", rate="signin"),
     )
-    async def refresh(self, data: RefreshRequest, identity: Identity, actor: Actor) -> TokenPair:
+    async def refresh(
+        self, data: RefreshRequest, identity: NamedDependency[Identity], actor: NamedDependency[Actor]
+    ) -> TokenPair:
         """The refresh token is replaced by a new one; presenting a used one revokes them all."""
         member, successor = await identity.refresh.rotate(data.refresh_token, actor)
         return await _pair(identity, member, successor)
@@ -111,7 +117,9 @@ class AuthController(Controller):
         summary="Revoke a refresh token and its successors",
         **public("citizen sign-out", rate="signin"),
     )
-    async def logout(self, data: RefreshRequest, identity: Identity, actor: Actor) -> None:
+    async def logout(
+        self, data: RefreshRequest, identity: NamedDependency[Identity], actor: NamedDependency[Actor]
+    ) -> None:
         await identity.refresh.revoke(data.refresh_token, actor)
 
     @post(
@@ -120,13 +128,13 @@ class AuthController(Controller):
         summary="Client credentials: a token for a department, auditor or administrator",
         **public("API client sign-in", rate="signin"),
     )
-    async def client_token(self, data: ClientToken, identity: Identity) -> AccessToken:
+    async def client_token(self, data: ClientToken, identity: NamedDependency[Identity]) -> AccessToken:
         principal = await identity.clients.authenticate(data.client_id, data.client_secret)
         issued = identity.tokens.issue(principal)
         return AccessToken(access_token=issued.token, expires_in=issued.expires_in)
 
     @get("/me", summary="Who the token says you are", **allow(*ROLES, purpose="show the caller's identity"))
-    async def me(self, principal: Principal) -> Me:
+    async def me(self, principal: NamedDependency[Principal]) -> Me:
         return Me(
             role=principal.role,
             subject=principal.subject,
@@ -143,7 +151,7 @@ class AuthController(Controller):
     summary="Public keys that verify seva's tokens",
     **public("publish token keys"),
 )
-async def jwks(identity: Identity) -> Response[Jwks]:
+async def jwks(identity: NamedDependency[Identity]) -> Response[Jwks]:
     # Short caching: a rotated key must reach verifiers before the tokens it signs do.
     return Response(Jwks(keys=identity.keys.jwks()["keys"]), headers={"cache-control": "public, max-age=60"})
 
@@ -177,7 +185,7 @@ async def _messages(identity: Identity, mobile: str | None) -> list[DemoMessage]
     summary="Messages the demo sent (demo mode only)",
     **public("demo inbox"),
 )
-async def demo_inbox_json(identity: Identity, mobile: Mobile = None) -> list[DemoMessage]:
+async def demo_inbox_json(identity: NamedDependency[Identity], mobile: Mobile = None) -> list[DemoMessage]:
     _demo_only(identity)
     return await _messages(identity, mobile)
 
@@ -190,7 +198,7 @@ async def demo_inbox_json(identity: Identity, mobile: Mobile = None) -> list[Dem
     **public("demo inbox"),
     include_in_schema=False,
 )
-async def demo_inbox_page(identity: Identity, mobile: Mobile = None) -> str:
+async def demo_inbox_page(identity: NamedDependency[Identity], mobile: Mobile = None) -> str:
     _demo_only(identity)
     rows = "".join(
         f"<tr><td>{html.escape(m.at)}</td><td>{html.escape(m.to)}</td><td>{html.escape(m.purpose)}</td>"

@@ -1,0 +1,189 @@
+"""Every route against every role: each route declares who may call it, and the server keeps to it.
+
+The table is the application itself: the test walks ``app.routes``, so a route added without an access
+rule fails here, and every route is called as each role over HTTP against a real server. Path parameters
+get a sample value by name (``SAMPLE_VALUES``), or the route gets a whole sample in ``SAMPLES``.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar.exceptions import LitestarDeprecationWarning
+
+from gateway.app import create_app
+from gateway.identity.access import Access, declared
+from gateway.settings import Settings
+from tests.conftest import CATALOGUE, LiveServer
+from tests.identity.support import (
+    SmsProvider,
+    bearer,
+    client_token,
+    make_client,
+    seed_families,
+    sign_in,
+    sms_env,
+)
+
+ROLES = ("anonymous", "citizen", "department", "auditor", "administrator")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """How to call one route: the concrete path, a JSON body, extra headers."""
+
+    path: str
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+# Values for path parameters by name: IDs of the seeded registry (tests/identity/support.py).
+SAMPLE_VALUES = {
+    "code": "rev-demarcation",
+    "family_id": "10000001",
+    "member_id": "100000011",
+    "client_id": "no-such-client",
+    "path": "nothing",
+}
+
+# Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
+SAMPLES: dict[str, Sample] = {
+    "POST /api/v1/auth/otp": Sample("/api/v1/auth/otp", {"login": "9876500009"}),
+    "POST /api/v1/auth/otp/verify": Sample(
+        "/api/v1/auth/otp/verify", {"challenge_id": "0" * 32, "code": "000000"}
+    ),
+    "POST /api/v1/auth/refresh": Sample("/api/v1/auth/refresh", {"refresh_token": "unknown.token"}),
+    "POST /api/v1/auth/logout": Sample("/api/v1/auth/logout", {"refresh_token": "unknown.token"}),
+    "POST /api/v1/auth/token": Sample("/api/v1/auth/token", {"client_id": "x", "client_secret": "y"}),
+    "POST /api/v1/admin/clients": Sample("/api/v1/admin/clients", {"name": "table test", "role": "auditor"}),
+    "POST /api/v1/eligibility": Sample("/api/v1/eligibility", {"facts": {"member.age": 70}}),
+}
+
+_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+def _routes(app: Any) -> Iterator[tuple[str, str, Access | None]]:
+    """(method, declared path, rule) of every handler, Litestar's own OPTIONS handlers included."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            for method in sorted(handler.http_methods):
+                yield method, route.path, declared(handler.opt)
+
+
+def _sample(method: str, path: str) -> Sample:
+    given = SAMPLES.get(f"{method} {path}")
+    if given is not None:
+        return given
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in SAMPLE_VALUES:
+            raise AssertionError(f"{method} {path}: add a sample value for '{name}' to SAMPLE_VALUES")
+        return SAMPLE_VALUES[name]
+
+    return Sample(_PARAM.sub(fill, path), {} if method in ("POST", "PUT", "PATCH") else None)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The application as ``seva serve`` builds it (Litestar's warnings about other packages' handlers
+    are not this test's business)."""
+    data = tmp_path_factory.mktemp("app")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LitestarDeprecationWarning)
+        return create_app(
+            Settings.from_env(
+                {"SEVA_DATA_DIR": str(data), "SEVA_CATALOGUE": str(CATALOGUE), "SEVA_LOG_LEVEL": "WARNING"}
+            )
+        )
+
+
+class TestDeclarations:
+    def test_every_route_declares_who_may_call_it(self, app: Any) -> None:
+        """No route of the application is without an access rule."""
+        undeclared = [f"{method} {path}" for method, path, rule in _routes(app) if rule is None]
+        assert undeclared == [], (
+            f"routes without an access rule (use public(...) or allow(...)): {undeclared}"
+        )
+
+    def test_only_public_routes_skip_the_bearer_scheme_in_openapi(self, app: Any) -> None:
+        """The OpenAPI document asks for a bearer token exactly on the routes that need one."""
+        schema = app.openapi_schema.to_schema()
+        assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+        for method, path, rule in _routes(app):
+            operation = schema["paths"].get(_PARAM.sub(r"{\1}", path), {}).get(method.lower())
+            if operation is None or rule is None:
+                continue
+            assert ("security" in operation) == (not rule.public), f"{method} {path}"
+
+    def test_the_audit_trail_has_no_route_that_changes_it(self, app: Any) -> None:
+        """Nobody, an administrator included, can change or remove an audit entry through the API."""
+        writes = [
+            f"{m} {p}"
+            for m, p, _ in _routes(app)
+            if p.startswith("/api/v1/audit") and m not in ("GET", "HEAD", "OPTIONS")
+        ]
+        assert writes == []
+
+
+def _is_problem(answer: httpx.Response) -> bool:
+    return answer.headers.get("content-type") == "application/problem+json"
+
+
+def _expected(rule: Access, role: str) -> set[int] | str:
+    if rule.public or role in rule.roles:
+        return "allowed"
+    return {401} if role == "anonymous" else {403}
+
+
+class TestEveryRoleAgainstEveryRoute:
+    def test_each_role_is_let_in_or_refused_as_declared(
+        self,
+        app: Any,
+        tmp_path: Path,
+        db_url: str,
+        sms_provider: SmsProvider,
+        server_factory: Callable[..., LiveServer],
+    ) -> None:
+        """Allowed roles are never refused; others get 401 (signed out) or 403 (wrong role); nobody a 5xx."""
+        seed_families(db_url)
+        server = server_factory(
+            sms_env(
+                db_url,
+                sms_provider,
+                SEVA_API_PER_MINUTE="100000",
+                SEVA_SIGNIN_PER_MINUTE="100000",
+                SEVA_DEMO="1",
+            )
+        )
+        tokens: dict[str, str | None] = {"anonymous": None}
+        with server.client() as client:
+            tokens["citizen"] = sign_in(client, sms_provider, "9876500001")["access_token"]
+            for role, department in (("department", "revenue"), ("auditor", None), ("administrator", None)):
+                tokens[role] = client_token(client, *make_client(db_url, role, department))
+            wrong: list[str] = []
+            for method, path, rule in _routes(app):
+                assert rule is not None
+                sample = _sample(method, path)
+                for role in ROLES:
+                    headers = {**sample.headers, **(bearer(tokens[role]) if tokens[role] else {})}
+                    answer = client.request(method, sample.path, json=sample.body, headers=headers)
+                    expected = _expected(rule, role)
+                    problem = answer.json() if _is_problem(answer) else {}
+                    # The access layer refuses with these two codes; a handler may refuse bad credentials
+                    # (refresh_invalid, client_invalid) with 401 too, which is not an access decision.
+                    access_refusal = problem.get("code") in ("unauthorized", "forbidden")
+                    if answer.status_code >= 500:
+                        wrong.append(f"{method} {path} as {role}: {answer.status_code} {answer.text[:200]}")
+                    elif expected == "allowed" and access_refusal:
+                        wrong.append(f"{method} {path} as {role}: refused with {answer.status_code}")
+                    elif expected != "allowed" and not (answer.status_code in expected and access_refusal):
+                        wrong.append(f"{method} {path} as {role}: {answer.status_code}, expected {expected}")
+        assert wrong == [], "\n".join(wrong)
