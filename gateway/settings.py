@@ -41,8 +41,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # Identity, rate limits and audit: docs/security.md explains each one.
     secret_key: str = ""
     keys_dir: Path | None = None
-    token_issuer: str = "seva"
-    token_audience: str = "seva-api"
+    token_issuer: str = "seva"  # noqa: S105 - a name, not a secret
+    token_audience: str = "seva-api"  # noqa: S105 - a name, not a secret
     access_token_seconds: Positive = 900
     refresh_token_seconds: Positive = 30 * 24 * 3600
     otp_seconds: Positive = 300
@@ -57,6 +57,28 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     signin_per_minute: Positive = 20
     api_per_minute: Positive = 600
     ratelimit_sync_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 1.0
+
+    # Documents, applications and delivery: docs/applications.md explains each one.
+    max_upload_bytes: Positive = 5 * 1024 * 1024
+    public_url: str = ""  # how departments reach this gateway (document links); default http://host:port
+    inprocess_workers: bool | None = None  # run delivery inside `seva serve`; default: on in demo mode
+    delivery_batch: Positive = 32
+    delivery_lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    delivery_idle_seconds: Annotated[float, msgspec.Meta(gt=0)] = 0.5
+    delivery_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 2.0
+    delivery_backoff_initial: Annotated[float, msgspec.Meta(gt=0)] = 1.0
+    delivery_backoff_max: Annotated[float, msgspec.Meta(gt=0)] = 300.0
+    breaker_threshold: Positive = 5
+    breaker_cooldown_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+
+    @property
+    def runs_inprocess_workers(self) -> bool:
+        """Whether ``seva serve`` delivers applications itself: ``SEVA_INPROCESS_WORKERS``, else demo mode."""
+        return self.demo if self.inprocess_workers is None else self.inprocess_workers
+
+    @property
+    def gateway_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def keys_path(self) -> Path:
@@ -85,7 +107,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
 
     def __repr__(self) -> str:
         # Settings hold secrets (SEVA_SECRET_KEY, SEVA_SMS_TOKEN); never print them whole.
-        shown = {f: ("***" if f in _SECRET_FIELDS and getattr(self, f) else getattr(self, f)) for f in self.__struct_fields__}
+        shown = {
+            f: ("***" if f in _SECRET_FIELDS and getattr(self, f) else getattr(self, f))
+            for f in self.__struct_fields__
+        }
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 

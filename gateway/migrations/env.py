@@ -19,6 +19,9 @@ TABLE_MODULES = (
     "gateway.identity.tables",
     "gateway.ratelimit.tables",
     "gateway.audit.tables",
+    "gateway.documents.tables",
+    "gateway.applications.tables",
+    "gateway.delivery.tables",
 )
 
 for module in TABLE_MODULES:

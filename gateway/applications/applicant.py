@@ -1,0 +1,121 @@
+"""The applicant as the registry knows them: one query for the member, their family and its size.
+
+The registry package has no function yet that turns a member and a family into rule facts, so this
+module holds a small one (``registry_facts``) for applications; when ``family_registry`` grows its own,
+this should call it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from catalogue.facts import age_on
+from family_registry.mobile import mask_mobile
+from family_registry.tables import Family, Member
+from schemas.department_api import Applicant
+
+__all__ = ["RegistryApplicant", "load_applicant", "registry_facts"]
+
+_M = Member.__table__  # type: ignore[attr-defined]
+_F = Family.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryApplicant:
+    """A member, their family's ID and district, and the facts eligibility rules read."""
+
+    member_id: str
+    family_id: str
+    name: str
+    mobile: str | None
+    district: str
+    facts: dict[str, Any]
+
+    def for_department(self) -> Applicant:
+        """What a department receives: no Aadhaar, the mobile masked."""
+        return Applicant(
+            member_id=self.member_id,
+            name=self.name,
+            mobile_masked=mask_mobile(self.mobile) if self.mobile else None,
+            district=self.district,
+            facts=self.facts,
+        )
+
+
+def registry_facts(member: Any, family: Any, size: int, under_18: int, today: dt.date) -> dict[str, Any]:
+    """Rule facts (``catalogue.facts.FACTS`` names) of one member row and its family row."""
+    facts: dict[str, Any] = {
+        "member.age": age_on(member.date_of_birth, today),
+        "member.annual_income": int(member.annual_income),
+        "member.disability_percent": int(member.disability_percent),
+        "member.gender": member.gender,
+        "member.social_category": member.social_category,
+        "member.bpl": bool(family.bpl),
+        "member.ekyc_done": bool(member.ekyc_done),
+        "member.district": family.district,
+        "member.relation": member.relation,
+        "member.marital_status": member.marital_status,
+        "member.occupation": member.occupation,
+        "member.tribe": member.tribe,
+        "family.size": size,
+        "family.members_under_18": under_18,
+        "family.bpl": bool(family.bpl),
+        "family.has_ration_card": bool(family.ration_card),
+        "family.social_category": family.social_category,
+        "family.district": family.district,
+        "family.area": family.area,
+    }
+    if member.residence_years is not None:
+        facts["member.residence_years"] = int(member.residence_years)
+    return facts
+
+
+async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) -> RegistryApplicant | None:
+    """The member with their family, or None when the registry has no such member."""
+    row = (
+        await conn.execute(
+            select(
+                _M,
+                _F.c.district,
+                _F.c.bpl,
+                _F.c.ration_card,
+                _F.c.area,
+                _F.c.social_category.label("family_social_category"),
+            )
+            .select_from(_M.join(_F, _F.c.family_id == _M.c.family_id))
+            .where(_M.c.member_id == member_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    cutoff = dt.date(today.year - 18, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
+    counts = (
+        await conn.execute(
+            select(func.count(), func.count().filter(and_(_M.c.date_of_birth > cutoff))).where(
+                _M.c.family_id == row.family_id
+            )
+        )
+    ).one()
+    family = _FamilyView(row.district, row.bpl, row.ration_card, row.area, row.family_social_category)
+    return RegistryApplicant(
+        member_id=row.member_id,
+        family_id=row.family_id,
+        name=row.name_en,
+        mobile=row.mobile,
+        district=row.district,
+        facts=registry_facts(row, family, int(counts[0]), int(counts[1]), today),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _FamilyView:
+    district: str
+    bpl: bool
+    ration_card: str | None
+    area: str
+    social_category: str

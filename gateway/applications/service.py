@@ -1,0 +1,270 @@
+"""Submitting and reading applications.
+
+A submission is checked in this order, and nothing is written until every check passes: the service
+exists, the form fits its fields, the member is one the caller may apply for, the registry's facts pass
+the service's rules, and every required document is in the member's store. Then the application, its
+first timeline event, its delivery record and the audit entry are written in one transaction.
+
+Idempotency: the caller's ``Idempotency-Key`` is stored with a SHA-256 of the body, scoped to the caller.
+The same key and body return the application made the first time; the same key with another body is an
+``IdempotencyConflict``. A race between two identical requests is settled by the unique constraint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from catalogue import Catalogue, evaluate_service
+from gateway.applications.applicant import load_applicant
+from gateway.applications.errors import (
+    ApplicationNotFound,
+    EligibilityUndetermined,
+    IdempotencyConflict,
+    MissingDocuments,
+    NotEligible,
+    UnknownMember,
+    UnknownServiceCode,
+)
+from gateway.applications.form import check_form
+from gateway.applications.reference import format_reference, new_reference
+from gateway.applications.statuses import MESSAGES
+from gateway.applications.timeline import APPLICATIONS, EVENTS
+from gateway.audit.trail import Actor, AuditTrail
+from gateway.delivery.tables import Delivery
+from gateway.documents.service import DocumentStore
+from gateway.identity.principal import Principal
+from schemas.applications_api import (
+    ApplicationCreate,
+    ApplicationOut,
+    ApplicationSummary,
+    AttachedDocument,
+    TimelineEvent,
+)
+from schemas.documents_api import DocumentOut
+
+__all__ = ["ApplicationService", "due_on", "request_hash"]
+
+_DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
+_REFERENCE_TRIES = 8
+_encoder = msgspec.json.Encoder(order="sorted")
+
+
+def request_hash(body: ApplicationCreate) -> str:
+    """SHA-256 of the body in canonical form (sorted keys), so key order does not make a new request."""
+    return hashlib.sha256(_encoder.encode(body)).hexdigest()
+
+
+def due_on(start: dt.date, working_days: int) -> dt.date:
+    """The day ``working_days`` working days (Monday to Friday) after ``start``."""
+    day = start
+    left = working_days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="seconds")
+
+
+def summary(row: Any) -> ApplicationSummary:
+    return ApplicationSummary(
+        reference=row.reference,
+        reference_display=format_reference(row.reference),
+        service_code=row.service_code,
+        member_id=row.member_id,
+        status=row.status,
+        created_at=_iso(row.created_at),
+        due_on=row.due_on,
+    )
+
+
+def _attached(doc_type: str, required: bool, found: dict[str, DocumentOut]) -> AttachedDocument:
+    document = found.get(doc_type)
+    if document is None:
+        return AttachedDocument(type=doc_type, required=required, status="missing")
+    return AttachedDocument(
+        type=doc_type, required=required, status="fetched", document_id=document.id, sha256=document.sha256
+    )
+
+
+class ApplicationService:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        catalogue: Callable[[], Catalogue],
+        audit: AuditTrail,
+    ) -> None:
+        self.engine = engine
+        self.catalogue = catalogue
+        self.audit = audit
+
+    async def submit(
+        self, principal: Principal, actor: Actor, body: ApplicationCreate, key: str
+    ) -> tuple[ApplicationOut, bool]:
+        """The application (new, or the one this key made before) and whether it was made now."""
+        digest = request_hash(body)
+        scope = principal.subject[:80]
+        earlier = await self._by_key(scope, key, digest)
+        if earlier is not None:
+            return earlier, False
+        catalogue = self.catalogue()
+        service = catalogue.by_code.get(body.service_code)
+        if service is None:
+            raise UnknownServiceCode(body.service_code)
+        form = check_form(service.form, body.form)
+        today = dt.date.today()
+        async with self.engine.connect() as conn:
+            applicant = await load_applicant(conn, body.member_id, today)
+            if applicant is None or (
+                principal.role == "citizen" and applicant.family_id != principal.family_id
+            ):
+                raise UnknownMember(body.member_id)
+            verdict = evaluate_service(catalogue, service.code, applicant.facts)
+            if verdict.status == "not_eligible":
+                raise NotEligible(service.code, verdict.reasons)
+            if verdict.status == "undetermined":
+                raise EligibilityUndetermined(service.code, verdict.missing_facts)
+            found = await DocumentStore.attachable(
+                conn, applicant.member_id, (d.type for d in service.documents), today
+            )
+        attached = [_attached(need.type, need.required, found) for need in service.documents]
+        missing = [d.type for d in attached if d.required and d.status == "missing"]
+        if missing:
+            raise MissingDocuments(missing, [d.type for d in attached if d.status == "fetched"])
+
+        now = time.time()
+        message = MESSAGES["submitted"][0]
+        row: dict[str, Any] = {
+            "service_code": service.code,
+            "department": service.department,
+            "member_id": applicant.member_id,
+            "family_id": applicant.family_id,
+            "applicant": msgspec.json.encode(applicant.for_department()).decode(),
+            "form": _encoder.encode(form).decode(),
+            "documents": msgspec.json.encode(attached).decode(),
+            "status": "submitted",
+            "status_message": message,
+            "idempotency_scope": scope,
+            "idempotency_key": key,
+            "request_hash": digest,
+            "created_by": actor.subject[:80],
+            "created_at": now,
+            "updated_at": now,
+            "due_on": due_on(today, service.time_limit_days).isoformat(),
+        }
+        for _ in range(_REFERENCE_TRIES):
+            reference = new_reference(today)
+            try:
+                async with self.engine.begin() as conn:
+                    await self._write(conn, actor, reference, row, service.delivery.adapter, now)
+            except IntegrityError:
+                # Either another request with this key won the race, or the random reference was taken.
+                earlier = await self._by_key(scope, key, digest)
+                if earlier is not None:
+                    return earlier, False
+                continue
+            return await self.get(reference), True
+        raise RuntimeError("could not draw a free reference number")  # 8 clashes in 10^8: never in practice
+
+    async def _write(
+        self,
+        conn: AsyncConnection,
+        actor: Actor,
+        reference: str,
+        row: dict[str, Any],
+        adapter: str,
+        now: float,
+    ) -> None:
+        await conn.execute(insert(APPLICATIONS).values(reference=reference, **row))
+        await conn.execute(
+            insert(EVENTS).values(
+                reference=reference, at=now, kind="submitted", status="submitted",
+                message=row["status_message"], actor=actor.subject[:80],
+            )
+        )  # fmt: skip
+        await conn.execute(
+            insert(_DELIVERIES).values(
+                reference=reference, adapter=adapter, department=row["department"],
+                # Sent with every attempt: the department files one application per key, whatever happens.
+                idempotency_key=f"seva-{reference}", state="pending", attempts=0, next_attempt_at=now,
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        await self.audit.append(
+            conn, actor, "application.submit", f"application:{reference}",
+            {"service": row["service_code"], "member_id": row["member_id"]},
+        )  # fmt: skip
+
+    async def _by_key(self, scope: str, key: str, digest: str) -> ApplicationOut | None:
+        async with self.engine.connect() as conn:
+            found = (
+                await conn.execute(
+                    select(APPLICATIONS.c.reference, APPLICATIONS.c.request_hash).where(
+                        APPLICATIONS.c.idempotency_scope == scope, APPLICATIONS.c.idempotency_key == key
+                    )
+                )
+            ).first()
+        if found is None:
+            return None
+        if found.request_hash != digest:
+            raise IdempotencyConflict(found.reference)
+        return await self.get(found.reference)
+
+    async def get(self, reference: str) -> ApplicationOut:
+        """The application with its timeline; ``ApplicationNotFound`` when there is none."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(APPLICATIONS).where(APPLICATIONS.c.reference == reference))
+            ).first()
+            if row is None:
+                raise ApplicationNotFound(reference)
+            events = (
+                await conn.execute(
+                    select(EVENTS).where(EVENTS.c.reference == reference).order_by(EVENTS.c.id)
+                )
+            ).all()
+        return ApplicationOut(
+            reference=row.reference,
+            reference_display=format_reference(row.reference),
+            service_code=row.service_code,
+            department=row.department,
+            member_id=row.member_id,
+            family_id=row.family_id,
+            status=row.status,
+            status_message=row.status_message,
+            created_at=_iso(row.created_at),
+            updated_at=_iso(row.updated_at),
+            due_on=row.due_on,
+            form=msgspec.json.decode(row.form),
+            documents=msgspec.json.decode(row.documents, type=list[AttachedDocument]),
+            timeline=[
+                TimelineEvent(at=_iso(e.at), kind=e.kind, status=e.status, message=e.message) for e in events
+            ],
+            department_reference=row.department_reference,
+            certificate=msgspec.json.decode(row.certificate) if row.certificate else None,
+        )
+
+    async def list(
+        self, *, family_id: str | None = None, department: str | None = None, limit: int = 100
+    ) -> list[ApplicationSummary]:
+        """Applications of a family, or of a department, newest first."""
+        query = select(APPLICATIONS).order_by(APPLICATIONS.c.created_at.desc()).limit(limit)
+        if family_id is not None:
+            query = query.where(APPLICATIONS.c.family_id == family_id)
+        if department is not None:
+            query = query.where(APPLICATIONS.c.department == department)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [summary(row) for row in rows]

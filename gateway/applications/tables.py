@@ -1,0 +1,59 @@
+"""The ``applications`` table and its timeline, ``application_events``.
+
+``form`` and ``documents`` are canonical JSON text, so the row reads the same on SQLite and PostgreSQL.
+``idempotency_scope`` is the caller's subject: a key only ever matches the same caller's earlier request,
+and ``request_hash`` (SHA-256 of the canonical body) tells a true retry from a different request.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = ["Application", "ApplicationEvent"]
+
+
+class Application(SQLModel, table=True):
+    """One application for one service by one member. ``status`` is what the citizen is shown."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("idempotency_scope", "idempotency_key", name="uq_applications_idempotency"),
+        Index("ix_applications_family", "family_id", "created_at"),
+        Index("ix_applications_department", "department", "created_at"),
+    )
+
+    reference: str = Field(primary_key=True, max_length=13)
+    service_code: str = Field(max_length=80)
+    department: str = Field(max_length=64)
+    member_id: str = Field(max_length=9)
+    family_id: str = Field(max_length=8)
+    applicant: str = Field(sa_type=Text)  # what the department receives about the member, as applied
+    form: str = Field(sa_type=Text)
+    documents: str = Field(sa_type=Text)
+    status: str = Field(max_length=32)
+    status_message: str = Field(default="", max_length=1000)
+    department_reference: str | None = Field(default=None, max_length=128)
+    certificate: str | None = Field(default=None, sa_type=Text)
+    idempotency_scope: str = Field(max_length=80)
+    idempotency_key: str = Field(max_length=128)
+    request_hash: str = Field(max_length=64)
+    created_by: str = Field(max_length=80)
+    created_at: float
+    updated_at: float
+    due_on: str = Field(max_length=10)  # ISO date promised under the Public Service Guarantee Act
+
+
+class ApplicationEvent(SQLModel, table=True):
+    """One step of an application's timeline, in order of ``id``."""
+
+    __tablename__ = "application_events"
+    __table_args__ = (Index("ix_application_events_reference", "reference", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=13)
+    at: float
+    kind: str = Field(max_length=32)
+    status: str = Field(max_length=32)
+    message: str = Field(default="", max_length=1000)
+    actor: str = Field(max_length=80)

@@ -1,0 +1,158 @@
+"""Departments register (or move) the adapter of their services; the gateway checks it before switching.
+
+A department may register an adapter code only if every service the catalogue delivers through it is
+one of its own (so no department can take over a shared adapter); administrators may register any. The
+new configuration must pass a ``health`` call before it is stored; every change goes to the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+import msgspec
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters import (
+    AdapterConfig,
+    AdapterConfigError,
+    AdapterRegistry,
+    BearerToken,
+    DepartmentError,
+    Timeouts,
+    build_client,
+)
+from catalogue import Catalogue
+from gateway.audit.trail import Actor, AuditTrail
+from gateway.delivery.tables import DepartmentEndpoint
+from gateway.identity.principal import Principal
+from schemas.endpoints_api import EndpointOut, EndpointRegistration
+
+__all__ = ["AdapterUnhealthy", "EndpointRefused", "EndpointService"]
+
+_ENDPOINTS = DepartmentEndpoint.__table__  # type: ignore[attr-defined]
+AdapterCatalogue = Callable[[], Catalogue]
+
+
+class EndpointRefused(Exception):
+    """The caller may not register this adapter, or the configuration cannot be used; ``field`` names why."""
+
+    def __init__(self, field: str, message: str, *, not_found: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.not_found = not_found
+
+
+class AdapterUnhealthy(Exception):
+    """The department did not pass the health call; the old configuration stays in use."""
+
+    def __init__(self, error: DepartmentError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _out(row: dict[str, object]) -> EndpointOut:
+    return EndpointOut(
+        adapter=str(row["adapter"]),
+        department=str(row["department"]),
+        kind=str(row["kind"]),
+        endpoint=row["endpoint"],  # type: ignore[arg-type]
+        version=int(row["version"]),  # type: ignore[call-overload]
+        updated_at=dt.datetime.fromtimestamp(float(row["updated_at"]), dt.UTC).isoformat(timespec="seconds"),  # type: ignore[arg-type]
+        updated_by=str(row["updated_by"]),
+    )
+
+
+class EndpointService:
+    def __init__(
+        self, engine: AsyncEngine, catalogue: AdapterCatalogue, registry: AdapterRegistry, audit: AuditTrail
+    ) -> None:
+        self.engine = engine
+        self.catalogue = catalogue
+        self.registry = registry
+        self.audit = audit
+
+    def department_of(self, code: str) -> str:
+        """The one department whose services the adapter delivers; ``EndpointRefused`` otherwise."""
+        catalogue = self.catalogue()
+        if code not in catalogue.adapters:
+            raise EndpointRefused("adapter", f"the catalogue declares no adapter {code!r}", not_found=True)
+        departments = {s.department for s in catalogue.services if s.delivery.adapter == code}
+        if len(departments) != 1:
+            raise EndpointRefused(
+                "adapter",
+                f"adapter {code!r} serves {len(departments)} departments; only an administrator may move it",
+            )
+        return departments.pop()
+
+    async def register(
+        self, principal: Principal, actor: Actor, code: str, body: EndpointRegistration
+    ) -> EndpointOut:
+        department = self.department_of(code)
+        if principal.role != "administrator" and principal.department != department:
+            raise EndpointRefused(
+                "adapter", f"adapter {code!r} belongs to another department", not_found=True
+            )
+        try:
+            config = AdapterConfig(
+                code=code,
+                kind=body.kind,
+                endpoint=body.endpoint,
+                service=body.service,
+                auth=BearerToken(token_ref=body.token_ref) if body.token_ref else None,
+                xsd=body.xsd,
+                timeouts=Timeouts(read=body.timeout_seconds, write=body.timeout_seconds),
+                max_concurrency=body.max_concurrency,
+            )
+            client = build_client(config)
+        except (AdapterConfigError, msgspec.ValidationError) as exc:
+            raise EndpointRefused("body", str(exc)) from None
+        try:
+            adapter = self.registry.create(config, client=client)
+            await adapter.health()
+        except AdapterConfigError as exc:
+            raise EndpointRefused("body", str(exc)) from None
+        except DepartmentError as exc:
+            raise AdapterUnhealthy(exc) from None
+        finally:
+            await client.aclose()
+        return await self._store(actor, code, department, config)
+
+    async def _store(self, actor: Actor, code: str, department: str, config: AdapterConfig) -> EndpointOut:
+        now = time.time()
+        values = {
+            "department": department,
+            "kind": config.kind,
+            "endpoint": config.endpoint,
+            "config": msgspec.json.encode(config).decode(),
+            "updated_at": now,
+            "updated_by": actor.subject[:80],
+        }
+        async with self.engine.begin() as conn:
+            current = (
+                await conn.execute(select(_ENDPOINTS.c.version).where(_ENDPOINTS.c.adapter == code))
+            ).scalar_one_or_none()
+            if current is None:
+                version = 1
+                await conn.execute(insert(_ENDPOINTS).values(adapter=code, version=version, **values))
+            else:
+                version = int(current) + 1
+                await conn.execute(
+                    update(_ENDPOINTS).where(_ENDPOINTS.c.adapter == code).values(version=version, **values)
+                )
+            await self.audit.append(
+                conn, actor, "department_endpoint.register", f"adapter:{code}",
+                {"kind": config.kind, "endpoint": config.endpoint, "version": version,
+                 "token_ref": config.auth.token_ref if isinstance(config.auth, BearerToken) else None},
+            )  # fmt: skip
+        return _out({"adapter": code, "version": version, **values})
+
+    async def list(self, department: str | None) -> list[EndpointOut]:
+        query = select(_ENDPOINTS).order_by(_ENDPOINTS.c.adapter)
+        if department is not None:
+            query = query.where(_ENDPOINTS.c.department == department)
+        async with self.engine.connect() as conn:
+            return [_out(dict(row)) for row in (await conn.execute(query)).mappings()]

@@ -1,0 +1,128 @@
+"""Taking deliveries off the queue, and putting them back, with leases that survive crashes.
+
+``claim`` moves up to ``limit`` due rows to ``in_flight`` under this worker's name until ``lease_until``,
+in one ``UPDATE ... RETURNING``. A row is due when it is ``pending`` and its ``next_attempt_at`` has come,
+or when it is ``in_flight`` under a lease that expired (its worker died). On PostgreSQL the candidate rows
+are chosen with ``FOR UPDATE SKIP LOCKED``, so concurrent workers never wait for or take the same row;
+SQLite has one writer at a time, so the statement alone is enough.
+
+Every later change is fenced: it applies only while the row is still ``in_flight`` under this worker's
+lease, so a worker that lost its lease cannot overwrite what the new holder did.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from gateway.database import is_postgres
+from gateway.delivery.tables import Delivery
+
+__all__ = ["DELIVERIES", "Claimed", "DeliveryQueue"]
+
+DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
+_D = DELIVERIES.c
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    reference: str
+    adapter: str
+    idempotency_key: str
+    attempts: int
+
+
+class DeliveryQueue:
+    def __init__(self, engine: AsyncEngine, owner: str, lease_seconds: float) -> None:
+        self.engine = engine
+        self.owner = owner
+        self.lease_seconds = lease_seconds
+        self.postgres = is_postgres(engine)
+
+    async def claim(self, limit: int, skip_adapters: Sequence[str] = ()) -> list[Claimed]:
+        now = time.time()
+        due = or_(
+            and_(_D.state == "pending", _D.next_attempt_at <= now),
+            and_(_D.state == "in_flight", _D.lease_until < now),
+        )
+        candidates = select(_D.reference).where(due).order_by(_D.next_attempt_at).limit(limit)
+        if skip_adapters:
+            candidates = candidates.where(_D.adapter.not_in(list(skip_adapters)))
+        if self.postgres:
+            candidates = candidates.with_for_update(skip_locked=True)
+        statement = (
+            update(DELIVERIES)
+            .where(_D.reference.in_(candidates.scalar_subquery()))
+            .values(
+                state="in_flight",
+                lease_owner=self.owner,
+                lease_until=now + self.lease_seconds,
+                attempts=_D.attempts + 1,
+                updated_at=now,
+            )
+            .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts)
+        )
+        async with self.engine.begin() as conn:
+            rows = (await conn.execute(statement)).all()
+        return [Claimed(*row) for row in rows]
+
+    def _mine(self, reference: str) -> Any:
+        return and_(_D.reference == reference, _D.state == "in_flight", _D.lease_owner == self.owner)
+
+    async def release(self, conn: AsyncConnection, item: Claimed, *, at: float) -> bool:
+        """Give a claimed row back untried (the attempt is not counted)."""
+        return await self._set(
+            conn, item, state="pending", attempts=_D.attempts - 1, next_attempt_at=at, lease_owner=None,
+            lease_until=None,
+        )  # fmt: skip
+
+    async def retry(self, conn: AsyncConnection, item: Claimed, *, at: float, error: str) -> bool:
+        return await self._set(
+            conn, item, state="pending", next_attempt_at=at, lease_owner=None, lease_until=None,
+            last_error=error[:1000],
+        )  # fmt: skip
+
+    async def done(self, conn: AsyncConnection, item: Claimed, *, poll_at: float | None) -> bool:
+        return await self._set(
+            conn, item, state="done", lease_owner=None, lease_until=None, last_error=None, poll_at=poll_at
+        )
+
+    async def fail(self, conn: AsyncConnection, item: Claimed, *, error: str) -> bool:
+        return await self._set(
+            conn, item, state="failed", lease_owner=None, lease_until=None, last_error=error[:1000]
+        )
+
+    async def _set(self, conn: AsyncConnection, item: Claimed, **values: Any) -> bool:
+        """Apply ``values`` if the lease is still ours; False when another worker has taken the row."""
+        result = await conn.execute(
+            update(DELIVERIES).where(self._mine(item.reference)).values(updated_at=time.time(), **values)
+        )
+        return bool(result.rowcount)
+
+    async def claim_polls(self, limit: int, interval: float) -> list[tuple[str, str]]:
+        """Delivered rows whose status is due to be asked; each is pushed ``interval`` on as it is taken."""
+        now = time.time()
+        candidates = (
+            select(_D.reference)
+            .where(_D.state == "done", _D.poll_at <= now)
+            .order_by(_D.poll_at)
+            .limit(limit)
+        )
+        if self.postgres:
+            candidates = candidates.with_for_update(skip_locked=True)
+        statement = (
+            update(DELIVERIES)
+            .where(_D.reference.in_(candidates.scalar_subquery()))
+            .values(poll_at=now + interval, updated_at=now)
+            .returning(_D.reference, _D.adapter)
+        )
+        async with self.engine.begin() as conn:
+            return [(row[0], row[1]) for row in (await conn.execute(statement)).all()]
+
+    async def stop_polling(self, conn: AsyncConnection, reference: str) -> None:
+        await conn.execute(update(DELIVERIES).where(_D.reference == reference).values(poll_at=None))

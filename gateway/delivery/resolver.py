@@ -1,0 +1,111 @@
+"""Which adapter delivers for an adapter code: the one a department registered, else the catalogue's.
+
+A registered ``department_endpoints`` row wins. Without one, a catalogue adapter of kind ``local`` is the
+in-process demo department; a ``rest`` or ``soap`` adapter with no registered endpoint cannot be called
+yet, which is ``Retryable`` (the application waits, it is not failed). Registered rows are re-read every
+``refresh_seconds``; an adapter whose row changed is rebuilt and the old one's client closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import httpx
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters import AdapterConfig, AdapterRegistry, DepartmentAdapter, Retryable, build_client
+from adapters.local import demo_config
+from catalogue import Catalogue
+from gateway.delivery.tables import DepartmentEndpoint
+
+__all__ = ["AdapterResolver", "NoEndpoint"]
+
+log = logging.getLogger("seva.delivery")
+_ENDPOINTS = DepartmentEndpoint.__table__  # type: ignore[attr-defined]
+
+
+class NoEndpoint(Retryable):
+    """The adapter needs an endpoint that no department has registered yet."""
+
+
+class _Built:
+    __slots__ = ("adapter", "client", "version")
+
+    def __init__(self, version: int, adapter: DepartmentAdapter, client: httpx.AsyncClient | None) -> None:
+        self.version = version
+        self.adapter = adapter
+        self.client = client
+
+
+class AdapterResolver:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        catalogue: Callable[[], Catalogue],
+        registry: AdapterRegistry,
+        *,
+        refresh_seconds: float = 2.0,
+        local_options: dict[str, object] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.catalogue = catalogue
+        self.registry = registry
+        self.refresh_seconds = refresh_seconds
+        self.local_options = local_options or {}
+        self._registered: dict[str, tuple[int, str]] = {}
+        self._read_at = float("-inf")
+        self._built: dict[str, _Built] = {}
+
+    async def _refresh(self) -> None:
+        if time.monotonic() - self._read_at < self.refresh_seconds:
+            return
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(select(_ENDPOINTS.c.adapter, _ENDPOINTS.c.version, _ENDPOINTS.c.config))
+            ).all()
+        self._registered = {row[0]: (int(row[1]), row[2]) for row in rows}
+        self._read_at = time.monotonic()
+
+    def forget(self) -> None:
+        """Read the registered endpoints again at the next call (after a registration in this process)."""
+        self._read_at = float("-inf")
+
+    async def get(self, code: str) -> DepartmentAdapter:
+        await self._refresh()
+        registered = self._registered.get(code)
+        version = registered[0] if registered else 0
+        built = self._built.get(code)
+        if built is not None and built.version == version:
+            return built.adapter
+        if registered:
+            config = msgspec.json.decode(registered[1], type=AdapterConfig)
+        else:
+            declared = self.catalogue().adapters.get(code)
+            if declared is None or declared.kind != "local":
+                raise NoEndpoint(
+                    "no endpoint is registered for this adapter yet; the department must register one",
+                    adapter=code,
+                )
+            config = demo_config(code, **self.local_options)
+        client = build_client(config) if config.kind != "local" else None
+        adapter = self.registry.create(config, client=client)
+        if built is not None:
+            await self._close(built)
+        self._built[code] = _Built(version, adapter, client)
+        log.info("adapter %s ready (%s, version %d)", code, config.kind, version)
+        return adapter
+
+    @staticmethod
+    async def _close(built: _Built) -> None:
+        await built.adapter.aclose()
+        if built.client is not None:
+            await built.client.aclose()
+
+    async def aclose(self) -> None:
+        for built in self._built.values():
+            await self._close(built)
+        self._built.clear()

@@ -1,0 +1,189 @@
+"""The document store: upload once, attach to every later application that needs the same type.
+
+Bytes go to a ``DocumentStorage`` (content-addressed, so the same scan is kept once); the row saying
+whose they are goes to the ``documents`` table, with its audit entry, in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import secrets
+import time
+from collections.abc import Callable, Collection, Iterable
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from gateway.audit.trail import Actor, AuditTrail
+from gateway.documents.errors import (
+    DocumentNotFound,
+    DocumentTooLarge,
+    InvalidDocumentField,
+    UnknownDocumentType,
+    UnsupportedDocument,
+)
+from gateway.documents.sniff import UnsupportedContent, sniff_content_type
+from gateway.documents.storage import DocumentStorage
+from gateway.documents.tables import Document
+from schemas.documents_api import DocumentOut
+
+__all__ = ["DocumentStore", "NewDocument", "document_out"]
+
+_DOCS = Document.__table__  # type: ignore[attr-defined]
+
+
+class NewDocument:
+    """What an upload carries besides its bytes."""
+
+    __slots__ = ("doc_type", "filename", "issuer", "member_id", "valid_until")
+
+    def __init__(
+        self, *, member_id: str, doc_type: str, filename: str = "", issuer: str | None = None,
+        valid_until: str | None = None,
+    ) -> None:  # fmt: skip
+        self.member_id = member_id
+        self.doc_type = doc_type
+        self.filename = filename
+        self.issuer = issuer
+        self.valid_until = valid_until
+
+
+def document_out(row: dict[str, object]) -> DocumentOut:
+    uploaded = dt.datetime.fromtimestamp(float(row["uploaded_at"]), dt.UTC)  # type: ignore[arg-type]
+    return DocumentOut(
+        id=str(row["id"]),
+        member_id=str(row["member_id"]),
+        doc_type=str(row["doc_type"]),
+        sha256=str(row["sha256"]),
+        content_type=str(row["content_type"]),
+        size=int(row["size"]),  # type: ignore[call-overload]
+        filename=str(row["filename"]),
+        issuer=row["issuer"],  # type: ignore[arg-type]
+        valid_until=row["valid_until"],  # type: ignore[arg-type]
+        uploaded_at=uploaded.isoformat(timespec="seconds"),
+    )
+
+
+def _valid_until(value: str | None, today: dt.date) -> str | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidDocumentField(
+            "valid_until", "must be a date written YYYY-MM-DD", "तिथि YYYY-MM-DD रूप में होनी चाहिए"
+        ) from None
+    if day < today:
+        raise InvalidDocumentField(
+            "valid_until", "the document has already expired", "दस्तावेज़ की वैधता समाप्त हो चुकी है"
+        )
+    return day.isoformat()
+
+
+class DocumentStore:
+    """Documents of citizens: ``upload``, ``list_family``, ``get``, ``content`` and ``attachable``."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        storage: DocumentStorage,
+        audit: AuditTrail,
+        *,
+        max_bytes: int,
+        document_types: Callable[[], Collection[str]],
+    ) -> None:
+        self.engine = engine
+        self.storage = storage
+        self.audit = audit
+        self.max_bytes = max_bytes
+        self.document_types = document_types
+
+    async def upload(self, family_id: str, new: NewDocument, data: bytes, actor: Actor) -> DocumentOut:
+        """Check and keep one document; refuses a wrong size, type or format before storing anything."""
+        if len(data) > self.max_bytes:
+            raise DocumentTooLarge(len(data), self.max_bytes)
+        if new.doc_type not in self.document_types():
+            raise UnknownDocumentType(new.doc_type)
+        try:
+            content_type = sniff_content_type(data[:1024])
+        except UnsupportedContent as exc:
+            raise UnsupportedDocument(str(exc)) from None
+        if new.issuer is not None and len(new.issuer) > 200:
+            raise InvalidDocumentField("issuer", "must be at most 200 characters", "अधिकतम 200 अक्षर हो सकते हैं")
+        valid_until = _valid_until(new.valid_until, dt.date.today())
+        # Bytes first: a row must never point at bytes that are not there. Bytes without a row are
+        # harmless (and shared by content address), so a failed insert leaves nothing a citizen can see.
+        sha256 = await asyncio.to_thread(self.storage.put, data)
+        row = {
+            "id": secrets.token_hex(16),
+            "family_id": family_id,
+            "member_id": new.member_id,
+            "doc_type": new.doc_type,
+            "sha256": sha256,
+            "content_type": content_type,
+            "size": len(data),
+            "filename": new.filename[-200:],
+            "issuer": new.issuer,
+            "valid_until": valid_until,
+            "uploaded_at": time.time(),
+            "uploaded_by": actor.subject[:80],
+        }
+        async with self.engine.begin() as conn:
+            await conn.execute(insert(_DOCS).values(**row))
+            await self.audit.append(
+                conn, actor, "document.upload", f"document:{row['id']}",
+                {"member_id": new.member_id, "doc_type": new.doc_type, "sha256": sha256, "size": len(data)},
+            )  # fmt: skip
+        return document_out(row)
+
+    async def list_family(self, family_id: str | None, member_id: str | None = None) -> list[DocumentOut]:
+        """Documents of a family (or of everyone, for ``None``), newest first; optionally one member's."""
+        query = select(_DOCS).order_by(_DOCS.c.uploaded_at.desc()).limit(500)
+        if family_id is not None:
+            query = query.where(_DOCS.c.family_id == family_id)
+        if member_id is not None:
+            query = query.where(_DOCS.c.member_id == member_id)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [document_out(dict(row)) for row in rows]
+
+    async def get(self, document_id: str) -> tuple[DocumentOut, str]:
+        """The document and the family it belongs to; ``DocumentNotFound`` otherwise."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(_DOCS).where(_DOCS.c.id == document_id))).mappings().first()
+        if row is None:
+            raise DocumentNotFound(document_id)
+        return document_out(dict(row)), str(row["family_id"])
+
+    async def content(self, document: DocumentOut) -> bytes:
+        """The stored bytes, checked against the digest recorded at upload."""
+        data = await asyncio.to_thread(self.storage.get, document.sha256)
+        if hashlib.sha256(data).hexdigest() != document.sha256:
+            raise DocumentNotFound(document.id)  # a damaged file is never served as if it were the upload
+        return data
+
+    @staticmethod
+    async def attachable(
+        conn: AsyncConnection, member_id: str, types: Iterable[str], today: dt.date
+    ) -> dict[str, DocumentOut]:
+        """For each wanted type, the member's newest document that is still valid on ``today``."""
+        wanted = list(dict.fromkeys(types))
+        if not wanted:
+            return {}
+        rows = (
+            await conn.execute(
+                select(_DOCS)
+                .where(_DOCS.c.member_id == member_id, _DOCS.c.doc_type.in_(wanted))
+                .order_by(_DOCS.c.uploaded_at.desc())
+            )
+        ).mappings()
+        found: dict[str, DocumentOut] = {}
+        for row in rows:
+            if row["doc_type"] in found:
+                continue
+            if row["valid_until"] is not None and row["valid_until"] < today.isoformat():
+                continue
+            found[row["doc_type"]] = document_out(dict(row))
+        return found

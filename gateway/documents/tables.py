@@ -1,0 +1,32 @@
+"""The ``documents`` table: what a citizen uploaded once, by type, so later applications can fetch it.
+
+The bytes live in a ``DocumentStorage`` under their SHA-256; a row says whose they are, what they are
+and until when they are valid. Times are epoch seconds (float), as in the other capabilities' tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+__all__ = ["Document"]
+
+
+class Document(SQLModel, table=True):
+    """One uploaded document of one member. The newest valid row of a type is the one an application uses."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_member_type", "member_id", "doc_type"),)
+
+    id: str = Field(primary_key=True, max_length=32)
+    family_id: str = Field(max_length=8, index=True)
+    member_id: str = Field(max_length=9)
+    doc_type: str = Field(max_length=64)
+    sha256: str = Field(max_length=64)
+    content_type: str = Field(max_length=32)
+    size: int
+    filename: str = Field(default="", max_length=200)
+    issuer: str | None = Field(default=None, max_length=200)
+    valid_until: str | None = Field(default=None, max_length=10)  # ISO date; None: no expiry
+    uploaded_at: float
+    uploaded_by: str = Field(max_length=80)

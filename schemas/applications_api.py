@@ -1,0 +1,78 @@
+"""Wire formats of applications: ``/api/v1/applications``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+__all__ = [
+    "ApplicationCreate",
+    "ApplicationOut",
+    "ApplicationPage",
+    "ApplicationSummary",
+    "AttachedDocument",
+    "TimelineEvent",
+]
+
+FormValue = str | int | float | bool | None
+
+
+class ApplicationCreate(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Body of ``POST /api/v1/applications``; send an ``Idempotency-Key`` header with it."""
+
+    service_code: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+    member_id: Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
+    form: dict[str, FormValue] = msgspec.field(default_factory=dict)
+
+
+class AttachedDocument(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
+    """A document the service asks for: ``fetched`` from the member's store, or ``missing``."""
+
+    type: str
+    required: bool
+    status: Literal["fetched", "missing"]
+    document_id: str | None = None
+    sha256: str | None = None
+
+
+class TimelineEvent(msgspec.Struct, kw_only=True, frozen=True):
+    at: str
+    kind: str
+    status: str
+    message: str
+
+
+class ApplicationSummary(msgspec.Struct, kw_only=True, frozen=True):
+    reference: str
+    reference_display: str
+    service_code: str
+    member_id: str
+    status: str
+    created_at: str
+    due_on: str
+
+
+class ApplicationOut(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
+    """An application with where it stands and how it got there (``timeline``, oldest first)."""
+
+    reference: str
+    reference_display: str
+    service_code: str
+    department: str
+    member_id: str
+    family_id: str
+    status: str
+    status_message: str
+    created_at: str
+    updated_at: str
+    due_on: str
+    form: dict[str, Any]
+    documents: list[AttachedDocument]
+    timeline: list[TimelineEvent]
+    department_reference: str | None = None
+    certificate: dict[str, Any] | None = None
+
+
+class ApplicationPage(msgspec.Struct, kw_only=True, frozen=True):
+    items: list[ApplicationSummary]

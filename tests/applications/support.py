@@ -1,0 +1,214 @@
+"""Helpers shared by the application, document and delivery tests: a catalogue, a migrated database
+with two families, signed-in principals, real document bytes and a REST department on loopback.
+
+Each test folder's ``conftest.py`` imports the fixtures it needs from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters import default_registry
+from catalogue import Catalogue, load_catalogue
+from family_registry.tables import Family, Member
+from gateway.applications.service import ApplicationService
+from gateway.audit.trail import Actor, AuditTrail
+from gateway.database import create_engine, upgrade
+from gateway.delivery.endpoints import EndpointService
+from gateway.documents.service import DocumentStore, NewDocument
+from gateway.documents.storage import DiskStorage
+from gateway.identity.principal import Principal
+from schemas.applications_api import ApplicationCreate
+from schemas.endpoints_api import EndpointRegistration
+from tests.adapters.departments import DepartmentApp, ServerThread
+from tests.conftest import CATALOGUE
+
+# The smallest files each format's signature check accepts, padded so they look like real uploads.
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n" + b" " * 200
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 200
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
+
+LEARNER = "tr-learner-licence"  # REST (transport): aadhaar, age_proof, address_proof, photo; age >= 16
+DRIVING = "tr-driving-licence"  # REST (transport): learner_licence, aadhaar, address_proof, photo
+LEARNER_DOCS = ("aadhaar", "age_proof", "address_proof", "photo")
+ADMIN = Principal(role="administrator", subject="client:test-admin", client_id="test-admin")
+
+
+def learner_form(**changes: object) -> dict[str, object]:
+    form: dict[str, object] = {
+        "vehicle_class": "lmv",
+        "preferred_test_date": "2026-12-15",
+        "mobile": "9876500001",
+    }
+    form.update(changes)
+    return form
+
+
+@dataclass(frozen=True)
+class Person:
+    member_id: str
+    family_id: str
+
+    @property
+    def principal(self) -> Principal:
+        return Principal.citizen(self.member_id, self.family_id)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(subject=f"member:{self.member_id}", role="citizen", client_ip="127.0.0.1", reason="test")
+
+
+@dataclass(frozen=True)
+class People:
+    asha: Person  # head of family 20000001, born 1980
+    kiran: Person  # Asha's son, born 2016: too young for a driving licence
+    meena: Person  # head of family 20000002
+
+
+async def seed_people(engine: AsyncEngine) -> People:
+    now = time.time()
+    families = [("20000001", "200000011"), ("20000002", "200000021")]
+    members = [
+        ("200000011", "20000001", "head", dt.date(1980, 1, 1), "9876500001"),
+        ("200000012", "20000001", "son", dt.date(2016, 6, 1), None),
+        ("200000021", "20000002", "head", dt.date(1975, 5, 5), "9876500002"),
+    ]
+    async with engine.begin() as conn:
+        for family_id, head in families:
+            await conn.execute(
+                insert(Family.__table__).values(  # type: ignore[attr-defined]
+                    family_id=family_id, head_member_id=head, district="bhopal", local_body="Bhopal",
+                    ward="12", village_or_town="Bhopal", area="urban", social_category="general", bpl=False,
+                    version=1, updated_at=now,
+                )
+            )  # fmt: skip
+        for member_id, family_id, relation, born, mobile in members:
+            await conn.execute(
+                insert(Member.__table__).values(  # type: ignore[attr-defined]
+                    member_id=member_id, family_id=family_id, name_en=f"Member {member_id}",
+                    name_hi=f"सदस्य {member_id}", gender="female", date_of_birth=born, relation=relation,
+                    marital_status="married", social_category="general", tribe="none", disability_percent=0,
+                    occupation="farmer", annual_income=50_000, mobile=mobile, ekyc_done=True, updated_at=now,
+                )
+            )  # fmt: skip
+    return People(
+        asha=Person("200000011", "20000001"),
+        kiran=Person("200000012", "20000001"),
+        meena=Person("200000021", "20000002"),
+    )
+
+
+async def count(engine: AsyncEngine, table: str) -> int:
+    from sqlalchemy import table as sql_table
+
+    async with engine.connect() as conn:
+        return int((await conn.execute(select(func.count()).select_from(sql_table(table)))).scalar_one())
+
+
+@dataclass
+class World:
+    """Services over one migrated, seeded database."""
+
+    engine: AsyncEngine
+    catalogue: Catalogue
+    people: People
+    audit: AuditTrail
+    documents: DocumentStore
+    applications: ApplicationService
+    endpoints: EndpointService
+
+    async def upload(self, person: Person, doc_type: str, data: bytes = PDF) -> str:
+        new = NewDocument(member_id=person.member_id, doc_type=doc_type, filename=f"{doc_type}.pdf")
+        return (await self.documents.upload(person.family_id, new, data, person.actor)).id
+
+    async def apply(self, person: Person, service: str = LEARNER, key: str = "k-1", **form: object) -> str:
+        body = ApplicationCreate(service_code=service, member_id=person.member_id, form=learner_form(**form))
+        application, _ = await self.applications.submit(person.principal, person.actor, body, key)
+        return application.reference
+
+    async def register_rest(self, url: str, adapter: str = "rest_transport") -> None:
+        body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=2)
+        await self.endpoints.register(ADMIN, Actor.system("test", "register"), adapter, body)
+
+
+POSTGRES_URL = os.environ.get("SEVA_TEST_POSTGRES_URL", "")
+BACKENDS = [pytest.param("sqlite", id="sqlite")]
+if POSTGRES_URL:
+    BACKENDS.append(pytest.param("postgres", id="postgres", marks=pytest.mark.postgres))
+
+
+async def _admin(sql: str) -> None:
+    engine = create_engine(POSTGRES_URL)
+    async with engine.begin() as conn:
+        await conn.execute(text(sql))
+    await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated database: a SQLite file, or a schema of its own in the test PostgreSQL."""
+    schema = None
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'seva.db'}"
+    else:
+        schema = f"t_{secrets.token_hex(6)}"
+        await _admin(f"CREATE SCHEMA {schema}")
+        url = f"{POSTGRES_URL}?search_path={schema}"
+    engine = create_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    yield url
+    if schema:
+        await _admin(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue(CATALOGUE)
+
+
+@pytest.fixture
+async def world(db_url: str, catalogue: Catalogue, tmp_path: Path) -> AsyncIterator[World]:
+    """A migrated database (SQLite, and PostgreSQL when configured) with two families, and the services."""
+    engine = create_engine(db_url)
+    audit = AuditTrail(engine)
+    documents = DocumentStore(
+        engine, DiskStorage(tmp_path / "documents"), audit, max_bytes=64 * 1024,
+        document_types=lambda: catalogue.document_types,
+    )  # fmt: skip
+    yield World(
+        engine=engine,
+        catalogue=catalogue,
+        people=await seed_people(engine),
+        audit=audit,
+        documents=documents,
+        applications=ApplicationService(engine, lambda: catalogue, audit),
+        endpoints=EndpointService(engine, lambda: catalogue, default_registry(), audit),
+    )
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def department_server() -> Iterator[ServerThread]:
+    """A REST (and SOAP) department on loopback for the session."""
+    server = ServerThread(DepartmentApp()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def department(department_server: ServerThread) -> Iterator[ServerThread]:
+    """The department, back to good behaviour and an empty filing cabinet for each test."""
+    department_server.app.reset()
+    yield department_server
+    department_server.app.reset()

@@ -1,0 +1,129 @@
+"""Submitting applications against a real database: checks, refusals that leave nothing, idempotency."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.applications.errors import (
+    IdempotencyConflict,
+    MissingDocuments,
+    NotEligible,
+    UnknownMember,
+    UnknownServiceCode,
+)
+from gateway.applications.form import FormInvalid
+from gateway.applications.reference import parse_reference
+from schemas.applications_api import ApplicationCreate
+from tests.applications.support import LEARNER, LEARNER_DOCS, World, count, learner_form
+
+
+async def _ready(world: World) -> None:
+    for doc_type in LEARNER_DOCS:
+        await world.upload(world.people.asha, doc_type)
+
+
+async def _nothing_written(world: World) -> None:
+    for table in ("applications", "application_events", "deliveries"):
+        assert await count(world.engine, table) == 0, table
+
+
+class TestAccepted:
+    async def test_application_timeline_and_delivery_are_written_together(self, world: World) -> None:
+        """An accepted application has a checkable reference, a first event and a pending delivery."""
+        await _ready(world)
+        reference = await world.apply(world.people.asha)
+        application = await world.applications.get(reference)
+        assert parse_reference(application.reference_display) == reference
+        assert application.status == "submitted"
+        assert [e.kind for e in application.timeline] == ["submitted"]
+        assert application.form["mobile"] == "9876500001"
+        assert application.department == "transport"
+        assert await count(world.engine, "deliveries") == 1
+
+    async def test_same_key_and_body_return_the_same_application(self, world: World) -> None:
+        """A retried request with the same key and body gets the first application back, not a second one."""
+        await _ready(world)
+        asha = world.people.asha
+        body = ApplicationCreate(service_code=LEARNER, member_id=asha.member_id, form=learner_form())
+        first, created_first = await world.applications.submit(asha.principal, asha.actor, body, "key-7")
+        again, created_again = await world.applications.submit(asha.principal, asha.actor, body, "key-7")
+        assert (created_first, created_again) == (True, False)
+        assert again.reference == first.reference
+        assert await count(world.engine, "applications") == 1
+
+    async def test_same_key_with_another_body_is_a_conflict(self, world: World) -> None:
+        """The same key with a different form is refused, naming the first application."""
+        await _ready(world)
+        asha = world.people.asha
+        reference = await world.apply(asha, key="key-8")
+        with pytest.raises(IdempotencyConflict) as caught:
+            await world.apply(asha, key="key-8", vehicle_class="mcwg")
+        assert caught.value.reference == reference
+        assert await count(world.engine, "applications") == 1
+
+
+class TestRefused:
+    async def test_unknown_service(self, world: World) -> None:
+        """A service code the catalogue does not have is refused and nothing is written."""
+        asha = world.people.asha
+        body = ApplicationCreate(service_code="no-such-service", member_id=asha.member_id, form={})
+        with pytest.raises(UnknownServiceCode):
+            await world.applications.submit(asha.principal, asha.actor, body, "k")
+        await _nothing_written(world)
+
+    async def test_member_of_another_family(self, world: World) -> None:
+        """A citizen cannot apply for a member of another family."""
+        await _ready(world)
+        asha, meena = world.people.asha, world.people.meena
+        body = ApplicationCreate(service_code=LEARNER, member_id=meena.member_id, form=learner_form())
+        with pytest.raises(UnknownMember):
+            await world.applications.submit(asha.principal, asha.actor, body, "k")
+        await _nothing_written(world)
+
+    async def test_ineligible_member_gets_the_reason(self, world: World) -> None:
+        """A ten-year-old is refused a learner's licence with the rule's reason in both languages."""
+        kiran = world.people.kiran
+        with pytest.raises(NotEligible) as caught:
+            await world.apply(kiran)
+        assert "16" in caught.value.reasons[0].en and caught.value.reasons[0].hi
+        await _nothing_written(world)
+
+    async def test_missing_field_bad_pattern_and_bad_choice_are_each_named(self, world: World) -> None:
+        """Every refused field is named: a missing one, one failing its pattern, one not among the choices."""
+        await _ready(world)
+        asha = world.people.asha
+        form = {"vehicle_class": "rocket", "preferred_test_date": "15/12/2026", "learner_licence_number": "x"}
+        body = ApplicationCreate(service_code="tr-driving-licence", member_id=asha.member_id, form=form)
+        with pytest.raises(FormInvalid) as caught:
+            await world.applications.submit(asha.principal, asha.actor, body, "k")
+        fields = {p.field: p.en for p in caught.value.problems}
+        assert set(fields) == {
+            "form.vehicle_class", "form.preferred_test_date", "form.learner_licence_number", "form.mobile",
+        }  # fmt: skip
+        assert "pattern" in fields["form.learner_licence_number"]
+        assert fields["form.mobile"] == "is required"
+        await _nothing_written(world)
+
+    async def test_unknown_field_and_out_of_range_number(self, world: World) -> None:
+        """A field the service does not ask for, and a number below its minimum, are refused."""
+        asha = world.people.asha
+        form = {"purpose": "scheme", "declared_annual_income": -5, "income_source": "wages",
+                "mobile": "9876500001", "favourite_colour": "blue"}  # fmt: skip
+        body = ApplicationCreate(service_code="gad-income-certificate", member_id=asha.member_id, form=form)
+        with pytest.raises(FormInvalid) as caught:
+            await world.applications.submit(asha.principal, asha.actor, body, "k")
+        assert {p.field for p in caught.value.problems} == {
+            "form.favourite_colour",
+            "form.declared_annual_income",
+        }
+
+    async def test_missing_documents_are_named_and_fetched_ones_listed(self, world: World) -> None:
+        """Without a photo and address proof the application is refused, naming both; nothing is written."""
+        asha = world.people.asha
+        await world.upload(asha, "aadhaar")
+        await world.upload(asha, "age_proof")
+        with pytest.raises(MissingDocuments) as caught:
+            await world.apply(asha)
+        assert caught.value.missing == ["address_proof", "photo"]
+        assert caught.value.fetched == ["aadhaar", "age_proof"]
+        await _nothing_written(world)
