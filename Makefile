@@ -27,6 +27,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/rules_cel.py
+	$(BIN)/python bench/security.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache seva-data

@@ -1,16 +1,22 @@
 """Appending to the trail and reading it back.
 
-An append takes three statements in the caller's transaction:
+An append (of one entry or of several) takes four statements in the caller's transaction:
 
-1. ``UPDATE audit_head SET seq = seq + 1 ... RETURNING seq, hash`` — the first statement writes, so it
+1. ``UPDATE audit_head SET seq = seq + n ... RETURNING seq, hash`` — the first statement writes, so it
    waits for the row lock (PostgreSQL) or the write lock (SQLite) instead of failing on a stale read, and
-   concurrent appenders from any number of processes queue up here;
-2. ``INSERT`` the entry, chained to the hash the head returned;
-3. ``UPDATE audit_head SET hash = ...`` to the new entry's hash.
+   appenders from any number of processes queue up here, each reserving the next ``n`` numbers;
+2. the entries are numbered and chained to the hash the head returned, in Python;
+3. ``INSERT`` them;
+4. ``UPDATE audit_head SET hash = ...`` to the last entry's hash.
+
+The head row is held until commit. Entries that need no transaction of their own (reads of personal
+data) go through ``record``, which writes the entries waiting in this process together: under load one
+transaction carries many entries, and each caller still returns only once its entry is committed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from gateway.audit.chain import ChainVerdict, canonical_details, entry_hash, verify_chain
 from gateway.audit.tables import AuditEntry, AuditHead
 
-__all__ = ["Actor", "AuditTrail", "HeadMissing"]
+__all__ = ["Actor", "AuditTrail", "HeadMissing", "Pending"]
 
 _ENTRY = AuditEntry.__table__  # type: ignore[attr-defined]
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
@@ -53,11 +59,17 @@ def _clip(name: str, value: str) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+Pending = tuple[Actor, str, str, "dict[str, Any] | None"]  # actor, action, target, details
+
+
 class AuditTrail:
     """The trail in one database."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, max_batch: int = 200) -> None:
         self.engine = engine
+        self.max_batch = max_batch
+        self._waiting: list[tuple[Pending, asyncio.Future[int]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def append(
         self,
@@ -68,39 +80,68 @@ class AuditTrail:
         details: dict[str, Any] | None = None,
     ) -> int:
         """Add an entry in ``conn``'s transaction and return its number; it commits with the caller."""
+        (number,) = await self.append_many(conn, [(actor, action, target, details)])
+        return number
+
+    async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> list[int]:
+        """Add ``entries`` in order in ``conn``'s transaction; return their numbers."""
         moved = await conn.execute(
             update(_HEAD)
             .where(_HEAD.c.id == 1)
-            .values(seq=_HEAD.c.seq + 1)
+            .values(seq=_HEAD.c.seq + len(entries))
             .returning(_HEAD.c.seq, _HEAD.c.hash)
         )
         head = moved.first()
         if head is None:
             raise HeadMissing("audit_head has no row; run the database migrations")
-        seq, prev_hash = head
-        fields: dict[str, Any] = {
-            "seq": seq,
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
-            "actor": _clip("actor", actor.subject),
-            "role": actor.role,
-            "action": _clip("action", action),
-            "target": _clip("target", target),
-            "client_ip": _clip("client_ip", actor.client_ip),
-            "request_id": _clip("request_id", actor.request_id),
-            "reason": _clip("reason", actor.reason),
-            "details": canonical_details(details),
-        }
-        digest = entry_hash(prev_hash, fields)
-        await conn.execute(insert(_ENTRY).values(**fields, prev_hash=prev_hash, hash=digest))
-        await conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(hash=digest))
-        return int(seq)
+        last, prev_hash = int(head[0]), str(head[1])
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        rows = []
+        for seq, (actor, action, target, details) in enumerate(entries, start=last - len(entries) + 1):
+            fields: dict[str, Any] = {
+                "seq": seq,
+                "at": at,
+                "actor": _clip("actor", actor.subject),
+                "role": actor.role,
+                "action": _clip("action", action),
+                "target": _clip("target", target),
+                "client_ip": _clip("client_ip", actor.client_ip),
+                "request_id": _clip("request_id", actor.request_id),
+                "reason": _clip("reason", actor.reason),
+                "details": canonical_details(details),
+            }
+            digest = entry_hash(prev_hash, fields)
+            rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
+            prev_hash = digest
+        await conn.execute(insert(_ENTRY), rows)
+        await conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(hash=prev_hash))
+        return [row["seq"] for row in rows]
 
     async def record(
         self, actor: Actor, action: str, target: str, details: dict[str, Any] | None = None
     ) -> int:
-        """Append an entry in a transaction of its own (for reads, which change nothing else)."""
-        async with self.engine.begin() as conn:
-            return await self.append(conn, actor, action, target, details)
+        """Append an entry outside any change (a read); return its number once it is committed."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._waiting.append(((actor, action, target, details), done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting())
+        return await done
+
+    async def _write_waiting(self) -> None:
+        """Write waiting entries, up to ``max_batch`` per transaction, until none is left."""
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
+            try:
+                async with self.engine.begin() as conn:
+                    numbers = await self.append_many(conn, [entry for entry, _ in batch])
+            except Exception as exc:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (_, done), number in zip(batch, numbers, strict=True):
+                if not done.done():  # the caller may have gone (a cancelled request); its entry stays
+                    done.set_result(number)
 
     async def head(self) -> tuple[int, str]:
         async with self.engine.connect() as conn:

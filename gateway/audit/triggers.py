@@ -11,16 +11,20 @@ __all__ = ["TRIGGER_NAMES", "create_statements", "drop_statements"]
 
 _REFUSE_ENTRY = "the audit trail is append-only: entries cannot be changed or removed"
 _REFUSE_HEAD_DELETE = "the audit head cannot be removed"
-_REFUSE_ORDER = "audit entries are appended in order, one after the head"
-_REFUSE_HEAD_MOVE = "the audit head only moves forward, one entry at a time, to the hash of an entry"
+_REFUSE_ORDER = "audit entries are appended in order, after the last one and within the head"
+_REFUSE_HEAD_MOVE = "the audit head only moves forward, and only to the hash of an entry"
 
-# The head may advance by one keeping its hash (step 1 of an append) or take the hash of the entry it
-# names (step 3); nothing else.
+# The head may move forward keeping its hash (step 1 of an append: numbers reserved) or take the hash of
+# the entry it names (step 4); nothing else.
 _HEAD_OK = (
-    "(NEW.id = OLD.id AND ((NEW.seq = OLD.seq + 1 AND NEW.hash = OLD.hash) OR "
+    "(NEW.id = OLD.id AND ((NEW.seq > OLD.seq AND NEW.hash = OLD.hash) OR "
     "(NEW.seq = OLD.seq AND NEW.hash = (SELECT e.hash FROM audit_entry e WHERE e.seq = NEW.seq))))"
 )
-_ORDER_OK = "NEW.seq = (SELECT h.seq FROM audit_head h WHERE h.id = 1)"
+# An entry goes after every entry there is, within the numbers the head has reserved.
+_ORDER_OK = (
+    "NEW.seq <= (SELECT h.seq FROM audit_head h WHERE h.id = 1) AND "
+    "NEW.seq > COALESCE((SELECT MAX(e.seq) FROM audit_entry e), 0)"
+)
 
 TRIGGER_NAMES = (
     "audit_entry_no_update",

@@ -110,6 +110,8 @@ class TestNobodyCanChangeTheTrail:
             "UPDATE audit_head SET hash = 'forged'",
             "INSERT INTO audit_entry (seq, at, actor, role, action, target, client_ip, request_id, reason, "
             "details, prev_hash, hash) VALUES (7, '', '', '', '', '', '', '', '', '{}', '', '')",
+            "INSERT INTO audit_entry (seq, at, actor, role, action, target, client_ip, request_id, reason, "
+            "details, prev_hash, hash) VALUES (2, '', '', '', '', '', '', '', '', '{}', '', '')",
         ],
     )
     async def test_the_database_refuses_edits(self, engine: AsyncEngine, statement: str) -> None:
