@@ -16,6 +16,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from catalogue import UnknownService
 from catalogue.facts import FactError
+from gateway.applications.wiring import wire_applications
 from gateway.database import create_engine, upgrade
 from gateway.eligibility.routes import check_eligibility, fact_problem
 from gateway.health import health
@@ -32,8 +33,9 @@ __all__ = ["create_app"]
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # httpx logs every request at INFO, which would dominate the cost of proxying.
-    for noisy in ("httpx", "httpcore"):
+    # httpx logs every request at INFO, which would dominate the cost of proxying; aiosqlite logs every
+    # statement with its parameters at DEBUG, mobile numbers included.
+    for noisy in ("httpx", "httpcore", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -68,14 +70,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await engine.dispose()
 
     identity = wire_identity(settings, engine, lambda: holder.current.departments)
+    applications = wire_applications(settings, engine, lambda: holder.current, identity.identity.audit)
     mappers: dict[type[Exception], ProblemMapper] = {
         UnknownService: unknown_service_problem,
         FactError: fact_problem,
         **identity.mappers,
+        **applications.mappers,
     }
     dependencies: dict[str, Any] = {
         "holder": Provide(lambda: holder, use_cache=True, sync_to_thread=False),
         **identity.dependencies,
+        **applications.dependencies,
     }
     # Every route declares who may call it (gateway/identity/access.py); routes of packages that do not
     # declare their own get their rule here.
@@ -86,12 +91,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     operations = Router("/", route_handlers=[health], opt=public("operations: liveness", rate="none"))
     app = Litestar(
-        route_handlers=[catalogue_routes, operations, *identity.route_handlers],
+        route_handlers=[catalogue_routes, operations, *identity.route_handlers, *applications.route_handlers],
         dependencies=dependencies,
         guards=identity.guards,
         exception_handlers=exception_handlers(mappers),
         middleware=[RequestIdMiddleware],
-        lifespan=[database, identity.lifespan, watch_catalogue],
+        lifespan=[database, identity.lifespan, applications.lifespan, watch_catalogue],
         openapi_config=OpenAPIConfig(
             title="seva",
             version="1",

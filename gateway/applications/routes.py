@@ -115,8 +115,8 @@ class ApplicationController(Controller):
         applications: ApplicationService,
         principal: Principal,
         actor: Actor,
-        family_id: Annotated[str | None, Parameter(query="family_id")] = None,
-        limit: Annotated[int, Parameter(query="limit", ge=1, le=500)] = 100,
+        family_id: str | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
     ) -> ApplicationPage:
         department = None
         if principal.role == "citizen":

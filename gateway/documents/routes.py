@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy import select
 
@@ -110,8 +110,8 @@ class DocumentController(Controller):
         documents: DocumentStore,
         principal: Principal,
         actor: Actor,
-        member_id: Annotated[str | None, Parameter(query="member_id")] = None,
-        family_id: Annotated[str | None, Parameter(query="family_id")] = None,
+        member_id: str | None = None,
+        family_id: str | None = None,
     ) -> list[DocumentOut]:
         if principal.role == "citizen":
             family_id = principal.family_id

@@ -51,6 +51,10 @@ SAMPLE_VALUES = {
     "member_id": "100000011",
     "client_id": "no-such-client",
     "path": "nothing",
+    # Documents, applications and department adapters (tests/applications): valid, but unknown.
+    "document_id": "0" * 32,
+    "reference": "2611-0000-0000-9",
+    "adapter": "rest_transport",
 }
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.

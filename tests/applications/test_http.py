@@ -1,0 +1,211 @@
+"""Documents, applications and department adapters over HTTP, against a real ``seva serve`` on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from gateway.audit.tables import AuditEntry
+from gateway.identity.keys import KeyRing
+from gateway.identity.principal import Principal
+from gateway.identity.tokens import TokenService
+from tests.adapters.departments import ServerThread
+from tests.applications.support import JPEG, LEARNER, LEARNER_DOCS, PDF, Person, World, learner_form
+from tests.conftest import LiveServer, free_port
+
+SECRET = {"SEVA_SECRET_KEY": "applications-test-secret-" + "x" * 32, "SEVA_API_PER_MINUTE": "100000"}
+
+
+def _token(tmp_path: Path, principal: Principal) -> dict[str, str]:
+    """A bearer header signed with the server's own key (the server made it in its data folder)."""
+    tokens = TokenService(
+        KeyRing.open(tmp_path / "data" / "keys"), issuer="seva", audience="seva-api", lifetime=900
+    )
+    return {"authorization": f"Bearer {tokens.issue(principal).token}"}
+
+
+def _citizen(tmp_path: Path, person: Person) -> dict[str, str]:
+    return _token(tmp_path, person.principal)
+
+
+def _department(tmp_path: Path, department: str) -> dict[str, str]:
+    return _token(tmp_path, Principal.client(f"dept-{department}", "department", department))
+
+
+async def _upload(
+    client: httpx.AsyncClient, auth: dict[str, str], doc_type: str, data: bytes = PDF
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/documents",
+        headers=auth,
+        data={"doc_type": doc_type},
+        files={"file": (f"{doc_type}.png", data)},
+    )
+
+
+def _apply(client: httpx.AsyncClient, auth: dict[str, str], key: str | None, body: dict[str, Any]) -> Any:
+    headers = {**auth, **({"Idempotency-Key": key} if key else {})}
+    return client.post("/api/v1/applications", headers=headers, json=body)
+
+
+def _learner(person: Person, **form: object) -> dict[str, Any]:
+    return {"service_code": LEARNER, "member_id": person.member_id, "form": learner_form(**form)}
+
+
+class TestCitizenOverHttp:
+    async def test_upload_apply_follow_and_list(
+        self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Upload once, apply with a key, retry safely, follow the timeline; another family sees nothing."""
+        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        asha, meena = _citizen(tmp_path, world.people.asha), _citizen(tmp_path, world.people.meena)
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            uploads = [await _upload(client, asha, doc_type) for doc_type in LEARNER_DOCS]
+            assert [u.status_code for u in uploads] == [201] * 4
+            assert uploads[0].json()["content_type"] == "application/pdf"  # named .png, but a PDF
+            first = await _apply(client, asha, "apply-1", _learner(world.people.asha))
+            again = await _apply(client, asha, "apply-1", _learner(world.people.asha))
+            other = await _apply(client, asha, "apply-1", _learner(world.people.asha, vehicle_class="mcwg"))
+            reference = first.json()["reference_display"]
+            shown = await client.get(f"/api/v1/applications/{reference}", headers=asha)
+            hidden = await client.get(f"/api/v1/applications/{reference}", headers=meena)
+            typo = reference[:-1] + str((int(reference[-1]) + 1) % 10)
+            mistyped = await client.get(f"/api/v1/applications/{typo}", headers=asha)
+            mine = await client.get("/api/v1/applications", headers=asha)
+            theirs = await client.get("/api/v1/applications", headers=meena)
+            documents = await client.get("/api/v1/documents", headers=asha)
+        assert first.status_code == 201 and again.status_code == 200
+        assert again.json()["reference"] == first.json()["reference"]
+        assert other.status_code == 409 and other.json()["code"] == "idempotency_conflict"
+        assert shown.status_code == 200
+        assert [e["status"] for e in shown.json()["timeline"]] == ["submitted"]
+        assert {d["type"] for d in shown.json()["documents"] if d["status"] == "fetched"} == set(LEARNER_DOCS)
+        assert hidden.status_code == 404 and hidden.json()["code"] == "unknown_application"
+        assert mistyped.status_code == 400 and mistyped.json()["code"] == "invalid_reference"
+        assert [i["reference"] for i in mine.json()["items"]] == [first.json()["reference"]]
+        assert theirs.json()["items"] == []
+        assert len(documents.json()) == 4
+
+    async def test_bad_input_is_refused_with_a_problem_naming_the_cause(
+        self, world: World, db_url: str, server_factory: Callable[..., LiveServer], tmp_path: Path
+    ) -> None:
+        """Each kind of bad input gets its own problem code and names the field; nothing is left behind."""
+        server = server_factory({"SEVA_DATABASE_URL": db_url, "SEVA_MAX_UPLOAD_BYTES": "4096", **SECRET})
+        people = world.people
+        asha, kiran = _citizen(tmp_path, people.asha), _citizen(tmp_path, people.kiran)
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            wrong_type = await _upload(client, asha, "aadhaar", b"plain text, not a scan " * 10)
+            too_large = await _upload(client, asha, "aadhaar", JPEG + b"\x00" * 5000)
+            far_too_large = await _upload(client, asha, "aadhaar", JPEG + b"\x00" * 200_000)
+            no_key = await _apply(client, asha, None, _learner(people.asha))
+            unknown = await _apply(client, asha, "k1", {**_learner(people.asha), "service_code": "no-such"})
+            bad_form = await _apply(
+                client, asha, "k2", _learner(people.asha, vehicle_class="rocket", mobile="123")
+            )
+            ineligible = await _apply(client, kiran, "k3", _learner(people.kiran))
+            missing = await _apply(client, asha, "k4", _learner(people.asha))
+            others = await _apply(client, asha, "k5", _learner(people.meena))
+            listed = await client.get("/api/v1/applications", headers=asha)
+
+        def fields(answer: httpx.Response) -> list[str]:
+            return [e["field"] for e in answer.json()["errors"]]
+
+        assert (wrong_type.status_code, wrong_type.json()["code"], fields(wrong_type)) == (
+            415, "unsupported_document", ["file"],
+        )  # fmt: skip
+        assert (too_large.status_code, too_large.json()["code"]) == (413, "document_too_large")
+        assert far_too_large.status_code == 413
+        assert (no_key.status_code, no_key.json()["code"]) == (400, "idempotency_key_required")
+        assert (unknown.status_code, fields(unknown)) == (404, ["service_code"])
+        assert bad_form.status_code == 422 and set(fields(bad_form)) == {"form.vehicle_class", "form.mobile"}
+        assert "form.vehicle_class" in bad_form.json()["message"]["hi"]
+        assert (ineligible.status_code, ineligible.json()["code"]) == (422, "not_eligible")
+        assert missing.status_code == 422 and fields(missing) == [f"documents.{d}" for d in LEARNER_DOCS]
+        assert (others.status_code, fields(others)) == (404, ["member_id"])
+        assert listed.json()["items"] == []
+
+
+class TestDemoDelivery:
+    async def test_in_process_worker_brings_an_issued_certificate_back(
+        self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """With in-process workers, an application reaches the demo revenue office and comes back issued."""
+        env = {"SEVA_DATABASE_URL": db_url, "SEVA_INPROCESS_WORKERS": "1", **SECRET}
+        env |= {"SEVA_DELIVERY_POLL_SECONDS": "0.3", "SEVA_DELIVERY_IDLE_SECONDS": "0.1"}
+        server = server_factory(env)
+        asha = _citizen(tmp_path, world.people.asha)
+        body = {
+            "service_code": "rev-khasra-copy",
+            "member_id": world.people.asha.member_id,
+            "form": {"record_type": "khasra", "village": "Berasia", "tehsil": "Berasia",
+                     "khasra_number": "123/4", "mobile": "9876500001"},
+        }  # fmt: skip
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            reference = (await _apply(client, asha, "khasra-1", body)).json()["reference"]
+            deadline = time.monotonic() + 20
+            status = ""
+            while time.monotonic() < deadline and status != "issued":
+                await asyncio.sleep(0.2)
+                answer = (await client.get(f"/api/v1/applications/{reference}", headers=asha)).json()
+                status = answer["status"]
+        assert status == "issued"
+        assert answer["department_reference"].startswith("MP-REV-")
+        assert answer["certificate"]["number"]
+        assert answer["timeline"][0]["status"] == "submitted" and answer["timeline"][-1]["status"] == "issued"
+
+
+class TestDepartmentOverHttp:
+    async def test_department_registers_its_adapter_after_a_health_check(
+        self,
+        world: World,
+        db_url: str,
+        tmp_path: Path,
+        department: ServerThread,
+        server_factory: Callable[..., LiveServer],
+    ) -> None:
+        """A department moves its own adapter, only to a healthy endpoint; each move is audited."""
+        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        transport, revenue = _department(tmp_path, "transport"), _department(tmp_path, "revenue")
+        good = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 2}
+        dead = {"kind": "rest", "endpoint": f"http://127.0.0.1:{free_port()}/rest", "timeout_seconds": 2}
+        path = "/api/v1/departments/adapters/rest_transport"
+        async with httpx.AsyncClient(base_url=server.url, timeout=20) as client:
+            first = await client.put(path, json=good, headers=transport)
+            second = await client.put(path, json=good, headers=transport)
+            unhealthy = await client.put(path, json=dead, headers=transport)
+            not_theirs = await client.put(path, json=good, headers=revenue)
+            listed = await client.get("/api/v1/departments/adapters", headers=transport)
+        assert (first.status_code, first.json()["version"]) == (200, 1)
+        assert second.json()["version"] == 2
+        assert (unhealthy.status_code, unhealthy.json()["code"]) == (502, "adapter_unhealthy")
+        assert (not_theirs.status_code, not_theirs.json()["code"]) == (404, "unknown_adapter")
+        assert [(e["adapter"], e["version"]) for e in listed.json()] == [("rest_transport", 2)]
+        entries = AuditEntry.__table__  # type: ignore[attr-defined]
+        async with world.engine.connect() as conn:
+            audited = await conn.scalar(
+                select(func.count()).where(entries.c.action == "department_endpoint.register")
+            )
+        assert audited == 2
+
+    async def test_a_department_sees_only_applications_for_its_services(
+        self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Transport reads a learner's-licence application; revenue gets 404 for it and an empty list."""
+        for doc_type in LEARNER_DOCS:
+            await world.upload(world.people.asha, doc_type)
+        reference = await world.apply(world.people.asha)
+        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        transport, revenue = _department(tmp_path, "transport"), _department(tmp_path, "revenue")
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            seen = await client.get(f"/api/v1/applications/{reference}", headers=transport)
+            unseen = await client.get(f"/api/v1/applications/{reference}", headers=revenue)
+            listed = await client.get("/api/v1/applications", headers=revenue)
+        assert seen.status_code == 200 and seen.json()["department"] == "transport"
+        assert unseen.status_code == 404
+        assert listed.json()["items"] == []
