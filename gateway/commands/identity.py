@@ -134,8 +134,7 @@ def keys_group() -> None:
 @keys_group.command("rotate")
 def rotate_keys() -> None:
     """Make a new signing key; running servers use it within seconds, older keys keep verifying."""
-    ring = KeyRing.open(Settings.from_env().keys_path)
-    key = ring.rotate()
+    key = KeyRing(Settings.from_env().keys_path).rotate()  # the first key, when there is none
     click.echo(f"New signing key {key.number:04d}, kid {key.kid}")
 
 

@@ -1,0 +1,73 @@
+"""Signing keys and the server secret: made once, safely, when several processes start together."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from gateway.identity.keys import KeyRing
+from gateway.identity.server_secret import load_server_secret
+from gateway.settings import Settings
+from tests.conftest import ROOT
+
+_START = (
+    "import sys, time\n"
+    "from pathlib import Path\n"
+    "from gateway.identity.keys import KeyRing\n"
+    "from gateway.identity.server_secret import load_server_secret\n"
+    "from gateway.settings import Settings\n"
+    "time.sleep(float(sys.argv[2]) - time.time())\n"  # start together
+    "settings = Settings.from_env({'SEVA_DATA_DIR': sys.argv[1]})\n"
+    "print(KeyRing.open(settings.keys_path).current().kid, load_server_secret(settings).decode())\n"
+)
+
+
+def test_processes_starting_together_agree_on_one_key_and_one_secret(tmp_path: Path) -> None:
+    """Eight processes starting at the same instant end with one signing key and one server secret."""
+    import time
+
+    at = str(time.time() + 1.5)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _START, str(tmp_path), at], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(8)
+    ]
+    outputs = {p.communicate(timeout=60)[0].strip() for p in processes}
+    assert len(outputs) == 1
+    assert [p.name for p in (tmp_path / "keys").iterdir()] == ["0001.pem"]
+    assert ((tmp_path / "secret.key").stat().st_mode & 0o777) == 0o600
+
+
+def test_the_configured_secret_wins_over_the_file(tmp_path: Path) -> None:
+    """SEVA_SECRET_KEY is used as given, and no file is made."""
+    settings = Settings.from_env({"SEVA_DATA_DIR": str(tmp_path), "SEVA_SECRET_KEY": "z" * 40})
+    assert load_server_secret(settings) == b"z" * 40
+    assert not (tmp_path / "secret.key").exists()
+
+
+def test_keys_command_rotates_lists_and_prunes(tmp_path: Path) -> None:
+    """`seva keys rotate` adds a signing key; `list` marks it; `prune --older-than 0` leaves only it."""
+    env = {"SEVA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    def seva(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", "keys", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return done.stdout
+
+    first = seva("rotate")
+    second = seva("rotate")
+    listed = seva("list")
+    pruned = seva("prune", "--older-than", "0")
+    ring = KeyRing.open(tmp_path / "keys")
+    assert "0001" in first and "0002" in second
+    assert "0001" in listed and listed.strip().endswith("signing")
+    assert "Removed 1 key" in pruned and [k.number for k in ring.all()] == [2]
