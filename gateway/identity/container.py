@@ -64,6 +64,11 @@ class Identity:
         # The notifier's client; made here so that it is closed with everything else.
         http = httpx.AsyncClient(timeout=settings.sms_timeout_seconds)
         notifier = build_notifier(settings.notifier, NotifierDeps(settings, engine, secret, http))
+        if settings.notifier == "database" and not settings.demo:
+            log.warning(
+                "sign-in codes go to the outbox table only (SEVA_NOTIFIER=database outside demo mode): "
+                "no citizen will receive one; set SEVA_NOTIFIER=sms and SEVA_SMS_URL"
+            )
         policy = OtpPolicy(
             lifetime=settings.otp_seconds,
             attempts=settings.otp_attempts,

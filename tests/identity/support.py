@@ -245,3 +245,17 @@ def client_token(client: httpx.Client, client_id: str, secret: str) -> str:
     answer = client.post("/api/v1/auth/token", json={"client_id": client_id, "client_secret": secret})
     assert answer.status_code == 200, answer.text
     return str(answer.json()["access_token"])
+
+
+def audit_head(url: str) -> int:
+    """How many entries the audit trail has (its head's number)."""
+    from gateway.audit.trail import AuditTrail
+
+    async def go() -> int:
+        engine = create_engine(url)
+        try:
+            return (await AuditTrail(engine).head())[0]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())

@@ -24,6 +24,7 @@ from gateway.settings import Settings
 from tests.conftest import CATALOGUE, LiveServer
 from tests.identity.support import (
     SmsProvider,
+    audit_head,
     bearer,
     client_token,
     make_client,
@@ -156,7 +157,8 @@ class TestEveryRoleAgainstEveryRoute:
         sms_provider: SmsProvider,
         server_factory: Callable[..., LiveServer],
     ) -> None:
-        """Allowed roles are never refused; others get 401 (signed out) or 403 (wrong role); nobody a 5xx."""
+        """Allowed roles are never refused, others get 401 (signed out) or 403 (wrong role), nobody a 5xx,
+        and every answer with personal data leaves an entry in the audit trail."""
         seed_families(db_url)
         server = server_factory(
             sms_env(
@@ -178,7 +180,12 @@ class TestEveryRoleAgainstEveryRoute:
                 sample = _sample(method, path)
                 for role in ROLES:
                     headers = {**sample.headers, **(bearer(tokens[role]) if tokens[role] else {})}
+                    before = audit_head(db_url) if rule.personal else 0
                     answer = client.request(method, sample.path, json=sample.body, headers=headers)
+                    if rule.personal and answer.is_success and audit_head(db_url) == before:
+                        wrong.append(
+                            f"{method} {path} as {role}: personal data returned without an audit entry"
+                        )
                     expected = _expected(rule, role)
                     problem = answer.json() if _is_problem(answer) else {}
                     # The access layer refuses with these two codes; a handler may refuse bad credentials
