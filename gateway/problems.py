@@ -24,6 +24,7 @@ from litestar.exceptions import (
 )
 
 from gateway.language import preferred_language
+from gateway.request_id import request_id_for
 from schemas.problem import FieldError, Message, ProblemDocument
 
 __all__ = ["PROBLEM_MEDIA_TYPE", "Problem", "ProblemMapper", "exception_handlers"]
@@ -140,9 +141,10 @@ ProblemMapper = Callable[[Any], Problem]
 
 def _respond(request: Request[Any, Any, Any], problem: Problem) -> Response[Any]:
     language = preferred_language(request.headers.get("accept-language"))
-    request_id = request.scope.get("state", {}).get("request_id")
+    # Unmatched routes never pass through the middleware, so the ID may be made here.
+    request_id = request_id_for(request.scope)
     document = problem.document(language, request.url.path, request_id)
-    headers = {"content-language": language, **problem.headers}
+    headers = {"content-language": language, "x-request-id": request_id, **problem.headers}
     return Response(
         content=msgspec.json.encode(document),
         status_code=problem.status,

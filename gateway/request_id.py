@@ -8,9 +8,18 @@ import uuid
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["RequestIdMiddleware"]
+__all__ = ["RequestIdMiddleware", "request_id_for"]
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def request_id_for(scope: Scope) -> str:
+    """The request's ID: the one already given to it, a well-formed one from the client, or a new one."""
+    state = scope.setdefault("state", {})
+    if "request_id" not in state:
+        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        state["request_id"] = given if _SAFE.match(given) else uuid.uuid4().hex
+    return str(state["request_id"])
 
 
 class RequestIdMiddleware:
@@ -23,9 +32,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
-        request_id = given if _SAFE.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        request_id = request_id_for(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,13 @@ from catalogue import Catalogue, CatalogueInvalid, load_catalogue
 __all__ = ["CatalogueHolder"]
 
 log = logging.getLogger("seva.catalogue")
+
+
+def _freeze() -> None:
+    # The catalogue lives as long as the process: moving it out of the collector's reach spares every
+    # later full collection a walk over hundreds of thousands of objects (70 ms at 2,000 services).
+    gc.collect()
+    gc.freeze()
 
 
 class CatalogueHolder:
@@ -32,7 +40,9 @@ class CatalogueHolder:
     @classmethod
     def load(cls, path: Path) -> CatalogueHolder:
         """Load ``path`` or raise ``CatalogueInvalid``: the server must not start on a bad catalogue."""
-        return cls(path, load_catalogue(path))
+        holder = cls(path, load_catalogue(path))
+        _freeze()
+        return holder
 
     def on_change(self, listener: Callable[[Catalogue], None]) -> None:
         self._listeners.append(listener)
@@ -56,6 +66,7 @@ class CatalogueHolder:
         if fresh.digest == self.current.digest:
             return False
         self.current = fresh
+        _freeze()
         self.loaded_at = dt.datetime.now(dt.UTC)
         log.info("catalogue reloaded: %d services, digest %s", len(fresh.services), fresh.digest[:12])
         for listener in self._listeners:

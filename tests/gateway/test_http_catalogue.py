@@ -334,6 +334,15 @@ class TestProblems:
         document = problem(client.get("/api/v1/nothing-here"), 404, "not_found")
         assert document["instance"] == "/api/v1/nothing-here"
 
+    def test_unknown_route_carries_the_request_id(self, client: httpx.Client) -> None:
+        """A 404 keeps the client's X-Request-ID in its header and document, or makes one."""
+        response = client.get("/nowhere", headers={"X-Request-ID": "trace-181-42"})
+        assert response.headers["x-request-id"] == "trace-181-42"
+        assert problem(response, 404, "not_found")["request_id"] == "trace-181-42"
+        made = client.get("/nowhere")
+        assert len(made.headers["x-request-id"]) == 32
+        assert made.json()["request_id"] == made.headers["x-request-id"]
+
     def test_unknown_route_in_hindi(self, client: httpx.Client) -> None:
         """The title of a 404 follows ``Accept-Language: hi``."""
         response = client.get("/nothing", headers={"Accept-Language": "hi-IN,hi;q=0.9,en;q=0.5"})
