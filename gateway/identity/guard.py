@@ -66,7 +66,7 @@ async def enforce_access(connection: ASGIConnection[Any, Any, Any, Any], handler
         if rule.rate != "none":
             await _limit(identity, rule.rate, f"ip:{ip}", ip)  # a flood of bad tokens is limited too
         raise
-    connection.scope["state"]["principal"] = principal
+    connection.scope.setdefault("state", {})["principal"] = principal
     if rule.rate != "none":
         await _limit(identity, rule.rate, principal.subject if principal else f"ip:{ip}", ip)
     if rule.public:
