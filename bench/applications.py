@@ -152,7 +152,8 @@ async def proxy_overhead(setup: Setup, department_url: str, seconds: float, roun
     adapter = await worker.resolver.get("rest_transport")
     await setup.submit(1)
     (item,) = await worker.queue.claim(1)
-    template = await worker._request(item)  # the very request the worker sends, reused for the baselines
+    rows = await worker.applications([item.reference])
+    template = worker.submission_for(item, rows[item.reference])  # what the worker sends, for the baselines
     # The baseline goes through a client built the same way as the adapter's (same transport and pool).
     client = build_client(AdapterConfig(code="direct", kind="rest", endpoint=department_url))
     body_headers = {"Content-Type": "application/json"}

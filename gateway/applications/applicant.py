@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue.facts import age_on
@@ -76,7 +76,12 @@ def registry_facts(member: Any, family: Any, size: int, under_18: int, today: dt
 
 
 async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) -> RegistryApplicant | None:
-    """The member with their family, or None when the registry has no such member."""
+    """The member with their family and its counts, in one statement; None when there is no such member."""
+    cutoff = dt.date(today.year - 18, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
+    others = _M.alias("others")
+    same_family = others.c.family_id == _M.c.family_id
+    size = select(func.count()).where(same_family).scalar_subquery()
+    under_18 = select(func.count()).where(same_family, others.c.date_of_birth > cutoff).scalar_subquery()
     row = (
         await conn.execute(
             select(
@@ -86,6 +91,8 @@ async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) 
                 _F.c.ration_card,
                 _F.c.area,
                 _F.c.social_category.label("family_social_category"),
+                size.label("family_size"),
+                under_18.label("family_under_18"),
             )
             .select_from(_M.join(_F, _F.c.family_id == _M.c.family_id))
             .where(_M.c.member_id == member_id)
@@ -93,14 +100,6 @@ async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) 
     ).first()
     if row is None:
         return None
-    cutoff = dt.date(today.year - 18, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
-    counts = (
-        await conn.execute(
-            select(func.count(), func.count().filter(and_(_M.c.date_of_birth > cutoff))).where(
-                _M.c.family_id == row.family_id
-            )
-        )
-    ).one()
     family = _FamilyView(row.district, row.bpl, row.ration_card, row.area, row.family_social_category)
     return RegistryApplicant(
         member_id=row.member_id,
@@ -108,7 +107,7 @@ async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) 
         name=row.name_en,
         mobile=row.mobile,
         district=row.district,
-        facts=registry_facts(row, family, int(counts[0]), int(counts[1]), today),
+        facts=registry_facts(row, family, int(row.family_size), int(row.family_under_18), today),
     )
 
 

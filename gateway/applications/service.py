@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -38,8 +38,8 @@ from gateway.applications.form import check_form
 from gateway.applications.reference import format_reference, new_reference
 from gateway.applications.statuses import MESSAGES
 from gateway.applications.timeline import APPLICATIONS, EVENTS
+from gateway.applications.writer import NewApplication, SubmissionWriter
 from gateway.audit.trail import Actor, AuditTrail
-from gateway.delivery.tables import Delivery
 from gateway.documents.service import DocumentStore
 from gateway.identity.principal import Principal
 from schemas.applications_api import (
@@ -53,7 +53,6 @@ from schemas.documents_api import DocumentOut
 
 __all__ = ["ApplicationService", "due_on", "request_hash"]
 
-_DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _REFERENCE_TRIES = 8
 _encoder = msgspec.json.Encoder(order="sorted")
 
@@ -99,6 +98,49 @@ def _attached(doc_type: str, required: bool, found: dict[str, DocumentOut]) -> A
     )
 
 
+def _new(reference: str, row: dict[str, Any], adapter: str, actor: Actor) -> NewApplication:
+    now = row["created_at"]
+    return NewApplication(
+        application={"reference": reference, **row},
+        event={
+            "reference": reference, "at": now, "kind": "submitted", "status": "submitted",
+            "message": row["status_message"], "actor": actor.subject[:80],
+        },
+        delivery={
+            "reference": reference, "adapter": adapter, "department": row["department"],
+            # Sent with every attempt: the department files one application per key, whatever happens.
+            "idempotency_key": f"seva-{reference}", "state": "pending", "attempts": 0, "next_attempt_at": now,
+            "lease_until": None, "lease_owner": None, "last_error": None, "poll_at": None,
+            "created_at": now, "updated_at": now,
+        },
+        audit=(
+            actor, "application.submit", f"application:{reference}",
+            {"service": row["service_code"], "member_id": row["member_id"]},
+        ),
+    )  # fmt: skip
+
+
+def _view(row: dict[str, Any], attached: list[AttachedDocument], form: dict[str, Any]) -> ApplicationOut:
+    """The view of an application just written, without reading it back."""
+    at = _iso(row["created_at"])
+    return ApplicationOut(
+        reference=row["reference"],
+        reference_display=format_reference(row["reference"]),
+        service_code=row["service_code"],
+        department=row["department"],
+        member_id=row["member_id"],
+        family_id=row["family_id"],
+        status=row["status"],
+        status_message=row["status_message"],
+        created_at=at,
+        updated_at=at,
+        due_on=row["due_on"],
+        form=form,
+        documents=attached,
+        timeline=[TimelineEvent(at=at, kind="submitted", status="submitted", message=row["status_message"])],
+    )
+
+
 class ApplicationService:
     def __init__(
         self,
@@ -109,6 +151,7 @@ class ApplicationService:
         self.engine = engine
         self.catalogue = catalogue
         self.audit = audit
+        self.writer = SubmissionWriter(engine, audit)
 
     async def submit(
         self, principal: Principal, actor: Actor, body: ApplicationCreate, key: str
@@ -116,36 +159,37 @@ class ApplicationService:
         """The application (new, or the one this key made before) and whether it was made now."""
         digest = request_hash(body)
         scope = principal.subject[:80]
-        earlier = await self._by_key(scope, key, digest)
-        if earlier is not None:
-            return earlier, False
         catalogue = self.catalogue()
-        service = catalogue.by_code.get(body.service_code)
-        if service is None:
-            raise UnknownServiceCode(body.service_code)
-        form = check_form(service.form, body.form)
         today = dt.date.today()
+        # Every read of a submission goes through one connection: each checkout costs (PERFORMANCE.md).
         async with self.engine.connect() as conn:
-            applicant = await load_applicant(conn, body.member_id, today)
-            if applicant is None or (
-                principal.role == "citizen" and applicant.family_id != principal.family_id
-            ):
-                raise UnknownMember(body.member_id)
-            verdict = evaluate_service(catalogue, service.code, applicant.facts)
-            if verdict.status == "not_eligible":
-                raise NotEligible(service.code, verdict.reasons)
-            if verdict.status == "undetermined":
-                raise EligibilityUndetermined(service.code, verdict.missing_facts)
-            found = await DocumentStore.attachable(
-                conn, applicant.member_id, (d.type for d in service.documents), today
-            )
+            earlier = await self._earlier(conn, scope, key, digest)
+            if earlier is None:
+                service = catalogue.by_code.get(body.service_code)
+                if service is None:
+                    raise UnknownServiceCode(body.service_code)
+                form = check_form(service.form, body.form)
+                applicant = await load_applicant(conn, body.member_id, today)
+                if applicant is None or (
+                    principal.role == "citizen" and applicant.family_id != principal.family_id
+                ):
+                    raise UnknownMember(body.member_id)
+                verdict = evaluate_service(catalogue, service.code, applicant.facts)
+                if verdict.status == "not_eligible":
+                    raise NotEligible(service.code, verdict.reasons)
+                if verdict.status == "undetermined":
+                    raise EligibilityUndetermined(service.code, verdict.missing_facts)
+                found = await DocumentStore.attachable(
+                    conn, applicant.member_id, (d.type for d in service.documents), today
+                )
+        if earlier is not None:
+            return await self.get(earlier), False
         attached = [_attached(need.type, need.required, found) for need in service.documents]
         missing = [d.type for d in attached if d.required and d.status == "missing"]
         if missing:
             raise MissingDocuments(missing, [d.type for d in attached if d.status == "fetched"])
 
         now = time.time()
-        message = MESSAGES["submitted"][0]
         row: dict[str, Any] = {
             "service_code": service.code,
             "department": service.department,
@@ -155,7 +199,7 @@ class ApplicationService:
             "form": _encoder.encode(form).decode(),
             "documents": msgspec.json.encode(attached).decode(),
             "status": "submitted",
-            "status_message": message,
+            "status_message": MESSAGES["submitted"][0],
             "idempotency_scope": scope,
             "idempotency_key": key,
             "request_hash": digest,
@@ -163,64 +207,38 @@ class ApplicationService:
             "created_at": now,
             "updated_at": now,
             "due_on": due_on(today, service.time_limit_days).isoformat(),
+            "department_reference": None,
+            "certificate": None,
         }
         for _ in range(_REFERENCE_TRIES):
             reference = new_reference(today)
             try:
-                async with self.engine.begin() as conn:
-                    await self._write(conn, actor, reference, row, service.delivery.adapter, now)
+                await self.writer.write(_new(reference, row, service.delivery.adapter, actor))
             except IntegrityError:
                 # Either another request with this key won the race, or the random reference was taken.
-                earlier = await self._by_key(scope, key, digest)
+                async with self.engine.connect() as conn:
+                    earlier = await self._earlier(conn, scope, key, digest)
                 if earlier is not None:
-                    return earlier, False
+                    return await self.get(earlier), False
                 continue
-            return await self.get(reference), True
+            return _view({"reference": reference, **row}, attached, form), True
         raise RuntimeError("could not draw a free reference number")  # 8 clashes in 10^8: never in practice
 
-    async def _write(
-        self,
-        conn: AsyncConnection,
-        actor: Actor,
-        reference: str,
-        row: dict[str, Any],
-        adapter: str,
-        now: float,
-    ) -> None:
-        await conn.execute(insert(APPLICATIONS).values(reference=reference, **row))
-        await conn.execute(
-            insert(EVENTS).values(
-                reference=reference, at=now, kind="submitted", status="submitted",
-                message=row["status_message"], actor=actor.subject[:80],
-            )
-        )  # fmt: skip
-        await conn.execute(
-            insert(_DELIVERIES).values(
-                reference=reference, adapter=adapter, department=row["department"],
-                # Sent with every attempt: the department files one application per key, whatever happens.
-                idempotency_key=f"seva-{reference}", state="pending", attempts=0, next_attempt_at=now,
-                created_at=now, updated_at=now,
-            )
-        )  # fmt: skip
-        await self.audit.append(
-            conn, actor, "application.submit", f"application:{reference}",
-            {"service": row["service_code"], "member_id": row["member_id"]},
-        )  # fmt: skip
-
-    async def _by_key(self, scope: str, key: str, digest: str) -> ApplicationOut | None:
-        async with self.engine.connect() as conn:
-            found = (
-                await conn.execute(
-                    select(APPLICATIONS.c.reference, APPLICATIONS.c.request_hash).where(
-                        APPLICATIONS.c.idempotency_scope == scope, APPLICATIONS.c.idempotency_key == key
-                    )
+    @staticmethod
+    async def _earlier(conn: AsyncConnection, scope: str, key: str, digest: str) -> str | None:
+        """The reference this caller's key made before; ``IdempotencyConflict`` if for another body."""
+        found = (
+            await conn.execute(
+                select(APPLICATIONS.c.reference, APPLICATIONS.c.request_hash).where(
+                    APPLICATIONS.c.idempotency_scope == scope, APPLICATIONS.c.idempotency_key == key
                 )
-            ).first()
+            )
+        ).first()
         if found is None:
             return None
         if found.request_hash != digest:
             raise IdempotencyConflict(found.reference)
-        return await self.get(found.reference)
+        return str(found.reference)
 
     async def get(self, reference: str) -> ApplicationOut:
         """The application with its timeline; ``ApplicationNotFound`` when there is none."""

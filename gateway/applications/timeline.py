@@ -6,6 +6,7 @@ Used by submission and by the delivery worker, so every change of status leaves 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -13,44 +14,44 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.applications.statuses import MESSAGES
 from gateway.applications.tables import Application, ApplicationEvent
-from gateway.audit.trail import Actor, AuditTrail
+from gateway.audit.trail import Actor, AuditTrail, Pending
 
-__all__ = ["APPLICATIONS", "EVENTS", "add_event", "change_status"]
+__all__ = ["APPLICATIONS", "EVENTS", "Change", "record_changes"]
 
 APPLICATIONS = Application.__table__  # type: ignore[attr-defined]
 EVENTS = ApplicationEvent.__table__  # type: ignore[attr-defined]
 
 
-async def add_event(
-    conn: AsyncConnection, reference: str, kind: str, status: str, message: str, actor: str, at: float
-) -> None:
-    await conn.execute(
-        insert(EVENTS).values(
-            reference=reference, at=at, kind=kind, status=status, message=message[:1000], actor=actor[:80]
-        )
-    )
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change of an application's status: the timeline event's kind, the new status, its message."""
+
+    reference: str
+    kind: str
+    status: str
+    message: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def change_status(
-    conn: AsyncConnection,
-    audit: AuditTrail,
-    actor: Actor,
-    reference: str,
-    *,
-    kind: str,
-    status: str,
-    message: str | None = None,
-    extra: dict[str, Any] | None = None,
+async def record_changes(
+    conn: AsyncConnection, audit: AuditTrail, actor: Actor, changes: list[Change]
 ) -> None:
-    """Set the citizen-facing status, add it to the timeline and to the audit trail."""
+    """Set each application's status, add the events to their timelines and the audit trail: one update
+    per application, then one insert of all the events and one audit append, in the caller's transaction."""
     now = time.time()
-    text = message if message is not None else MESSAGES.get(status, ("", ""))[0]
-    values: dict[str, Any] = {
-        "status": status,
-        "status_message": text[:1000],
-        "updated_at": now,
-        **(extra or {}),
-    }
-    await conn.execute(update(APPLICATIONS).where(APPLICATIONS.c.reference == reference).values(**values))
-    await add_event(conn, reference, kind, status, text, actor.subject, now)
-    await audit.append(conn, actor, f"application.{kind}", f"application:{reference}", {"status": status})
+    events: list[dict[str, Any]] = []
+    entries: list[Pending] = []
+    for change in changes:
+        text = change.message if change.message is not None else MESSAGES.get(change.status, ("", ""))[0]
+        await conn.execute(
+            update(APPLICATIONS)
+            .where(APPLICATIONS.c.reference == change.reference)
+            .values(status=change.status, status_message=text[:1000], updated_at=now, **change.extra)
+        )
+        events.append({"reference": change.reference, "at": now, "kind": change.kind, "status": change.status,
+                       "message": text[:1000], "actor": actor.subject[:80]})  # fmt: skip
+        entries.append((actor, f"application.{change.kind}", f"application:{change.reference}",
+                        {"status": change.status}))  # fmt: skip
+    if events:
+        await conn.execute(insert(EVENTS), events)
+        await audit.append_many(conn, entries)

@@ -23,16 +23,18 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters import DepartmentError, Permanent, StatusQuery, SubmissionRequest
 from adapters.base import SubmitResult
 from catalogue import Catalogue
 from gateway.applications.statuses import FINAL
-from gateway.applications.timeline import APPLICATIONS, change_status
+from gateway.applications.timeline import APPLICATIONS, record_changes
+from gateway.applications.timeline import Change as _Change
 from gateway.audit.trail import Actor, AuditTrail
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
@@ -60,6 +62,24 @@ class WorkerOptions:
 
 def _owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What one call to a department came to: ``done``, ``retry``, ``failed`` or ``release`` (not tried)."""
+
+    kind: str
+    summary: str
+    result: SubmitResult | None = None
+    reason: str = ""
+    retry_after: float | None = None
+
+
+def _extra(department_reference: str, certificate: object) -> dict[str, object]:
+    extra: dict[str, object] = {"department_reference": department_reference}
+    if certificate is not None:
+        extra["certificate"] = msgspec.json.encode(certificate).decode()
+    return extra
 
 
 class DeliveryWorker:
@@ -101,24 +121,47 @@ class DeliveryWorker:
         """One round; returns how many deliveries and polls it handled."""
         claimed = await self.queue.claim(self.options.batch, self.breakers.blocked())
         if claimed:
-            await asyncio.gather(*(self.deliver(item) for item in claimed))
+            await self.deliver_all(claimed)
         polls = await self.queue.claim_polls(self.options.batch, self.options.poll_seconds)
         if polls:
             await asyncio.gather(*(self.poll(reference, adapter) for reference, adapter in polls))
         return len(claimed) + len(polls)
 
-    async def _request(self, item: Claimed) -> SubmissionRequest:
+    async def deliver(self, item: Claimed) -> None:
+        await self.deliver_all([item])
+
+    async def deliver_all(self, claimed: list[Claimed]) -> None:
+        """Read the claimed applications in one query, call their departments concurrently, and record
+        every outcome in one transaction (each change still fenced by its own lease)."""
+        rows = await self.applications([item.reference for item in claimed])
+        outcomes = await asyncio.gather(*(self._attempt(item, rows[item.reference]) for item in claimed))
+        async with self.engine.begin() as conn:
+            changes: list[_Change] = []
+            for item, outcome in zip(claimed, outcomes, strict=True):
+                change = await self._apply(conn, item, outcome, rows[item.reference].status)
+                if change is not None:
+                    changes.append(change)
+            if changes:
+                await record_changes(conn, self.audit, self.actor, changes)
+        for item, outcome in zip(claimed, outcomes, strict=True):
+            log.info("delivery of %s (attempt %d): %s", item.reference, item.attempts, outcome.summary)
+
+    async def applications(self, references: list[str]) -> dict[str, Any]:
+        columns = (
+            APPLICATIONS.c.reference,
+            APPLICATIONS.c.service_code,
+            APPLICATIONS.c.applicant,
+            APPLICATIONS.c.form,
+            APPLICATIONS.c.documents,
+            APPLICATIONS.c.status,
+        )
         async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(
-                        APPLICATIONS.c.service_code,
-                        APPLICATIONS.c.applicant,
-                        APPLICATIONS.c.form,
-                        APPLICATIONS.c.documents,
-                    ).where(APPLICATIONS.c.reference == item.reference)
-                )
-            ).one()
+            rows = (
+                await conn.execute(select(*columns).where(APPLICATIONS.c.reference.in_(references)))
+            ).all()
+        return {row.reference: row for row in rows}
+
+    def submission_for(self, item: Claimed, row: Any) -> SubmissionRequest:
         service = self.catalogue().by_code.get(row.service_code)
         operation = service.delivery.operation if service else row.service_code.replace("-", "_")
         attached = msgspec.json.decode(row.documents, type=list[AttachedDocument])
@@ -139,79 +182,54 @@ class DeliveryWorker:
             ),
         )
 
-    async def deliver(self, item: Claimed) -> None:
+    async def _attempt(self, item: Claimed, row: Any) -> _Outcome:
+        """Call the department once; never raises."""
         if not self.breakers.allow(item.adapter):
-            async with self.engine.begin() as conn:
-                await self.queue.release(conn, item, at=time.time() + 1.0)
-            return
+            return _Outcome("release", "circuit open")
         try:
             adapter = await self.resolver.get(item.adapter)
-            result = await adapter.submit(await self._request(item))
+            result = await adapter.submit(self.submission_for(item, row))
+        except Permanent as exc:
+            return _Outcome("failed", str(exc), reason=exc.department_message or exc.reason)
         except DepartmentError as exc:
-            await self._failed(item, exc)
-            return
+            self.breakers.failure(item.adapter)
+            return _Outcome("retry", str(exc), retry_after=exc.retry_after)
         except Exception as exc:  # a bug or a broken configuration must delay, never lose, the application
             log.exception("delivery of %s raised", item.reference)
-            await self._retry(item, f"{type(exc).__name__}: {exc}", None)
-            return
+            return _Outcome("retry", f"{type(exc).__name__}: {exc}")
         self.breakers.success(item.adapter)
-        await self._delivered(item, result)
+        return _Outcome("done", f"delivered as {result.department_reference}", result=result)
 
-    async def _delivered(self, item: Claimed, result: SubmitResult) -> None:
-        final = result.status in FINAL
-        poll_at = None if final else time.time() + self.options.poll_seconds
-        async with self.engine.begin() as conn:
-            if not await self.queue.done(conn, item, poll_at=poll_at):
-                return  # our lease ran out and another worker has the row: it records the outcome
-            await change_status(
-                conn, self.audit, self.actor, item.reference, kind="delivered", status=result.status,
-                message=result.message or f"Received by the department as {result.department_reference}.",
-                extra=self._extra(result.department_reference, result.certificate),
-            )  # fmt: skip
-        log.info("delivered %s to %s as %s", item.reference, item.adapter, result.department_reference)
-
-    @staticmethod
-    def _extra(department_reference: str, certificate: object) -> dict[str, object]:
-        extra: dict[str, object] = {"department_reference": department_reference}
-        if certificate is not None:
-            extra["certificate"] = msgspec.json.encode(certificate).decode()
-        return extra
-
-    async def _failed(self, item: Claimed, exc: DepartmentError) -> None:
-        if isinstance(exc, Permanent):
-            async with self.engine.begin() as conn:
-                if not await self.queue.fail(conn, item, error=str(exc)):
-                    return
-                reason = exc.department_message or exc.reason
-                await change_status(
-                    conn, self.audit, self.actor, item.reference, kind="failed", status="failed",
-                    message=f"The department could not accept the application: {reason}",
-                )  # fmt: skip
-            log.warning("delivery of %s failed for good: %s", item.reference, exc)
-            return
-        self.breakers.failure(item.adapter)
-        await self._retry(item, str(exc), exc.retry_after)
-
-    async def _retry(self, item: Claimed, error: str, retry_after: float | None) -> None:
-        delay = self.options.backoff.delay(item.attempts, retry_after)
-        async with self.engine.begin() as conn:
-            if not await self.queue.retry(conn, item, at=time.time() + delay, error=error):
-                return
-            status = (
-                await conn.execute(
-                    select(APPLICATIONS.c.status).where(APPLICATIONS.c.reference == item.reference)
-                )
-            ).scalar_one()
-            if status != "delayed_at_department":  # one timeline entry per delay, not one per attempt
-                await change_status(
-                    conn,
-                    self.audit,
-                    self.actor,
-                    item.reference,
-                    kind="delayed",
-                    status="delayed_at_department",
-                )
-        log.info("delivery of %s delayed %.1fs (attempt %d): %s", item.reference, delay, item.attempts, error)
+    async def _apply(
+        self, conn: AsyncConnection, item: Claimed, outcome: _Outcome, status: str
+    ) -> _Change | None:
+        """Move the delivery row on (fenced); return the application's change of status, if any."""
+        now = time.time()
+        if outcome.kind == "release":
+            await self.queue.release(conn, item, at=now + 1.0)
+            return None
+        if outcome.kind == "done":
+            result = outcome.result
+            assert result is not None
+            final = result.status in FINAL
+            if not await self.queue.done(
+                conn, item, poll_at=None if final else now + self.options.poll_seconds
+            ):
+                return None  # our lease ran out and another worker has the row: it records the outcome
+            message = result.message or f"Received by the department as {result.department_reference}."
+            extra = _extra(result.department_reference, result.certificate)
+            return _Change(item.reference, "delivered", result.status, message, extra)
+        if outcome.kind == "failed":
+            if not await self.queue.fail(conn, item, error=outcome.summary):
+                return None
+            message = f"The department could not accept the application: {outcome.reason}"
+            return _Change(item.reference, "failed", "failed", message)
+        delay = self.options.backoff.delay(item.attempts, outcome.retry_after)
+        if not await self.queue.retry(conn, item, at=now + delay, error=outcome.summary):
+            return None
+        if status == "delayed_at_department":  # one timeline entry per delay, not one per attempt
+            return None
+        return _Change(item.reference, "delayed", "delayed_at_department")
 
     async def poll(self, reference: str, adapter_code: str) -> None:
         """Ask the department where a delivered application stands; record a change of status."""
@@ -233,10 +251,13 @@ class DeliveryWorker:
             return
         if answer.status == row.status:
             return
+        extra = _extra(answer.department_reference, answer.certificate)
         async with self.engine.begin() as conn:
-            await change_status(
-                conn, self.audit, self.actor, reference, kind="status", status=answer.status,
-                message=answer.message, extra=self._extra(answer.department_reference, answer.certificate),
-            )  # fmt: skip
+            await record_changes(
+                conn,
+                self.audit,
+                self.actor,
+                [_Change(reference, "status", answer.status, answer.message, extra)],
+            )
             if answer.status in FINAL:
                 await self.queue.stop_polling(conn, reference)

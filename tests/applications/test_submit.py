@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+
 import pytest
 
+from gateway.applications.applicant import load_applicant
 from gateway.applications.errors import (
     IdempotencyConflict,
     MissingDocuments,
@@ -127,3 +131,28 @@ class TestRefused:
         assert caught.value.missing == ["address_proof", "photo"]
         assert caught.value.fetched == ["aadhaar", "age_proof"]
         await _nothing_written(world)
+
+
+class TestConcurrency:
+    async def test_many_at_once_with_one_key_twice_give_one_application_per_key(self, world: World) -> None:
+        """Twenty submissions written together, two sharing a key: nineteen applications, the pair one."""
+        await _ready(world)
+        asha = world.people.asha
+        keys = [f"key-{n}" for n in range(19)] + ["key-0"]
+        references = await asyncio.gather(*(world.apply(asha, key=key) for key in keys))
+        assert references[0] == references[-1]
+        assert len(set(references)) == 19
+        assert await count(world.engine, "applications") == 19
+        assert await count(world.engine, "deliveries") == 19
+
+
+class TestApplicantFacts:
+    async def test_registry_facts_include_the_familys_size_and_children(self, world: World) -> None:
+        """Facts read from the registry: age on the day, family size, and members under 18."""
+        async with world.engine.connect() as conn:
+            asha = await load_applicant(conn, world.people.asha.member_id, dt.date(2026, 11, 23))
+            nobody = await load_applicant(conn, "999999999", dt.date(2026, 11, 23))
+        assert asha is not None and nobody is None
+        assert asha.facts["member.age"] == 46
+        assert (asha.facts["family.size"], asha.facts["family.members_under_18"]) == (2, 1)
+        assert asha.for_department().mobile_masked == "******0001"

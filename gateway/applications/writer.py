@@ -1,0 +1,96 @@
+"""Group commit of new applications: concurrent submissions share one transaction.
+
+SQLite has one writer at a time and every transaction costs a commit; PostgreSQL pays a round trip per
+statement. So each new application (its row, first timeline event, delivery record and audit entry)
+waits in a list, and one task writes everything waiting in one transaction with one statement per
+table. Under load a transaction carries dozens of applications; alone, one.
+
+If a batch fails on a unique constraint (a random reference drawn twice, or two requests with the
+same idempotency key racing), the batch is written again one application per transaction, so only the
+application that clashed gets the error and the others are not held back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from gateway.applications.timeline import APPLICATIONS, EVENTS
+from gateway.audit.trail import AuditTrail, Pending
+from gateway.delivery.tables import Delivery
+
+__all__ = ["NewApplication", "SubmissionWriter"]
+
+_DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class NewApplication:
+    """The four rows of one new application, ready to insert."""
+
+    application: dict[str, Any]
+    event: dict[str, Any]
+    delivery: dict[str, Any]
+    audit: Pending
+
+
+class SubmissionWriter:
+    def __init__(self, engine: AsyncEngine, audit: AuditTrail, max_batch: int = 256) -> None:
+        self.engine = engine
+        self.audit = audit
+        self.max_batch = max_batch
+        self._waiting: list[tuple[NewApplication, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(self, new: NewApplication) -> None:
+        """Return once ``new`` is committed; ``IntegrityError`` if one of its unique values was taken."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((new, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_waiting())
+        await done
+
+    async def _insert(self, conn: AsyncConnection, batch: list[NewApplication]) -> None:
+        await conn.execute(insert(APPLICATIONS), [n.application for n in batch])
+        await conn.execute(insert(EVENTS), [n.event for n in batch])
+        await conn.execute(insert(_DELIVERIES), [n.delivery for n in batch])
+        await self.audit.append_many(conn, [n.audit for n in batch])
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
+            try:
+                async with self.engine.begin() as conn:
+                    await self._insert(conn, [new for new, _ in batch])
+            except IntegrityError:
+                await self._one_by_one(batch)
+                continue
+            except Exception as exc:
+                _settle(batch, exc)
+                continue
+            _settle(batch, None)
+
+    async def _one_by_one(self, batch: list[tuple[NewApplication, asyncio.Future[None]]]) -> None:
+        for new, done in batch:
+            try:
+                async with self.engine.begin() as conn:
+                    await self._insert(conn, [new])
+            except Exception as exc:
+                _settle([(new, done)], exc)
+            else:
+                _settle([(new, done)], None)
+
+
+def _settle(batch: list[tuple[NewApplication, asyncio.Future[None]]], error: BaseException | None) -> None:
+    for _, done in batch:
+        if done.done():  # the caller went away (a cancelled request); what was written stays
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
