@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/seva demo
+	$(BIN)/seva registry demo
 	$(BIN)/seva serve
 
 test: $(STAMP)

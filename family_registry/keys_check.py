@@ -12,16 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from family_registry.aadhaar import AadhaarHasher
 from family_registry.errors import AadhaarKeyMismatch
-from family_registry.tables import RegistryMeta
+from family_registry.tables import Member, RegistryMeta
 
 __all__ = ["ensure_key", "ensure_key_on"]
 
 META: Table = RegistryMeta.__table__  # type: ignore[assignment]
+MEMBERS: Table = Member.__table__  # type: ignore[assignment]
 _NAME = "aadhaar_key_fingerprint"
 
 
 async def ensure_key(conn: AsyncConnection, hasher: AadhaarHasher) -> None:
-    """Record the key's fingerprint if none is recorded; raise ``AadhaarKeyMismatch`` if another is."""
+    """Record the key's fingerprint if none is recorded; raise ``AadhaarKeyMismatch`` if another is and
+    hashes were made with it."""
     mine = hasher.fingerprint()
     stored = (await conn.execute(select(META.c.value).where(META.c.name == _NAME))).scalar()
     if stored is None:
@@ -32,6 +34,10 @@ async def ensure_key(conn: AsyncConnection, hasher: AadhaarHasher) -> None:
         except IntegrityError:  # another process recorded one first; compare with it
             await conn.rollback()
             stored = (await conn.execute(select(META.c.value).where(META.c.name == _NAME))).scalar()
+    if stored != mine and not await _any_hash(conn):
+        # Nothing was hashed under the old key yet: the new one may simply take its place.
+        await conn.execute(META.update().where(META.c.name == _NAME).values(value=mine))
+        stored = mine
     await conn.commit()
     if stored != mine:
         raise AadhaarKeyMismatch(
@@ -39,6 +45,11 @@ async def ensure_key(conn: AsyncConnection, hasher: AadhaarHasher) -> None:
             "Aadhaar would succeed: set SEVA_AADHAAR_KEY (or restore aadhaar.key in the data folder) to "
             "the original key"
         )
+
+
+async def _any_hash(conn: AsyncConnection) -> bool:
+    hashed = select(MEMBERS.c.member_id).where(MEMBERS.c.aadhaar_hash.is_not(None)).limit(1)
+    return (await conn.execute(hashed)).first() is not None
 
 
 async def ensure_key_on(engine: AsyncEngine, hasher: AadhaarHasher) -> None:

@@ -19,6 +19,7 @@ from catalogue.facts import FactError
 from gateway.applications.wiring import wire_applications
 from gateway.database import create_engine, upgrade
 from gateway.eligibility.routes import check_eligibility, fact_problem
+from gateway.families.wiring import wire_families
 from gateway.health import health
 from gateway.identity.access import declare_preflight, public
 from gateway.identity.wiring import openapi_components, openapi_router, wire_identity
@@ -71,16 +72,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     identity = wire_identity(settings, engine, lambda: holder.current.departments)
     applications = wire_applications(settings, engine, lambda: holder.current, identity.identity.audit)
+    families = wire_families(settings, engine, holder)
     mappers: dict[type[Exception], ProblemMapper] = {
         UnknownService: unknown_service_problem,
         FactError: fact_problem,
         **identity.mappers,
         **applications.mappers,
+        **families.mappers,
     }
     dependencies: dict[str, Any] = {
         "holder": Provide(lambda: holder, use_cache=True, sync_to_thread=False),
         **identity.dependencies,
         **applications.dependencies,
+        **families.dependencies,
     }
     # Every route declares who may call it (gateway/identity/access.py); routes of packages that do not
     # declare their own get their rule here.
@@ -91,12 +95,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     operations = Router("/", route_handlers=[health], opt=public("operations: liveness", rate="none"))
     app = Litestar(
-        route_handlers=[catalogue_routes, operations, *identity.route_handlers, *applications.route_handlers],
+        route_handlers=[
+            catalogue_routes,
+            operations,
+            *identity.route_handlers,
+            *applications.route_handlers,
+            *families.route_handlers,
+        ],
         dependencies=dependencies,
         guards=identity.guards,
         exception_handlers=exception_handlers(mappers),
         middleware=[RequestIdMiddleware],
-        lifespan=[database, identity.lifespan, applications.lifespan, watch_catalogue],
+        lifespan=[database, identity.lifespan, applications.lifespan, families.lifespan, watch_catalogue],
         openapi_config=OpenAPIConfig(
             title="seva",
             version="1",

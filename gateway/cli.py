@@ -8,6 +8,7 @@ from gateway.commands.audit import audit_group
 from gateway.commands.catalogue import catalogue_group
 from gateway.commands.db import db_group
 from gateway.commands.identity import clients_group, keys_group
+from gateway.commands.registry import registry_group
 from gateway.commands.serve import serve
 from gateway.commands.workers import workers
 
@@ -25,6 +26,7 @@ main.add_command(catalogue_group)
 main.add_command(clients_group)
 main.add_command(db_group)
 main.add_command(keys_group)
+main.add_command(registry_group)
 main.add_command(serve)
 main.add_command(workers)
 

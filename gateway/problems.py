@@ -61,6 +61,12 @@ TITLES: dict[str, tuple[int, str, str]] = {
     "refresh_reused": (401, "The refresh token was used before", "रिफ्रेश टोकन पहले उपयोग हो चुका है"),
     "client_invalid": (401, "The client credentials are not valid", "क्लाइंट क्रेडेंशियल मान्य नहीं हैं"),
     "notification_failed": (503, "The message could not be sent", "संदेश नहीं भेजा जा सका"),
+    # Family registry (gateway/families/problems.py; unknown_member is shared with applications)
+    "invalid_id": (400, "The ID is not well formed", "आईडी का प्रारूप सही नहीं है"),
+    "invalid_aadhaar": (400, "Not a valid Aadhaar number", "मान्य आधार संख्या नहीं है"),
+    "invalid_mobile": (400, "Not a valid mobile number", "मान्य मोबाइल नंबर नहीं है"),
+    "unknown_family": (404, "No family has this ID", "इस आईडी का कोई परिवार नहीं है"),
+    "not_in_registry": (404, "Nobody is registered with this number", "इस नंबर से कोई पंजीकृत नहीं है"),
     "unavailable": (503, "The service is not ready", "सेवा अभी तैयार नहीं है"),
     # Documents, applications and departments (gateway/applications/problems.py)
     "document_too_large": (413, "The file is too large", "फ़ाइल बहुत बड़ी है"),

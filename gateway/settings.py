@@ -71,6 +71,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     breaker_threshold: Positive = 5
     breaker_cooldown_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
 
+    # Family registry: docs/registry.md explains each one.
+    aadhaar_key: str = ""  # the key of the Aadhaar hashes; default: made once into data_dir/aadhaar.key
+    eligibility_cache_families: Positive = 1000
+
     @property
     def runs_inprocess_workers(self) -> bool:
         """Whether ``seva serve`` delivers applications itself: ``SEVA_INPROCESS_WORKERS``, else demo mode."""
@@ -114,4 +118,4 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
-_SECRET_FIELDS = frozenset({"secret_key", "sms_token"})
+_SECRET_FIELDS = frozenset({"secret_key", "sms_token", "aadhaar_key"})
