@@ -7,7 +7,9 @@ Each test folder's ``conftest.py`` imports the fixtures it needs from here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import re
@@ -28,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from family_registry.tables import Family, Member
 from gateway.database import create_engine, upgrade
 from gateway.identity.keys import KeyRing
+from tests.conftest import LiveServer, start_server
 
 POSTGRES_URL = os.environ.get("SEVA_TEST_POSTGRES_URL", "")
 BACKENDS = [pytest.param("sqlite", id="sqlite")]
@@ -42,11 +45,11 @@ async def _admin(sql: str) -> None:
     await engine.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated database: a SQLite file, or a fresh schema in the test PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'seva.db'}"
+@contextlib.contextmanager
+def migrated_database(backend: str, folder: Path) -> Iterator[str]:
+    """A migrated database: a SQLite file in ``folder``, or a fresh schema in the test PostgreSQL."""
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{folder / 'seva.db'}"
         schema = None
     else:
         schema = f"t_{secrets.token_hex(6)}"
@@ -58,10 +61,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         await upgrade(engine)
         await engine.dispose()
 
-    asyncio.run(migrate())
-    yield url
-    if schema:
-        asyncio.run(_admin(f"DROP SCHEMA {schema} CASCADE"))
+    try:
+        asyncio.run(migrate())
+        yield url
+    finally:
+        if schema:
+            asyncio.run(_admin(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated database of its own for one test, on each backend."""
+    with migrated_database(request.param, tmp_path) as url:
+        yield url
 
 
 @dataclass
@@ -164,8 +176,9 @@ class SmsProvider:
         raise AssertionError(f"no code reached {mobile[-4:]}")
 
 
-@pytest.fixture
-def sms_provider() -> Iterator[SmsProvider]:
+@contextlib.contextmanager
+def running_sms_provider() -> Iterator[SmsProvider]:
+    """A ``SmsProvider`` listening on a free loopback port until the block ends."""
     provider = SmsProvider()
 
     class Handler(BaseHTTPRequestHandler):
@@ -186,9 +199,17 @@ def sms_provider() -> Iterator[SmsProvider]:
     provider.url = f"http://127.0.0.1:{server.server_address[1]}/send"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield provider
-    server.shutdown()
-    server.server_close()
+    try:
+        yield provider
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def sms_provider() -> Iterator[SmsProvider]:
+    with running_sms_provider() as provider:
+        yield provider
 
 
 def sms_env(db: str, provider: SmsProvider, **more: str) -> dict[str, str]:
@@ -259,3 +280,52 @@ def audit_head(url: str) -> int:
             await engine.dispose()
 
     return asyncio.run(go())
+
+
+# Tests that are not about rate limits share 127.0.0.1 and must not trip over each other's counts.
+GENEROUS_LIMITS = {"SEVA_SIGNIN_PER_MINUTE": "100000", "SEVA_API_PER_MINUTE": "100000"}
+
+
+@dataclass
+class SharedServer:
+    """One server, database and SMS provider for a whole test module. Each test takes citizens of its
+    own (``citizen()``), so that no test sees another's codes, throttles or tokens."""
+
+    server: LiveServer
+    sms: SmsProvider
+    db_url: str
+    data_dir: Path
+    numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def client(self) -> httpx.Client:
+        return self.server.client()
+
+    def citizen(self, mobile: str | None = None) -> Person:
+        """A new family whose head holds a new mobile number (or ``mobile``)."""
+        n = next(self.numbers)
+
+        async def go() -> Person:
+            engine = create_engine(self.db_url)
+            try:
+                head = (f"2{n:07d}1", mobile or f"97{n:08d}", "head")
+                (person,) = await add_family(engine, f"2{n:07d}", [head])
+            finally:
+                await engine.dispose()
+            return person
+
+        return asyncio.run(go())
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedServer]:
+    """A server for the module, with generous rate limits (the tests of limits start their own)."""
+    folder = tmp_path_factory.mktemp("shared")
+    with migrated_database(request.param, folder) as url, running_sms_provider() as provider:
+        env = sms_env(url, provider, SEVA_DATA_DIR=str(folder / "data"), **GENEROUS_LIMITS)
+        server = start_server(env, folder / "server.log")
+        try:
+            yield SharedServer(server, provider, url, folder / "data")
+        finally:
+            server.stop()

@@ -1,4 +1,8 @@
-"""Citizen sign-in over HTTP against real servers, with a real SMS provider on loopback."""
+"""Citizen sign-in over HTTP against real servers, with a real SMS provider on loopback.
+
+Most tests share one server per module and take citizens of their own (``shared.citizen()``); tests
+that need other settings, or two processes, start their own.
+"""
 
 from __future__ import annotations
 
@@ -8,53 +12,74 @@ from collections.abc import Callable
 import httpx
 
 from tests.conftest import LiveServer
-from tests.identity.support import SmsProvider, bearer, seed_families, sign_in, sms_env
+from tests.identity.support import (
+    GENEROUS_LIMITS,
+    SharedServer,
+    SmsProvider,
+    bearer,
+    seed_families,
+    sign_in,
+    sms_env,
+)
+
+
+def _second_process(shared: SharedServer, server_factory: Callable[..., LiveServer]) -> LiveServer:
+    """Another server on the shared database, keys and secret: a second process of one deployment."""
+    env = sms_env(shared.db_url, shared.sms, SEVA_DATA_DIR=str(shared.data_dir), **GENEROUS_LIMITS)
+    return server_factory(env)
+
+
+def _wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
 class TestSignIn:
-    def test_code_by_sms_gives_tokens_naming_member_and_family(
+    def test_code_by_sms_gives_tokens_naming_member_and_family(self, shared: SharedServer) -> None:
+        """A code sent to the registered mobile is exchanged for tokens that name the member and family."""
+        person = shared.citizen()
+        with shared.client() as client:
+            pair = sign_in(client, shared.sms, person.mobile or "")
+            me = client.get("/api/v1/auth/me", headers=bearer(pair["access_token"]))
+        assert pair["member_id"] == person.member_id and pair["family_id"] == person.family_id
+        assert me.status_code == 200
+        assert me.json() == {
+            "role": "citizen",
+            "subject": f"member:{person.member_id}",
+            "member_id": person.member_id,
+            "family_id": person.family_id,
+        }
+        assert shared.sms.authorizations[-1] == f"Bearer {shared.sms.token}"
+        assert "आपका साइन-इन कोड" in shared.sms.received[-1]["text"]
+
+    def test_member_id_login_sends_to_the_members_mobile(self, shared: SharedServer) -> None:
+        """Signing in with the 9-digit member ID sends the code to the mobile the registry holds."""
+        person = shared.citizen()
+        with shared.client() as client:
+            started = client.post("/api/v1/auth/otp", json={"login": person.member_id})
+            code = shared.sms.last_code(person.mobile or "")
+            verified = client.post(
+                "/api/v1/auth/otp/verify", json={"challenge_id": started.json()["challenge_id"], "code": code}
+            )
+        assert verified.status_code == 200 and verified.json()["member_id"] == person.member_id
+
+    def test_a_family_member_without_a_mobile_signs_in_through_the_head(
         self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
     ) -> None:
-        """A code sent to the registered mobile is exchanged for tokens that name the member and family."""
+        """A mobile held by the head signs in the head; a member without a mobile gets no code at all."""
         people = seed_families(db_url)
         server = server_factory(sms_env(db_url, sms_provider))
         with server.client() as client:
             pair = sign_in(client, sms_provider, "9876500001")
-            me = client.get("/api/v1/auth/me", headers=bearer(pair["access_token"]))
-        assert pair["member_id"] == people["asha"].member_id and pair["family_id"] == "10000001"
-        assert me.status_code == 200
-        assert me.json() == {
-            "role": "citizen",
-            "subject": "member:100000011",
-            "member_id": "100000011",
-            "family_id": "10000001",
-        }
-        assert sms_provider.authorizations[-1] == f"Bearer {sms_provider.token}"
-        assert "आपका साइन-इन कोड" in sms_provider.received[-1]["text"]
+            client.post("/api/v1/auth/otp", json={"login": people["ravi"].member_id})
+        assert pair["member_id"] == people["asha"].member_id
+        assert len(sms_provider.received) == 1
 
-    def test_member_id_login_sends_to_the_members_mobile(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
-        """Signing in with the 9-digit member ID sends the code to the mobile the registry holds."""
-        seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
-            started = client.post("/api/v1/auth/otp", json={"login": "100000011"})
-            code = sms_provider.last_code("9876500001")
-            verified = client.post(
-                "/api/v1/auth/otp/verify", json={"challenge_id": started.json()["challenge_id"], "code": code}
-            )
-        assert verified.status_code == 200 and verified.json()["member_id"] == "100000011"
-
-    def test_unregistered_login_gets_the_same_answer_and_no_message(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_unregistered_login_gets_the_same_answer_and_no_message(self, shared: SharedServer) -> None:
         """An unregistered number gets the same 202 as a registered one, and no code can ever succeed."""
-        seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
-            known = client.post("/api/v1/auth/otp", json={"login": "9876500001"})
-            unknown = client.post("/api/v1/auth/otp", json={"login": "9999999999"})
+        person = shared.citizen()
+        with shared.client() as client:
+            known = client.post("/api/v1/auth/otp", json={"login": person.mobile})
+            unknown = client.post("/api/v1/auth/otp", json={"login": "6999999999"})
             tries = [
                 client.post(
                     "/api/v1/auth/otp/verify",
@@ -65,28 +90,25 @@ class TestSignIn:
         assert known.status_code == unknown.status_code == 202
         assert set(known.json()) == set(unknown.json())
         assert [t.json()["code"] for t in tries] == ["otp_wrong_code", "otp_wrong_code", "otp_locked"]
-        assert all(m["to"] != "+919999999999" for m in sms_provider.received)
+        assert all(m["to"] != "+916999999999" for m in shared.sms.received)
 
-    def test_number_shared_by_two_families_is_told_to_use_member_id(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_number_shared_by_two_families_is_told_to_use_member_id(self, shared: SharedServer) -> None:
         """A mobile held in two families gets a message asking for the member ID, and no usable code."""
-        seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
-            started = client.post("/api/v1/auth/otp", json={"login": "9876500002"})
+        shared.citizen(mobile="6888888888")
+        shared.citizen(mobile="6888888888")
+        with shared.client() as client:
+            started = client.post("/api/v1/auth/otp", json={"login": "6888888888"})
         assert started.status_code == 202
-        assert "member ID" in sms_provider.received[-1]["text"]
-        assert sms_provider.codes_for("9876500002") == []
+        assert "member ID" in shared.sms.received[-1]["text"]
+        assert shared.sms.codes_for("6888888888") == []
 
     def test_refresh_rotates_and_a_replayed_refresh_token_revokes_the_chain(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+        self, shared: SharedServer
     ) -> None:
         """A refresh token works once; presenting it again revokes its successor too."""
-        seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
-            pair = sign_in(client, sms_provider, "9876500001")
+        person = shared.citizen()
+        with shared.client() as client:
+            pair = sign_in(client, shared.sms, person.mobile or "")
             renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
             replayed = client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
             successor = client.post(
@@ -96,14 +118,11 @@ class TestSignIn:
         assert replayed.status_code == 401 and replayed.json()["code"] == "refresh_reused"
         assert successor.status_code == 401 and successor.json()["code"] == "refresh_invalid"
 
-    def test_logout_revokes_the_refresh_token(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_logout_revokes_the_refresh_token(self, shared: SharedServer) -> None:
         """After sign-out the refresh token is refused."""
-        seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
-            pair = sign_in(client, sms_provider, "9876500001")
+        person = shared.citizen()
+        with shared.client() as client:
+            pair = sign_in(client, shared.sms, person.mobile or "")
             out = client.post("/api/v1/auth/logout", json={"refresh_token": pair["refresh_token"]})
             after = client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
         assert out.status_code == 204
@@ -111,19 +130,15 @@ class TestSignIn:
 
 
 class TestRefusals:
-    def test_three_wrong_codes_lock_the_challenge_even_for_the_right_code(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_three_wrong_codes_lock_the_challenge_even_for_the_right_code(self, shared: SharedServer) -> None:
         """After 3 wrong codes the challenge is locked, and the right code no longer works."""
-        seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
-            challenge = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
-            code = sms_provider.last_code("9876500001")
-            wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        person = shared.citizen()
+        with shared.client() as client:
+            challenge = client.post("/api/v1/auth/otp", json={"login": person.mobile}).json()["challenge_id"]
+            code = shared.sms.last_code(person.mobile or "")
             answers = [
                 client.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": c})
-                for c in (wrong, wrong, wrong, code)
+                for c in (_wrong(code), _wrong(code), _wrong(code), code)
             ]
         codes = [a.json()["code"] for a in answers]
         assert codes == ["otp_wrong_code", "otp_wrong_code", "otp_locked", "otp_locked"]
@@ -133,30 +148,25 @@ class TestRefusals:
         )
 
     def test_lockout_holds_across_two_server_processes(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+        self, shared: SharedServer, server_factory: Callable[..., LiveServer]
     ) -> None:
         """Wrong codes counted by one process lock the challenge for the other."""
-        seed_families(db_url)
-        first = server_factory(sms_env(db_url, sms_provider))
-        second = server_factory(sms_env(db_url, sms_provider))
-        with first.client() as a, second.client() as b:
-            challenge = a.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
-            code = sms_provider.last_code("9876500001")
-            wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        person = shared.citizen()
+        second = _second_process(shared, server_factory)
+        with shared.client() as a, second.client() as b:
+            challenge = a.post("/api/v1/auth/otp", json={"login": person.mobile}).json()["challenge_id"]
+            code = shared.sms.last_code(person.mobile or "")
             for client in (a, b, a):
-                client.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": wrong})
+                client.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": _wrong(code)})
             final = b.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": code})
         assert final.json()["code"] == "otp_locked"
 
-    def test_a_code_works_once(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_a_code_works_once(self, shared: SharedServer) -> None:
         """Replaying a used code is refused as used."""
-        seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
-            challenge = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
-            body = {"challenge_id": challenge, "code": sms_provider.last_code("9876500001")}
+        person = shared.citizen()
+        with shared.client() as client:
+            challenge = client.post("/api/v1/auth/otp", json={"login": person.mobile}).json()["challenge_id"]
+            body = {"challenge_id": challenge, "code": shared.sms.last_code(person.mobile or "")}
             first = client.post("/api/v1/auth/otp/verify", json=body)
             again = client.post("/api/v1/auth/otp/verify", json=body)
         assert first.status_code == 200
@@ -190,25 +200,22 @@ class TestRefusals:
         assert old.json()["code"] == "otp_superseded"
 
     def test_resending_too_soon_is_throttled_with_retry_after(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+        self, shared: SharedServer, server_factory: Callable[..., LiveServer]
     ) -> None:
         """A second code within the resend interval is refused with 429 and Retry-After, on any process."""
-        seed_families(db_url)
-        first = server_factory(sms_env(db_url, sms_provider))
-        second = server_factory(sms_env(db_url, sms_provider))
-        ok = httpx.post(f"{first.url}/api/v1/auth/otp", json={"login": "9876500001"})
-        again = httpx.post(f"{second.url}/api/v1/auth/otp", json={"login": "+91 98765 00001"})
+        person = shared.citizen()
+        second = _second_process(shared, server_factory)
+        ok = httpx.post(f"{shared.server.url}/api/v1/auth/otp", json={"login": person.mobile})
+        spaced = f"+91 {person.mobile[:5]} {person.mobile[5:]}"  # type: ignore[index]
+        again = httpx.post(f"{second.url}/api/v1/auth/otp", json={"login": spaced})
         assert ok.status_code == 202
         assert again.status_code == 429 and again.json()["code"] == "rate_limited"
         assert 1 <= int(again.headers["retry-after"]) <= 30
-        assert len(sms_provider.received) == 1
+        assert [m["to"] for m in shared.sms.received].count(f"+91{person.mobile}") == 1
 
-    def test_malformed_requests_are_problem_documents(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_malformed_requests_are_problem_documents(self, shared: SharedServer) -> None:
         """A bad login, a code of the wrong shape and broken JSON each get a 400 problem, never a 500."""
-        server = server_factory(sms_env(db_url, sms_provider))
-        with server.client() as client:
+        with shared.client() as client:
             login = client.post("/api/v1/auth/otp", json={"login": "12345678901"})
             shape = client.post("/api/v1/auth/otp/verify", json={"challenge_id": "0" * 32, "code": "12ab56"})
             unknown = client.post(
@@ -224,13 +231,13 @@ class TestRefusals:
         assert broken.status_code == 400 and broken.json()["code"] == "malformed_json"
         assert extra.status_code == 400 and extra.json()["code"] == "invalid_request"
 
-    def test_a_provider_failure_is_a_503_problem_and_the_code_is_void(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_a_provider_failure_is_a_503_problem_and_the_code_is_void(self, shared: SharedServer) -> None:
         """When the SMS provider refuses, the citizen gets 503 with Retry-After, not a 500."""
-        seed_families(db_url)
-        sms_provider.status = 500
-        server = server_factory(sms_env(db_url, sms_provider))
-        answer = httpx.post(f"{server.url}/api/v1/auth/otp", json={"login": "9876500001"})
+        person = shared.citizen()
+        shared.sms.status = 500
+        try:
+            answer = httpx.post(f"{shared.server.url}/api/v1/auth/otp", json={"login": person.mobile})
+        finally:
+            shared.sms.status = 200
         assert answer.status_code == 503 and answer.json()["code"] == "notification_failed"
         assert answer.headers["retry-after"] == "30"

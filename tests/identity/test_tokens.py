@@ -21,7 +21,7 @@ from gateway.identity.keys import KeyRing
 from gateway.identity.principal import Principal
 from gateway.identity.tokens import TokenService
 from tests.conftest import LiveServer
-from tests.identity.support import SmsProvider, bearer, seed_families, sign_in, sms_env
+from tests.identity.support import SharedServer, SmsProvider, bearer, seed_families, sign_in, sms_env
 
 CITIZEN = Principal.citizen("100000011", "10000001")
 
@@ -188,17 +188,10 @@ class TestTokenService:
 
 
 class TestOverHttp:
-    def test_every_forged_token_gets_a_401_problem_with_www_authenticate(
-        self,
-        tmp_path: Path,
-        db_url: str,
-        sms_provider: SmsProvider,
-        server_factory: Callable[..., LiveServer],
-    ) -> None:
+    def test_every_forged_token_gets_a_401_problem_with_www_authenticate(self, shared: SharedServer) -> None:
         """A real server refuses each forged token with 401, a problem document and WWW-Authenticate."""
-        server = server_factory(sms_env(db_url, sms_provider))
-        ring = KeyRing.open(tmp_path / "data" / "keys")
-        with server.client() as client:
+        ring = KeyRing(shared.data_dir / "keys")
+        with shared.client() as client:
             for case, (token, code) in forged_tokens(ring).items():
                 answer = client.get("/api/v1/auth/me", headers=bearer(token))
                 assert answer.status_code == 401, case
@@ -207,11 +200,8 @@ class TestOverHttp:
                     'Bearer realm="seva", error="invalid_token"'
                 ), case
 
-    def test_malformed_authorization_headers_are_refused(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_malformed_authorization_headers_are_refused(self, shared: SharedServer) -> None:
         """Each header that is not 'Bearer <JWT>' is refused with 401 authorization_malformed, never 500."""
-        server = server_factory(sms_env(db_url, sms_provider))
         headers = [
             "Basic dXNlcjpwYXNz",
             "Bearer",
@@ -222,27 +212,21 @@ class TestOverHttp:
             "Bearer \xe4.b.c",
             "Bearer\ta.b.c",
         ]
-        with server.client() as client:
+        with shared.client() as client:
             for header in headers:
                 answer = client.get("/api/v1/auth/me", headers={"authorization": header.encode("latin-1")})
                 assert answer.status_code == 401, header[:20]
                 assert answer.json()["code"] == "authorization_malformed", header[:20]
 
-    def test_a_missing_header_asks_for_sign_in(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_a_missing_header_asks_for_sign_in(self, shared: SharedServer) -> None:
         """A signed-in route called without a token answers 401 unauthorized with a Bearer challenge."""
-        server = server_factory(sms_env(db_url, sms_provider))
-        answer = httpx.get(f"{server.url}/api/v1/auth/me")
+        answer = httpx.get(f"{shared.server.url}/api/v1/auth/me")
         assert answer.status_code == 401 and answer.json()["code"] == "unauthorized"
         assert answer.headers["www-authenticate"].startswith("Bearer")
 
-    def test_a_bad_token_on_a_public_route_is_refused_too(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
-    ) -> None:
+    def test_a_bad_token_on_a_public_route_is_refused_too(self, shared: SharedServer) -> None:
         """A token that is sent must be valid, even where none is needed."""
-        server = server_factory(sms_env(db_url, sms_provider))
-        answer = httpx.get(f"{server.url}/api/v1/services", headers=bearer("abc.def.ghi"))
+        answer = httpx.get(f"{shared.server.url}/api/v1/services", headers=bearer("abc.def.ghi"))
         assert answer.status_code == 401 and answer.json()["code"] == "token_invalid"
 
     def test_jwks_verifies_a_real_token_and_follows_rotation(
