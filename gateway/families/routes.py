@@ -14,9 +14,11 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
+from family_registry.aadhaar import check_aadhaar, mask_aadhaar
 from family_registry.eligibility import EligibilityCache, FamilyEligibility
 from family_registry.errors import NoMatch, UnknownFamily, UnknownMember
 from family_registry.importer import today_in_india
+from family_registry.mobile import check_mobile, mask_mobile
 from family_registry.records import FamilyRecord
 from family_registry.store import Match, Registry
 from gateway.audit.trail import Actor, AuditTrail
@@ -136,9 +138,13 @@ class RegistryController(Controller):
             matches = await registry.find_by_aadhaar(value)
         visible = [match for match in matches if _visible(principal, match.family.family_id)]
         if not visible:
+            # Exactly what the registry says of a number nobody holds: a citizen must not tell "held by
+            # another family" from "not registered".
             if kind == "family_id":
                 raise UnknownFamily(value)
-            raise NoMatch(kind if kind == "mobile" else "Aadhaar", "given")
+            if kind == "mobile":
+                raise NoMatch("mobile", mask_mobile(check_mobile(value)))
+            raise NoMatch("Aadhaar", mask_aadhaar(check_aadhaar(value)[-4:]))
         # The target names families, never the number looked up.
         targets = ",".join(f"family:{m.family.family_id}" for m in visible)
         await audit.record(actor, f"registry.lookup.{kind}", targets)
