@@ -110,7 +110,26 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Any:
         )
 
 
+def route_table(app: Any) -> list[str]:
+    """The rows of the route table in docs/security.md, as the application declares them."""
+    rows = set()
+    for method, path, rule in _routes(app):
+        if method == "OPTIONS" or path.startswith("/schema") or rule is None:
+            continue
+        who = "anyone" if rule.public else ", ".join(r for r in ROLES if r in rule.roles)
+        rate = {"api": "API", "signin": "sign-in", "none": "none"}[rule.rate]
+        shown = _PARAM.sub(r"{\1}", path)
+        rows.add(f"| `{method}` | `{shown}` | {who} | {rate} | {'yes' if rule.personal else ''} |")
+    return sorted(rows, key=lambda row: (row.split("`")[3], row))
+
+
 class TestDeclarations:
+    def test_the_security_page_lists_every_route_as_declared(self, app: Any) -> None:
+        """docs/security.md's route table is the application's: a changed rule must change the page."""
+        page = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text()
+        documented = [line for line in page.splitlines() if re.match(r"^\| `[A-Z]+` \|", line)]
+        assert documented == route_table(app), "\n".join(["docs/security.md should list:", *route_table(app)])
+
     def test_every_route_declares_who_may_call_it(self, app: Any) -> None:
         """No route of the application is without an access rule."""
         undeclared = [f"{method} {path}" for method, path, rule in _routes(app) if rule is None]
