@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue.facts import age_on
@@ -75,29 +75,39 @@ def registry_facts(member: Any, family: Any, size: int, under_18: int, today: dt
     return facts
 
 
-async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) -> RegistryApplicant | None:
-    """The member with their family and its counts, in one statement; None when there is no such member."""
-    cutoff = dt.date(today.year - 18, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
+def _statement() -> Any:
+    """One statement for a member, their family and its counts; built once, bound per call."""
     others = _M.alias("others")
     same_family = others.c.family_id == _M.c.family_id
     size = select(func.count()).where(same_family).scalar_subquery()
-    under_18 = select(func.count()).where(same_family, others.c.date_of_birth > cutoff).scalar_subquery()
-    row = (
-        await conn.execute(
-            select(
-                _M,
-                _F.c.district,
-                _F.c.bpl,
-                _F.c.ration_card,
-                _F.c.area,
-                _F.c.social_category.label("family_social_category"),
-                size.label("family_size"),
-                under_18.label("family_under_18"),
-            )
-            .select_from(_M.join(_F, _F.c.family_id == _M.c.family_id))
-            .where(_M.c.member_id == member_id)
+    under_18 = (
+        select(func.count())
+        .where(same_family, others.c.date_of_birth > bindparam("cutoff"))
+        .scalar_subquery()
+    )
+    return (
+        select(
+            _M,
+            _F.c.district,
+            _F.c.bpl,
+            _F.c.ration_card,
+            _F.c.area,
+            _F.c.social_category.label("family_social_category"),
+            size.label("family_size"),
+            under_18.label("family_under_18"),
         )
-    ).first()
+        .select_from(_M.join(_F, _F.c.family_id == _M.c.family_id))
+        .where(_M.c.member_id == bindparam("member_id"))
+    )
+
+
+_APPLICANT = _statement()
+
+
+async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) -> RegistryApplicant | None:
+    """The member with their family and its counts, in one statement; None when there is no such member."""
+    cutoff = dt.date(today.year - 18, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
+    row = (await conn.execute(_APPLICANT, {"member_id": member_id, "cutoff": cutoff})).first()
     if row is None:
         return None
     family = _FamilyView(row.district, row.bpl, row.ration_card, row.area, row.family_social_category)

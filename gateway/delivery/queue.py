@@ -45,6 +45,13 @@ class DeliveryQueue:
         self.postgres = is_postgres(engine)
 
     async def claim(self, limit: int, skip_adapters: Sequence[str] = ()) -> list[Claimed]:
+        async with self.engine.begin() as conn:
+            return await self.claim_in(conn, limit, skip_adapters)
+
+    async def claim_in(
+        self, conn: AsyncConnection, limit: int, skip_adapters: Sequence[str] = ()
+    ) -> list[Claimed]:
+        """``claim`` in the caller's transaction, so the caller can read what it claimed before committing."""
         now = time.time()
         due = or_(
             and_(_D.state == "pending", _D.next_attempt_at <= now),
@@ -67,8 +74,7 @@ class DeliveryQueue:
             )
             .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts)
         )
-        async with self.engine.begin() as conn:
-            rows = (await conn.execute(statement)).all()
+        rows = (await conn.execute(statement)).all()
         return [Claimed(*row) for row in rows]
 
     def _mine(self, reference: str) -> Any:

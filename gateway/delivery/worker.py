@@ -82,6 +82,16 @@ def _extra(department_reference: str, certificate: object) -> dict[str, object]:
     return extra
 
 
+_COLUMNS = (
+    APPLICATIONS.c.reference,
+    APPLICATIONS.c.service_code,
+    APPLICATIONS.c.applicant,
+    APPLICATIONS.c.form,
+    APPLICATIONS.c.documents,
+    APPLICATIONS.c.status,
+)
+
+
 class DeliveryWorker:
     def __init__(
         self,
@@ -119,9 +129,12 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         """One round; returns how many deliveries and polls it handled."""
-        claimed = await self.queue.claim(self.options.batch, self.breakers.blocked())
+        # Claim and read the applications in one transaction: one connection, one commit.
+        async with self.engine.begin() as conn:
+            claimed = await self.queue.claim_in(conn, self.options.batch, self.breakers.blocked())
+            rows = await self.read_in(conn, [item.reference for item in claimed]) if claimed else {}
         if claimed:
-            await self.deliver_all(claimed)
+            await self.deliver_all(claimed, rows)
         polls = await self.queue.claim_polls(self.options.batch, self.options.poll_seconds)
         if polls:
             await asyncio.gather(*(self.poll(reference, adapter) for reference, adapter in polls))
@@ -130,10 +143,11 @@ class DeliveryWorker:
     async def deliver(self, item: Claimed) -> None:
         await self.deliver_all([item])
 
-    async def deliver_all(self, claimed: list[Claimed]) -> None:
-        """Read the claimed applications in one query, call their departments concurrently, and record
-        every outcome in one transaction (each change still fenced by its own lease)."""
-        rows = await self.applications([item.reference for item in claimed])
+    async def deliver_all(self, claimed: list[Claimed], rows: dict[str, Any] | None = None) -> None:
+        """Call the departments of the claimed applications concurrently, and record every outcome in one
+        transaction (each change still fenced by its own lease). ``rows``: the applications, if read."""
+        if rows is None:
+            rows = await self.applications([item.reference for item in claimed])
         outcomes = await asyncio.gather(*(self._attempt(item, rows[item.reference]) for item in claimed))
         async with self.engine.begin() as conn:
             changes: list[_Change] = []
@@ -147,18 +161,13 @@ class DeliveryWorker:
             log.info("delivery of %s (attempt %d): %s", item.reference, item.attempts, outcome.summary)
 
     async def applications(self, references: list[str]) -> dict[str, Any]:
-        columns = (
-            APPLICATIONS.c.reference,
-            APPLICATIONS.c.service_code,
-            APPLICATIONS.c.applicant,
-            APPLICATIONS.c.form,
-            APPLICATIONS.c.documents,
-            APPLICATIONS.c.status,
-        )
+        """The applications behind claimed deliveries, by reference."""
         async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(select(*columns).where(APPLICATIONS.c.reference.in_(references)))
-            ).all()
+            return await self.read_in(conn, references)
+
+    @staticmethod
+    async def read_in(conn: AsyncConnection, references: list[str]) -> dict[str, Any]:
+        rows = (await conn.execute(select(*_COLUMNS).where(APPLICATIONS.c.reference.in_(references)))).all()
         return {row.reference: row for row in rows}
 
     def submission_for(self, item: Claimed, row: Any) -> SubmissionRequest:

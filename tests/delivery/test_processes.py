@@ -41,7 +41,7 @@ class Workers:
     def start(self) -> subprocess.Popen[bytes]:
         log = (self.tmp_path / f"worker-{len(self.processes)}.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "gateway.commands.workers"], cwd=ROOT, env=self.env, stdout=log, stderr=log
+            [sys.executable, "-m", "gateway.cli", "workers"], cwd=ROOT, env=self.env, stdout=log, stderr=log
         )
         self.processes.append(process)
         return process
