@@ -131,11 +131,36 @@ def keys_group() -> None:
     """The ES256 keys that sign access tokens ($SEVA_KEYS_DIR, or keys/ in the data folder)."""
 
 
+def _record_key_change(settings: Settings, action: str, details: dict[str, object], reason: str) -> None:
+    """Write a key change to the audit trail. The change stands even if the database is away (a key
+    may need rotating in an incident), but the operator is told to record it by hand."""
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+            await AuditTrail(engine).record(_actor(reason), action, "signing_keys", details)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except Exception as exc:  # any failure to reach the database is reported the same way
+        click.echo(
+            f"WARNING: not written to the audit trail ({type(exc).__name__}); record it by hand.", err=True
+        )
+
+
 @keys_group.command("rotate")
-def rotate_keys() -> None:
+@click.option(
+    "--reason", default="rotated from the command line", show_default=True, help="For the audit trail."
+)
+def rotate_keys(reason: str) -> None:
     """Make a new signing key; running servers use it within seconds, older keys keep verifying."""
-    key = KeyRing(Settings.from_env().keys_path).rotate()  # the first key, when there is none
+    settings = Settings.from_env()
+    key = KeyRing(settings.keys_path).rotate()  # the first key, when there is none
     click.echo(f"New signing key {key.number:04d}, kid {key.kid}")
+    _record_key_change(settings, "keys.rotated", {"kid": key.kid, "number": key.number}, reason)
 
 
 @keys_group.command("list")
@@ -161,6 +186,11 @@ def prune_keys(older_than: int | None) -> None:
     settings = Settings.from_env()
     limit = older_than if older_than is not None else 2 * settings.access_token_seconds
     removed = KeyRing(settings.keys_path).prune(limit)
+    if removed:
+        kids = [k.kid for k in removed]
+        _record_key_change(
+            settings, "keys.pruned", {"kids": kids}, "retired keys removed from the command line"
+        )
     click.echo(
         f"Removed {len(removed)} key{'s' if len(removed) != 1 else ''}"
         + "".join(f"\n  {k.number:04d}  {k.kid}" for k in removed)

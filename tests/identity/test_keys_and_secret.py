@@ -48,7 +48,8 @@ def test_the_configured_secret_wins_over_the_file(tmp_path: Path) -> None:
 
 
 def test_keys_command_rotates_lists_and_prunes(tmp_path: Path) -> None:
-    """`seva keys rotate` adds a signing key; `list` marks it; `prune --older-than 0` leaves only it."""
+    """`seva keys rotate` adds a signing key; `list` marks it; `prune --older-than 0` leaves only it; each
+    change is in the audit trail."""
     env = {"SEVA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
 
     def seva(*args: str) -> str:
@@ -68,6 +69,16 @@ def test_keys_command_rotates_lists_and_prunes(tmp_path: Path) -> None:
     listed = seva("list")
     pruned = seva("prune", "--older-than", "0")
     ring = KeyRing.open(tmp_path / "keys")
+    verified = subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "audit", "verify"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     assert "0001" in first and "0002" in second
+    assert verified.startswith("OK: 3 entries")  # two rotations and a prune, in the audit trail
     assert "0001" in listed and listed.strip().endswith("signing")
     assert "Removed 1 key" in pruned and [k.number for k in ring.all()] == [2]
