@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cachetools import TTLCache
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,6 +23,7 @@ __all__ = ["CLIENT_ROLES", "ClientCreated", "ClientInvalid", "ClientService", "C
 
 _TABLE = ApiClient.__table__  # type: ignore[attr-defined]
 CLIENT_ROLES: tuple[Role, ...] = ("department", "auditor", "administrator")
+LIVE_SECONDS = 30.0
 
 
 @functools.cache
@@ -62,6 +64,7 @@ class ClientService:
         self.engine = engine
         self.audit = audit
         self.clock = clock
+        self._live: TTLCache[str, bool] = TTLCache(maxsize=10_000, ttl=LIVE_SECONDS)
 
     async def create(self, name: str, role: str, department: str | None, actor: Actor) -> ClientCreated:
         if role not in CLIENT_ROLES:
@@ -99,8 +102,19 @@ class ClientService:
             raise ClientRefused("the client ID and secret do not match a live client")
         return Principal.client(row["id"], row["role"], row["department"])
 
+    async def is_live(self, client_id: str) -> bool:
+        """Whether the client exists and is not revoked. Remembered for ``LIVE_SECONDS``, so a revoked
+        client's tokens stop working within that time in every process, at one query per client."""
+        known = self._live.get(client_id)
+        if known is None:
+            async with self.engine.connect() as conn:
+                found = await conn.execute(select(_TABLE.c.revoked_at).where(_TABLE.c.id == client_id))
+                row = found.first()
+            known = self._live[client_id] = row is not None and row[0] is None
+        return known
+
     async def revoke(self, client_id: str, actor: Actor) -> bool:
-        """Revoke a client; its tokens stop being issued at once and expire within their lifetime."""
+        """Revoke a client: no new token at once, and its tokens refused within ``LIVE_SECONDS``."""
         async with self.engine.begin() as conn:
             result = await conn.execute(
                 update(_TABLE)
@@ -110,7 +124,8 @@ class ClientService:
             if result.rowcount != 1:
                 return False
             await self.audit.append(conn, actor, "client.revoked", f"client:{client_id}")
-            return True
+        self._live.pop(client_id, None)
+        return True
 
     async def list(self) -> list[ClientView]:
         async with self.engine.connect() as conn:

@@ -61,6 +61,12 @@ async def enforce_access(connection: ASGIConnection[Any, Any, Any, Any], handler
     ip = client_ip(connection)
     try:
         principal = _principal_from(connection.headers.get("authorization"), identity)
+        if (
+            principal is not None
+            and principal.client_id
+            and not await identity.clients.is_live(principal.client_id)
+        ):
+            raise TokenRefused("claims", "the client was revoked")
     except TokenRefused as exc:
         log.warning("refused %s from %s: token %s (request %s)", where, ip, exc.reason, request_id)
         if rule.rate != "none":

@@ -149,3 +149,22 @@ class TestOverHttp:
         assert made.json()["client_secret"] not in listed.text
         assert {c["client_id"] for c in listed.json()} == {admin_id, made.json()["client_id"]}
         assert token
+
+    def test_a_revoked_clients_token_stops_working(
+        self, db_url: str, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Once revoked, a client's unexpired token is refused (at once here; within 30 s elsewhere)."""
+        admin_id, admin_secret = make_client(db_url, "administrator")
+        auditor_id, auditor_secret = make_client(db_url, "auditor")
+        server = server_factory({"SEVA_DATABASE_URL": db_url})
+        with server.client() as client:
+            auditor = bearer(client_token(client, auditor_id, auditor_secret))
+            before = client.get("/api/v1/auth/me", headers=auditor)
+            client.delete(
+                f"/api/v1/admin/clients/{auditor_id}",
+                headers=bearer(client_token(client, admin_id, admin_secret)),
+            )
+            after = client.get("/api/v1/auth/me", headers=auditor)
+        assert before.status_code == 200
+        assert after.status_code == 401 and after.json()["code"] == "token_invalid"
+        assert "revoked" in after.json()["detail"]
