@@ -261,10 +261,13 @@ def _row_problem(fields: list[str] | None, note: str | None, width: int) -> str 
     if len(fields) != width:
         reason = f"has {len(fields)} fields, the header has {width}"
         return f"{reason}; {note}" if note else reason
+    joined = "".join(fields)
     try:
-        "".join(fields).encode("utf-8")
+        joined.encode("utf-8")
     except UnicodeEncodeError:
         return "is not valid UTF-8 text"
+    if "\x00" in joined:
+        return "holds a NUL character"  # PostgreSQL cannot store one in text
     return None
 
 

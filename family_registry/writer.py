@@ -34,7 +34,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from family_registry.bulk import BulkInsert
@@ -220,7 +220,7 @@ class BatchWriter:
         try:
             async with self._transaction():
                 return await self._write(batch, now)
-        except IntegrityError as exc:
+        except (IntegrityError, DataError) as exc:
             if len(batch) == 1:
                 reason = (
                     f"the database refused the row ({type(exc.orig).__name__}); was it changed meanwhile?"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "catalogue.yaml"
@@ -45,12 +48,16 @@ class LiveServer:
                 self.process.wait()
 
 
-def start_server(env: dict[str, str], log: Path, args: tuple[str, ...] = (), wait: float = 30.0) -> LiveServer:
+def start_server(
+    env: dict[str, str], log: Path, args: tuple[str, ...] = (), wait: float = 30.0
+) -> LiveServer:
     """Start ``seva serve`` with ``env`` added to the environment and wait until /health answers."""
     port = free_port()
-    full_env = {**os.environ, "SEVA_HOST": "127.0.0.1", "SEVA_PORT": str(port), "SEVA_LOG_LEVEL": "WARNING", **env}
+    full_env = {
+        **os.environ, "SEVA_HOST": "127.0.0.1", "SEVA_PORT": str(port), "SEVA_LOG_LEVEL": "WARNING", **env
+    }
     with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own CLI
+        process = subprocess.Popen(  # our own CLI
             [sys.executable, "-m", "gateway.cli", "serve", *args],
             cwd=ROOT,
             env=full_env,
@@ -86,3 +93,71 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield factory
     for server in started:
         server.stop()
+
+
+# ------------------------------------------------------------------------------------------------------
+# Databases (shared by every package with tables). Each test that asks for ``db_url`` or ``db_engine``
+# runs twice: on a fresh SQLite file, and on a fresh schema of the PostgreSQL named by
+# SEVA_TEST_POSTGRES_URL (``.ci/run`` sets it; without it the PostgreSQL run is skipped). Both are
+# migrated to the newest revision; the schema is dropped afterwards, so runs never see each other's rows.
+# ------------------------------------------------------------------------------------------------------
+
+POSTGRES_URL = os.environ.get("SEVA_TEST_POSTGRES_URL", "")
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+async def _postgres_admin(sql: str) -> None:
+    from gateway.database import create_engine
+
+    engine = create_engine(POSTGRES_URL)
+    try:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(sql)
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def migrated_database(kind: str, folder: Path) -> AsyncIterator[str]:
+    """The URL of an empty, migrated database of ``kind`` (``sqlite`` or ``postgres``) for one block."""
+    from gateway.database import create_engine, upgrade
+
+    schema = None
+    if kind == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("SEVA_TEST_POSTGRES_URL not set")
+        schema = f"t_{secrets.token_hex(6)}"
+        await _postgres_admin(f"CREATE SCHEMA {schema}")
+        url = f"{POSTGRES_URL}?search_path={schema}"
+    else:
+        url = f"sqlite+aiosqlite:///{folder / 'seva.db'}"
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    try:
+        yield url
+    finally:
+        if schema:
+            await _postgres_admin(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=DATABASES)
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh migrated database for this test: SQLite, then PostgreSQL."""
+    async with migrated_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+async def db_engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on ``db_url``, disposed of after the test."""
+    from gateway.database import create_engine
+
+    engine = create_engine(db_url)
+    yield engine
+    await engine.dispose()

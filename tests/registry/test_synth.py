@@ -1,0 +1,115 @@
+"""Synthetic registries: the same seed gives the same rows, byte for byte, and the rows look like
+Madhya Pradesh (districts, age pyramid, categories, BPL share, names in both scripts)."""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from catalogue import load_catalogue
+from family_registry.csv_format import COLUMNS, parse_row
+from family_registry.districts import DISTRICTS
+from family_registry.importer import import_rows
+from family_registry.store import Registry
+from family_registry.synth import AS_OF, Synthesizer
+from tests.conftest import CATALOGUE
+from tests.registry.support import TODAY, hasher
+
+COLUMN = {name: i for i, name in enumerate(COLUMNS)}
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[list[str]]:
+    return list(Synthesizer(11).rows(3000))
+
+
+def age(row: list[str]) -> int:
+    born = dt.date.fromisoformat(row[COLUMN["date_of_birth"]])
+    return AS_OF.year - born.year - ((AS_OF.month, AS_OF.day) < (born.month, born.day))
+
+
+class TestDeterminism:
+    def test_the_same_seed_gives_the_same_rows(self) -> None:
+        assert list(Synthesizer(42).rows(300)) == list(Synthesizer(42).rows(300))
+
+    def test_another_seed_gives_other_rows(self) -> None:
+        one, other = list(Synthesizer(1).rows(50)), list(Synthesizer(2).rows(50))
+        assert one != other
+
+    def test_a_longer_run_begins_with_the_shorter_one(self) -> None:
+        """Asking for more families does not change the first ones."""
+        short, long = list(Synthesizer(7).rows(100)), list(Synthesizer(7).rows(200))
+        assert long[: len(short)] == short
+
+
+class TestRealism:
+    def test_every_row_passes_the_import_checks(self, rows: list[list[str]]) -> None:
+        for row in rows:
+            parse_row(dict(zip(COLUMNS, row, strict=True)), hasher(), TODAY, 0.0)
+
+    def test_ids_and_aadhaar_numbers_are_unique(self, rows: list[list[str]]) -> None:
+        members = [r[COLUMN["member_id"]] for r in rows]
+        aadhaar = [r[COLUMN["aadhaar"]] for r in rows if r[COLUMN["aadhaar"]]]
+        assert len(set(members)) == len(members) and len(set(aadhaar)) == len(aadhaar)
+        assert all(re.fullmatch(r"[1-9]\d{8}", m) for m in members)
+        assert len({r[COLUMN["family_id"]] for r in rows}) == 3000
+
+    def test_each_family_has_one_head_listed_first(self, rows: list[list[str]]) -> None:
+        families: dict[str, list[str]] = collections.defaultdict(list)
+        for r in rows:
+            families[r[COLUMN["family_id"]]].append(r[COLUMN["relation"]])
+        assert all(relations[0] == "head" and relations.count("head") == 1 for relations in families.values())
+        size = len(rows) / len(families)
+        assert 3.8 <= size <= 5.2  # NFHS-5: about 4.4 people per household in MP
+
+    def test_districts_follow_population(self, rows: list[list[str]]) -> None:
+        """All districts are codes of the shipped catalogue; the big ones hold more families."""
+        districts = collections.Counter(
+            r[COLUMN["district"]] for r in rows if r[COLUMN["relation"]] == "head"
+        )
+        assert set(districts) <= set(load_catalogue(CATALOGUE).districts) == {d.code for d in DISTRICTS}
+        assert districts["indore"] > districts["niwari"]
+
+    def test_age_pyramid(self, rows: list[list[str]]) -> None:
+        """Close to the state's: about 30% under 15, under 10% aged 60 or more, nobody over 110."""
+        ages = [age(r) for r in rows]
+        under_15 = sum(a < 15 for a in ages) / len(ages)
+        over_60 = sum(a >= 60 for a in ages) / len(ages)
+        assert 0.24 <= under_15 <= 0.36 and 0.05 <= over_60 <= 0.12
+        assert max(ages) <= 110 and min(ages) >= 0
+
+    def test_shares_of_categories_bpl_and_area(self, rows: list[list[str]]) -> None:
+        heads = [r for r in rows if r[COLUMN["relation"]] == "head"]
+
+        def share(column: str, value: str) -> float:
+            return sum(r[COLUMN[column]] == value for r in heads) / len(heads)
+
+        assert 0.17 <= share("family_category", "st") <= 0.26  # Census 2011: 21%
+        assert 0.12 <= share("family_category", "sc") <= 0.19  # 16%
+        assert 0.25 <= share("bpl", "true") <= 0.45
+        assert 0.65 <= share("area", "rural") <= 0.80  # 72%
+        tribes = collections.Counter(
+            r[COLUMN["tribe"]] for r in heads if r[COLUMN["family_category"]] == "st"
+        )
+        assert tribes["other"] > 0 and tribes["sahariya"] + tribes["baiga"] + tribes["bharia"] > 0
+        assert all(r[COLUMN["tribe"]] == "none" for r in heads if r[COLUMN["family_category"]] != "st")
+
+    def test_names_in_both_scripts_and_some_disabilities(self, rows: list[list[str]]) -> None:
+        assert all(re.search(r"[\u0900-\u097F]", r[COLUMN["name_hi"]]) for r in rows)
+        assert all(r[COLUMN["name_en"]].isascii() for r in rows)
+        disabled = sum(r[COLUMN["disability_percent"]] != "0" for r in rows) / len(rows)
+        assert 0.01 <= disabled <= 0.05  # Census 2011: 2.3% of the state
+
+
+async def test_a_synthetic_registry_loads_the_same_on_every_backend(db_engine: AsyncEngine) -> None:
+    """Loaded through the importer, every synthetic row is accepted."""
+    records = ((line, row, None) for line, row in enumerate(Synthesizer(3).rows(200), start=2))
+    rejected: list[object] = []
+    report = await import_rows(db_engine, list(COLUMNS), records, hasher(), rejected.append, today=TODAY)
+    assert rejected == [] and report.counts.families_added == 200
+    families, members = await Registry(db_engine, hasher()).counts()
+    assert families == 200 and members == report.accepted
