@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/seva registry demo
-	$(BIN)/seva serve
+	SEVA_DEMO=1 $(BIN)/seva serve
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/catalogue.py
 	$(BIN)/python bench/rules_cel.py
 	$(BIN)/python bench/security.py
+	$(BIN)/python bench/applications.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache seva-data

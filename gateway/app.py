@@ -17,7 +17,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from catalogue import UnknownService
 from catalogue.facts import FactError
 from gateway.applications.wiring import wire_applications
-from gateway.database import create_engine, is_postgres, upgrade
+from gateway.database import create_engine, upgrade
 from gateway.eligibility.routes import check_eligibility, fact_problem
 from gateway.families.wiring import wire_families
 from gateway.health import health
@@ -59,10 +59,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    # A SQLite connection is a thread of this process, cheap to keep; with SQLAlchemy's default 5 (+10)
-    # concurrent requests queued for one (bench/applications.py: 355 -> 555 submissions/s at 20).
-    pool = {} if is_postgres(settings.database_url) else {"pool_size": 20, "max_overflow": 20}
-    engine = create_engine(settings.database_url, **pool)
+    # With SQLAlchemy's default pool, concurrent requests queued for a connection (bench/applications.py:
+    # 355 -> 555 submissions/s on SQLite at 20); a SQLite connection is only a thread of this process.
+    engine = create_engine(settings.database_url, pool_size=20, max_overflow=20)
 
     @contextlib.asynccontextmanager
     async def database(app: Litestar) -> AsyncIterator[None]:
