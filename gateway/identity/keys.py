@@ -87,7 +87,11 @@ class KeyRing:
         ring = cls(directory)
         ring.scan()
         if not ring._keys:
-            ring.rotate()
+            # Not rotate(): another process may make 0001 meanwhile, and rotate() would then add 0002.
+            # Whoever wins the exclusive create, 0001 is everyone's first key.
+            if create_exclusive(directory / "0001.pem", _new_pem()):
+                log.info("made the first signing key in %s", directory)
+            ring.scan()
         return ring
 
     def scan(self) -> None:

@@ -17,7 +17,7 @@ _START = (
     "from gateway.identity.keys import KeyRing\n"
     "from gateway.identity.server_secret import load_server_secret\n"
     "from gateway.settings import Settings\n"
-    "time.sleep(float(sys.argv[2]) - time.time())\n"  # start together
+    "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"  # start together
     "settings = Settings.from_env({'SEVA_DATA_DIR': sys.argv[1]})\n"
     "print(KeyRing.open(settings.keys_path).current().kid, load_server_secret(settings).decode())\n"
 )
@@ -35,6 +35,7 @@ def test_processes_starting_together_agree_on_one_key_and_one_secret(tmp_path: P
         for _ in range(8)
     ]
     outputs = {p.communicate(timeout=60)[0].strip() for p in processes}
+    assert [p.returncode for p in processes] == [0] * 8
     assert len(outputs) == 1
     assert [p.name for p in (tmp_path / "keys").iterdir()] == ["0001.pem"]
     assert ((tmp_path / "secret.key").stat().st_mode & 0o777) == 0o600
