@@ -1,0 +1,95 @@
+"""The audit trail over HTTP: auditors page through it and check it; a tampered trail is named."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from gateway.audit.trail import Actor, AuditTrail
+from gateway.database import create_engine
+from tests.audit.tampering import tamper
+from tests.conftest import LiveServer
+from tests.identity.support import bearer, client_token, make_client
+
+
+def _fill(db_url: str, count: int) -> None:
+    async def go() -> None:
+        engine = create_engine(db_url)
+        try:
+            actor = Actor(subject="member:100000011", role="citizen", client_ip="203.0.113.7", reason="test")
+            for n in range(count):
+                await AuditTrail(engine).record(actor, "family.read", f"family:1000000{n % 10}")
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+def _tamper(db_url: str, statement: str) -> None:
+    async def go() -> None:
+        engine = create_engine(db_url)
+        try:
+            await tamper(engine, statement)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+def test_auditors_page_through_the_trail_with_addresses_masked(
+    db_url: str, server_factory: Callable[..., LiveServer]
+) -> None:
+    """Pages follow one another by ``next_after``; auditors see addresses masked, administrators whole."""
+    _fill(db_url, 7)
+    auditor, admin = make_client(db_url, "auditor"), make_client(db_url, "administrator")
+    server = server_factory({"SEVA_DATABASE_URL": db_url})
+    with server.client() as client:
+        headers = bearer(client_token(client, *auditor))
+        first = client.get("/api/v1/audit/entries", params={"limit": 4}, headers=headers).json()
+        second = client.get(
+            "/api/v1/audit/entries", params={"after": first["next_after"], "limit": 4}, headers=headers
+        ).json()
+        whole = client.get(
+            "/api/v1/audit/entries", params={"limit": 3}, headers=bearer(client_token(client, *admin))
+        ).json()
+    assert [e["seq"] for e in first["items"]] == [1, 2, 3, 4] and first["next_after"] == 4
+    assert [e["seq"] for e in second["items"]][:3] == [5, 6, 7]
+    assert {e["client_ip"] for e in first["items"]} == {"203.0.113.x"}
+    assert whole["items"][0]["client_ip"] == "203.0.113.7"
+
+
+def test_the_auditor_endpoint_names_an_edited_and_a_deleted_entry(
+    db_url: str, server_factory: Callable[..., LiveServer]
+) -> None:
+    """GET /api/v1/audit/verify is ok on a whole trail, then names the entry edited, then the one removed."""
+    _fill(db_url, 6)
+    auditor = make_client(db_url, "auditor")
+    server = server_factory({"SEVA_DATABASE_URL": db_url})
+    with server.client() as client:
+        headers = bearer(client_token(client, *auditor))
+        whole = client.get("/api/v1/audit/verify", headers=headers).json()
+        _tamper(db_url, "UPDATE audit_entry SET target = 'family:99999999' WHERE seq = 5")
+        edited = client.get("/api/v1/audit/verify", headers=headers).json()
+        _tamper(db_url, "DELETE FROM audit_entry WHERE seq = 3")
+        deleted = client.get("/api/v1/audit/verify", headers=headers).json()
+    assert whole["ok"] is True and whole["entries"] >= 6
+    assert edited["ok"] is False and edited["first_broken"] == 5 and "changed" in edited["problem"]
+    assert deleted["ok"] is False and deleted["first_broken"] == 3 and "removed" in deleted["problem"]
+
+
+def test_nobody_can_change_the_trail_over_http(
+    db_url: str, server_factory: Callable[..., LiveServer]
+) -> None:
+    """An administrator's PUT, PATCH, DELETE or POST on the trail gets 405, and nothing changes."""
+    _fill(db_url, 2)
+    admin = make_client(db_url, "administrator")
+    server = server_factory({"SEVA_DATABASE_URL": db_url})
+    with server.client() as client:
+        headers = bearer(client_token(client, *admin))
+        answers = [
+            client.request(method, "/api/v1/audit/entries", headers=headers, json={"seq": 1})
+            for method in ("PUT", "PATCH", "DELETE", "POST")
+        ]
+        report = client.get("/api/v1/audit/verify", headers=headers).json()
+    assert {a.status_code for a in answers} == {405}
+    assert report["ok"] is True
