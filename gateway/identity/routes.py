@@ -58,7 +58,7 @@ def identity_dependencies() -> dict[str, Provide]:
     }
 
 
-async def _pair(identity: Identity, member: RegisteredMember, refresh_token: str) -> TokenPair:
+def _pair(identity: Identity, member: RegisteredMember, refresh_token: str) -> TokenPair:
     access = identity.tokens.issue(Principal.citizen(member.member_id, member.family_id))
     return TokenPair(
         access_token=access.token,
@@ -96,7 +96,7 @@ class AuthController(Controller):
         self, data: OtpVerify, identity: NamedDependency[Identity], actor: NamedDependency[Actor]
     ) -> TokenPair:
         member = await identity.otp.verify(data.challenge_id, data.code, actor)
-        return await _pair(identity, member, await identity.refresh.issue(member))
+        return _pair(identity, member, await identity.refresh.issue(member))
 
     @post(
         "/refresh",
@@ -109,7 +109,7 @@ class AuthController(Controller):
     ) -> TokenPair:
         """The refresh token is replaced by a new one; presenting a used one revokes them all."""
         member, successor = await identity.refresh.rotate(data.refresh_token, actor)
-        return await _pair(identity, member, successor)
+        return _pair(identity, member, successor)
 
     @post(
         "/logout",

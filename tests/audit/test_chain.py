@@ -7,7 +7,6 @@ import itertools
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -16,20 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.audit.chain import entry_hash
 from gateway.audit.trail import Actor, AuditTrail
-from gateway.database import create_engine
 from tests.audit.tampering import tamper
 from tests.conftest import ROOT
 
 ACTOR = Actor(
     subject="member:100000011", role="citizen", client_ip="203.0.113.7", reason="test", request_id="r1"
 )
-
-
-@pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    yield engine
-    await engine.dispose()
 
 
 async def _fill(trail: AuditTrail, count: int) -> None:

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.database import create_engine
 from gateway.identity.housekeeping import sweep
 from gateway.identity.tables import OtpChallenge, OutboxMessage, RefreshToken
 from gateway.ratelimit.counter import Limit, add, purge_expired
 from gateway.ratelimit.tables import RateCounter
 
 DAY = 24 * 3600
-
-
-@pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    yield engine
-    await engine.dispose()
 
 
 async def _count(engine: AsyncEngine, table: object) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -30,13 +30,6 @@ from tests.conftest import LiveServer
 from tests.identity.support import SmsProvider, bearer, seed_families, sign_in, sms_env
 
 MESSAGE = TextMessage(mobile="9876500001", text="seva: your sign-in code is 123456.", purpose="otp")
-
-
-@pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    yield engine
-    await engine.dispose()
 
 
 async def _outbox(engine: AsyncEngine) -> list[dict[str, object]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -22,13 +22,6 @@ def away_from_window_edge(margin: float = 10.0) -> None:
     left = WINDOW - time.time() % WINDOW
     if left < margin:
         time.sleep(left + 0.05)
-
-
-@pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(db_url)
-    yield engine
-    await engine.dispose()
 
 
 class Clock:
