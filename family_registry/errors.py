@@ -1,16 +1,16 @@
 """Errors of the family registry. None of them ever holds a clear Aadhaar number or a whole mobile number.
 
-    RegistryError                 root of everything raised here
-    ├── InvalidValue              a value is malformed; ``field``, ``message`` and ``message_hi`` say how
-    │   ├── InvalidId             a family ID that is not 8 digits, a member ID that is not 9
-    │   ├── InvalidAadhaar        not 12 digits, a wrong first digit, or a failing Verhoeff checksum
-    │   └── InvalidMobile         not an Indian 10-digit mobile number
-    ├── NotRegistered             nothing in the registry has this identifier
-    │   ├── UnknownFamily
-    │   ├── UnknownMember
-    │   └── NoMatch               no member holds this mobile or Aadhaar number
-    ├── AadhaarKeyMismatch        the key differs from the one the stored hashes were made with
-    └── ImportFileError           a whole file cannot be imported (unreadable, wrong header)
+RegistryError                 root of everything raised here
+├── InvalidValue              a value is malformed; ``field``, ``message`` and ``message_hi`` say how
+│   ├── InvalidId             a family ID that is not 8 digits, a member ID that is not 9
+│   ├── InvalidAadhaar        not 12 digits, a wrong first digit, or a failing Verhoeff checksum
+│   └── InvalidMobile         not an Indian 10-digit mobile number
+├── NotRegistered             nothing in the registry has this identifier
+│   ├── UnknownFamily
+│   ├── UnknownMember
+│   └── NoMatch               no member holds this mobile or Aadhaar number
+├── AadhaarKeyMismatch        the key differs from the one the stored hashes were made with
+└── ImportFileError           a whole file cannot be imported (unreadable, wrong header)
 """
 
 from __future__ import annotations
