@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -36,6 +37,8 @@ from gateway.settings import Settings
 __all__ = ["registry_group"]
 
 T = TypeVar("T")
+# Progress bars go to stderr, so the summary on stdout stays clean for scripts.
+_PROGRESS = Console(stderr=True)
 DEMO_FAMILIES = 1000
 DEMO_SEED = 2026
 
@@ -95,7 +98,7 @@ def import_command(file: Path, rejects: Path | None, batch: int) -> None:
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     ]
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, console=_PROGRESS, transient=True) as bar:
         task = bar.add_task("import", total=size)
 
         async def work(engine: AsyncEngine, hasher: AadhaarHasher) -> ImportReport:
@@ -121,7 +124,7 @@ def export_command(file: Path) -> None:
     async def work(engine: AsyncEngine, hasher: AadhaarHasher) -> int:
         _, members = await Registry(engine, hasher).counts()
         columns = [TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-        with Progress(*columns, transient=True) as bar:
+        with Progress(*columns, console=_PROGRESS, transient=True) as bar:
             task = bar.add_task("export", total=members)
             return await export_csv(engine, file, progress=lambda done: bar.update(task, completed=done))
 
@@ -150,7 +153,7 @@ async def _load_synthetic(
         TextColumn("members"),
         TimeElapsedColumn(),
     ]
-    with Progress(*columns, transient=True) as bar:
+    with Progress(*columns, console=_PROGRESS, transient=True) as bar:
         task = bar.add_task("synth", total=None)
         rejected: list[str] = []
         report = await import_rows(
@@ -189,7 +192,8 @@ def synth_command(families: int, seed: int, out: Path | None) -> None:
         TimeElapsedColumn(),
     ]
     rows = 0
-    with out.open("w", encoding="utf-8", newline="") as handle, Progress(*columns, transient=True) as bar:
+    progress = Progress(*columns, console=_PROGRESS, transient=True)
+    with out.open("w", encoding="utf-8", newline="") as handle, progress as bar:
         task = bar.add_task("synth", total=families)
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
