@@ -19,7 +19,14 @@ from family_registry.mobile import mask_mobile
 from family_registry.tables import Family, Member
 from schemas.department_api import Applicant
 
-__all__ = ["RegistryApplicant", "load_applicant", "registry_facts"]
+__all__ = [
+    "RegistryApplicant",
+    "applicant_from_row",
+    "applicant_parameters",
+    "applicant_statement",
+    "load_applicant",
+    "registry_facts",
+]
 
 _M = Member.__table__  # type: ignore[attr-defined]
 _F = Family.__table__  # type: ignore[attr-defined]
@@ -75,8 +82,9 @@ def registry_facts(member: Any, family: Any, size: int, under_18: int, today: dt
     return facts
 
 
-def _statement() -> Any:
-    """One statement for a member, their family and its counts; built once, bound per call."""
+def applicant_statement() -> Any:
+    """One statement for a member, their family and its counts (parameters ``member_id`` and ``cutoff``);
+    callers build it once and may join more to it."""
     others = _M.alias("others")
     same_family = others.c.family_id == _M.c.family_id
     size = select(func.count()).where(same_family).scalar_subquery()
@@ -101,15 +109,22 @@ def _statement() -> Any:
     )
 
 
-_APPLICANT = _statement()
+_APPLICANT = applicant_statement()
 
 
 async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) -> RegistryApplicant | None:
     """The member with their family and its counts, in one statement; None when there is no such member."""
+    row = (await conn.execute(_APPLICANT, applicant_parameters(member_id, today))).first()
+    return applicant_from_row(row, today) if row is not None else None
+
+
+def applicant_parameters(member_id: str, today: dt.date) -> dict[str, Any]:
     cutoff = dt.date(today.year - 18, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
-    row = (await conn.execute(_APPLICANT, {"member_id": member_id, "cutoff": cutoff})).first()
-    if row is None:
-        return None
+    return {"member_id": member_id, "cutoff": cutoff}
+
+
+def applicant_from_row(row: Any, today: dt.date) -> RegistryApplicant:
+    """The applicant from a row of ``applicant_statement``."""
     family = _FamilyView(row.district, row.bpl, row.ration_card, row.area, row.family_social_category)
     return RegistryApplicant(
         member_id=row.member_id,

@@ -19,12 +19,12 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue, evaluate_service
-from gateway.applications.applicant import load_applicant
+from gateway.applications.applicant import applicant_from_row, applicant_parameters, applicant_statement
 from gateway.applications.errors import (
     ApplicationNotFound,
     EligibilityUndetermined,
@@ -54,6 +54,20 @@ from schemas.documents_api import DocumentOut
 __all__ = ["ApplicationService", "due_on", "request_hash"]
 
 _REFERENCE_TRIES = 8
+_EARLIER = APPLICATIONS.alias("earlier")
+# The applicant and this caller's earlier use of the key, in one round trip (a left join on the key).
+_APPLICANT_AND_EARLIER = (
+    applicant_statement()
+    .add_columns(
+        _EARLIER.c.reference.label("earlier_reference"), _EARLIER.c.request_hash.label("earlier_hash")
+    )
+    .outerjoin(
+        _EARLIER,
+        and_(
+            _EARLIER.c.idempotency_scope == bindparam("scope"), _EARLIER.c.idempotency_key == bindparam("key")
+        ),
+    )
+)
 _encoder = msgspec.json.Encoder(order="sorted")
 
 
@@ -163,13 +177,26 @@ class ApplicationService:
         today = dt.date.today()
         # Every read of a submission goes through one connection: each checkout costs (PERFORMANCE.md).
         async with self.engine.connect() as conn:
-            earlier = await self._earlier(conn, scope, key, digest)
+            found_row = (
+                await conn.execute(
+                    _APPLICANT_AND_EARLIER,
+                    {**applicant_parameters(body.member_id, today), "scope": scope, "key": key},
+                )
+            ).first()
+            if found_row is None:  # no such member: the key may still name an earlier application
+                earlier = await self._earlier(conn, scope, key, digest)
+            elif found_row.earlier_reference is not None:
+                if found_row.earlier_hash != digest:
+                    raise IdempotencyConflict(found_row.earlier_reference)
+                earlier = str(found_row.earlier_reference)
+            else:
+                earlier = None
             if earlier is None:
                 service = catalogue.by_code.get(body.service_code)
                 if service is None:
                     raise UnknownServiceCode(body.service_code)
                 form = check_form(service.form, body.form)
-                applicant = await load_applicant(conn, body.member_id, today)
+                applicant = applicant_from_row(found_row, today) if found_row is not None else None
                 if applicant is None or (
                     principal.role == "citizen" and applicant.family_id != principal.family_id
                 ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable, Collection, Iterable
@@ -25,13 +26,14 @@ from gateway.documents.errors import (
     UnsupportedDocument,
 )
 from gateway.documents.sniff import UnsupportedContent, sniff_content_type
-from gateway.documents.storage import DocumentStorage
+from gateway.documents.storage import DocumentStorage, StoredBlobMissing
 from gateway.documents.tables import Document
 from schemas.documents_api import DocumentOut
 
 __all__ = ["DocumentStore", "NewDocument", "document_out"]
 
 _DOCS = Document.__table__  # type: ignore[attr-defined]
+log = logging.getLogger("seva.documents")
 
 
 class NewDocument:
@@ -159,8 +161,13 @@ class DocumentStore:
 
     async def content(self, document: DocumentOut) -> bytes:
         """The stored bytes, checked against the digest recorded at upload."""
-        data = await asyncio.to_thread(self.storage.get, document.sha256)
+        try:
+            data = await asyncio.to_thread(self.storage.get, document.sha256)
+        except StoredBlobMissing:
+            log.error("document %s: its bytes (%s) are missing from storage", document.id, document.sha256)
+            raise DocumentNotFound(document.id) from None
         if hashlib.sha256(data).hexdigest() != document.sha256:
+            log.error("document %s: the stored bytes do not match their digest", document.id)
             raise DocumentNotFound(document.id)  # a damaged file is never served as if it were the upload
         return data
 

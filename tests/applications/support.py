@@ -182,10 +182,10 @@ async def world(db_url: str, catalogue: Catalogue, tmp_path: Path) -> AsyncItera
     """A migrated database (SQLite, and PostgreSQL when configured) with two families, and the services."""
     engine = create_engine(db_url)
     audit = AuditTrail(engine)
+    storage = DiskStorage(tmp_path / "data" / "documents")  # where a server started by a test looks
     documents = DocumentStore(
-        engine, DiskStorage(tmp_path / "documents"), audit, max_bytes=64 * 1024,
-        document_types=lambda: catalogue.document_types,
-    )  # fmt: skip
+        engine, storage, audit, max_bytes=64 * 1024, document_types=lambda: catalogue.document_types
+    )
     yield World(
         engine=engine,
         catalogue=catalogue,

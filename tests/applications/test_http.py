@@ -12,6 +12,8 @@ import httpx
 from sqlalchemy import func, select
 
 from gateway.audit.tables import AuditEntry
+from gateway.audit.trail import Actor
+from gateway.identity.clients import ClientService
 from gateway.identity.keys import KeyRing
 from gateway.identity.principal import Principal
 from gateway.identity.tokens import TokenService
@@ -34,8 +36,13 @@ def _citizen(tmp_path: Path, person: Person) -> dict[str, str]:
     return _token(tmp_path, person.principal)
 
 
-def _department(tmp_path: Path, department: str) -> dict[str, str]:
-    return _token(tmp_path, Principal.client(f"dept-{department}", "department", department))
+async def _department(tmp_path: Path, world: World, department: str) -> dict[str, str]:
+    """A token of a real API client of ``department`` (the server checks the client is live)."""
+    clients = ClientService(world.engine, world.audit)
+    made = await clients.create(
+        f"{department} system", "department", department, Actor.system("test", "set-up")
+    )
+    return _token(tmp_path, Principal.client(made.client_id, "department", department))
 
 
 async def _upload(
@@ -171,7 +178,10 @@ class TestDepartmentOverHttp:
     ) -> None:
         """A department moves its own adapter, only to a healthy endpoint; each move is audited."""
         server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
-        transport, revenue = _department(tmp_path, "transport"), _department(tmp_path, "revenue")
+        transport, revenue = (
+            await _department(tmp_path, world, "transport"),
+            await _department(tmp_path, world, "revenue"),
+        )
         good = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 2}
         dead = {"kind": "rest", "endpoint": f"http://127.0.0.1:{free_port()}/rest", "timeout_seconds": 2}
         path = "/api/v1/departments/adapters/rest_transport"
@@ -181,7 +191,8 @@ class TestDepartmentOverHttp:
             unhealthy = await client.put(path, json=dead, headers=transport)
             not_theirs = await client.put(path, json=good, headers=revenue)
             listed = await client.get("/api/v1/departments/adapters", headers=transport)
-        assert (first.status_code, first.json()["version"]) == (200, 1)
+        assert first.status_code == 200, first.text
+        assert first.json()["version"] == 1
         assert second.json()["version"] == 2
         assert (unhealthy.status_code, unhealthy.json()["code"]) == (502, "adapter_unhealthy")
         assert (not_theirs.status_code, not_theirs.json()["code"]) == (404, "unknown_adapter")
@@ -196,16 +207,25 @@ class TestDepartmentOverHttp:
     async def test_a_department_sees_only_applications_for_its_services(
         self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
     ) -> None:
-        """Transport reads a learner's-licence application; revenue gets 404 for it and an empty list."""
+        """Transport reads a learner's-licence application and its documents; revenue gets 404 for both."""
         for doc_type in LEARNER_DOCS:
             await world.upload(world.people.asha, doc_type)
         reference = await world.apply(world.people.asha)
         server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
-        transport, revenue = _department(tmp_path, "transport"), _department(tmp_path, "revenue")
+        transport, revenue = (
+            await _department(tmp_path, world, "transport"),
+            await _department(tmp_path, world, "revenue"),
+        )
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
             seen = await client.get(f"/api/v1/applications/{reference}", headers=transport)
             unseen = await client.get(f"/api/v1/applications/{reference}", headers=revenue)
             listed = await client.get("/api/v1/applications", headers=revenue)
+            document_id = seen.json()["documents"][0]["document_id"]
+            fetched = await client.get(f"/api/v1/documents/{document_id}/content", headers=transport)
+            refused = await client.get(f"/api/v1/documents/{document_id}/content", headers=revenue)
         assert seen.status_code == 200 and seen.json()["department"] == "transport"
         assert unseen.status_code == 404
         assert listed.json()["items"] == []
+        assert fetched.status_code == 200 and fetched.content == PDF
+        assert fetched.headers["content-type"] == "application/pdf"
+        assert refused.status_code == 404
