@@ -54,7 +54,7 @@ def family_out(
         else family.head_member_id,
         district=family.district,
         district_name=district.name if district else None,
-        local_body=family.local_body,
+        local_body=mask_text(family.local_body) if masked else family.local_body,
         ward=mask_text(family.ward) if masked and family.ward else family.ward,
         village_or_town=mask_text(family.village_or_town) if masked else family.village_or_town,
         area=family.area,
