@@ -229,3 +229,25 @@ class TestDepartmentOverHttp:
         assert fetched.status_code == 200 and fetched.content == PDF
         assert fetched.headers["content-type"] == "application/pdf"
         assert refused.status_code == 404
+
+
+class TestAuditorOverHttp:
+    async def test_an_auditor_reads_applications_with_personal_data_masked(
+        self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """An auditor sees status and timeline, but member IDs shortened and form values withheld."""
+        for doc_type in LEARNER_DOCS:
+            await world.upload(world.people.asha, doc_type)
+        reference = await world.apply(world.people.asha)
+        made = await ClientService(world.engine, world.audit).create(
+            "audit office", "auditor", None, Actor.system("test", "set-up")
+        )
+        auditor = _token(tmp_path, Principal.client(made.client_id, "auditor", None))
+        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            one = (await client.get(f"/api/v1/applications/{reference}", headers=auditor)).json()
+            listed = (await client.get("/api/v1/applications", headers=auditor)).json()["items"]
+        assert one["status"] == "submitted" and one["timeline"]
+        assert one["member_id"] == "******011" and one["family_id"] == "*****001"
+        assert "9876500001" not in str(one) and one["form"]["mobile"] == "[10 characters withheld]"
+        assert [item["member_id"] for item in listed] == ["******011"]
