@@ -8,9 +8,12 @@ import msgspec
 from sqlalchemy import select
 
 from adapters.local import LocalDepartment, RevenueOffice
+from gateway.audit.trail import Actor
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
+from schemas.applications_api import ApplicationCreate
+from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.departments import ServerThread
-from tests.applications.support import World
+from tests.applications.support import ADMIN, World
 from tests.delivery.support import WorkerFactory, drain, keys_seen, submitted
 
 
@@ -138,3 +141,25 @@ class TestLeases:
             assert await crashed.fail(conn, item, error="late") is False
         delivery = await _delivery(world, reference)
         assert delivery["state"] == "done" and delivery["attempts"] == 2
+
+
+class TestSoap:
+    async def test_a_registered_soap_department_gets_the_application_checked_against_its_xsd(
+        self, world: World, department: ServerThread, make_worker: WorkerFactory
+    ) -> None:
+        """The energy department registers its SOAP endpoint and XSD; an LT connection is delivered there."""
+        body = EndpointRegistration(
+            kind="soap", endpoint=f"{department.url}/soap", xsd="energy_connection.xsd", timeout_seconds=2
+        )
+        await world.endpoints.register(ADMIN, Actor.system("test", "register"), "soap_energy", body)
+        asha = world.people.asha
+        for doc_type in ("aadhaar", "ownership_proof", "photo"):
+            await world.upload(asha, doc_type)
+        form = {"connection_category": "domestic", "load_kw": 2, "mobile": "9876500001"}
+        form["premises_address"] = "12 Arera Colony, Bhopal"
+        body_in = ApplicationCreate(service_code="en-lt-connection", member_id=asha.member_id, form=form)
+        created, _ = await world.applications.submit(asha.principal, asha.actor, body_in, "lt-1")
+        await drain(make_worker(), world, created.reference, {"approved"})
+        soap_calls = [r for r in department.app.requests if r.path == "/soap"]
+        assert any(b"SubmitApplicationRequest" in r.body for r in soap_calls)
+        assert (await world.applications.get(created.reference)).department_reference == "MP-DEP-000001"
