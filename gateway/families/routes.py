@@ -1,7 +1,8 @@
 """``/api/v1/families``, ``/api/v1/members`` and ``/api/v1/registry/lookup``.
 
 Citizens see their own family only: another family, or a member of one, is "not found", so an answer
-never tells a citizen who else is registered. Departments and administrators see any family, auditors
+never tells a citizen who else is registered. A department sees only families that have applied for one
+of its services (it needs the applicant's record to decide); administrators see any family, auditors
 any family with names masked and no dates of birth. Every answer with personal data is written to the
 audit trail. An Aadhaar number is taken only in a request body (``POST /api/v1/registry/lookup``).
 """
@@ -21,6 +22,7 @@ from family_registry.importer import today_in_india
 from family_registry.mobile import check_mobile, mask_mobile
 from family_registry.records import FamilyRecord
 from family_registry.store import Match, Registry
+from gateway.applications.queries import has_applied_to
 from gateway.audit.trail import Actor, AuditTrail
 from gateway.families.views import family_out, masked_eligibility, member_out
 from gateway.identity.access import allow
@@ -38,13 +40,19 @@ _READERS = ("citizen", "department", "auditor", "administrator")
 _FURTHEST = dt.timedelta(days=5 * 366)
 
 
-def _visible(principal: Principal, family_id: str) -> bool:
-    return principal.role != "citizen" or principal.family_id == family_id
+async def _visible(registry: Registry, principal: Principal, family_id: str) -> bool:
+    if principal.role == "citizen":
+        return principal.family_id == family_id
+    if principal.role == "department":
+        return principal.department is not None and await has_applied_to(
+            registry.engine, family_id, principal.department
+        )
+    return True
 
 
 async def _family_for(registry: Registry, principal: Principal, family_id: str) -> FamilyRecord:
     family = await registry.family(family_id)
-    if not _visible(principal, family.family_id):
+    if not await _visible(registry, principal, family.family_id):
         raise UnknownFamily(family_id)
     return family
 
@@ -96,7 +104,7 @@ class RegistryController(Controller):
     ) -> MemberOut:
         """400 ``invalid_id`` for an ID that is not 9 digits, 404 ``unknown_member`` for one nobody has."""
         member = await registry.member(member_id)
-        if not _visible(principal, member.family_id):
+        if not await _visible(registry, principal, member.family_id):
             raise UnknownMember(member_id)
         await audit.record(actor, "member.read", f"member:{member.member_id}")
         return member_out(member, today_in_india(), masked=principal.role == "auditor")
@@ -136,7 +144,7 @@ class RegistryController(Controller):
             matches = await registry.find_by_mobile(value)
         else:
             matches = await registry.find_by_aadhaar(value)
-        visible = [match for match in matches if _visible(principal, match.family.family_id)]
+        visible = [match for match in matches if await _visible(registry, principal, match.family.family_id)]
         if not visible:
             # Exactly what the registry says of a number nobody holds: a citizen must not tell "held by
             # another family" from "not registered".

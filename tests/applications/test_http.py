@@ -230,6 +230,30 @@ class TestDepartmentOverHttp:
         assert fetched.headers["content-type"] == "application/pdf"
         assert refused.status_code == 404
 
+    async def test_a_department_reads_only_the_families_that_applied_to_it(
+        self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """A family is 'not found' to a department until a member applies for one of its services."""
+        asha = world.people.asha
+        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        transport = await _department(tmp_path, world, "transport")
+        family_path, member_path = f"/api/v1/families/{asha.family_id}", f"/api/v1/members/{asha.member_id}"
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            before = await client.get(family_path, headers=transport)
+            member_before = await client.get(member_path, headers=transport)
+            for doc_type in LEARNER_DOCS:
+                await world.upload(asha, doc_type)
+            await world.apply(asha)
+            after = await client.get(family_path, headers=transport)
+            member_after = await client.get(member_path, headers=transport)
+            revenue = await _department(tmp_path, world, "revenue")
+            other_department = await client.get(family_path, headers=revenue)
+        assert (before.status_code, before.json()["code"]) == (404, "unknown_family")
+        assert member_before.status_code == 404
+        assert after.status_code == 200 and after.json()["family_id"] == asha.family_id
+        assert member_after.status_code == 200
+        assert other_department.status_code == 404
+
 
 class TestAuditorOverHttp:
     async def test_an_auditor_reads_applications_with_personal_data_masked(
