@@ -1,8 +1,7 @@
 """The applicant as the registry knows them: one query for the member, their family and its size.
 
-The registry package has no function yet that turns a member and a family into rule facts, so this
-module holds a small one (``registry_facts``) for applications; when ``family_registry`` grows its own,
-this should call it.
+The facts themselves are made by ``family_registry.facts``, so an application is judged by exactly the
+facts the family eligibility page shows; only the reading is done here, in a single statement.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue.facts import age_on
+from family_registry.facts import family_part, member_part
 from family_registry.mobile import mask_mobile
 from family_registry.tables import Family, Member
 from schemas.department_api import Applicant
@@ -54,32 +54,12 @@ class RegistryApplicant:
         )
 
 
-def registry_facts(member: Any, family: Any, size: int, under_18: int, today: dt.date) -> dict[str, Any]:
-    """Rule facts (``catalogue.facts.FACTS`` names) of one member row and its family row."""
-    facts: dict[str, Any] = {
-        "member.age": age_on(member.date_of_birth, today),
-        "member.annual_income": int(member.annual_income),
-        "member.disability_percent": int(member.disability_percent),
-        "member.gender": member.gender,
-        "member.social_category": member.social_category,
-        "member.bpl": bool(family.bpl),
-        "member.ekyc_done": bool(member.ekyc_done),
-        "member.district": family.district,
-        "member.relation": member.relation,
-        "member.marital_status": member.marital_status,
-        "member.occupation": member.occupation,
-        "member.tribe": member.tribe,
-        "family.size": size,
-        "family.members_under_18": under_18,
-        "family.bpl": bool(family.bpl),
-        "family.has_ration_card": bool(family.ration_card),
-        "family.social_category": family.social_category,
-        "family.district": family.district,
-        "family.area": family.area,
-    }
-    if member.residence_years is not None:
-        facts["member.residence_years"] = int(member.residence_years)
-    return facts
+def registry_facts(
+    member: Any, family: Any, size: int, under_18: int, income: int, today: dt.date
+) -> dict[str, Any]:
+    """Rule facts of one member row and its family row, made by the registry's own fact functions."""
+    return {**member_part(family, member, max(0, age_on(member.date_of_birth, today))),
+            **family_part(family, size, under_18, income)}  # fmt: skip
 
 
 def applicant_statement() -> Any:
@@ -93,6 +73,7 @@ def applicant_statement() -> Any:
         .where(same_family, others.c.date_of_birth > bindparam("cutoff"))
         .scalar_subquery()
     )
+    income = select(func.coalesce(func.sum(others.c.annual_income), 0)).where(same_family).scalar_subquery()
     return (
         select(
             _M,
@@ -103,6 +84,7 @@ def applicant_statement() -> Any:
             _F.c.social_category.label("family_social_category"),
             size.label("family_size"),
             under_18.label("family_under_18"),
+            income.label("family_income"),
         )
         .select_from(_M.join(_F, _F.c.family_id == _M.c.family_id))
         .where(_M.c.member_id == bindparam("member_id"))
@@ -132,7 +114,9 @@ def applicant_from_row(row: Any, today: dt.date) -> RegistryApplicant:
         name=row.name_en,
         mobile=row.mobile,
         district=row.district,
-        facts=registry_facts(row, family, int(row.family_size), int(row.family_under_18), today),
+        facts=registry_facts(
+            row, family, int(row.family_size), int(row.family_under_18), int(row.family_income), today
+        ),
     )
 
 

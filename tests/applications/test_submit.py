@@ -7,6 +7,9 @@ import datetime as dt
 
 import pytest
 
+from family_registry.aadhaar import AadhaarHasher
+from family_registry.facts import member_facts
+from family_registry.store import Registry
 from gateway.applications.applicant import load_applicant
 from gateway.applications.errors import (
     IdempotencyConflict,
@@ -156,3 +159,15 @@ class TestApplicantFacts:
         assert asha.facts["member.age"] == 46
         assert (asha.facts["family.size"], asha.facts["family.members_under_18"]) == (2, 1)
         assert asha.for_department().mobile_masked == "******0001"
+
+    async def test_applicant_facts_are_the_registry_facts(self, world: World) -> None:
+        """An application is judged on exactly the facts the registry's family eligibility uses."""
+        day = dt.date(2026, 11, 23)
+        person = world.people.asha
+        async with world.engine.connect() as conn:
+            applicant = await load_applicant(conn, person.member_id, day)
+        family = await Registry(world.engine, AadhaarHasher(b"k" * 32)).family(person.family_id)
+        member = next(m for m in family.members if m.member_id == person.member_id)
+        assert applicant is not None
+        assert applicant.facts == member_facts(family, member, day)
+        assert applicant.facts["family.annual_income"] == sum(m.annual_income for m in family.members)
