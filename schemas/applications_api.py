@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from catalogue.models import Text
+
 __all__ = [
     "ApplicationCreate",
     "ApplicationOut",
@@ -63,6 +65,7 @@ class ApplicationOut(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=Tr
     member_id: str
     family_id: str
     status: str
+    status_label: Text
     status_message: str
     created_at: str
     updated_at: str

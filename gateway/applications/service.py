@@ -36,7 +36,7 @@ from gateway.applications.errors import (
 )
 from gateway.applications.form import check_form
 from gateway.applications.reference import format_reference, new_reference
-from gateway.applications.statuses import MESSAGES
+from gateway.applications.statuses import MESSAGES, status_label
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.applications.writer import NewApplication, SubmissionWriter
 from gateway.audit.trail import Actor, AuditTrail
@@ -145,6 +145,7 @@ def _view(row: dict[str, Any], attached: list[AttachedDocument], form: dict[str,
         member_id=row["member_id"],
         family_id=row["family_id"],
         status=row["status"],
+        status_label=status_label(row["status"]),
         status_message=row["status_message"],
         created_at=at,
         updated_at=at,
@@ -288,6 +289,7 @@ class ApplicationService:
             member_id=row.member_id,
             family_id=row.family_id,
             status=row.status,
+            status_label=status_label(row.status),
             status_message=row.status_message,
             created_at=_iso(row.created_at),
             updated_at=_iso(row.updated_at),

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["FINAL", "MESSAGES", "PUBLIC_STATUSES", "PublicStatus"]
+from catalogue.models import Text
+
+__all__ = ["FINAL", "LABELS", "MESSAGES", "PUBLIC_STATUSES", "PublicStatus", "status_label"]
 
 PublicStatus = Literal[
     "submitted",
@@ -43,3 +45,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "विभाग आवेदन स्वीकार नहीं कर सका; एक अधिकारी आपसे संपर्क करेंगे।",
     ),
 }
+
+# A short name of every status in both languages, for screens and for 181 operators reading it out.
+LABELS: dict[str, Text] = {
+    "submitted": Text(en="Submitted", hi="जमा किया गया"),
+    "delayed_at_department": Text(en="Delayed at the department", hi="विभाग में विलंबित"),
+    "received": Text(en="Received by the department", hi="विभाग द्वारा प्राप्त"),
+    "in_progress": Text(en="Being examined", hi="जाँच जारी"),
+    "approved": Text(en="Approved", hi="स्वीकृत"),
+    "rejected": Text(en="Rejected", hi="अस्वीकृत"),
+    "issued": Text(en="Issued", hi="जारी किया गया"),
+    "failed": Text(en="Not accepted by the department", hi="विभाग द्वारा स्वीकार नहीं"),
+}
+
+
+def status_label(status: str) -> Text:
+    """The label of ``status``; an unknown one (a newer worker's) is shown as it is."""
+    return LABELS.get(status) or Text(en=status, hi=status)

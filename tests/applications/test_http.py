@@ -162,6 +162,7 @@ class TestDemoDelivery:
                 answer = (await client.get(f"/api/v1/applications/{reference}", headers=asha)).json()
                 status = answer["status"]
         assert status == "issued"
+        assert answer["status_label"] == {"en": "Issued", "hi": "जारी किया गया"}
         assert answer["department_reference"].startswith("MP-REV-")
         assert answer["certificate"]["number"]
         assert answer["timeline"][0]["status"] == "submitted" and answer["timeline"][-1]["status"] == "issued"
