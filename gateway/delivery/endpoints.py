@@ -30,7 +30,7 @@ from gateway.delivery.tables import DepartmentEndpoint
 from gateway.identity.principal import Principal
 from schemas.endpoints_api import EndpointOut, EndpointRegistration
 
-__all__ = ["AdapterUnhealthy", "EndpointRefused", "EndpointService"]
+__all__ = ["AdapterUnhealthy", "EndpointRefused", "EndpointService", "token_variable"]
 
 _ENDPOINTS = DepartmentEndpoint.__table__  # type: ignore[attr-defined]
 AdapterCatalogue = Callable[[], Catalogue]
@@ -52,6 +52,11 @@ class AdapterUnhealthy(Exception):
     def __init__(self, error: DepartmentError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def token_variable(adapter: str) -> str:
+    """The one environment variable that may hold the bearer token of ``adapter``."""
+    return f"SEVA_ADAPTER_{adapter.upper()}_TOKEN"
 
 
 def _out(row: dict[str, object]) -> EndpointOut:
@@ -95,6 +100,12 @@ class EndpointService:
         if principal.role != "administrator" and principal.department != department:
             raise EndpointRefused(
                 "adapter", f"adapter {code!r} belongs to another department", not_found=True
+            )
+        if body.token_ref is not None and body.token_ref != token_variable(code):
+            # A department names only its own adapter's variable: any other name would make the gateway
+            # send that variable's value (a key, a database password) to the department's endpoint.
+            raise EndpointRefused(
+                "token_ref", f"token_ref must be {token_variable(code)}, set on the gateway by its operators"
             )
         try:
             config = AdapterConfig(

@@ -205,6 +205,30 @@ class TestDepartmentOverHttp:
             )
         assert audited == 2
 
+    async def test_a_department_names_only_its_own_token_variable(
+        self,
+        world: World,
+        db_url: str,
+        tmp_path: Path,
+        department: ServerThread,
+        server_factory: Callable[..., LiveServer],
+    ) -> None:
+        """A token_ref other than the adapter's own variable is refused before any call is made."""
+        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        transport = await _department(tmp_path, world, "transport")
+        path = "/api/v1/departments/adapters/rest_transport"
+        body = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 2}
+        async with httpx.AsyncClient(base_url=server.url, timeout=20) as client:
+            stolen = await client.put(path, json={**body, "token_ref": "SEVA_SECRET_KEY"}, headers=transport)
+            unset = await client.put(
+                path, json={**body, "token_ref": "SEVA_ADAPTER_REST_TRANSPORT_TOKEN"}, headers=transport
+            )
+        assert stolen.status_code == 422, stolen.text
+        assert stolen.json()["errors"][0]["field"].endswith("token_ref")
+        assert "SEVA_ADAPTER_REST_TRANSPORT_TOKEN" in stolen.json()["detail"]
+        assert unset.status_code == 422  # the right name, but the operators have not set it
+        assert list(department.app.requests) == []  # the department's endpoint was never called
+
     async def test_a_department_sees_only_applications_for_its_services(
         self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
     ) -> None:
