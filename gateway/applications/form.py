@@ -47,6 +47,14 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _finite(value: float) -> bool:
+    # JSON integers are unbounded; one too large for a float is not a number any form asks for.
+    try:
+        return math.isfinite(value) and abs(value) < 1e15
+    except OverflowError:
+        return False
+
+
 def _check(spec: FormField, value: Any) -> tuple[Any, tuple[str, str] | None]:
     """The cleaned value, or the reason it is refused."""
     kind = spec.type
@@ -56,7 +64,7 @@ def _check(spec: FormField, value: Any) -> tuple[Any, tuple[str, str] | None]:
             "true या false होना चाहिए",
         )
     if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
             return value, ("must be a number", "संख्या होनी चाहिए")
         if spec.min is not None and value < spec.min:
             return value, (f"must be at least {spec.min:g}", f"कम से कम {spec.min:g} होना चाहिए")

@@ -7,7 +7,7 @@ administrators everything. Every read is written to the audit trail.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -31,17 +31,29 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 _MAX_KEY = 128
 
 
+def _masked_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Every text withheld, at any depth; numbers and flags kept."""
+    return {name: _masked_value(value) for name, value in values.items()}
+
+
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return _masked_values(value)
+    if isinstance(value, list):
+        return [_masked_value(item) for item in value]
+    return value
+
+
 def _masked(application: ApplicationOut) -> ApplicationOut:
-    """What an auditor sees: IDs shortened, free text withheld."""
-    form = {
-        name: mask_text(value) if isinstance(value, str) else value
-        for name, value in application.form.items()
-    }
+    """What an auditor sees: IDs shortened, the form's and the certificate's texts withheld."""
     return msgspec.structs.replace(
         application,
         member_id=mask_id(application.member_id),
         family_id=mask_id(application.family_id),
-        form=form,
+        form=_masked_values(application.form),
+        certificate=_masked_values(application.certificate) if application.certificate else None,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -23,6 +24,7 @@ from gateway.audit.trail import Actor
 from gateway.documents.errors import DocumentNotFound
 from gateway.documents.service import DocumentStore, NewDocument
 from gateway.identity.access import allow
+from gateway.identity.masking import mask_id, mask_text
 from gateway.identity.principal import Principal
 from schemas.documents_api import DocumentOut
 
@@ -66,6 +68,18 @@ async def _attached_to_department(store: DocumentStore, document_id: str, depart
             )
         ).first()
     return found is not None
+
+
+def _for(principal: Principal, document: DocumentOut) -> DocumentOut:
+    """An auditor sees the member ID shortened and the file name and issuer withheld."""
+    if principal.role != "auditor":
+        return document
+    return msgspec.structs.replace(
+        document,
+        member_id=mask_id(document.member_id),
+        filename=mask_text(document.filename),
+        issuer=mask_text(document.issuer) if document.issuer else None,
+    )
 
 
 class DocumentController(Controller):
@@ -119,7 +133,7 @@ class DocumentController(Controller):
         await documents.audit.record(
             actor, "document.list", f"family:{family_id or '*'}", {"count": len(found)}
         )
-        return found
+        return [_for(principal, document) for document in found]
 
     @get(
         "/{document_id:str}",
@@ -133,7 +147,7 @@ class DocumentController(Controller):
     ) -> DocumentOut:
         document = await self._visible(document_id, documents, principal)
         await documents.audit.record(actor, "document.read", f"document:{document_id}")
-        return document
+        return _for(principal, document)
 
     @get(
         "/{document_id:str}/content",

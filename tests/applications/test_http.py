@@ -300,3 +300,37 @@ class TestAuditorOverHttp:
         assert one["member_id"] == "******011" and one["family_id"] == "*****001"
         assert "9876500001" not in str(one) and one["form"]["mobile"] == "[10 characters withheld]"
         assert [item["member_id"] for item in listed] == ["******011"]
+
+    async def test_an_auditor_reads_documents_and_certificates_masked(
+        self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
+    ) -> None:
+        """Document names and issued certificates reach an auditor with IDs shortened and texts withheld."""
+        env = {"SEVA_DATABASE_URL": db_url, "SEVA_INPROCESS_WORKERS": "1", **SECRET}
+        env |= {"SEVA_DELIVERY_POLL_SECONDS": "0.3", "SEVA_DELIVERY_IDLE_SECONDS": "0.1"}
+        document_id = await world.upload(world.people.asha, "aadhaar")
+        made = await ClientService(world.engine, world.audit).create(
+            "audit office", "auditor", None, Actor.system("test", "set-up")
+        )
+        auditor = _token(tmp_path, Principal.client(made.client_id, "auditor", None))
+        server = server_factory(env)
+        asha = _citizen(tmp_path, world.people.asha)
+        body = {
+            "service_code": "rev-khasra-copy",
+            "member_id": world.people.asha.member_id,
+            "form": {"record_type": "khasra", "village": "Berasia", "tehsil": "Berasia",
+                     "khasra_number": "123/4", "mobile": "9876500001"},
+        }  # fmt: skip
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+            reference = (await _apply(client, asha, "khasra-audit", body)).json()["reference"]
+            deadline, seen = time.monotonic() + 20, {}
+            while time.monotonic() < deadline and seen.get("status") != "issued":
+                await asyncio.sleep(0.2)
+                seen = (await client.get(f"/api/v1/applications/{reference}", headers=asha)).json()
+            audited = (await client.get(f"/api/v1/applications/{reference}", headers=auditor)).json()
+            listed = (await client.get("/api/v1/documents/", headers=auditor)).json()
+            one = (await client.get(f"/api/v1/documents/{document_id}", headers=auditor)).json()
+        assert seen["status"] == "issued" and seen["certificate"]
+        assert "9876500001" not in str(audited["certificate"])
+        assert audited["certificate"] != seen["certificate"]  # the citizen sees it whole
+        assert all(d["member_id"] == "******011" for d in listed) and listed
+        assert one["member_id"] == "******011" and one["filename"].endswith("withheld]")

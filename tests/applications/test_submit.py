@@ -124,6 +124,18 @@ class TestRefused:
             "form.declared_annual_income",
         }
 
+    async def test_a_number_too_large_for_any_form_is_refused_not_crashed(self, world: World) -> None:
+        """A 400-digit integer in a number field is 'must be a number', not an overflow."""
+        asha = world.people.asha
+        form = {"purpose": "scheme", "declared_annual_income": 10**400, "income_source": "wages",
+                "mobile": "9876500001"}  # fmt: skip
+        body = ApplicationCreate(service_code="gad-income-certificate", member_id=asha.member_id, form=form)
+        with pytest.raises(FormInvalid) as caught:
+            await world.applications.submit(asha.principal, asha.actor, body, "k")
+        assert [(p.field, p.en) for p in caught.value.problems] == [
+            ("form.declared_annual_income", "must be a number")
+        ]
+
     async def test_missing_documents_are_named_and_fetched_ones_listed(self, world: World) -> None:
         """Without a photo and address proof the application is refused, naming both; nothing is written."""
         asha = world.people.asha
