@@ -32,6 +32,7 @@ from adapters.errors import (
     MalformedAnswer,
     RequestRefused,
     SchemaViolation,
+    UnsafeXML,
 )
 from adapters.exchange import DEFAULT_CLIENT, ExchangeHeaders
 from adapters.http import Answer, HttpDepartmentAdapter, status_error
@@ -165,11 +166,16 @@ class SoapAdapter(HttpDepartmentAdapter):
         return decoded if isinstance(decoded, dict) else {}
 
     def error_for(self, answer: httpx.Response, body: bytes) -> DepartmentError:
-        """A SOAP fault (sent with status 500) blames the client or the server; anything else by status."""
+        """A SOAP fault (sent with status 500) blames the client or the server; anything else by status.
+
+        A 500 whose body is no SOAP fault (an HTML page from a proxy, starting ``<!DOCTYPE html>``, or
+        XML that is malformed, breaks the envelope, or is unsafe) is judged by its status alone, so a 5xx
+        stays retryable; an unsafe body is refused by ``parse_untrusted`` before anything in it is expanded.
+        """
         if answer.status_code == 500 and body:
             try:
                 fault = open_envelope(parse_untrusted(body, adapter=self.code), adapter=self.code)
-            except (MalformedAnswer, SchemaViolation):
+            except (MalformedAnswer, SchemaViolation, UnsafeXML):
                 fault = None
             if fault is not None and fault.tag == f"{{{SOAP_ENV}}}Fault":
                 code = (fault.findtext("faultcode") or "").rpartition(":")[2]

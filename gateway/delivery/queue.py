@@ -8,6 +8,9 @@ SQLite has one writer at a time, so the statement alone is enough.
 
 Every later change is fenced: it applies only while the row is still ``in_flight`` under this worker's
 lease, so a worker that lost its lease cannot overwrite what the new holder did.
+
+Polls are leased the same way: ``claim_polls`` pushes ``poll_at`` past the time a status call can take,
+and ``rearm_poll`` sets the next poll only while that lease is still the row's ``poll_at``.
 """
 
 from __future__ import annotations
@@ -23,10 +26,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from gateway.database import is_postgres
 from gateway.delivery.tables import Delivery
 
-__all__ = ["DELIVERIES", "Claimed", "DeliveryQueue"]
+__all__ = ["DELIVERIES", "Claimed", "DeliveryQueue", "PollClaim"]
 
 DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _D = DELIVERIES.c
+
+
+@dataclass(frozen=True, slots=True)
+class PollClaim:
+    """A delivered application taken to be polled; its ``poll_at`` is ``lease_until`` while it is asked."""
+
+    reference: str
+    adapter: str
+    lease_until: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +122,15 @@ class DeliveryQueue:
         )
         return bool(result.rowcount)
 
-    async def claim_polls(self, limit: int, interval: float) -> list[tuple[str, str]]:
-        """Delivered rows whose status is due to be asked; each is pushed ``interval`` on as it is taken."""
+    async def claim_polls(self, limit: int, lease: float) -> list[PollClaim]:
+        """Delivered rows whose status is due to be asked, each leased for ``lease`` seconds as it is taken.
+
+        The lease must outlast a status call (the adapter's timeouts), so that no other worker asks about
+        the same application meanwhile; ``rearm_poll`` sets the next poll once the call is over, and a
+        worker that dies mid-call leaves the row to be polled again when its lease runs out.
+        """
         now = time.time()
+        until = now + lease
         candidates = (
             select(_D.reference)
             .where(_D.state == "done", _D.poll_at <= now)
@@ -124,11 +142,20 @@ class DeliveryQueue:
         statement = (
             update(DELIVERIES)
             .where(_D.reference.in_(candidates.scalar_subquery()))
-            .values(poll_at=now + interval, updated_at=now)
-            .returning(_D.reference, _D.adapter)
+            .values(poll_at=until, updated_at=now)
+            .returning(_D.reference, _D.adapter, _D.poll_at)
         )
         async with self.engine.begin() as conn:
-            return [(row[0], row[1]) for row in (await conn.execute(statement)).all()]
+            return [PollClaim(*row) for row in (await conn.execute(statement)).all()]
+
+    async def rearm_poll(self, conn: AsyncConnection, claim: PollClaim, *, at: float) -> bool:
+        """Poll again at ``at`` if the row still holds our poll lease (nobody stopped or took the polling)."""
+        result = await conn.execute(
+            update(DELIVERIES)
+            .where(_D.reference == claim.reference, _D.state == "done", _D.poll_at == claim.lease_until)
+            .values(poll_at=at, updated_at=time.time())
+        )
+        return bool(result.rowcount)
 
     async def stop_polling(self, conn: AsyncConnection, reference: str) -> None:
         await conn.execute(update(DELIVERIES).where(_D.reference == reference).values(poll_at=None))

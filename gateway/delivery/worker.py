@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters import DepartmentError, Permanent, StatusQuery, SubmissionRequest
-from adapters.base import SubmitResult
+from adapters.base import StatusResult, SubmitResult
 from catalogue import Catalogue
 from gateway.applications.statuses import FINAL
 from gateway.applications.timeline import APPLICATIONS, record_changes
@@ -38,7 +38,7 @@ from gateway.applications.timeline import Change as _Change
 from gateway.audit.trail import Actor, AuditTrail
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
-from gateway.delivery.queue import Claimed, DeliveryQueue
+from gateway.delivery.queue import Claimed, DeliveryQueue, PollClaim
 from gateway.delivery.resolver import AdapterResolver
 from schemas.applications_api import AttachedDocument
 from schemas.department_api import Applicant, DocumentRef
@@ -135,9 +135,11 @@ class DeliveryWorker:
             rows = await self.read_in(conn, [item.reference for item in claimed]) if claimed else {}
         if claimed:
             await self.deliver_all(claimed, rows)
-        polls = await self.queue.claim_polls(self.options.batch, self.options.poll_seconds)
+        # A poll is leased like a delivery, for longer than a status call may take (the adapter's timeouts).
+        lease = max(self.options.lease_seconds, self.options.poll_seconds)
+        polls = await self.queue.claim_polls(self.options.batch, lease)
         if polls:
-            await asyncio.gather(*(self.poll(reference, adapter) for reference, adapter in polls))
+            await asyncio.gather(*(self.poll(claim) for claim in polls))
         return len(claimed) + len(polls)
 
     async def deliver(self, item: Claimed) -> None:
@@ -240,8 +242,13 @@ class DeliveryWorker:
             return None
         return _Change(item.reference, "delayed", "delayed_at_department")
 
-    async def poll(self, reference: str, adapter_code: str) -> None:
-        """Ask the department where a delivered application stands; record a change of status."""
+    async def poll(self, claim: PollClaim) -> None:
+        """Ask the department where a delivered application stands; record a change of status.
+
+        Whatever the answer, the poll lease taken by ``claim_polls`` ends here: polling stops once the
+        application is final, else the next poll is set ``poll_seconds`` on (unless another worker took it).
+        """
+        reference = claim.reference
         async with self.engine.connect() as conn:
             row = (
                 await conn.execute(
@@ -250,23 +257,46 @@ class DeliveryWorker:
                     )
                 )
             ).one()
-        try:
-            adapter = await self.resolver.get(adapter_code)
-            answer = await adapter.status(
-                StatusQuery(reference_number=reference, department_reference=row.department_reference)
-            )
-        except DepartmentError as exc:
-            log.info("status of %s not known yet: %s", reference, exc)
-            return
-        if answer.status == row.status:
-            return
-        extra = _extra(answer.department_reference, answer.certificate)
+        final = row.status in FINAL
+        answer: StatusResult | None = None
+        if not final:
+            try:
+                adapter = await self.resolver.get(claim.adapter)
+                answer = await adapter.status(
+                    StatusQuery(reference_number=reference, department_reference=row.department_reference)
+                )
+            except DepartmentError as exc:
+                log.info("status of %s not known yet: %s", reference, exc)
         async with self.engine.begin() as conn:
-            await record_changes(
-                conn,
-                self.audit,
-                self.actor,
-                [_Change(reference, "status", answer.status, answer.message, extra)],
-            )
-            if answer.status in FINAL:
+            if answer is not None and answer.status != row.status:
+                recorded = await self.record_polled_status(conn, reference, row.status, answer)
+                final = recorded and answer.status in FINAL
+            if final:
                 await self.queue.stop_polling(conn, reference)
+            else:
+                await self.queue.rearm_poll(conn, claim, at=time.time() + self.options.poll_seconds)
+
+    async def record_polled_status(
+        self, conn: AsyncConnection, reference: str, expected: str, answer: StatusResult
+    ) -> bool:
+        """Record ``answer`` if the application is still at ``expected``, the status read before the call,
+        and not final; add its timeline event and audit entry only then. False when the row had moved on
+        (another worker recorded a status meanwhile): a slow, stale answer never overwrites a newer one."""
+        claimed = await conn.execute(
+            update(APPLICATIONS)
+            .where(
+                APPLICATIONS.c.reference == reference,
+                APPLICATIONS.c.status == expected,
+                APPLICATIONS.c.status.not_in(sorted(FINAL)),
+            )
+            .values(status=answer.status)
+        )
+        if not claimed.rowcount:
+            log.info("status %s of %s not recorded: it is no longer %s", answer.status, reference, expected)
+            return False
+        # The row is ours now (locked on PostgreSQL until commit); write the status with its event and audit.
+        extra = _extra(answer.department_reference, answer.certificate)
+        await record_changes(
+            conn, self.audit, self.actor, [_Change(reference, "status", answer.status, answer.message, extra)]
+        )
+        return True

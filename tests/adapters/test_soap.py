@@ -16,6 +16,7 @@ from adapters.errors import (
     DepartmentUnavailable,
     MalformedAnswer,
     RequestRefused,
+    Retryable,
     SchemaViolation,
     UnsafeXML,
 )
@@ -177,6 +178,30 @@ class TestFaultsAndTimeouts:
         department.app.fail(status=500, body=b"<html>Internal error</html>", content_type=b"text/html")
         with pytest.raises(DepartmentUnavailable):
             await energy.submit(submission())
+
+    @pytest.mark.parametrize(
+        ("status", "body", "content_type"),
+        [
+            (500, b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", b"text/html"),
+            (503, b"<!DOCTYPE html><html><body>Service Unavailable</body></html>", b"text/html"),
+            (500, BILLION_LAUGHS, XML),
+        ],
+        ids=["500-html-doctype", "503-html-doctype", "500-billion-laughs"],
+    )
+    async def test_5xx_with_an_unsafe_body_is_retryable_and_unexpanded(
+        self, energy: DepartmentAdapter, department: ServerThread, status: int, body: bytes,
+        content_type: bytes,
+    ) -> None:  # fmt: skip
+        """A proxy's HTML error page (with a DOCTYPE) or unsafe XML on a 5xx is no SOAP fault: the department
+        is down, which delays an application and never fails it; nothing in the body is expanded."""
+        department.app.fail(status=status, body=body, content_type=content_type)
+        started = time.perf_counter()
+        with pytest.raises(Retryable) as caught:
+            await energy.submit(submission())
+        assert time.perf_counter() - started < 1
+        assert isinstance(caught.value, DepartmentUnavailable)
+        assert caught.value.status_code == status and f"HTTP {status}" in str(caught.value)
+        assert "lol" * 11 not in str(caught.value)
 
     async def test_slow_department_times_out(
         self, energy: DepartmentAdapter, department: ServerThread

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from adapters import StatusResult
 from adapters.local import LocalDepartment, RevenueOffice
+from gateway.applications.timeline import APPLICATIONS
 from gateway.audit.trail import Actor
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
 from schemas.applications_api import ApplicationCreate
@@ -102,6 +105,106 @@ class TestDelivery:
         reference = await world.apply(world.people.asha)
         await drain(make_worker(), world, reference, {"delayed_at_department"})
         assert "no endpoint" in str((await _delivery(world, reference))["last_error"])
+
+
+async def _delivered_and_due_for_a_poll(
+    world: World, department: ServerThread, make_worker: WorkerFactory
+) -> str:
+    """An application the department has as ``received`` (``in_progress`` when asked), due to be polled;
+    from now on the department takes 0.4 s to answer."""
+    department.app.reset(LocalDepartment(RevenueOffice(), review_after=0.1, decide_after=1000))
+    (reference,) = await submitted(world, department)
+    await drain(make_worker(poll_seconds=3600), world, reference, {"received"})
+    await asyncio.sleep(0.1)
+    async with world.engine.begin() as conn:
+        await conn.execute(update(DELIVERIES).where(DELIVERIES.c.reference == reference).values(poll_at=0))
+    department.app.delay = 0.4
+    return reference
+
+
+async def _status_calls(department: ServerThread) -> int:
+    return sum(1 for r in department.app.requests if r.method == "GET")
+
+
+async def _in_flight(department: ServerThread) -> None:
+    for _ in range(200):
+        if department.app.in_flight:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the department never received the status call")
+
+
+class TestPolling:
+    async def test_a_slow_stale_answer_never_overwrites_a_status_recorded_meanwhile(
+        self, world: World, department: ServerThread, make_worker: WorkerFactory
+    ) -> None:
+        """A poll that read 'received' and waits for the department must not record its 'in_progress' over
+        the 'issued' recorded while it waited; nothing is added to the timeline or the audit trail."""
+        reference = await _delivered_and_due_for_a_poll(world, department, make_worker)
+        polling = asyncio.create_task(make_worker().run_once())
+        await _in_flight(department)
+        async with world.engine.begin() as conn:  # what another worker recorded while this one waited
+            await conn.execute(
+                update(APPLICATIONS).where(APPLICATIONS.c.reference == reference).values(status="issued")
+            )
+            await conn.execute(
+                update(DELIVERIES).where(DELIVERIES.c.reference == reference).values(poll_at=None)
+            )
+        before = await world.applications.get(reference)
+        head = await world.audit.head()
+        assert await polling == 1
+        after = await world.applications.get(reference)
+        assert after.status == "issued"
+        assert [e.kind for e in after.timeline] == [e.kind for e in before.timeline]
+        assert await world.audit.head() == head
+        assert (await _delivery(world, reference))["poll_at"] is None  # its polling stays stopped
+
+    async def test_a_poll_in_flight_is_not_taken_by_another_worker(
+        self, world: World, department: ServerThread, make_worker: WorkerFactory
+    ) -> None:
+        """A poll claim lasts as long as a delivery lease, not the poll interval, so a second worker does not
+        ask about the same application while the first is still waiting for the department."""
+        reference = await _delivered_and_due_for_a_poll(world, department, make_worker)
+        calls = await _status_calls(department)
+        first = asyncio.create_task(make_worker(owner="first:1").run_once())
+        await _in_flight(department)
+        await asyncio.sleep(0.1)  # twice the poll interval of 0.05 s
+        assert await make_worker(owner="second:2").run_once() == 0
+        assert await first == 1
+        assert await _status_calls(department) == calls + 1
+        assert (await world.applications.get(reference)).status == "in_progress"
+        poll_at = (await _delivery(world, reference))["poll_at"]
+        assert isinstance(poll_at, float) and poll_at < time.time() + 1  # the next poll is due again soon
+
+    async def test_recording_with_a_stale_expected_status_leaves_an_issued_application_issued(
+        self, world: World, department: ServerThread, make_worker: WorkerFactory
+    ) -> None:
+        """``record_polled_status`` writes only over the status read before the call, and never over a final
+        one: the stale answer changes no row and writes no event; the expected one writes exactly one."""
+        department.app.reset(LocalDepartment(RevenueOffice(), review_after=0, decide_after=0))
+        (reference,) = await submitted(world, department)
+        worker = make_worker()
+        await drain(worker, world, reference, {"issued"})
+        before = await world.applications.get(reference)
+        head = await world.audit.head()
+        stale = StatusResult(department_reference="MP-REV-X", status="in_progress", message="Examining.")
+        async with world.engine.begin() as conn:
+            assert await worker.record_polled_status(conn, reference, "received", stale) is False
+            assert await worker.record_polled_status(conn, reference, "issued", stale) is False
+        after = await world.applications.get(reference)
+        assert (after.status, after.certificate) == ("issued", before.certificate)
+        assert after.department_reference == before.department_reference
+        assert len(after.timeline) == len(before.timeline)
+        assert await world.audit.head() == head
+
+        async with world.engine.begin() as conn:
+            await conn.execute(
+                update(APPLICATIONS).where(APPLICATIONS.c.reference == reference).values(status="received")
+            )
+            assert await worker.record_polled_status(conn, reference, "received", stale) is True
+        after = await world.applications.get(reference)
+        assert after.status == "in_progress" and len(after.timeline) == len(before.timeline) + 1
+        assert (await world.audit.head())[0] == head[0] + 1
 
 
 class TestCircuitBreaker:
