@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import secrets
@@ -97,16 +98,17 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 
 # ------------------------------------------------------------------------------------------------------
 # Databases (shared by every package with tables). Each test that asks for ``db_url`` or ``db_engine``
-# runs twice: on a fresh SQLite file, and on a fresh schema of the PostgreSQL named by
-# SEVA_TEST_POSTGRES_URL (``.ci/run`` sets it; without it the PostgreSQL run is skipped). Both are
-# migrated to the newest revision; the schema is dropped afterwards, so runs never see each other's rows.
+# runs on a fresh SQLite file and, when SEVA_TEST_POSTGRES_URL names a PostgreSQL (``.ci/run`` sets it),
+# again on a fresh schema of that server, marked ``postgres``; without the variable the PostgreSQL variant
+# is not generated at all. Both are migrated to the newest revision; the schema is dropped afterwards, so
+# runs never see each other's rows. Module-scoped fixtures use ``DATABASES`` and ``migrated_database``
+# (or ``migrated_database_sync`` outside an event loop) themselves.
 # ------------------------------------------------------------------------------------------------------
 
 POSTGRES_URL = os.environ.get("SEVA_TEST_POSTGRES_URL", "")
-DATABASES = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-]
+DATABASES = [pytest.param("sqlite", id="sqlite")]
+if POSTGRES_URL:
+    DATABASES.append(pytest.param("postgres", id="postgres", marks=pytest.mark.postgres))
 
 
 async def _postgres_admin(sql: str) -> None:
@@ -120,35 +122,52 @@ async def _postgres_admin(sql: str) -> None:
         await engine.dispose()
 
 
-@contextlib.asynccontextmanager
-async def migrated_database(kind: str, folder: Path) -> AsyncIterator[str]:
-    """The URL of an empty, migrated database of ``kind`` (``sqlite`` or ``postgres``) for one block."""
-    from gateway.database import create_engine, upgrade
-
-    schema = None
+async def _new_database(kind: str, folder: Path) -> tuple[str, str | None]:
+    """The URL of an empty database of ``kind`` (``sqlite`` or ``postgres``), and its PostgreSQL schema."""
     if kind == "postgres":
-        if not POSTGRES_URL:
-            pytest.skip("SEVA_TEST_POSTGRES_URL not set")
         schema = f"t_{secrets.token_hex(6)}"
         await _postgres_admin(f"CREATE SCHEMA {schema}")
-        url = f"{POSTGRES_URL}?search_path={schema}"
-    else:
-        url = f"sqlite+aiosqlite:///{folder / 'seva.db'}"
+        return f"{POSTGRES_URL}?search_path={schema}", schema
+    return f"sqlite+aiosqlite:///{folder / 'seva.db'}", None
+
+
+async def _migrate(url: str) -> None:
+    from gateway.database import create_engine, upgrade
+
     engine = create_engine(url)
     try:
         await upgrade(engine)
     finally:
         await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def migrated_database(kind: str, folder: Path) -> AsyncIterator[str]:
+    """The URL of an empty, migrated database of ``kind`` (``sqlite`` or ``postgres``) for one block."""
+    url, schema = await _new_database(kind, folder)
     try:
+        await _migrate(url)
         yield url
     finally:
         if schema:
             await _postgres_admin(f"DROP SCHEMA {schema} CASCADE")
 
 
+@contextlib.contextmanager
+def migrated_database_sync(kind: str, folder: Path) -> Iterator[str]:
+    """``migrated_database`` for synchronous fixtures: each step runs in an event loop of its own."""
+    url, schema = asyncio.run(_new_database(kind, folder))
+    try:
+        asyncio.run(_migrate(url))
+        yield url
+    finally:
+        if schema:
+            asyncio.run(_postgres_admin(f"DROP SCHEMA {schema} CASCADE"))
+
+
 @pytest.fixture(params=DATABASES)
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh migrated database for this test: SQLite, then PostgreSQL."""
+    """A fresh migrated database for this test: SQLite, then PostgreSQL when configured."""
     async with migrated_database(request.param, tmp_path) as url:
         yield url
 

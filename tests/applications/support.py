@@ -7,15 +7,13 @@ Each test folder's ``conftest.py`` imports the fixtures it needs from here.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters import default_registry
@@ -23,7 +21,7 @@ from catalogue import Catalogue, load_catalogue
 from family_registry.tables import Family, Member
 from gateway.applications.service import ApplicationService
 from gateway.audit.trail import Actor, AuditTrail
-from gateway.database import create_engine, upgrade
+from gateway.database import create_engine
 from gateway.delivery.endpoints import EndpointService
 from gateway.documents.service import DocumentStore, NewDocument
 from gateway.documents.storage import DiskStorage
@@ -139,37 +137,6 @@ class World:
     async def register_rest(self, url: str, adapter: str = "rest_transport") -> None:
         body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=2)
         await self.endpoints.register(ADMIN, Actor.system("test", "register"), adapter, body)
-
-
-POSTGRES_URL = os.environ.get("SEVA_TEST_POSTGRES_URL", "")
-BACKENDS = [pytest.param("sqlite", id="sqlite")]
-if POSTGRES_URL:
-    BACKENDS.append(pytest.param("postgres", id="postgres", marks=pytest.mark.postgres))
-
-
-async def _admin(sql: str) -> None:
-    engine = create_engine(POSTGRES_URL)
-    async with engine.begin() as conn:
-        await conn.execute(text(sql))
-    await engine.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A migrated database: a SQLite file, or a schema of its own in the test PostgreSQL."""
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'seva.db'}"
-    else:
-        schema = f"t_{secrets.token_hex(6)}"
-        await _admin(f"CREATE SCHEMA {schema}")
-        url = f"{POSTGRES_URL}?search_path={schema}"
-    engine = create_engine(url)
-    await upgrade(engine)
-    await engine.dispose()
-    yield url
-    if schema:
-        await _admin(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(scope="session")

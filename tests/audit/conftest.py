@@ -1,5 +1,5 @@
 """Fixtures of the audit tests (defined in ``tests/identity/support.py``)."""
 
-from tests.identity.support import db_url, engine, sms_provider
+from tests.identity.support import engine, sms_provider
 
-__all__ = ["db_url", "engine", "sms_provider"]
+__all__ = ["engine", "sms_provider"]

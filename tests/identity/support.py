@@ -1,4 +1,4 @@
-"""Fixtures and helpers of the identity, audit and rate-limit tests: databases on SQLite and PostgreSQL,
+"""Fixtures and helpers of the identity, audit and rate-limit tests: an engine on the shared ``db_url``,
 registry rows, a loopback SMS provider, and sign-in over HTTP.
 
 Each test folder's ``conftest.py`` imports the fixtures it needs from here.
@@ -11,12 +11,10 @@ import contextlib
 import datetime as dt
 import itertools
 import json
-import os
 import re
-import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,64 +22,19 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from family_registry.tables import Family, Member
-from gateway.database import create_engine, upgrade
+from gateway.database import create_engine
 from gateway.identity.keys import KeyRing
-from tests.conftest import LiveServer, start_server
-
-POSTGRES_URL = os.environ.get("SEVA_TEST_POSTGRES_URL", "")
-BACKENDS = [pytest.param("sqlite", id="sqlite")]
-if POSTGRES_URL:
-    BACKENDS.append(pytest.param("postgres", id="postgres", marks=pytest.mark.postgres))
-
-
-async def _admin(sql: str) -> None:
-    engine = create_engine(POSTGRES_URL)
-    async with engine.begin() as conn:
-        await conn.execute(text(sql))
-    await engine.dispose()
-
-
-@contextlib.contextmanager
-def migrated_database(backend: str, folder: Path) -> Iterator[str]:
-    """A migrated database: a SQLite file in ``folder``, or a fresh schema in the test PostgreSQL."""
-    if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{folder / 'seva.db'}"
-        schema = None
-    else:
-        schema = f"t_{secrets.token_hex(6)}"
-        asyncio.run(_admin(f"CREATE SCHEMA {schema}"))
-        url = f"{POSTGRES_URL}?search_path={schema}"
-
-    async def migrate() -> None:
-        engine = create_engine(url)
-        await upgrade(engine)
-        await engine.dispose()
-
-    try:
-        asyncio.run(migrate())
-        yield url
-    finally:
-        if schema:
-            asyncio.run(_admin(f"DROP SCHEMA {schema} CASCADE"))
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated database of its own for one test, on each backend."""
-    with migrated_database(request.param, tmp_path) as url:
-        yield url
+from tests.conftest import DATABASES, LiveServer, migrated_database_sync, start_server
 
 
 @pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine on this test's database."""
-    engine = create_engine(db_url)
-    yield engine
-    await engine.dispose()
+def engine(db_engine: AsyncEngine) -> AsyncEngine:
+    """An engine on this test's database (``db_engine`` of ``tests/conftest.py``, by its shorter name)."""
+    return db_engine
 
 
 @dataclass
@@ -324,13 +277,13 @@ class SharedServer:
         return asyncio.run(go())
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=DATABASES)
 def shared(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SharedServer]:
     """A server for the module, with generous rate limits (the tests of limits start their own)."""
     folder = tmp_path_factory.mktemp("shared")
-    with migrated_database(request.param, folder) as url, running_sms_provider() as provider:
+    with migrated_database_sync(request.param, folder) as url, running_sms_provider() as provider:
         env = sms_env(url, provider, SEVA_DATA_DIR=str(folder / "data"), **GENEROUS_LIMITS)
         server = start_server(env, folder / "server.log")
         try:
