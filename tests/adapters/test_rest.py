@@ -194,7 +194,7 @@ class TestPermanent:
 class TestConcurrency:
     async def test_calls_in_flight_are_bounded(self, department: ServerThread, transport: str) -> None:
         """No more than ``max_concurrency`` calls reach a department at once."""
-        department.app.delay = 0.2
+        department.app.delay = 0.5  # long enough that calls overlap even on a loaded machine
         async for adapter in _adapter(rest_config(department.url, max_concurrency=2, transport=transport)):
             await asyncio.gather(*(adapter.submit(submission(key=f"k{n}")) for n in range(6)))
         assert department.app.most_in_flight == 2

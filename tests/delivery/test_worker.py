@@ -111,14 +111,14 @@ async def _delivered_and_due_for_a_poll(
     world: World, department: ServerThread, make_worker: WorkerFactory
 ) -> str:
     """An application the department has as ``received`` (``in_progress`` when asked), due to be polled;
-    from now on the department takes 0.4 s to answer."""
+    from now on the department takes 1 s to answer, room for the test to act even on a loaded machine."""
     department.app.reset(LocalDepartment(RevenueOffice(), review_after=0.1, decide_after=1000))
     (reference,) = await submitted(world, department)
     await drain(make_worker(poll_seconds=3600), world, reference, {"received"})
     await asyncio.sleep(0.1)
     async with world.engine.begin() as conn:
         await conn.execute(update(DELIVERIES).where(DELIVERIES.c.reference == reference).values(poll_at=0))
-    department.app.delay = 0.4
+    department.app.delay = 1.0
     return reference
 
 
