@@ -65,6 +65,30 @@ def _learner(person: Person, **form: object) -> dict[str, Any]:
     return {"service_code": LEARNER, "member_id": person.member_id, "form": learner_form(**form)}
 
 
+def _demo_delivery_env(db_url: str) -> dict[str, str]:
+    """A server that delivers in-process and polls the demo departments quickly."""
+    return {"SEVA_DATABASE_URL": db_url, "SEVA_INPROCESS_WORKERS": "1", "SEVA_DELIVERY_POLL_SECONDS": "0.3",
+            "SEVA_DELIVERY_IDLE_SECONDS": "0.1", **SECRET}  # fmt: skip
+
+
+async def _until_issued(
+    client: httpx.AsyncClient, auth: dict[str, str], key: str, person: Person
+) -> dict[str, Any]:
+    """Apply for a khasra copy and follow it until the demo revenue office issues it (20 s at most)."""
+    body = {
+        "service_code": "rev-khasra-copy",
+        "member_id": person.member_id,
+        "form": {"record_type": "khasra", "village": "Berasia", "tehsil": "Berasia",
+                 "khasra_number": "123/4", "mobile": "9876500001"},
+    }  # fmt: skip
+    reference = (await _apply(client, auth, key, body)).json()["reference"]
+    deadline, answer = time.monotonic() + 20, {}
+    while time.monotonic() < deadline and answer.get("status") != "issued":
+        await asyncio.sleep(0.2)
+        answer = (await client.get(f"/api/v1/applications/{reference}", headers=auth)).json()
+    return answer
+
+
 class TestCitizenOverHttp:
     async def test_upload_apply_follow_and_list(
         self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
@@ -143,25 +167,12 @@ class TestDemoDelivery:
         self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
     ) -> None:
         """With in-process workers, an application reaches the demo revenue office and comes back issued."""
-        env = {"SEVA_DATABASE_URL": db_url, "SEVA_INPROCESS_WORKERS": "1", **SECRET}
-        env |= {"SEVA_DELIVERY_POLL_SECONDS": "0.3", "SEVA_DELIVERY_IDLE_SECONDS": "0.1"}
+        env = _demo_delivery_env(db_url)
         server = server_factory(env)
         asha = _citizen(tmp_path, world.people.asha)
-        body = {
-            "service_code": "rev-khasra-copy",
-            "member_id": world.people.asha.member_id,
-            "form": {"record_type": "khasra", "village": "Berasia", "tehsil": "Berasia",
-                     "khasra_number": "123/4", "mobile": "9876500001"},
-        }  # fmt: skip
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
-            reference = (await _apply(client, asha, "khasra-1", body)).json()["reference"]
-            deadline = time.monotonic() + 20
-            status = ""
-            while time.monotonic() < deadline and status != "issued":
-                await asyncio.sleep(0.2)
-                answer = (await client.get(f"/api/v1/applications/{reference}", headers=asha)).json()
-                status = answer["status"]
-        assert status == "issued"
+            answer = await _until_issued(client, asha, "khasra-1", world.people.asha)
+        assert answer["status"] == "issued"
         assert answer["status_label"] == {"en": "Issued", "hi": "जारी किया गया"}
         assert answer["department_reference"].startswith("MP-REV-")
         assert answer["certificate"]["number"]
@@ -305,8 +316,7 @@ class TestAuditorOverHttp:
         self, world: World, db_url: str, tmp_path: Path, server_factory: Callable[..., LiveServer]
     ) -> None:
         """Document names and issued certificates reach an auditor with IDs shortened and texts withheld."""
-        env = {"SEVA_DATABASE_URL": db_url, "SEVA_INPROCESS_WORKERS": "1", **SECRET}
-        env |= {"SEVA_DELIVERY_POLL_SECONDS": "0.3", "SEVA_DELIVERY_IDLE_SECONDS": "0.1"}
+        env = _demo_delivery_env(db_url)
         document_id = await world.upload(world.people.asha, "aadhaar")
         made = await ClientService(world.engine, world.audit).create(
             "audit office", "auditor", None, Actor.system("test", "set-up")
@@ -314,18 +324,9 @@ class TestAuditorOverHttp:
         auditor = _token(tmp_path, Principal.client(made.client_id, "auditor", None))
         server = server_factory(env)
         asha = _citizen(tmp_path, world.people.asha)
-        body = {
-            "service_code": "rev-khasra-copy",
-            "member_id": world.people.asha.member_id,
-            "form": {"record_type": "khasra", "village": "Berasia", "tehsil": "Berasia",
-                     "khasra_number": "123/4", "mobile": "9876500001"},
-        }  # fmt: skip
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
-            reference = (await _apply(client, asha, "khasra-audit", body)).json()["reference"]
-            deadline, seen = time.monotonic() + 20, {}
-            while time.monotonic() < deadline and seen.get("status") != "issued":
-                await asyncio.sleep(0.2)
-                seen = (await client.get(f"/api/v1/applications/{reference}", headers=asha)).json()
+            seen = await _until_issued(client, asha, "khasra-audit", world.people.asha)
+            reference = seen["reference"]
             audited = (await client.get(f"/api/v1/applications/{reference}", headers=auditor)).json()
             listed = (await client.get("/api/v1/documents/", headers=auditor)).json()
             one = (await client.get(f"/api/v1/documents/{document_id}", headers=auditor)).json()
