@@ -1,8 +1,8 @@
 """Errors of the catalogue package.
 
-    CatalogueError                  root of everything raised here
-    ├── CatalogueInvalid            the file could not be loaded; ``problems`` lists every problem found
-    └── UnknownService              a service code that the catalogue does not hold
+CatalogueError                  root of everything raised here
+├── CatalogueInvalid            the file could not be loaded; ``problems`` lists every problem found
+└── UnknownService              a service code that the catalogue does not hold
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ class CatalogueInvalid(CatalogueError):
     def __init__(self, problems: list[CatalogueProblem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.path))
         count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the catalogue:\n" + "\n".join(
-            str(p) for p in self.problems
-        ))
+        super().__init__(
+            f"{count} problem{'s' if count != 1 else ''} in the catalogue:\n"
+            + "\n".join(str(p) for p in self.problems)
+        )
 
 
 class UnknownService(CatalogueError, KeyError):

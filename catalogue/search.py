@@ -92,6 +92,7 @@ class SearchIndex:
             if not total:
                 return []
         assert total is not None
+
         # On equal scores the shorter name wins: the query covers more of it.
         def rank(item: tuple[int, float]) -> tuple[float, int, str]:
             name = self._services[item[0]].name.en

@@ -71,7 +71,9 @@ TITLES: dict[str, tuple[int, str, str]] = {
     # Documents, applications and departments (gateway/applications/problems.py)
     "document_too_large": (413, "The file is too large", "फ़ाइल बहुत बड़ी है"),
     "unsupported_document": (
-        415, "Only PDF, JPEG and PNG files are accepted", "केवल PDF, JPEG और PNG फ़ाइलें स्वीकार हैं"
+        415,
+        "Only PDF, JPEG and PNG files are accepted",
+        "केवल PDF, JPEG और PNG फ़ाइलें स्वीकार हैं",
     ),
     "unknown_document_type": (422, "No such document type", "ऐसा कोई दस्तावेज़ प्रकार नहीं है"),
     "invalid_document": (422, "A detail of the document is not valid", "दस्तावेज़ का कोई विवरण मान्य नहीं है"),
@@ -80,12 +82,12 @@ TITLES: dict[str, tuple[int, str, str]] = {
     "invalid_form": (422, "Some fields of the form are not valid", "फ़ॉर्म के कुछ क्षेत्र मान्य नहीं हैं"),
     "not_eligible": (422, "The member is not eligible for this service", "सदस्य इस सेवा के लिए पात्र नहीं है"),
     "eligibility_undetermined": (
-        422, "Eligibility cannot be decided from the registry", "रजिस्टर से पात्रता तय नहीं हो सकती"
+        422,
+        "Eligibility cannot be decided from the registry",
+        "रजिस्टर से पात्रता तय नहीं हो सकती",
     ),
     "missing_documents": (422, "Required documents are missing", "आवश्यक दस्तावेज़ उपलब्ध नहीं हैं"),
-    "idempotency_key_required": (
-        400, "Send an Idempotency-Key header", "Idempotency-Key हेडर भेजें"
-    ),
+    "idempotency_key_required": (400, "Send an Idempotency-Key header", "Idempotency-Key हेडर भेजें"),
     "idempotency_conflict": (
         409,
         "This Idempotency-Key was used for another request",
@@ -96,7 +98,9 @@ TITLES: dict[str, tuple[int, str, str]] = {
     "unknown_adapter": (404, "No such adapter of your department", "आपके विभाग का ऐसा कोई एडॉप्टर नहीं है"),
     "invalid_adapter": (422, "The adapter configuration cannot be used", "एडॉप्टर विन्यास उपयोग योग्य नहीं है"),
     "adapter_unhealthy": (
-        502, "The department did not pass the health check", "विभाग स्वास्थ्य जाँच में सफल नहीं हुआ"
+        502,
+        "The department did not pass the health check",
+        "विभाग स्वास्थ्य जाँच में सफल नहीं हुआ",
     ),
 }
 

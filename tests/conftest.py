@@ -55,7 +55,11 @@ def start_server(
     """Start ``seva serve`` with ``env`` added to the environment and wait until /health answers."""
     port = free_port()
     full_env = {
-        **os.environ, "SEVA_HOST": "127.0.0.1", "SEVA_PORT": str(port), "SEVA_LOG_LEVEL": "WARNING", **env
+        **os.environ,
+        "SEVA_HOST": "127.0.0.1",
+        "SEVA_PORT": str(port),
+        "SEVA_LOG_LEVEL": "WARNING",
+        **env,
     }
     with log.open("wb") as out:
         process = subprocess.Popen(  # our own CLI

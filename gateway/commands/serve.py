@@ -28,7 +28,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             click.echo(str(problem), err=True)
         click.echo("The catalogue is invalid; the server was not started.", err=True)
         sys.exit(1)
-    click.echo(f"seva: {len(catalogue.services)} services; listening on http://{settings.host}:{settings.port}")
+    click.echo(
+        f"seva: {len(catalogue.services)} services; listening on http://{settings.host}:{settings.port}"
+    )
     click.echo(f"      API docs at http://{settings.host}:{settings.port}/schema")
     # Worker processes build their own app from the environment; pass the resolved settings on.
     os.environ.update({"SEVA_CATALOGUE": str(settings.catalogue), "SEVA_DATABASE_URL": settings.database_url})
