@@ -1,7 +1,8 @@
-"""The application's one guard, and the request-scoped values handlers receive: principal and actor.
+"""The application's one guard, and the request-scoped values handlers receive: principal, actor, caller.
 
-``enforce_access`` runs before every handler: it reads the ``Authorization`` header (a token that is
-present must be valid, even on a public route), applies the route's rate limit, then its access rule.
+``Guard`` runs before every handler: it reads the ``Authorization`` header (a token that is present must
+be valid, even on a public route), applies the route's rate limit, then the roles of the route's rule.
+Which rows the caller then reaches is the capability's service's business, under the same rule.
 Every refusal is logged with the request ID and the reason, never with the token.
 """
 
@@ -9,21 +10,30 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from gateway.audit.trail import Actor
-from gateway.identity.access import declared
-from gateway.identity.container import Identity
-from gateway.identity.errors import TokenRefused
-from gateway.identity.principal import Principal
-from gateway.problems import Problem
-from gateway.ratelimit.counter import RateLimited
+from gateway.audit import Actor
+from gateway.platform.authentication import AuthorizationMalformed, Authenticator, TokenMissing, TokenRefused
+from gateway.platform.policy import RateClass, Rule, declared
+from gateway.platform.principal import Principal
+from gateway.platform.problems import Forbidden
 from schemas.problem import Message
 
-__all__ = ["REASON_HEADER", "current_actor", "current_principal", "enforce_access", "optional_principal"]
+__all__ = [
+    "REASON_HEADER",
+    "Caller",
+    "Guard",
+    "RateGate",
+    "client_ip",
+    "current_actor",
+    "current_caller",
+    "current_principal",
+    "optional_principal",
+]
 
 log = logging.getLogger("seva.access")
 REASON_HEADER = "x-seva-reason"
@@ -32,15 +42,25 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
 _MAX_HEADER = 4096
 
 
-def _principal_from(header: str | None, identity: Identity) -> Principal | None:
-    if header is None:
-        return None
-    if len(header) > _MAX_HEADER:
-        raise TokenRefused("malformed_header", "the Authorization header is too long")
-    match = _BEARER.match(header.strip())
-    if match is None:
-        raise TokenRefused("malformed_header", "expected 'Authorization: Bearer <token>'")
-    return identity.tokens.verify(match.group(1))
+class RateGate(Protocol):
+    """Counts a hit of ``key`` (from address ``ip``) against the limit of ``rate``; raises when over it."""
+
+    async def hit(self, rate: RateClass, key: str, ip: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling (``principal``, None on a public route called without a token) and the ``actor``
+    the audit trail records for them."""
+
+    principal: Principal | None
+    actor: Actor
+
+    @property
+    def signed_in(self) -> Principal:
+        if self.principal is None:
+            raise TokenMissing()
+        return self.principal
 
 
 def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -48,65 +68,62 @@ def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return connection.client.host if connection.client else "unknown"
 
 
-async def enforce_access(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    identity: Identity = connection.app.state.identity
-    rule = declared(handler.opt)
-    where = f"{connection.scope.get('method', '')} {connection.url.path}"
-    request_id = connection.scope.get("state", {}).get("request_id", "")
-    if rule is None:
-        log.error("refused %s: the route declares no access rule (request %s)", where, request_id)
-        raise Problem(
-            "forbidden", Message(en="This route is not open to anyone.", hi="यह मार्ग किसी के लिए खुला नहीं है।")
-        )
-    ip = client_ip(connection)
-    try:
-        principal = _principal_from(connection.headers.get("authorization"), identity)
-        if (
-            principal is not None
-            and principal.client_id
-            and not await identity.clients.is_live(principal.client_id)
-        ):
-            raise TokenRefused("claims", "the client was revoked")
-    except TokenRefused as exc:
-        log.warning("refused %s from %s: token %s (request %s)", where, ip, exc.reason, request_id)
+def _token(header: str) -> str:
+    if len(header) > _MAX_HEADER:
+        raise AuthorizationMalformed("the header is too long")
+    match = _BEARER.match(header.strip())
+    if match is None:
+        raise AuthorizationMalformed("expected 'Authorization: Bearer <token>'")
+    return match.group(1)
+
+
+class Guard:
+    """Enforces the rule every route declares (see ``gateway.platform.policy``)."""
+
+    def __init__(self, authenticator: Authenticator, rates: RateGate) -> None:
+        self.authenticator = authenticator
+        self.rates = rates
+
+    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+        rule = declared(handler.opt)
+        where = f"{connection.scope.get('method', '')} {connection.url.path}"
+        request_id = connection.scope.get("state", {}).get("request_id", "")
+        if rule is None:
+            log.error("refused %s: the route declares no access rule (request %s)", where, request_id)
+            raise Forbidden(
+                Message(en="This route is not open to anyone.", hi="यह मार्ग किसी के लिए खुला नहीं है।")
+            )
+        ip = client_ip(connection)
+        header = connection.headers.get("authorization")
+        try:
+            principal = await self.authenticator.authenticate(_token(header)) if header is not None else None
+        except TokenRefused as exc:
+            log.warning("refused %s from %s: token %s (request %s)", where, ip, exc.reason, request_id)
+            if rule.rate != "none":
+                await self.rates.hit(rule.rate, f"ip:{ip}", ip)  # a flood of bad tokens is limited too
+            raise
+        connection.scope.setdefault("state", {})["principal"] = principal
         if rule.rate != "none":
-            await _limit(identity, rule.rate, f"ip:{ip}", ip)  # a flood of bad tokens is limited too
-        raise
-    connection.scope.setdefault("state", {})["principal"] = principal
-    if rule.rate != "none":
-        await _limit(identity, rule.rate, principal.subject if principal else f"ip:{ip}", ip)
-    if rule.public:
-        return
-    if principal is None:
-        log.warning("refused %s from %s: not signed in (request %s)", where, ip, request_id)
-        raise TokenRefused("missing")
-    if not rule.allows(principal):
-        log.warning(
-            "refused %s to %s (%s) from %s (request %s)",
-            where,
-            principal.subject,
-            principal.role,
-            ip,
-            request_id,
-        )
-        raise Problem(
-            "forbidden",
-            Message(
-                en=f"The {principal.role} role may not do this.",
-                hi=f"{principal.role} भूमिका को यह करने की अनुमति नहीं है।",
-            ),
-        )
+            await self.rates.hit(rule.rate, principal.subject if principal else f"ip:{ip}", ip)
+        self._check_role(rule, principal, where, ip, request_id)
 
-
-async def _limit(identity: Identity, rate: str, key: str, ip: str) -> None:
-    try:
-        if rate == "signin":
-            await identity.exact.hit([(identity.signin_limit, ip)])
-        else:
-            await identity.api_limiter.hit(key)
-    except RateLimited:
-        log.warning("rate limit %s reached by %s", rate, key if key.startswith("ip:") else f"{key} at {ip}")
-        raise
+    @staticmethod
+    def _check_role(rule: Rule, principal: Principal | None, where: str, ip: str, request_id: str) -> None:
+        if rule.public:
+            return
+        if principal is None:
+            log.warning("refused %s from %s: not signed in (request %s)", where, ip, request_id)
+            raise TokenMissing()
+        if not rule.allows(principal):
+            log.warning(
+                "refused %s to %s (%s) from %s (request %s)", where, principal.subject, principal.role, ip, request_id
+            )
+            raise Forbidden(
+                Message(
+                    en=f"The {principal.role} role may not do this.",
+                    hi=f"{principal.role} भूमिका को यह करने की अनुमति नहीं है।",
+                )
+            )
 
 
 def optional_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
@@ -119,7 +136,7 @@ def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princip
     """The signed-in caller; the guard has already refused anyone else on a non-public route."""
     principal = optional_principal(connection)
     if principal is None:
-        raise TokenRefused("missing")
+        raise TokenMissing()
     return principal
 
 
@@ -138,3 +155,7 @@ def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
         reason=given or (handler_rule.purpose if handler_rule else ""),
         request_id=connection.scope.get("state", {}).get("request_id", ""),
     )
+
+
+def current_caller(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+    return Caller(optional_principal(connection), current_actor(connection))
