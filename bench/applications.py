@@ -46,17 +46,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 from adapters import AdapterConfig, build_client, default_registry  # noqa: E402
 from catalogue import Catalogue, load_catalogue  # noqa: E402
 from gateway.applications.service import ApplicationService  # noqa: E402
-from gateway.audit.trail import Actor, AuditTrail  # noqa: E402
+from gateway.audit import Actor, AuditTrail  # noqa: E402
 from gateway.database import create_engine, is_postgres, upgrade  # noqa: E402
 from gateway.delivery.backoff import Backoff  # noqa: E402
-from gateway.delivery.endpoints import EndpointService  # noqa: E402
 from gateway.delivery.resolver import AdapterResolver  # noqa: E402
 from gateway.delivery.worker import DeliveryWorker, WorkerOptions  # noqa: E402
 from gateway.documents.service import DocumentStore, NewDocument  # noqa: E402
 from gateway.documents.storage import DiskStorage  # noqa: E402
+from gateway.endpoints.service import EndpointService  # noqa: E402
 from gateway.identity.keys import KeyRing  # noqa: E402
-from gateway.identity.principal import Principal  # noqa: E402
 from gateway.identity.tokens import TokenService  # noqa: E402
+from gateway.platform.principal import Principal  # noqa: E402
 from schemas.applications_api import ApplicationCreate  # noqa: E402
 from schemas.endpoints_api import EndpointRegistration  # noqa: E402
 from tests.applications.support import LEARNER, LEARNER_DOCS, PDF, learner_form, seed_people  # noqa: E402

@@ -34,11 +34,11 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gateway.audit.trail import Actor, AuditTrail  # noqa: E402
+from gateway.audit import Actor, AuditTrail  # noqa: E402
 from gateway.database import create_engine, upgrade  # noqa: E402
 from gateway.identity.keys import KeyRing  # noqa: E402
-from gateway.identity.principal import Principal  # noqa: E402
 from gateway.identity.tokens import TokenService  # noqa: E402
+from gateway.platform.principal import Principal  # noqa: E402
 from gateway.ratelimit.counter import Limit  # noqa: E402
 from gateway.ratelimit.limiters import BatchedLimiter, ExactLimiter  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""The one wiring point: ``create_app`` builds the Litestar application from settings."""
+"""``create_app``: the Litestar application, composed from the capabilities ``gateway.bootstrap`` builds."""
 
 from __future__ import annotations
 
@@ -12,24 +12,22 @@ from litestar import Litestar, Router
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 
-from catalogue import UnknownService
-from catalogue.facts import FactError
-from gateway.applications.wiring import wire_applications
-from gateway.database import create_engine, upgrade
-from gateway.eligibility.routes import check_eligibility, fact_problem
-from gateway.families.wiring import wire_families
-from gateway.health import health
-from gateway.identity.access import declare_preflight, public
-from gateway.identity.wiring import openapi_components, openapi_router, wire_identity
-from gateway.problems import ProblemMapper, exception_handlers
-from gateway.request_id import RequestIdMiddleware
-from gateway.services.holder import CatalogueHolder
-from gateway.services.routes import CatalogueController, unknown_service_problem
+from gateway.bootstrap import Seva, build
+from gateway.database import upgrade
+from gateway.platform.capability import Lifespan
+from gateway.platform.contract import declare_problem_responses
+from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
+from gateway.platform.openapi_ui import openapi_assets_router, openapi_render_plugins
+from gateway.platform.policy import BEARER, declare_preflight, public
+from gateway.platform.problems import ErrorMapper
+from gateway.platform.request_id import RequestIdMiddleware
+from gateway.platform.responses import exception_handlers
+from gateway.platform.root import Platform
 from gateway.settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["configure_logging", "create_app"]
 
 
 def configure_logging(level: str) -> None:
@@ -40,17 +38,22 @@ def configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the application. Raises ``CatalogueInvalid`` when the catalogue does not load."""
-    settings = settings or Settings.from_env()
-    configure_logging(settings.log_level)
-    holder = CatalogueHolder.load(settings.catalogue)
+def _platform_lifespans(platform: Platform) -> list[Lifespan]:
+    @contextlib.asynccontextmanager
+    async def database(app: Litestar) -> AsyncIterator[None]:
+        # Every process migrates on start; gateway.database.upgrade serialises concurrent starts.
+        await upgrade(platform.engine)
+        try:
+            yield
+        finally:
+            await platform.engine.dispose()
 
     @contextlib.asynccontextmanager
     async def watch_catalogue(app: Litestar) -> AsyncIterator[None]:
         task = None
-        if settings.catalogue_watch_seconds > 0:
-            task = asyncio.create_task(holder.watch(settings.catalogue_watch_seconds))
+        seconds = platform.settings.catalogue_watch_seconds
+        if seconds > 0:
+            task = asyncio.create_task(platform.catalogue.watch(seconds))
         try:
             yield
         finally:
@@ -59,73 +62,81 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    # With SQLAlchemy's default pool, concurrent requests queued for a connection (bench/applications.py:
-    # 355 -> 555 submissions/s on SQLite at 20); a SQLite connection is only a thread of this process.
-    engine = create_engine(settings.database_url, pool_size=20, max_overflow=20)
+    return [database, watch_catalogue]
 
-    @contextlib.asynccontextmanager
-    async def database(app: Litestar) -> AsyncIterator[None]:
-        # Every process migrates on start; gateway.database.upgrade serialises concurrent starts.
-        await upgrade(engine)
-        try:
-            yield
-        finally:
-            await engine.dispose()
 
-    identity = wire_identity(settings, engine, lambda: holder.current.departments)
-    applications = wire_applications(settings, engine, lambda: holder.current, identity.identity.audit)
-    families = wire_families(settings, engine, holder)
-    mappers: dict[type[Exception], ProblemMapper] = {
-        UnknownService: unknown_service_problem,
-        FactError: fact_problem,
-        **identity.mappers,
-        **applications.mappers,
-        **families.mappers,
-    }
-    dependencies: dict[str, Any] = {
-        "holder": Provide(lambda: holder, use_cache=True, sync_to_thread=False),
-        **identity.dependencies,
-        **applications.dependencies,
-        **families.dependencies,
-    }
-    # Every route declares who may call it (gateway/identity/access.py); routes of packages that do not
-    # declare their own get their rule here.
-    catalogue_routes = Router(
-        "/",
-        route_handlers=[CatalogueController, check_eligibility],
-        opt=public("read the service catalogue and check eligibility from facts"),
+def _openapi(path: str) -> OpenAPIConfig:
+    scheme = SecurityScheme(
+        type="http",
+        scheme="bearer",
+        bearer_format="JWT",
+        description="A token from /api/v1/auth/otp/verify (citizens) or /api/v1/auth/token (API clients).",
     )
-    operations = Router("/", route_handlers=[health], opt=public("operations: liveness", rate="none"))
+    return OpenAPIConfig(
+        title="seva",
+        version="1",
+        description="One window to every government service. Errors are RFC 9457 problem documents "
+        "(application/problem+json) with a stable `code` and the message in English and Hindi. "
+        "Who may call each route, and how seva stores what it keeps, is in docs/security.md.",
+        path=path,
+        render_plugins=openapi_render_plugins(),
+        components=Components(security_schemes={BEARER: scheme}),
+        # The router the document is served from, declared public like any other route.
+        openapi_router=Router(
+            path,
+            route_handlers=[],
+            include_in_schema=False,
+            opt=public("openapi.read", "describe the API").route()["opt"],
+        ),
+    )
+
+
+def compose(seva: Seva) -> Litestar:
+    """The application of built capabilities."""
+    platform = seva.platform
+    capabilities = list(seva.capabilities())
+    mappers: dict[type[Exception], ErrorMapper] = {}
+    dependencies: dict[str, Provide] = {
+        "caller": Provide(current_caller, sync_to_thread=False),
+        "principal": Provide(principal_dependency, sync_to_thread=False),
+        "actor": Provide(actor_dependency, sync_to_thread=False),
+    }
+    handlers: list[Any] = [openapi_assets_router()]
+    lifespans: list[Lifespan] = _platform_lifespans(platform)
+    for capability in capabilities:
+        mappers.update(capability.mappers)
+        for name in capability.dependencies:
+            if name in dependencies:
+                raise ValueError(f"capability {capability.name!r} redefines the dependency {name!r}")
+        dependencies.update(capability.dependencies)
+        handlers.extend(capability.route_handlers)
+        lifespans.extend(capability.lifespans)
     app = Litestar(
-        route_handlers=[
-            catalogue_routes,
-            operations,
-            *identity.route_handlers,
-            *applications.route_handlers,
-            *families.route_handlers,
-        ],
+        route_handlers=handlers,
         dependencies=dependencies,
-        guards=identity.guards,
+        guards=[Guard(seva.identity.authenticator, seva.ratelimits.limits)],
         exception_handlers=exception_handlers(mappers),
         middleware=[RequestIdMiddleware],
-        lifespan=[database, identity.lifespan, applications.lifespan, families.lifespan, watch_catalogue],
-        openapi_config=OpenAPIConfig(
-            title="seva",
-            version="1",
-            description="One window to every government service. Errors are RFC 9457 problem documents. "
-            "Who may call each route, and how seva stores what it keeps, is in docs/security.md.",
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
-            components=openapi_components(),
-            openapi_router=openapi_router("/schema"),
-        ),
+        lifespan=lifespans,
+        openapi_config=_openapi("/schema"),
         response_cache_config=ResponseCacheConfig(),
         logging_config=None,
         debug=False,
     )
     declare_preflight(app.routes)
-    app.state.settings = settings
-    app.state.catalogue = holder
-    app.state.engine = engine
-    app.state.identity = identity.identity
+    declare_problem_responses(app.routes)
+    app.state.seva = seva
+    app.state.settings = platform.settings
+    app.state.catalogue = platform.catalogue
+    app.state.engine = platform.engine
     return app
+
+
+def create_app(settings: Settings | None = None, **parts: Any) -> Litestar:
+    """Build the application. ``parts`` go to ``gateway.bootstrap.build`` (a clock, an engine, fakes...).
+
+    Raises ``CatalogueInvalid`` when the catalogue does not load.
+    """
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level)
+    return compose(build(settings, **parts))

@@ -1,34 +1,61 @@
-"""The ``seva`` command. Each group of subcommands lives in ``gateway/commands/``."""
+"""The ``seva`` command. Each group of subcommands lives in ``gateway/commands/`` and is imported only
+when it is run, so ``seva --help`` does not load the whole gateway."""
 
 from __future__ import annotations
 
-import click
+import importlib
 
-from gateway.commands.audit import audit_group
-from gateway.commands.catalogue import catalogue_group
-from gateway.commands.db import db_group
-from gateway.commands.identity import clients_group, keys_group
-from gateway.commands.registry import registry_group
-from gateway.commands.serve import serve
-from gateway.commands.workers import workers
+import click
 
 __all__ = ["main"]
 
+# name -> (module, attribute, one-line help shown by ``seva --help``)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "audit": ("gateway.commands.audit", "audit_group", "The append-only, hash-chained audit trail."),
+    "catalogue": ("gateway.commands.catalogue", "catalogue_group", "Check and search the service catalogue."),
+    "clients": (
+        "gateway.commands.identity",
+        "clients_group",
+        "API clients of departments, auditors, administrators.",
+    ),
+    "db": ("gateway.commands.db", "db_group", "Manage the database schema."),
+    "keys": ("gateway.commands.identity", "keys_group", "The keys that sign access tokens."),
+    "registry": (
+        "gateway.commands.registry",
+        "registry_group",
+        "Fill the family registry, and read it back out.",
+    ),
+    "serve": ("gateway.commands.serve", "serve", "Serve the gateway."),
+    "workers": ("gateway.commands.workers", "workers", "Deliver submitted applications to departments."),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = COMMANDS.get(cmd_name)
+        if found is None:
+            return None
+        module, attribute, _ = found
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The one-line help comes from the table above, so listing the commands imports none of them.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, COMMANDS[name][2]) for name in self.list_commands(ctx)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="seva")
 def main() -> None:
     """seva: one window to every government service."""
 
-
-main.add_command(audit_group)
-main.add_command(catalogue_group)
-main.add_command(clients_group)
-main.add_command(db_group)
-main.add_command(keys_group)
-main.add_command(registry_group)
-main.add_command(serve)
-main.add_command(workers)
 
 if __name__ == "__main__":
     main()

@@ -1,1 +1,13 @@
-"""Applications: reference numbers, submission, tracking until a decision."""
+"""Applications: submission (form, eligibility and documents checked), reference numbers with a check digit,
+the status and timeline of each application.
+
+What other capabilities may use: ``ApplicationService``, and the ledger through which the delivery
+pipeline (and any later watcher of deadlines) records what happens to an application: ``APPLICATIONS``
+(read), ``Change``, ``record_changes``, ``FINAL``.
+"""
+
+from gateway.applications.service import ApplicationService
+from gateway.applications.statuses import FINAL
+from gateway.applications.timeline import APPLICATIONS, Change, record_changes
+
+__all__ = ["APPLICATIONS", "FINAL", "ApplicationService", "Change", "record_changes"]

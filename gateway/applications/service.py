@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,29 +28,36 @@ from gateway.applications.errors import (
     ApplicationNotFound,
     EligibilityUndetermined,
     IdempotencyConflict,
+    IdempotencyKeyRequired,
     MissingDocuments,
     NotEligible,
-    UnknownMember,
     UnknownServiceCode,
 )
 from gateway.applications.form import check_form
-from gateway.applications.reference import format_reference, new_reference
+from gateway.applications.policy import POLICY
+from gateway.applications.reference import format_reference, new_reference, parse_reference
 from gateway.applications.statuses import MESSAGES, status_label
 from gateway.applications.timeline import APPLICATIONS, EVENTS
-from gateway.applications.writer import NewApplication, SubmissionWriter
-from gateway.audit.trail import Actor, AuditTrail
-from gateway.documents.service import DocumentStore
-from gateway.identity.principal import Principal
+from gateway.applications.writer import Enqueue, NewApplication, SubmissionWriter
+from gateway.audit import Actor, AuditTrail
+from gateway.documents import DocumentStore
+from gateway.families import UnknownMember
+from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.guard import Caller
+from gateway.platform.masking import mask_id, mask_text
 from schemas.applications_api import (
     ApplicationCreate,
     ApplicationOut,
+    ApplicationPage,
     ApplicationSummary,
     AttachedDocument,
     TimelineEvent,
 )
 from schemas.documents_api import DocumentOut
 
-__all__ = ["ApplicationService", "due_on", "request_hash"]
+__all__ = ["MAX_KEY", "ApplicationService", "due_on", "request_hash"]
+
+MAX_KEY = 128  # characters of an Idempotency-Key
 
 _REFERENCE_TRIES = 8
 _EARLIER = APPLICATIONS.alias("earlier")
@@ -112,7 +118,9 @@ def _attached(doc_type: str, required: bool, found: dict[str, DocumentOut]) -> A
     )
 
 
-def _new(reference: str, row: dict[str, Any], adapter: str, actor: Actor) -> NewApplication:
+def _new(
+    reference: str, row: dict[str, Any], adapter: str, actor: Actor, attached: list[AttachedDocument]
+) -> NewApplication:
     now = row["created_at"]
     return NewApplication(
         application={"reference": reference, **row},
@@ -128,9 +136,15 @@ def _new(reference: str, row: dict[str, Any], adapter: str, actor: Actor) -> New
             "created_at": now, "updated_at": now,
         },
         audit=(
-            actor, "application.submit", f"application:{reference}",
+            actor, POLICY.submit.action, f"application:{reference}",
             {"service": row["service_code"], "member_id": row["member_id"]},
         ),
+        # The department this application goes to may fetch the documents it carries.
+        grants=[
+            {"document_id": d.document_id, "department": row["department"], "reference": reference,
+             "granted_at": now}
+            for d in attached if d.document_id
+        ],
     )  # fmt: skip
 
 
@@ -156,26 +170,61 @@ def _view(row: dict[str, Any], attached: list[AttachedDocument], form: dict[str,
     )
 
 
+def _masked_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Every text withheld, at any depth; numbers and flags kept."""
+    return {name: _masked_value(value) for name, value in values.items()}
+
+
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return _masked_values(value)
+    if isinstance(value, list):
+        return [_masked_value(item) for item in value]
+    return value
+
+
+def _masked(application: ApplicationOut) -> ApplicationOut:
+    """What an auditor sees: IDs shortened, the form's and the certificate's texts withheld."""
+    return msgspec.structs.replace(
+        application,
+        member_id=mask_id(application.member_id),
+        family_id=mask_id(application.family_id),
+        form=_masked_values(application.form),
+        certificate=_masked_values(application.certificate) if application.certificate else None,
+    )
+
+
 class ApplicationService:
     def __init__(
         self,
         engine: AsyncEngine,
         catalogue: Callable[[], Catalogue],
         audit: AuditTrail,
+        enqueue: Enqueue,
+        clock: Clock | None = None,
     ) -> None:
         self.engine = engine
         self.catalogue = catalogue
         self.audit = audit
-        self.writer = SubmissionWriter(engine, audit)
+        self.clock = clock or SystemClock()
+        self.writer = SubmissionWriter(engine, audit, enqueue, DocumentStore.grant)
 
     async def submit(
-        self, principal: Principal, actor: Actor, body: ApplicationCreate, key: str
+        self, caller: Caller, body: ApplicationCreate, key: str | None
     ) -> tuple[ApplicationOut, bool]:
         """The application (new, or the one this key made before) and whether it was made now."""
+        key = (key or "").strip()
+        if not key or len(key) > MAX_KEY or not key.isprintable():
+            raise IdempotencyKeyRequired(MAX_KEY)
+        principal = caller.signed_in
+        family_scope = POLICY.submit.scope(principal)
+        actor = caller.actor
         digest = request_hash(body)
         scope = principal.subject[:80]
         catalogue = self.catalogue()
-        today = dt.date.today()
+        today = self.clock.today()
         # Every read of a submission goes through one connection: each checkout costs (PERFORMANCE.md).
         async with self.engine.connect() as conn:
             found_row = (
@@ -198,10 +247,8 @@ class ApplicationService:
                     raise UnknownServiceCode(body.service_code)
                 form = check_form(service.form, body.form)
                 applicant = applicant_from_row(found_row, today) if found_row is not None else None
-                if applicant is None or (
-                    principal.role == "citizen" and applicant.family_id != principal.family_id
-                ):
-                    raise UnknownMember(body.member_id)
+                if applicant is None or not family_scope.admits(family_id=applicant.family_id):
+                    raise UnknownMember(body.member_id, field="member_id")
                 verdict = evaluate_service(catalogue, service.code, applicant.facts)
                 if verdict.status == "not_eligible":
                     raise NotEligible(service.code, verdict.reasons)
@@ -217,7 +264,7 @@ class ApplicationService:
         if missing:
             raise MissingDocuments(missing, [d.type for d in attached if d.status == "fetched"])
 
-        now = time.time()
+        now = self.clock.time()
         row: dict[str, Any] = {
             "service_code": service.code,
             "department": service.department,
@@ -241,7 +288,7 @@ class ApplicationService:
         for _ in range(_REFERENCE_TRIES):
             reference = new_reference(today)
             try:
-                await self.writer.write(_new(reference, row, service.delivery.adapter, actor))
+                await self.writer.write(_new(reference, row, service.delivery.adapter, actor, attached))
             except IntegrityError:
                 # Either another request with this key won the race, or the random reference was taken.
                 async with self.engine.connect() as conn:
@@ -302,6 +349,43 @@ class ApplicationService:
             department_reference=row.department_reference,
             certificate=msgspec.json.decode(row.certificate) if row.certificate else None,
         )
+
+    async def read(self, caller: Caller, reference: str) -> ApplicationOut:
+        """An application the caller may see, as their role sees it; recorded in the audit trail."""
+        rule = POLICY.read
+        scope = rule.scope(caller.principal)
+        digits = parse_reference(reference)
+        application = await self.get(digits)
+        if not scope.admits(family_id=application.family_id, department=application.department):
+            raise ApplicationNotFound(digits)
+        await self.audit.record(caller.actor, rule.action, f"application:{digits}")
+        return _masked(application) if rule.masks(caller.principal) else application
+
+    async def list_for(self, caller: Caller, family_id: str | None, limit: int) -> ApplicationPage:
+        """A family's applications (a citizen's own always), a department's, or everyone's."""
+        rule = POLICY.list
+        scope = rule.scope(caller.principal)
+        department = None
+        if scope.kind == "own_family":
+            family_id = scope.family_id
+        elif scope.kind == "own_department":
+            department = scope.department or "-"
+        items = await self.list(family_id=family_id, department=department, limit=limit)
+        target = f"family:{family_id}" if family_id else f"department:{department or '*'}"
+        await self.audit.record(caller.actor, rule.action, target, {"count": len(items)})
+        if rule.masks(caller.principal):
+            items = [msgspec.structs.replace(i, member_id=mask_id(i.member_id)) for i in items]
+        return ApplicationPage(items=items)
+
+    async def has_applied_to(self, family_id: str, department: str) -> bool:
+        """Whether a member of the family applied for a service of the department (for the families policy)."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(APPLICATIONS.c.reference)
+                .where(APPLICATIONS.c.family_id == family_id, APPLICATIONS.c.department == department)
+                .limit(1)
+            )
+            return found.first() is not None
 
     async def list(
         self, *, family_id: str | None = None, department: str | None = None, limit: int = 100

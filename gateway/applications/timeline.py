@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.applications.statuses import MESSAGES
 from gateway.applications.tables import Application, ApplicationEvent
-from gateway.audit.trail import Actor, AuditTrail, Pending
+from gateway.audit import Actor, AuditTrail, Pending
 
 __all__ = ["APPLICATIONS", "EVENTS", "Change", "record_changes"]
 
@@ -34,11 +34,12 @@ class Change:
 
 
 async def record_changes(
-    conn: AsyncConnection, audit: AuditTrail, actor: Actor, changes: list[Change]
+    conn: AsyncConnection, audit: AuditTrail, actor: Actor, changes: list[Change], at: float | None = None
 ) -> None:
     """Set each application's status, add the events to their timelines and the audit trail: one update
-    per application, then one insert of all the events and one audit append, in the caller's transaction."""
-    now = time.time()
+    per application, then one insert of all the events and one audit append, in the caller's transaction.
+    ``at`` is the time of the change (the caller's clock); now by default."""
+    now = time.time() if at is None else at
     events: list[dict[str, Any]] = []
     entries: list[Pending] = []
     for change in changes:

@@ -13,7 +13,8 @@ application that clashed gets the error and the others are not held back.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert
@@ -21,28 +22,35 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.applications.timeline import APPLICATIONS, EVENTS
-from gateway.audit.trail import AuditTrail, Pending
-from gateway.delivery.tables import Delivery
+from gateway.audit import AuditTrail, Pending
 
-__all__ = ["NewApplication", "SubmissionWriter"]
+__all__ = ["Enqueue", "Grant", "NewApplication", "SubmissionWriter"]
 
-_DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
+Enqueue = Callable[[AsyncConnection, list[dict[str, Any]]], Awaitable[None]]
+"""Puts delivery records on the delivery queue in the caller's transaction (the delivery capability's)."""
+Grant = Callable[[AsyncConnection, list[dict[str, Any]]], Awaitable[None]]
+"""Lets departments fetch documents, in the caller's transaction (the documents capability's)."""
 
 
 @dataclass(frozen=True, slots=True)
 class NewApplication:
-    """The four rows of one new application, ready to insert."""
+    """The rows of one new application, ready to insert."""
 
     application: dict[str, Any]
     event: dict[str, Any]
     delivery: dict[str, Any]
     audit: Pending
+    grants: list[dict[str, Any]] = field(default_factory=list)
 
 
 class SubmissionWriter:
-    def __init__(self, engine: AsyncEngine, audit: AuditTrail, max_batch: int = 256) -> None:
+    def __init__(
+        self, engine: AsyncEngine, audit: AuditTrail, enqueue: Enqueue, grant: Grant, max_batch: int = 256
+    ) -> None:
         self.engine = engine
         self.audit = audit
+        self.enqueue = enqueue
+        self.grant = grant
         self.max_batch = max_batch
         self._waiting: list[tuple[NewApplication, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
@@ -58,7 +66,8 @@ class SubmissionWriter:
     async def _insert(self, conn: AsyncConnection, batch: list[NewApplication]) -> None:
         await conn.execute(insert(APPLICATIONS), [n.application for n in batch])
         await conn.execute(insert(EVENTS), [n.event for n in batch])
-        await conn.execute(insert(_DELIVERIES), [n.delivery for n in batch])
+        await self.enqueue(conn, [n.delivery for n in batch])
+        await self.grant(conn, [grant for n in batch for grant in n.grants])
         await self.audit.append_many(conn, [n.audit for n in batch])
 
     async def _write_waiting(self) -> None:

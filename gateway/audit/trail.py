@@ -17,7 +17,6 @@ transaction carries many entries, and each caller still returns only once its en
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.audit.chain import ChainVerdict, canonical_details, entry_hash, verify_chain
 from gateway.audit.tables import AuditEntry, AuditHead
+from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.problems import Unavailable
+from schemas.problem import Message
 
 __all__ = ["Actor", "AuditTrail", "HeadMissing", "Pending"]
 
@@ -35,8 +37,16 @@ _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _LIMITS = {"actor": 80, "target": 120, "client_ip": 64, "request_id": 64, "reason": 300, "action": 64}
 
 
-class HeadMissing(RuntimeError):
+class HeadMissing(Unavailable):
     """The ``audit_head`` row is absent: the database was not migrated (``seva db upgrade``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(
+                en="The audit trail is not set up; run `seva db upgrade`.",
+                hi="ऑडिट ट्रेल तैयार नहीं है; `seva db upgrade` चलाएं।",
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +75,9 @@ Pending = tuple[Actor, str, str, "dict[str, Any] | None"]  # actor, action, targ
 class AuditTrail:
     """The trail in one database."""
 
-    def __init__(self, engine: AsyncEngine, max_batch: int = 200) -> None:
+    def __init__(self, engine: AsyncEngine, max_batch: int = 200, *, clock: Clock | None = None) -> None:
         self.engine = engine
+        self.clock = clock or SystemClock()
         self.max_batch = max_batch
         self._waiting: list[tuple[Pending, asyncio.Future[int]]] = []
         self._writer: asyncio.Task[None] | None = None
@@ -93,9 +104,9 @@ class AuditTrail:
         )
         head = moved.first()
         if head is None:
-            raise HeadMissing("audit_head has no row; run the database migrations")
+            raise HeadMissing()
         last, prev_hash = int(head[0]), str(head[1])
-        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        at = self.clock.now().isoformat(timespec="microseconds")
         rows = []
         for seq, (actor, action, target, details) in enumerate(entries, start=last - len(entries) + 1):
             fields: dict[str, Any] = {
@@ -147,7 +158,7 @@ class AuditTrail:
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1))).first()
         if row is None:
-            raise HeadMissing("audit_head has no row; run the database migrations")
+            raise HeadMissing()
         return int(row[0]), str(row[1])
 
     async def entries(self, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:

@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from gateway.audit.chain import ChainVerdict
-from gateway.audit.trail import AuditTrail, HeadMissing
+from gateway.audit import AuditTrail, ChainVerdict, HeadMissing
 from gateway.database import create_engine
 from gateway.settings import Settings
 

@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.table import Table
 
 from catalogue import CatalogueInvalid, load_catalogue
-from gateway.audit.trail import Actor, AuditTrail
+from gateway.audit import Actor, AuditTrail
 from gateway.database import create_engine, upgrade
-from gateway.identity.clients import CLIENT_ROLES, ClientCreated, ClientInvalid, ClientService, ClientView
+from gateway.identity.clients import CLIENT_ROLES, ClientCreated, ClientService, ClientView
+from gateway.identity.errors import ClientInvalid
 from gateway.identity.keys import KeyRing
 from gateway.settings import Settings
 

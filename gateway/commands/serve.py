@@ -32,8 +32,17 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         f"seva: {len(catalogue.services)} services; listening on http://{settings.host}:{settings.port}"
     )
     click.echo(f"      API docs at http://{settings.host}:{settings.port}/schema")
-    # Worker processes build their own app from the environment; pass the resolved settings on.
-    os.environ.update({"SEVA_CATALOGUE": str(settings.catalogue), "SEVA_DATABASE_URL": settings.database_url})
+    # The application (built by uvicorn, in each worker process) reads its settings from the environment:
+    # pass on what the options resolved, or links the gateway gives out would name the default port.
+    os.environ.update(
+        {
+            "SEVA_CATALOGUE": str(settings.catalogue),
+            "SEVA_DATABASE_URL": settings.database_url,
+            "SEVA_HOST": settings.host,
+            "SEVA_PORT": str(settings.port),
+            "SEVA_WORKERS": str(settings.workers),
+        }
+    )
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,

@@ -14,36 +14,39 @@ import click
 
 from catalogue import CatalogueInvalid
 from gateway.app import configure_logging
-from gateway.applications.wiring import build_worker
-from gateway.audit.trail import AuditTrail
-from gateway.database import create_engine, upgrade
-from gateway.services.holder import CatalogueHolder
+from gateway.bootstrap import Extensions
+from gateway.database import upgrade
+from gateway.delivery.capability import build_delivery
+from gateway.platform.root import build_platform
 from gateway.settings import Settings
 
 __all__ = ["workers"]
 
 
-async def _run(settings: Settings, holder: CatalogueHolder, once: bool) -> int:
-    engine = create_engine(settings.database_url)
+async def _run(settings: Settings, once: bool) -> int:
     try:
-        await upgrade(engine)
-        worker, resolver = build_worker(settings, engine, lambda: holder.current, AuditTrail(engine))
+        platform = build_platform(settings)
+    except CatalogueInvalid as exc:
+        click.echo(f"The catalogue is invalid; no worker started.\n{exc}", err=True)
+        raise SystemExit(1) from None
+    delivery = build_delivery(platform, Extensions().adapters, inprocess=False)
+    try:
+        await upgrade(platform.engine)
         if once:
-            handled = await worker.run_once()
-            await resolver.aclose()
-            return handled
+            return await delivery.worker.run_once()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        watcher = asyncio.create_task(holder.watch(settings.catalogue_watch_seconds or 3600))
+        watcher = asyncio.create_task(platform.catalogue.watch(settings.catalogue_watch_seconds or 3600))
         try:
-            await worker.run(stop)
+            await delivery.worker.run(stop)
         finally:
             watcher.cancel()
         return 0
     finally:
-        await engine.dispose()
+        await delivery.resolver.aclose()
+        await platform.engine.dispose()
 
 
 @click.command("workers")
@@ -52,12 +55,7 @@ def workers(once: bool) -> None:
     """Deliver submitted applications to departments until stopped (SIGTERM or Ctrl-C)."""
     settings = Settings.from_env()
     configure_logging(settings.log_level)
-    try:
-        holder = CatalogueHolder.load(settings.catalogue)
-    except CatalogueInvalid as exc:
-        click.echo(f"The catalogue is invalid; no worker started.\n{exc}", err=True)
-        raise SystemExit(1) from None
-    handled = asyncio.run(_run(settings, holder, once))
+    handled = asyncio.run(_run(settings, once))
     if once:
         click.echo(f"handled {handled} deliveries and status checks")
 

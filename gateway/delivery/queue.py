@@ -20,13 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.database import is_postgres
 from gateway.delivery.tables import Delivery
 
-__all__ = ["DELIVERIES", "Claimed", "DeliveryQueue", "PollClaim"]
+__all__ = ["DELIVERIES", "Claimed", "DeliveryQueue", "PollClaim", "enqueue"]
 
 DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _D = DELIVERIES.c
@@ -159,3 +159,9 @@ class DeliveryQueue:
 
     async def stop_polling(self, conn: AsyncConnection, reference: str) -> None:
         await conn.execute(update(DELIVERIES).where(_D.reference == reference).values(poll_at=None))
+
+
+async def enqueue(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """Put new deliveries on the queue in the caller's transaction (the one writing their applications)."""
+    if rows:
+        await conn.execute(insert(DELIVERIES), rows)

@@ -14,18 +14,16 @@ from collections.abc import Callable
 
 import httpx
 import msgspec
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters import AdapterConfig, AdapterRegistry, DepartmentAdapter, Retryable, build_client
 from adapters.local import demo_config
 from catalogue import Catalogue
-from gateway.delivery.tables import DepartmentEndpoint
+from gateway.endpoints import registered_endpoints
 
 __all__ = ["AdapterResolver", "NoEndpoint"]
 
 log = logging.getLogger("seva.delivery")
-_ENDPOINTS = DepartmentEndpoint.__table__  # type: ignore[attr-defined]
 
 
 class NoEndpoint(Retryable):
@@ -63,11 +61,7 @@ class AdapterResolver:
     async def _refresh(self) -> None:
         if time.monotonic() - self._read_at < self.refresh_seconds:
             return
-        async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(select(_ENDPOINTS.c.adapter, _ENDPOINTS.c.version, _ENDPOINTS.c.config))
-            ).all()
-        self._registered = {row[0]: (int(row[1]), row[2]) for row in rows}
+        self._registered = await registered_endpoints(self.engine)
         self._read_at = time.monotonic()
 
     def forget(self) -> None:

@@ -1,4 +1,4 @@
-"""The delivery queue (``deliveries``) and the adapters departments registered (``department_endpoints``).
+"""The delivery queue (``deliveries``).
 
 A delivery row is written in the same transaction as its application, so nothing accepted can be lost.
 ``state``: ``pending`` (waiting for ``next_attempt_at``), ``in_flight`` (leased by ``lease_owner`` until
@@ -8,10 +8,10 @@ A delivery row is written in the same transaction as its application, so nothing
 
 from __future__ import annotations
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-__all__ = ["DELIVERY_STATES", "Delivery", "DepartmentEndpoint"]
+__all__ = ["DELIVERY_STATES", "Delivery"]
 
 DELIVERY_STATES = ("pending", "in_flight", "done", "failed")
 
@@ -38,22 +38,3 @@ class Delivery(SQLModel, table=True):
     poll_at: float | None = None
     created_at: float
     updated_at: float
-
-
-class DepartmentEndpoint(SQLModel, table=True):
-    """Where a department's adapter is and how to reach it, as the department registered it.
-
-    ``config`` is an ``adapters.AdapterConfig`` as JSON (no secret values: a token is a reference). It
-    overrides the catalogue's default for that adapter code; ``version`` grows with every change.
-    """
-
-    __tablename__ = "department_endpoints"
-
-    adapter: str = Field(primary_key=True, max_length=64)
-    department: str = Field(max_length=64, index=True)
-    kind: str = Field(max_length=32)
-    endpoint: str | None = Field(default=None, max_length=500)
-    config: str = Field(sa_type=Text)
-    version: int = 1
-    updated_at: float
-    updated_by: str = Field(max_length=80)

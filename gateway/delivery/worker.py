@@ -32,10 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters import DepartmentError, Permanent, StatusQuery, SubmissionRequest
 from adapters.base import StatusResult, SubmitResult
 from catalogue import Catalogue
-from gateway.applications.statuses import FINAL
-from gateway.applications.timeline import APPLICATIONS, record_changes
-from gateway.applications.timeline import Change as _Change
-from gateway.audit.trail import Actor, AuditTrail
+from gateway.applications import APPLICATIONS, FINAL, record_changes
+from gateway.applications import Change as _Change
+from gateway.audit import Actor, AuditTrail
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
 from gateway.delivery.queue import Claimed, DeliveryQueue, PollClaim

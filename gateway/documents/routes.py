@@ -1,36 +1,38 @@
-"""``/api/v1/documents``: upload a document once, list a family's documents, fetch one.
+"""``/api/v1/documents``: upload a document once, list a family's documents, read and fetch one.
 
-Citizens see their own family's documents; administrators and auditors may list any; a department may
-fetch a document attached to an application for one of its services.
+Who may reach which document is the documents policy (``policy.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_201_CREATED
-from sqlalchemy import select
 
-from family_registry.tables import Member
-from gateway.applications.errors import UnknownMember
-from gateway.applications.timeline import APPLICATIONS
-from gateway.audit.trail import Actor
-from gateway.documents.errors import DocumentNotFound
+from gateway.documents.errors import (
+    DocumentNotFound,
+    DocumentTooLarge,
+    InvalidDocumentField,
+    UnknownDocumentType,
+    UnsupportedDocument,
+)
+from gateway.documents.policy import POLICY
 from gateway.documents.service import DocumentStore, NewDocument
-from gateway.identity.access import allow
-from gateway.identity.masking import mask_id, mask_text
-from gateway.identity.principal import Principal
+from gateway.families import UnknownMember
+from gateway.platform.guard import Caller
 from schemas.documents_api import DocumentOut
+from schemas.identifiers import DOCUMENT_ID
 
 __all__ = ["DocumentController", "UploadForm"]
 
-_MEMBERS = Member.__table__  # type: ignore[attr-defined]
+DocumentId = Annotated[
+    str, Parameter(description="32 hexadecimal characters", schema_extra={"pattern": DOCUMENT_ID})
+]
 
 
 @dataclass
@@ -44,44 +46,6 @@ class UploadForm:
     valid_until: str | None = None
 
 
-async def _family_of(store: DocumentStore, member_id: str) -> str | None:
-    async with store.engine.connect() as conn:
-        found = (
-            await conn.execute(select(_MEMBERS.c.family_id).where(_MEMBERS.c.member_id == member_id))
-        ).first()
-    return str(found[0]) if found else None
-
-
-async def _attached_to_department(store: DocumentStore, document_id: str, department: str | None) -> bool:
-    """Whether an application of ``department`` carries the document (its ID is in the stored list)."""
-    if department is None:
-        return False
-    async with store.engine.connect() as conn:
-        found = (
-            await conn.execute(
-                select(APPLICATIONS.c.reference)
-                .where(
-                    APPLICATIONS.c.department == department,
-                    APPLICATIONS.c.documents.contains(f'"document_id":"{document_id}"'),
-                )
-                .limit(1)
-            )
-        ).first()
-    return found is not None
-
-
-def _for(principal: Principal, document: DocumentOut) -> DocumentOut:
-    """An auditor sees the member ID shortened and the file name and issuer withheld."""
-    if principal.role != "auditor":
-        return document
-    return msgspec.structs.replace(
-        document,
-        member_id=mask_id(document.member_id),
-        filename=mask_text(document.filename),
-        issuer=mask_text(document.issuer) if document.issuer else None,
-    )
-
-
 class DocumentController(Controller):
     path = "/api/v1/documents"
     tags = ("documents",)
@@ -90,92 +54,61 @@ class DocumentController(Controller):
         "/",
         status_code=HTTP_201_CREATED,
         summary="Upload a document (PDF, JPEG or PNG) for a member of your family",
-        **allow("citizen", purpose="upload a document", personal=True),
+        **POLICY.route(
+            "upload",
+            UnknownMember,
+            DocumentTooLarge,
+            UnsupportedDocument,
+            UnknownDocumentType,
+            InvalidDocumentField,
+        ),
     )
     async def upload(
         self,
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
         documents: DocumentStore,
-        principal: Principal,
-        actor: Actor,
+        caller: Caller,
     ) -> DocumentOut:
-        member_id = data.member_id or principal.member_id or ""
-        family_id = await _family_of(documents, member_id)
-        if family_id is None or family_id != principal.family_id:
-            raise UnknownMember(member_id)
         content = await data.file.read(documents.max_bytes + 1)
         await data.file.close()
         new = NewDocument(
-            member_id=member_id,
+            member_id=data.member_id or "",
             doc_type=data.doc_type,
             filename=data.file.filename or "",
             issuer=data.issuer or None,
             valid_until=data.valid_until or None,
         )
-        return await documents.upload(family_id, new, content, actor)
+        return await documents.upload_for(caller, new, content)
 
     @get(
         "/",
         summary="Documents of your family (or of a family, for administrators and auditors)",
-        **allow("citizen", "auditor", "administrator", purpose="list documents", personal=True),
+        **POLICY.route("list"),
     )
     async def list_documents(
         self,
         documents: DocumentStore,
-        principal: Principal,
-        actor: Actor,
+        caller: Caller,
         member_id: str | None = None,
         family_id: str | None = None,
     ) -> list[DocumentOut]:
-        if principal.role == "citizen":
-            family_id = principal.family_id
-        found = await documents.list_family(family_id, member_id)
-        await documents.audit.record(
-            actor, "document.list", f"family:{family_id or '*'}", {"count": len(found)}
-        )
-        return [_for(principal, document) for document in found]
+        return await documents.list_for(caller, family_id, member_id)
 
-    @get(
-        "/{document_id:str}",
-        summary="One document's details",
-        **allow(
-            "citizen", "department", "auditor", "administrator", purpose="read a document", personal=True
-        ),
-    )
+    @get("/{document_id:str}", summary="One document's details", **POLICY.route("read", DocumentNotFound))
     async def get_document(
-        self, document_id: str, documents: DocumentStore, principal: Principal, actor: Actor
+        self, document_id: DocumentId, documents: DocumentStore, caller: Caller
     ) -> DocumentOut:
-        document = await self._visible(document_id, documents, principal)
-        await documents.audit.record(actor, "document.read", f"document:{document_id}")
-        return _for(principal, document)
+        return await documents.read(caller, document_id)
 
     @get(
         "/{document_id:str}/content",
         summary="The document's bytes, as uploaded",
         media_type="application/octet-stream",
-        **allow("citizen", "department", "administrator", purpose="fetch a document", personal=True),
+        **POLICY.route("fetch", DocumentNotFound),
     )
     async def content(
-        self, document_id: str, documents: DocumentStore, principal: Principal, actor: Actor
+        self, document_id: DocumentId, documents: DocumentStore, caller: Caller
     ) -> Response[bytes]:
-        document = await self._visible(document_id, documents, principal)
-        data = await documents.content(document)
-        await documents.audit.record(actor, "document.fetch", f"document:{document_id}")
+        document, data = await documents.fetch(caller, document_id)
         headers = {"X-Content-SHA256": document.sha256, "X-Content-Type-Options": "nosniff"}
         return Response(data, media_type=document.content_type, headers=headers)
-
-    @staticmethod
-    async def _visible(document_id: str, documents: DocumentStore, principal: Principal) -> DocumentOut:
-        document, family_id = await documents.get(document_id)
-        allowed: Any
-        if principal.role == "citizen":
-            allowed = family_id == principal.family_id
-        elif principal.role == "department":
-            allowed = await _attached_to_department(documents, document_id, principal.department)
-        else:
-            allowed = True
-        if not allowed:
-            raise DocumentNotFound(
-                document_id
-            )  # another family's document does not exist, as far as you know
-        return document

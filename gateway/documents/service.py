@@ -1,7 +1,9 @@
 """The document store: upload once, attach to every later application that needs the same type.
 
 Bytes go to a ``DocumentStorage`` (content-addressed, so the same scan is kept once); the row saying
-whose they are goes to the ``documents`` table, with its audit entry, in one transaction.
+whose they are goes to the ``documents`` table, with its audit entry, in one transaction. Who may reach
+which document is the documents policy (``policy.py``); a department's access is its ``document_grant``
+rows, written with each application that carries the document.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-import time
 from collections.abc import Callable, Collection, Iterable
 
+import msgspec
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from gateway.audit.trail import Actor, AuditTrail
+from family_registry.tables import Member
+from gateway.audit import Actor, AuditTrail
 from gateway.documents.errors import (
     DocumentNotFound,
     DocumentTooLarge,
@@ -25,14 +28,22 @@ from gateway.documents.errors import (
     UnknownDocumentType,
     UnsupportedDocument,
 )
+from gateway.documents.policy import POLICY
 from gateway.documents.sniff import UnsupportedContent, sniff_content_type
 from gateway.documents.storage import DocumentStorage, StoredBlobMissing
-from gateway.documents.tables import Document
+from gateway.documents.tables import Document, DocumentGrant
+from gateway.families import UnknownMember
+from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.guard import Caller
+from gateway.platform.masking import mask_id, mask_text
+from gateway.platform.policy import Rule, Scope
 from schemas.documents_api import DocumentOut
 
 __all__ = ["DocumentStore", "NewDocument", "document_out"]
 
 _DOCS = Document.__table__  # type: ignore[attr-defined]
+_GRANTS = DocumentGrant.__table__  # type: ignore[attr-defined]
+_MEMBERS = Member.__table__  # type: ignore[attr-defined]
 log = logging.getLogger("seva.documents")
 
 
@@ -95,7 +106,9 @@ class DocumentStore:
         *,
         max_bytes: int,
         document_types: Callable[[], Collection[str]],
+        clock: Clock | None = None,
     ) -> None:
+        self.clock = clock or SystemClock()
         self.engine = engine
         self.storage = storage
         self.audit = audit
@@ -114,7 +127,7 @@ class DocumentStore:
             raise UnsupportedDocument(str(exc)) from None
         if new.issuer is not None and len(new.issuer) > 200:
             raise InvalidDocumentField("issuer", "must be at most 200 characters", "अधिकतम 200 अक्षर हो सकते हैं")
-        valid_until = _valid_until(new.valid_until, dt.date.today())
+        valid_until = _valid_until(new.valid_until, self.clock.today())
         # Bytes first: a row must never point at bytes that are not there. Bytes without a row are
         # harmless (and shared by content address), so a failed insert leaves nothing a citizen can see.
         sha256 = await asyncio.to_thread(self.storage.put, data)
@@ -129,7 +142,7 @@ class DocumentStore:
             "filename": new.filename[-200:],
             "issuer": new.issuer,
             "valid_until": valid_until,
-            "uploaded_at": time.time(),
+            "uploaded_at": self.clock.time(),
             "uploaded_by": actor.subject[:80],
         }
         async with self.engine.begin() as conn:
@@ -194,3 +207,86 @@ class DocumentStore:
                 continue
             found[row["doc_type"]] = document_out(dict(row))
         return found
+
+    # ---- under the documents policy -------------------------------------------------------------
+
+    async def _family_of(self, member_id: str) -> str | None:
+        async with self.engine.connect() as conn:
+            found = (
+                await conn.execute(select(_MEMBERS.c.family_id).where(_MEMBERS.c.member_id == member_id))
+            ).first()
+        return str(found[0]) if found else None
+
+    async def upload_for(self, caller: Caller, new: NewDocument, data: bytes) -> DocumentOut:
+        """Upload for a member of the caller's own family (the signed-in member when none is named)."""
+        scope = POLICY.upload.scope(caller.principal)
+        member_id = new.member_id or (caller.principal.member_id if caller.principal else None) or ""
+        family_id = await self._family_of(member_id)
+        if family_id is None or not scope.admits(family_id=family_id):
+            raise UnknownMember(member_id, field="member_id")
+        new.member_id = member_id
+        return await self.upload(family_id, new, data, caller.actor)
+
+    def _shown(self, rule: Rule, caller: Caller, document: DocumentOut) -> DocumentOut:
+        """An auditor sees the member ID shortened and the file name and issuer withheld."""
+        if not rule.masks(caller.principal):
+            return document
+        return msgspec.structs.replace(
+            document,
+            member_id=mask_id(document.member_id),
+            filename=mask_text(document.filename),
+            issuer=mask_text(document.issuer) if document.issuer else None,
+        )
+
+    async def list_for(
+        self, caller: Caller, family_id: str | None, member_id: str | None
+    ) -> list[DocumentOut]:
+        """A family's documents (a citizen's own always); every family's for those who may see all."""
+        rule = POLICY.list
+        scope = rule.scope(caller.principal)
+        if not scope.everything:
+            family_id = scope.family_id
+        found = await self.list_family(family_id, member_id)
+        await self.audit.record(
+            caller.actor, rule.action, f"family:{family_id or '*'}", {"count": len(found)}
+        )
+        return [self._shown(rule, caller, document) for document in found]
+
+    async def _granted(self, document_id: str, department: str) -> bool:
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(_GRANTS.c.reference)
+                .where(_GRANTS.c.document_id == document_id, _GRANTS.c.department == department)
+                .limit(1)
+            )
+            return found.first() is not None
+
+    async def _visible(self, scope: Scope, document_id: str) -> DocumentOut:
+        document, family_id = await self.get(document_id)
+        if scope.kind == "own_department":
+            allowed = scope.department is not None and await self._granted(document_id, scope.department)
+        else:
+            allowed = scope.admits(family_id=family_id)
+        if not allowed:
+            raise DocumentNotFound(document_id)
+        return document
+
+    async def read(self, caller: Caller, document_id: str) -> DocumentOut:
+        rule = POLICY.read
+        document = await self._visible(rule.scope(caller.principal), document_id)
+        await self.audit.record(caller.actor, rule.action, f"document:{document_id}")
+        return self._shown(rule, caller, document)
+
+    async def fetch(self, caller: Caller, document_id: str) -> tuple[DocumentOut, bytes]:
+        rule = POLICY.fetch
+        document = await self._visible(rule.scope(caller.principal), document_id)
+        data = await self.content(document)
+        await self.audit.record(caller.actor, rule.action, f"document:{document_id}")
+        return document, data
+
+    @staticmethod
+    async def grant(conn: AsyncConnection, grants: list[dict[str, object]]) -> None:
+        """Let departments fetch documents: rows of ``document_id``, ``department``, ``reference`` and
+        ``granted_at``, written in the caller's transaction (the application that carries them)."""
+        if grants:
+            await conn.execute(insert(_GRANTS), grants)

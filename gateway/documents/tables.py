@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Document"]
+__all__ = ["Document", "DocumentGrant"]
 
 
 class Document(SQLModel, table=True):
@@ -30,3 +30,18 @@ class Document(SQLModel, table=True):
     valid_until: str | None = Field(default=None, max_length=10)  # ISO date; None: no expiry
     uploaded_at: float
     uploaded_by: str = Field(max_length=80)
+
+
+class DocumentGrant(SQLModel, table=True):
+    """A department may fetch a document because an application for one of its services carries it.
+
+    Written with the application, in its transaction; a department's access is a lookup by
+    ``(document_id, department)``, never a search through the applications' JSON.
+    """
+
+    __tablename__ = "document_grant"
+
+    document_id: str = Field(primary_key=True, max_length=32)
+    department: str = Field(primary_key=True, max_length=64)
+    reference: str = Field(primary_key=True, max_length=13)
+    granted_at: float

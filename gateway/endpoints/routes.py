@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from litestar import Controller, get, put
 
-from gateway.audit.trail import Actor
-from gateway.delivery.endpoints import EndpointService
-from gateway.delivery.resolver import AdapterResolver
-from gateway.identity.access import allow
-from gateway.identity.principal import Principal
+from gateway.endpoints.errors import AdapterUnhealthy, EndpointRefused, UnknownAdapter
+from gateway.endpoints.policy import POLICY
+from gateway.endpoints.service import EndpointService
+from gateway.platform.guard import Caller
 from schemas.endpoints_api import EndpointOut, EndpointRegistration
 
 __all__ = ["EndpointController"]
@@ -21,25 +20,17 @@ class EndpointController(Controller):
     @put(
         "/{adapter:str}",
         summary="Register or update the adapter of your department's services (checked with a health call)",
-        **allow("department", "administrator", purpose="register a department adapter"),
+        **POLICY.route("register", UnknownAdapter, EndpointRefused, AdapterUnhealthy),
     )
     async def register(
-        self,
-        adapter: str,
-        data: EndpointRegistration,
-        endpoints: EndpointService,
-        resolver: AdapterResolver,
-        principal: Principal,
-        actor: Actor,
+        self, adapter: str, data: EndpointRegistration, endpoints: EndpointService, caller: Caller
     ) -> EndpointOut:
-        registered = await endpoints.register(principal, actor, adapter, data)
-        resolver.forget()  # an in-process worker switches at its next delivery
-        return registered
+        return await endpoints.register(caller, adapter, data)
 
     @get(
         "/",
         summary="Registered adapters (your department's, or all for administrators and auditors)",
-        **allow("department", "auditor", "administrator", purpose="list department adapters"),
+        **POLICY.route("list"),
     )
-    async def list_endpoints(self, endpoints: EndpointService, principal: Principal) -> list[EndpointOut]:
-        return await endpoints.list(principal.department if principal.role == "department" else None)
+    async def list_endpoints(self, endpoints: EndpointService, caller: Caller) -> list[EndpointOut]:
+        return await endpoints.list(caller)

@@ -8,7 +8,6 @@ new configuration must pass a ``health`` call before it is stored; every change 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import msgspec
@@ -25,33 +24,27 @@ from adapters import (
     build_client,
 )
 from catalogue import Catalogue
-from gateway.audit.trail import Actor, AuditTrail
-from gateway.delivery.tables import DepartmentEndpoint
-from gateway.identity.principal import Principal
+from gateway.audit import Actor, AuditTrail
+from gateway.endpoints.errors import AdapterUnhealthy, EndpointRefused, UnknownAdapter
+from gateway.endpoints.policy import POLICY
+from gateway.endpoints.tables import DepartmentEndpoint
+from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.guard import Caller
 from schemas.endpoints_api import EndpointOut, EndpointRegistration
 
-__all__ = ["AdapterUnhealthy", "EndpointRefused", "EndpointService", "token_variable"]
+__all__ = ["EndpointService", "registered_endpoints", "token_variable"]
 
 _ENDPOINTS = DepartmentEndpoint.__table__  # type: ignore[attr-defined]
 AdapterCatalogue = Callable[[], Catalogue]
 
 
-class EndpointRefused(Exception):
-    """The caller may not register this adapter, or the configuration cannot be used; ``field`` names why."""
-
-    def __init__(self, field: str, message: str, *, not_found: bool = False) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.not_found = not_found
-
-
-class AdapterUnhealthy(Exception):
-    """The department did not pass the health call; the old configuration stays in use."""
-
-    def __init__(self, error: DepartmentError) -> None:
-        super().__init__(str(error))
-        self.error = error
+async def registered_endpoints(engine: AsyncEngine) -> dict[str, tuple[int, str]]:
+    """Every registered adapter code with its version and configuration (JSON), for the delivery resolver."""
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(select(_ENDPOINTS.c.adapter, _ENDPOINTS.c.version, _ENDPOINTS.c.config))
+        ).all()
+    return {row[0]: (int(row[1]), row[2]) for row in rows}
 
 
 def token_variable(adapter: str) -> str:
@@ -73,18 +66,27 @@ def _out(row: dict[str, object]) -> EndpointOut:
 
 class EndpointService:
     def __init__(
-        self, engine: AsyncEngine, catalogue: AdapterCatalogue, registry: AdapterRegistry, audit: AuditTrail
+        self,
+        engine: AsyncEngine,
+        catalogue: AdapterCatalogue,
+        registry: AdapterRegistry,
+        audit: AuditTrail,
+        *,
+        on_change: Callable[[], None] = lambda: None,
+        clock: Clock | None = None,
     ) -> None:
         self.engine = engine
         self.catalogue = catalogue
         self.registry = registry
         self.audit = audit
+        self.on_change = on_change  # an in-process worker switches at its next delivery
+        self.clock = clock or SystemClock()
 
     def department_of(self, code: str) -> str:
         """The one department whose services the adapter delivers; ``EndpointRefused`` otherwise."""
         catalogue = self.catalogue()
         if code not in catalogue.adapters:
-            raise EndpointRefused("adapter", f"the catalogue declares no adapter {code!r}", not_found=True)
+            raise UnknownAdapter("adapter", f"the catalogue declares no adapter {code!r}")
         departments = {s.department for s in catalogue.services if s.delivery.adapter == code}
         if len(departments) != 1:
             raise EndpointRefused(
@@ -93,14 +95,12 @@ class EndpointService:
             )
         return departments.pop()
 
-    async def register(
-        self, principal: Principal, actor: Actor, code: str, body: EndpointRegistration
-    ) -> EndpointOut:
+    async def register(self, caller: Caller, code: str, body: EndpointRegistration) -> EndpointOut:
+        scope = POLICY.register.scope(caller.principal)
+        actor = caller.actor
         department = self.department_of(code)
-        if principal.role != "administrator" and principal.department != department:
-            raise EndpointRefused(
-                "adapter", f"adapter {code!r} belongs to another department", not_found=True
-            )
+        if not scope.admits(department=department):
+            raise UnknownAdapter("adapter", f"adapter {code!r} belongs to another department")
         if body.token_ref is not None and body.token_ref != token_variable(code):
             # A department names only its own adapter's variable: any other name would make the gateway
             # send that variable's value (a key, a database password) to the department's endpoint.
@@ -130,10 +130,12 @@ class EndpointService:
             raise AdapterUnhealthy(exc) from None
         finally:
             await client.aclose()
-        return await self._store(actor, code, department, config)
+        stored = await self._store(actor, code, department, config)
+        self.on_change()
+        return stored
 
     async def _store(self, actor: Actor, code: str, department: str, config: AdapterConfig) -> EndpointOut:
-        now = time.time()
+        now = self.clock.time()
         values = {
             "department": department,
             "kind": config.kind,
@@ -155,15 +157,16 @@ class EndpointService:
                     update(_ENDPOINTS).where(_ENDPOINTS.c.adapter == code).values(version=version, **values)
                 )
             await self.audit.append(
-                conn, actor, "department_endpoint.register", f"adapter:{code}",
+                conn, actor, POLICY.register.action, f"adapter:{code}",
                 {"kind": config.kind, "endpoint": config.endpoint, "version": version,
                  "token_ref": config.auth.token_ref if isinstance(config.auth, BearerToken) else None},
             )  # fmt: skip
         return _out({"adapter": code, "version": version, **values})
 
-    async def list(self, department: str | None) -> list[EndpointOut]:
+    async def list(self, caller: Caller) -> list[EndpointOut]:
+        scope = POLICY.list.scope(caller.principal)
         query = select(_ENDPOINTS).order_by(_ENDPOINTS.c.adapter)
-        if department is not None:
-            query = query.where(_ENDPOINTS.c.department == department)
+        if not scope.everything:
+            query = query.where(_ENDPOINTS.c.department == (scope.department or "-"))
         async with self.engine.connect() as conn:
             return [_out(dict(row)) for row in (await conn.execute(query)).mappings()]

@@ -1,1 +1,6 @@
-"""The family registry over HTTP: family and member profiles, lookups, and whole-family eligibility."""
+"""The family registry over HTTP. The registry itself is ``family_registry/``; who sees what is in
+``policy.py``."""
+
+from gateway.families.errors import UnknownFamily, UnknownMember
+
+__all__ = ["UnknownFamily", "UnknownMember"]

@@ -1,10 +1,6 @@
-"""``/api/v1/families``, ``/api/v1/members`` and ``/api/v1/registry/lookup``.
+"""``/api/v1/families``, ``/api/v1/members`` and ``/api/v1/registry/lookup``; who sees what is in policy.py.
 
-Citizens see their own family only: another family, or a member of one, is "not found", so an answer
-never tells a citizen who else is registered. A department sees only families that have applied for one
-of its services (it needs the applicant's record to decide); administrators see any family, auditors
-any family with names masked and no dates of birth. Every answer with personal data is written to the
-audit trail. An Aadhaar number is taken only in a request body (``POST /api/v1/registry/lookup``).
+An Aadhaar number is taken only in a request body (``POST /api/v1/registry/lookup``), never in a URL.
 """
 
 from __future__ import annotations
@@ -15,59 +11,26 @@ from typing import Annotated
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from family_registry.aadhaar import check_aadhaar, mask_aadhaar
-from family_registry.eligibility import EligibilityCache, FamilyEligibility
-from family_registry.errors import NoMatch, UnknownFamily, UnknownMember
-from family_registry.importer import today_in_india
-from family_registry.mobile import check_mobile, mask_mobile
-from family_registry.records import FamilyRecord
-from family_registry.store import Match, Registry
-from gateway.applications.queries import has_applied_to
-from gateway.audit.trail import Actor, AuditTrail
-from gateway.families.views import family_out, masked_eligibility, member_out
-from gateway.identity.access import allow
-from gateway.identity.masking import mask_id
-from gateway.identity.principal import Principal
-from gateway.problems import Problem
-from gateway.services.holder import CatalogueHolder
-from schemas.problem import FieldError, Message
-from schemas.registry_api import FamilyOut, LookupMatch, LookupRequest, LookupResult, MemberOut
+from family_registry.eligibility import FamilyEligibility
+from gateway.families.errors import (
+    InvalidAadhaar,
+    InvalidId,
+    InvalidMobile,
+    NotInRegistry,
+    UnknownFamily,
+    UnknownMember,
+)
+from gateway.families.policy import POLICY
+from gateway.families.service import FamilyService
+from gateway.platform.guard import Caller
+from schemas.identifiers import FAMILY_ID, MEMBER_ID
+from schemas.registry_api import FamilyOut, LookupRequest, LookupResult, MemberOut
 
 __all__ = ["RegistryController"]
 
-_READERS = ("citizen", "department", "auditor", "administrator")
-# How far from today eligibility may be asked about: ages on a date decades away mean nothing.
-_FURTHEST = dt.timedelta(days=5 * 366)
-
-
-async def _visible(registry: Registry, principal: Principal, family_id: str) -> bool:
-    if principal.role == "citizen":
-        return principal.family_id == family_id
-    if principal.role == "department":
-        return principal.department is not None and await has_applied_to(
-            registry.engine, family_id, principal.department
-        )
-    return True
-
-
-async def _family_for(registry: Registry, principal: Principal, family_id: str) -> FamilyRecord:
-    family = await registry.family(family_id)
-    if not await _visible(registry, principal, family.family_id):
-        raise UnknownFamily(family_id)
-    return family
-
-
-def _day(on: dt.date | None) -> dt.date:
-    today = today_in_india()
-    if on is None:
-        return today
-    if abs(on - today) > _FURTHEST:
-        raise Problem(
-            "invalid_request",
-            Message(en="'on' must be within five years of today.", hi="'on' आज से पाँच वर्ष के भीतर होना चाहिए।"),
-            errors=[FieldError(field="query.on", message="more than five years from today")],
-        )
-    return on
+# The pattern is stated, not enforced by Litestar: the registry answers a malformed ID with ``invalid_id``.
+FamilyId = Annotated[str, Parameter(description="8-digit family ID", schema_extra={"pattern": FAMILY_ID})]
+MemberId = Annotated[str, Parameter(description="9-digit member ID", schema_extra={"pattern": MEMBER_ID})]
 
 
 class RegistryController(Controller):
@@ -77,119 +40,43 @@ class RegistryController(Controller):
     @get(
         "/families/{family_id:str}",
         summary="A family and all its members",
-        **allow(*_READERS, purpose="read a family", personal=True),
+        **POLICY.route("read_family", InvalidId, UnknownFamily),
     )
-    async def get_family(
-        self,
-        family_id: str,
-        registry: Registry,
-        holder: CatalogueHolder,
-        principal: Principal,
-        actor: Actor,
-        audit: AuditTrail,
-    ) -> FamilyOut:
-        """400 ``invalid_id`` for an ID that is not 8 digits, 404 ``unknown_family`` for one nobody has."""
-        family = await _family_for(registry, principal, family_id)
-        await audit.record(actor, "family.read", f"family:{family.family_id}")
-        masked = principal.role == "auditor"
-        return family_out(family, today_in_india(), holder.current.districts, masked=masked)
+    async def get_family(self, family_id: FamilyId, families: FamilyService, caller: Caller) -> FamilyOut:
+        return await families.family(caller, family_id)
 
     @get(
         "/members/{member_id:str}",
         summary="One member of a family",
-        **allow(*_READERS, purpose="read a member", personal=True),
+        **POLICY.route("read_member", InvalidId, UnknownMember),
     )
-    async def get_member(
-        self, member_id: str, registry: Registry, principal: Principal, actor: Actor, audit: AuditTrail
-    ) -> MemberOut:
-        """400 ``invalid_id`` for an ID that is not 9 digits, 404 ``unknown_member`` for one nobody has."""
-        member = await registry.member(member_id)
-        if not await _visible(registry, principal, member.family_id):
-            raise UnknownMember(member_id)
-        await audit.record(actor, "member.read", f"member:{member.member_id}")
-        return member_out(member, today_in_india(), masked=principal.role == "auditor")
+    async def get_member(self, member_id: MemberId, families: FamilyService, caller: Caller) -> MemberOut:
+        return await families.member(caller, member_id)
 
     @post(
         "/registry/lookup",
         status_code=200,
         summary="Find a family by mobile number, Aadhaar number or family ID",
-        **allow(*_READERS, purpose="look a family up", personal=True),
+        **POLICY.route("lookup", InvalidId, InvalidAadhaar, InvalidMobile, NotInRegistry, UnknownFamily),
     )
-    async def lookup(
-        self,
-        data: LookupRequest,
-        registry: Registry,
-        holder: CatalogueHolder,
-        principal: Principal,
-        actor: Actor,
-        audit: AuditTrail,
-    ) -> LookupResult:
-        """Give exactly one of ``mobile``, ``aadhaar``, ``family_id``. 400 for a malformed number or ID,
-        404 ``not_in_registry`` (or ``unknown_family``) when nobody is registered with it."""
-        given = {name: value for name in ("mobile", "aadhaar", "family_id") if (value := getattr(data, name))}
-        if len(given) != 1:
-            raise Problem(
-                "invalid_request",
-                Message(
-                    en="Give exactly one of: mobile, aadhaar, family_id.",
-                    hi="इनमें से ठीक एक दें: mobile, aadhaar, family_id।",
-                ),
-                errors=[FieldError(field="body", message="exactly one of mobile, aadhaar, family_id")],
-            )
-        kind, value = next(iter(given.items()))
-        if kind == "family_id":
-            family = await registry.family(value)
-            matches = [Match(family, tuple(m.member_id for m in family.members))]
-        elif kind == "mobile":
-            matches = await registry.find_by_mobile(value)
-        else:
-            matches = await registry.find_by_aadhaar(value)
-        visible = [match for match in matches if await _visible(registry, principal, match.family.family_id)]
-        if not visible:
-            # Exactly what the registry says of a number nobody holds: a citizen must not tell "held by
-            # another family" from "not registered".
-            if kind == "family_id":
-                raise UnknownFamily(value)
-            if kind == "mobile":
-                raise NoMatch("mobile", mask_mobile(check_mobile(value)))
-            raise NoMatch("Aadhaar", mask_aadhaar(check_aadhaar(value)[-4:]))
-        # The target names families, never the number looked up.
-        targets = ",".join(f"family:{m.family.family_id}" for m in visible)
-        await audit.record(actor, f"registry.lookup.{kind}", targets)
-        today, masked = today_in_india(), principal.role == "auditor"
-        districts = holder.current.districts
-        return LookupResult(
-            matches=[
-                LookupMatch(
-                    family=family_out(m.family, today, districts, masked=masked),
-                    matched_member_ids=[mask_id(i) if masked else i for i in m.member_ids],
-                )
-                for m in visible
-            ]
+    async def lookup(self, data: LookupRequest, families: FamilyService, caller: Caller) -> LookupResult:
+        """Give exactly one of ``mobile``, ``aadhaar``, ``family_id``."""
+        return await families.lookup(
+            caller, mobile=data.mobile, aadhaar=data.aadhaar, family_id=data.family_id
         )
 
     @get(
         "/families/{family_id:str}/eligibility",
         summary="For every member of a family, every service with its verdict and reasons",
-        **allow(*_READERS, purpose="check a family's eligibility", personal=True),
+        **POLICY.route("eligibility", InvalidId, UnknownFamily),
     )
     async def family_eligibility(
         self,
-        family_id: str,
-        registry: Registry,
-        eligibility_cache: EligibilityCache,
-        holder: CatalogueHolder,
-        principal: Principal,
-        actor: Actor,
-        audit: AuditTrail,
+        family_id: FamilyId,
+        families: FamilyService,
+        caller: Caller,
         on: Annotated[
             dt.date | None, Parameter(description="The day to judge on (ages change); default today in India")
         ] = None,
     ) -> FamilyEligibility:
-        """Facts come from the registry (age on the day asked, family aggregates). Results are cached per
-        family version, catalogue digest and day, so a change to either is seen at once."""
-        day = _day(on)
-        family = await _family_for(registry, principal, family_id)
-        result = eligibility_cache.get(holder.current, family, day)
-        await audit.record(actor, "family.eligibility", f"family:{family.family_id}")
-        return masked_eligibility(result) if principal.role == "auditor" else result
+        return await families.eligibility(caller, family_id, on)

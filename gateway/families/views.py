@@ -13,7 +13,7 @@ from family_registry.aadhaar import mask_aadhaar
 from family_registry.eligibility import FamilyEligibility
 from family_registry.mobile import mask_mobile
 from family_registry.records import FamilyRecord, MemberRecord
-from gateway.identity.masking import mask_id, mask_name, mask_text
+from gateway.platform.masking import mask_id, mask_name, mask_text
 from schemas.registry_api import FamilyOut, MemberOut
 
 __all__ = ["family_out", "masked_eligibility", "member_out"]

@@ -1,11 +1,5 @@
-"""Who is calling: one-time passwords, tokens, API clients, roles and the access rule of every route.
+"""Who is calling: sign-in by one-time code, access and refresh tokens and their keys, API clients.
 
-Error tree (each mapped to a problem document in ``gateway.identity.problems``)::
-
-    IdentityError
-    ├── SignInRefused        a one-time password was wrong, expired, used, locked or unknown
-    ├── TokenRefused         an access token was missing, malformed, tampered with or expired
-    ├── RefreshRefused       a refresh token was unknown, expired, revoked or replayed
-    ├── ClientRefused        API client credentials did not match a live client
-    └── NotificationFailed   the notifier could not deliver a message
+Errors are in ``gateway.identity.errors`` (each declares its code); the routes' rules in
+``gateway.identity.policy``; ``gateway.identity.capability.build_identity`` wires it all.
 """

@@ -13,11 +13,11 @@ from cachetools import TTLCache
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.audit.trail import Actor, AuditTrail
-from gateway.identity.errors import ClientRefused
-from gateway.identity.hashing import hash_client_secret, verify_client_secret
-from gateway.identity.principal import Principal, Role
+from gateway.audit import Actor, AuditTrail
+from gateway.identity.errors import ClientInvalid, ClientRefused
 from gateway.identity.tables import ApiClient
+from gateway.platform.hashing import hash_client_secret, verify_client_secret
+from gateway.platform.principal import Principal, Role
 
 __all__ = ["CLIENT_ROLES", "ClientCreated", "ClientInvalid", "ClientService", "ClientView"]
 
@@ -30,10 +30,6 @@ LIVE_SECONDS = 30.0
 def _decoy_hash() -> str:
     """Checked when the client ID is unknown, so an unknown ID takes as long to refuse as a wrong secret."""
     return hash_client_secret(secrets.token_urlsafe(16))
-
-
-class ClientInvalid(ValueError):
-    """A client cannot be made as asked (a role that needs a department without one, and the like)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +95,7 @@ class ClientService:
         stored = row["secret_hash"] if row is not None else _decoy_hash()
         matches = await asyncio.to_thread(verify_client_secret, secret, stored)
         if row is None or not matches or row["revoked_at"] is not None:
-            raise ClientRefused("the client ID and secret do not match a live client")
+            raise ClientRefused()
         return Principal.client(row["id"], row["role"], row["department"])
 
     async def is_live(self, client_id: str) -> bool:

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jose import jwk
 from jose.backends.base import Key
 
-from gateway.identity.files import create_exclusive
+from gateway.platform.files import create_exclusive
 
 __all__ = ["ALGORITHM", "KeyRing", "SigningKey"]
 

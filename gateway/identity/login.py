@@ -9,12 +9,9 @@ from typing import Literal
 from family_registry.errors import InvalidValue
 from family_registry.ids import check_member_id
 from family_registry.mobile import check_mobile
+from gateway.identity.errors import LoginInvalid
 
 __all__ = ["Login", "LoginInvalid", "parse_login"]
-
-
-class LoginInvalid(ValueError):
-    """The text is neither a mobile number nor a member ID."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,4 +30,4 @@ def parse_login(text: str) -> Login:
     try:
         return Login("member_id", check_member_id(compact.replace(" ", "")))
     except InvalidValue:
-        raise LoginInvalid("enter a 10-digit mobile number or a 9-digit member ID") from None
+        raise LoginInvalid() from None

@@ -18,16 +18,15 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from gateway.audit.trail import Actor, AuditTrail
+from gateway.audit import Actor, AuditTrail
 from gateway.identity.directory import MemberDirectory, RegisteredMember
-from gateway.identity.errors import NotificationFailed, SignInReason, SignInRefused
-from gateway.identity.hashing import keyed_hash, same
+from gateway.identity.errors import SignInReason, SignInRefused
 from gateway.identity.login import Login
-from gateway.identity.masking import mask_id, mask_mobile
-from gateway.identity.notifier import Notifier, TextMessage
 from gateway.identity.tables import OtpChallenge
-from gateway.ratelimit.counter import Limit
-from gateway.ratelimit.limiters import ExactLimiter
+from gateway.notifications import NotificationFailed, Notifier, TextMessage
+from gateway.platform.hashing import keyed_hash, same
+from gateway.platform.masking import mask_id, mask_mobile
+from gateway.ratelimit import ExactLimiter, Limit
 
 __all__ = ["ChallengeSent", "OtpPolicy", "OtpService"]
 
@@ -174,7 +173,7 @@ class OtpService:
             row = counted.first()
             if row is None:
                 reason = await self._why_closed(conn, challenge_id, now)
-                refusal = SignInRefused(reason)
+                refusal = SignInRefused.of(reason)
                 if reason != "unknown":
                     await self._record(conn, actor, "signin.refused", challenge_id, {"reason": reason})
             else:
@@ -191,17 +190,17 @@ class OtpService:
                             conn, actor, "signin.succeeded", challenge_id, {"member": member_id}
                         )
                         return RegisteredMember(member_id=member_id, family_id=family_id, mobile=None)
-                    refusal = SignInRefused("used")
+                    refusal = SignInRefused.of("used")
                 elif attempts >= max_attempts:
                     await conn.execute(
                         update(_TABLE)
                         .where(_TABLE.c.id == challenge_id)
                         .values(state="locked", closed_at=now)
                     )
-                    refusal = SignInRefused("locked", 0)
+                    refusal = SignInRefused.of("locked", 0)
                     await self._record(conn, actor, "signin.locked", challenge_id, {"attempts": attempts})
                 else:
-                    refusal = SignInRefused("wrong_code", max_attempts - attempts)
+                    refusal = SignInRefused.of("wrong_code", max_attempts - attempts)
                     await self._record(conn, actor, "signin.wrong_code", challenge_id, {"attempts": attempts})
         log.warning(
             "sign-in refused (%s) for challenge %s… from %s",

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from gateway.audit.trail import Actor, AuditTrail
+from gateway.audit import Actor, AuditTrail
 from gateway.identity.directory import MemberDirectory, RegisteredMember
 from gateway.identity.errors import RefreshRefused
-from gateway.identity.hashing import plain_hash, same
 from gateway.identity.tables import RefreshToken
+from gateway.platform.hashing import plain_hash, same
 
 __all__ = ["RefreshService"]
 
@@ -30,7 +30,7 @@ _TABLE = RefreshToken.__table__  # type: ignore[attr-defined]
 def _split(token: str) -> tuple[str, str]:
     token_id, dot, secret = token.partition(".")
     if not dot or len(token_id) != 32 or not secret:
-        raise RefreshRefused("unknown")
+        raise RefreshRefused.of("unknown")
     return token_id, secret
 
 
@@ -77,11 +77,11 @@ class RefreshService:
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(_TABLE).where(_TABLE.c.id == token_id))).mappings().first()
         if row is None or not same(plain_hash(secret), row["secret_hash"]):
-            raise RefreshRefused("unknown")
+            raise RefreshRefused.of("unknown")
         if row["revoked_at"] is not None:
-            raise RefreshRefused("revoked")
+            raise RefreshRefused.of("revoked")
         if row["expires_at"] <= now:
-            raise RefreshRefused("expired")
+            raise RefreshRefused.of("expired")
         member = await self.directory.by_member_id(row["member_id"])
         refusal: RefreshRefused | None = None
         async with self.engine.begin() as conn:
@@ -96,13 +96,13 @@ class RefreshService:
                 await self.audit.append(
                     conn, actor, "token.refresh_replayed", target, {"chain": row["chain_id"][:8]}
                 )
-                refusal = RefreshRefused("reused")
+                refusal = RefreshRefused.of("reused")
             elif member is None:
                 await self._revoke_chain(conn, row["chain_id"], now)
                 await self.audit.append(
                     conn, actor, "token.refresh_refused", target, {"reason": "member_gone"}
                 )
-                refusal = RefreshRefused("member_gone")
+                refusal = RefreshRefused.of("member_gone")
             else:
                 successor = await self._insert(conn, member, row["chain_id"])
                 await self.audit.append(
@@ -118,7 +118,7 @@ class RefreshService:
         async with self.engine.begin() as conn:
             row = (await conn.execute(select(_TABLE).where(_TABLE.c.id == token_id))).mappings().first()
             if row is None or not same(plain_hash(secret), row["secret_hash"]):
-                raise RefreshRefused("unknown")
+                raise RefreshRefused.of("unknown")
             await self._revoke_chain(conn, row["chain_id"], self.clock())
             await self.audit.append(
                 conn, actor, "signout", f"member:{row['member_id']}", {"chain": row["chain_id"][:8]}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-__all__ = ["ApiClient", "OtpChallenge", "OutboxMessage", "RefreshToken"]
+__all__ = ["ApiClient", "OtpChallenge", "RefreshToken"]
 
 
 class OtpChallenge(SQLModel, table=True):
@@ -62,17 +62,3 @@ class ApiClient(SQLModel, table=True):
     secret_hash: str = Field(max_length=200)
     created_at: float
     revoked_at: float | None = None
-
-
-class OutboxMessage(SQLModel, table=True):
-    """A message given to the database notifier. The number is kept masked and as a keyed hash; the text
-    is kept only in demo mode, for the demo inbox, and otherwise withheld because it holds a code."""
-
-    __tablename__ = "outbox_message"
-
-    id: int | None = Field(default=None, primary_key=True)
-    created_at: float = Field(index=True)
-    mobile_masked: str = Field(max_length=16)
-    mobile_hash: str = Field(max_length=64)
-    purpose: str = Field(max_length=32)
-    text: str | None = Field(default=None, max_length=500)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 
 import msgspec
 from cachetools import TTLCache
 from jose import jwt
-from jose.exceptions import ExpiredSignatureError, JWTClaimsError, JWTError
+from jose.exceptions import JWTClaimsError, JWTError
 
-from gateway.identity.errors import TokenRefused
 from gateway.identity.keys import ALGORITHM, KeyRing
-from gateway.identity.principal import Principal, Role
+from gateway.platform.authentication import TokenExpired, TokenInvalid
+from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.principal import Principal, Role
 
 __all__ = ["IssuedToken", "TokenService"]
 
@@ -35,6 +35,7 @@ class _Claims(msgspec.Struct, kw_only=True):
     sub: str
     role: Role
     exp: int
+    nbf: int | None = None
     mem: str | None = None
     fam: str | None = None
     dept: str | None = None
@@ -44,8 +45,11 @@ class _Claims(msgspec.Struct, kw_only=True):
 class TokenService:
     """Issues and verifies access tokens with the keys of one ``KeyRing``."""
 
-    def __init__(self, ring: KeyRing, *, issuer: str, audience: str, lifetime: int) -> None:
+    def __init__(
+        self, ring: KeyRing, *, issuer: str, audience: str, lifetime: int, clock: Clock | None = None
+    ) -> None:
         self.ring = ring
+        self.clock = clock or SystemClock()
         self.issuer = issuer
         self.audience = audience
         self.lifetime = lifetime
@@ -53,7 +57,7 @@ class TokenService:
 
     def issue(self, principal: Principal) -> IssuedToken:
         key = self.ring.current()
-        now = int(time.time())
+        now = int(self.clock.time())
         claims: dict[str, object] = {
             "iss": self.issuer,
             "aud": self.audience,
@@ -78,7 +82,7 @@ class TokenService:
     def verify(self, token: str) -> Principal:
         """The principal named by ``token``, or ``TokenRefused`` saying what is wrong with it."""
         cached = self._checked.get(token)
-        if cached is not None and cached[1] > time.time():
+        if cached is not None and cached[1] > self.clock.time():
             return cached[0]
         principal, expires = self._verify(token)
         self._checked[token] = (principal, expires)
@@ -86,17 +90,17 @@ class TokenService:
 
     def _verify(self, token: str) -> tuple[Principal, float]:
         if token.count(".") != 2:
-            raise TokenRefused("malformed", "a token has three parts separated by dots")
+            raise TokenInvalid("malformed", "a token has three parts separated by dots")
         try:
             header = jwt.get_unverified_header(token)
         except JWTError:
-            raise TokenRefused("malformed", "the token header cannot be read") from None
+            raise TokenInvalid("malformed", "the token header cannot be read") from None
         if header.get("alg") != ALGORITHM:
-            raise TokenRefused("algorithm", f"only {ALGORITHM} is accepted")
+            raise TokenInvalid("algorithm", f"only {ALGORITHM} is accepted")
         kid = header.get("kid")
         key = self.ring.find(kid) if isinstance(kid, str) else None
         if key is None:
-            raise TokenRefused("unknown_key", "the token names no key of this gateway")
+            raise TokenInvalid("unknown_key", "the token names no key of this gateway")
         try:
             claims = jwt.decode(
                 token,
@@ -104,23 +108,29 @@ class TokenService:
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,
+                # Times are checked below against the gateway's clock, not the library's.
                 options={
                     "require_exp": True,
                     "require_iat": True,
                     "require_sub": True,
-                    "leeway": _LEEWAY_SECONDS,
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "verify_nbf": False,
                 },
             )
-        except ExpiredSignatureError:
-            raise TokenRefused("expired") from None
         except JWTClaimsError as exc:
-            raise TokenRefused("claims", str(exc)) from None
+            raise TokenInvalid("claims", str(exc)) from None
         except JWTError:
-            raise TokenRefused("signature", "the signature does not match") from None
+            raise TokenInvalid("signature", "the signature does not match") from None
         try:
             parsed = msgspec.convert(claims, _Claims)
         except msgspec.ValidationError as exc:
-            raise TokenRefused("claims", str(exc)) from None
+            raise TokenInvalid("claims", str(exc)) from None
+        now = self.clock.time()
+        if parsed.exp + _LEEWAY_SECONDS <= now:
+            raise TokenExpired()
+        if parsed.nbf is not None and parsed.nbf - _LEEWAY_SECONDS > now:
+            raise TokenInvalid("claims", "the token is not valid yet")
         principal = Principal(
             role=parsed.role,
             subject=parsed.sub,

@@ -17,11 +17,13 @@ from sqlmodel import SQLModel
 TABLE_MODULES = (
     "family_registry.tables",
     "gateway.identity.tables",
+    "gateway.notifications.tables",
     "gateway.ratelimit.tables",
     "gateway.audit.tables",
     "gateway.documents.tables",
     "gateway.applications.tables",
     "gateway.delivery.tables",
+    "gateway.endpoints.tables",
 )
 
 for module in TABLE_MODULES:

@@ -4,13 +4,13 @@
   and logs it with the number masked; the demo inbox shows them when demo mode is on.
 - ``HttpSmsNotifier`` (``SEVA_NOTIFIER=sms``) posts each message to an SMS provider over HTTP.
 
-Implementations are found by name in ``NOTIFIERS``; ``register`` adds one.
+Implementations are found by name in a ``NotifierKinds`` that the application's root builds (``database``
+and ``sms`` built in); a deployment adds its own with ``register`` before ``create_app``.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -19,22 +19,22 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.identity.errors import NotificationFailed
-from gateway.identity.hashing import keyed_hash
-from gateway.identity.masking import mask_mobile
-from gateway.identity.tables import OutboxMessage
+from gateway.notifications.errors import NotificationFailed
+from gateway.notifications.tables import OutboxMessage
+from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.hashing import keyed_hash
+from gateway.platform.masking import mask_mobile
 from gateway.settings import Settings
 
 __all__ = [
-    "NOTIFIERS",
     "DatabaseNotifier",
     "HttpSmsNotifier",
     "Notifier",
     "NotifierDeps",
+    "NotifierFactory",
+    "NotifierKinds",
     "TextMessage",
     "UnknownNotifier",
-    "build_notifier",
-    "register",
 ]
 
 log = logging.getLogger("seva.notifier")
@@ -61,15 +61,18 @@ class DatabaseNotifier:
     The text is stored only when ``keep_text`` (demo mode): a one-time code must not lie in a table.
     """
 
-    def __init__(self, engine: AsyncEngine, secret: bytes, *, keep_text: bool) -> None:
+    def __init__(
+        self, engine: AsyncEngine, secret: bytes, *, keep_text: bool, clock: Clock | None = None
+    ) -> None:
         self.engine = engine
         self.secret = secret
         self.keep_text = keep_text
+        self.clock = clock or SystemClock()
 
     async def send(self, message: TextMessage) -> None:
         masked = mask_mobile(message.mobile)
         row = {
-            "created_at": time.time(),
+            "created_at": self.clock.time(),
             "mobile_masked": masked,
             "mobile_hash": keyed_hash(self.secret, "mobile", message.mobile),
             "purpose": message.purpose,
@@ -126,13 +129,14 @@ class NotifierDeps:
     engine: AsyncEngine
     secret: bytes
     http: httpx.AsyncClient
+    clock: Clock
 
 
 NotifierFactory = Callable[[NotifierDeps], Notifier]
 
 
 def _database(deps: NotifierDeps) -> Notifier:
-    return DatabaseNotifier(deps.engine, deps.secret, keep_text=deps.settings.demo)
+    return DatabaseNotifier(deps.engine, deps.secret, keep_text=deps.settings.demo, clock=deps.clock)
 
 
 def _sms(deps: NotifierDeps) -> Notifier:
@@ -142,21 +146,27 @@ def _sms(deps: NotifierDeps) -> Notifier:
     )
 
 
-NOTIFIERS: dict[str, NotifierFactory] = {"database": _database, "sms": _sms}
-
-
 class UnknownNotifier(LookupError):
     """``SEVA_NOTIFIER`` names no registered notifier."""
 
 
-def register(name: str, factory: NotifierFactory) -> None:
-    """Make another notifier selectable by ``name`` (call it from the wiring, before ``create_app``)."""
-    NOTIFIERS[name] = factory
+class NotifierKinds:
+    """Notifier factories by name: ``database`` and ``sms`` built in, more through ``register``."""
 
+    def __init__(self) -> None:
+        self._factories: dict[str, NotifierFactory] = {"database": _database, "sms": _sms}
 
-def build_notifier(name: str, deps: NotifierDeps) -> Notifier:
-    try:
-        factory = NOTIFIERS[name]
-    except KeyError:
-        raise UnknownNotifier(f"no notifier named {name!r}; known: {', '.join(sorted(NOTIFIERS))}") from None
-    return factory(deps)
+    def register(self, name: str, factory: NotifierFactory, *, replace: bool = False) -> None:
+        if name in self._factories and not replace:
+            raise ValueError(f"a notifier named {name!r} is already registered")
+        self._factories[name] = factory
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(sorted(self._factories))
+
+    def build(self, name: str, deps: NotifierDeps) -> Notifier:
+        try:
+            factory = self._factories[name]
+        except KeyError:
+            raise UnknownNotifier(f"no notifier named {name!r}; known: {', '.join(self.names())}") from None
+        return factory(deps)

@@ -1,16 +1,18 @@
-"""Reading back what the database notifier wrote, for the demo inbox."""
+"""Reading back what the database notifier wrote (for the demo inbox), and forgetting it after a day."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.identity.hashing import keyed_hash
-from gateway.identity.tables import OutboxMessage
+from gateway.notifications.tables import OutboxMessage
+from gateway.platform.hashing import keyed_hash
 
-__all__ = ["OutboxEntry", "recent_messages"]
+__all__ = ["OutboxEntry", "recent_messages", "sweep_outbox"]
+
+_KEEP_SECONDS = 24 * 3600  # a day of history helps to answer a citizen's "I never got the code"
 
 _TABLE = OutboxMessage.__table__  # type: ignore[attr-defined]
 
@@ -33,3 +35,10 @@ async def recent_messages(
     async with engine.connect() as conn:
         rows = (await conn.execute(query)).mappings().all()
     return [OutboxEntry(r["created_at"], r["mobile_masked"], r["purpose"], r["text"]) for r in rows]
+
+
+async def sweep_outbox(engine: AsyncEngine, now: float) -> int:
+    """Delete messages older than a day; several processes may sweep at once harmlessly."""
+    async with engine.begin() as conn:
+        result = await conn.execute(delete(_TABLE).where(_TABLE.c.created_at < now - _KEEP_SECONDS))
+    return int(result.rowcount or 0)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from litestar import get
 
-from gateway.services.holder import CatalogueHolder
+from gateway.operations.policy import POLICY
+from gateway.platform.catalogue import CatalogueHolder
 from schemas.catalogue_api import Health
 
 __all__ = ["health"]
 
 
-@get("/health", tags=["operations"], summary="Liveness and the catalogue being served")
+@get(
+    "/health",
+    tags=["operations"],
+    summary="Liveness and the catalogue being served",
+    **POLICY.route("health"),
+)
 async def health(holder: CatalogueHolder) -> Health:
     return Health(
         status="ok",

@@ -14,8 +14,8 @@ from gateway.platform.problems import SevaError
 from schemas.problem import Message
 
 __all__ = [
-    "AuthorizationMalformed",
     "Authenticator",
+    "AuthorizationMalformed",
     "TokenExpired",
     "TokenInvalid",
     "TokenMissing",
@@ -68,7 +68,9 @@ class AuthorizationMalformed(TokenRefused):
     def __init__(self, why: str) -> None:
         super().__init__(
             "malformed_header",
-            Message(en=f"Send 'Authorization: Bearer <token>' ({why}).", hi="'Authorization: Bearer <token>' भेजें।"),
+            Message(
+                en=f"Send 'Authorization: Bearer <token>' ({why}).", hi="'Authorization: Bearer <token>' भेजें।"
+            ),
         )
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from catalogue import Catalogue, CatalogueInvalid, load_catalogue
+from gateway.platform.clock import Clock, SystemClock
 
 __all__ = ["CatalogueHolder"]
 
@@ -29,18 +29,19 @@ class CatalogueHolder:
     Listeners (for example the eligibility cache) are told after every successful swap.
     """
 
-    def __init__(self, path: Path, catalogue: Catalogue) -> None:
+    def __init__(self, path: Path, catalogue: Catalogue, *, clock: Clock | None = None) -> None:
         self.path = path
         self.current = catalogue
-        self.loaded_at = dt.datetime.now(dt.UTC)
+        self.clock = clock or SystemClock()
+        self.loaded_at = self.clock.now()
         self.last_error: str | None = None
         self._mtime = self._stat()
         self._listeners: list[Callable[[Catalogue], None]] = []
 
     @classmethod
-    def load(cls, path: Path) -> CatalogueHolder:
+    def load(cls, path: Path, *, clock: Clock | None = None) -> CatalogueHolder:
         """Load ``path`` or raise ``CatalogueInvalid``: the server must not start on a bad catalogue."""
-        holder = cls(path, load_catalogue(path))
+        holder = cls(path, load_catalogue(path), clock=clock)
         _freeze()
         return holder
 
@@ -67,7 +68,7 @@ class CatalogueHolder:
             return False
         self.current = fresh
         _freeze()
-        self.loaded_at = dt.datetime.now(dt.UTC)
+        self.loaded_at = self.clock.now()
         log.info("catalogue reloaded: %d services, digest %s", len(fresh.services), fresh.digest[:12])
         for listener in self._listeners:
             listener(fresh)

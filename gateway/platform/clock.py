@@ -22,7 +22,7 @@ def india_date(moment: dt.datetime) -> dt.date:
 
 
 class Clock(Protocol):
-    """Tells the time. ``now`` is aware (UTC), ``time`` is seconds since the epoch, ``today`` is India's date."""
+    """Tells the time: ``now`` aware (UTC), ``time`` seconds since the epoch, ``today`` India's date."""
 
     def now(self) -> dt.datetime: ...
 

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from gateway.audit import Actor
-from gateway.platform.authentication import AuthorizationMalformed, Authenticator, TokenMissing, TokenRefused
+from gateway.platform.authentication import Authenticator, AuthorizationMalformed, TokenMissing, TokenRefused
 from gateway.platform.policy import RateClass, Rule, declared
 from gateway.platform.principal import Principal
 from gateway.platform.problems import Forbidden
@@ -28,11 +29,13 @@ __all__ = [
     "Caller",
     "Guard",
     "RateGate",
+    "actor_dependency",
     "client_ip",
     "current_actor",
     "current_caller",
     "current_principal",
     "optional_principal",
+    "principal_dependency",
 ]
 
 log = logging.getLogger("seva.access")
@@ -84,7 +87,9 @@ class Guard:
         self.authenticator = authenticator
         self.rates = rates
 
-    async def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    async def __call__(
+        self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
         rule = declared(handler.opt)
         where = f"{connection.scope.get('method', '')} {connection.url.path}"
         request_id = connection.scope.get("state", {}).get("request_id", "")
@@ -116,7 +121,12 @@ class Guard:
             raise TokenMissing()
         if not rule.allows(principal):
             log.warning(
-                "refused %s to %s (%s) from %s (request %s)", where, principal.subject, principal.role, ip, request_id
+                "refused %s to %s (%s) from %s (request %s)",
+                where,
+                principal.subject,
+                principal.role,
+                ip,
+                request_id,
             )
             raise Forbidden(
                 Message(
@@ -157,5 +167,16 @@ def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
     )
 
 
-def current_caller(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
-    return Caller(optional_principal(connection), current_actor(connection))
+def current_caller(request: Request[Any, Any, Any]) -> Caller:
+    """The ``caller`` dependency of every handler."""
+    return Caller(optional_principal(request), current_actor(request))
+
+
+def principal_dependency(request: Request[Any, Any, Any]) -> Principal:
+    """The ``principal`` dependency: the signed-in caller."""
+    return current_principal(request)
+
+
+def actor_dependency(request: Request[Any, Any, Any]) -> Actor:
+    """The ``actor`` dependency: who, from where and why, for the audit trail."""
+    return current_actor(request)

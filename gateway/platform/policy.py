@@ -6,7 +6,7 @@ Each capability declares its rules once, in its own ``policy.py``, as a ``Policy
         "applications",
         read=Rule(
             "application.read", "read an application",
-            grants={"citizen": OWN_FAMILY, "department": OWN_DEPARTMENT, "auditor": ALL, "administrator": ALL},
+            grants={"citizen": OWN_FAMILY, "department": OWN_DEPARTMENT, "auditor": ALL},
             personal=True, masked=("auditor",),
         ),
     )
@@ -111,6 +111,12 @@ class Rule:
             raise ValueError(f"rule {self.action!r} grants nobody; make it public or name the roles")
         object.__setattr__(self, "grants", MappingProxyType(dict(self.grants)))
         object.__setattr__(self, "masked", frozenset(self.masked))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Rule:
+        return self  # immutable: Litestar copies route options, and a rule is shared, never changed
+
+    def __copy__(self) -> Rule:
+        return self
 
     @property
     def roles(self) -> frozenset[Role]:

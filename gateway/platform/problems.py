@@ -160,7 +160,9 @@ class PayloadTooLarge(SevaError):
 
 class UnsupportedMediaType(SevaError):
     code, status = "unsupported_media_type", 415
-    title = Message(en="The body is not in a format this address accepts", hi="मुख्य भाग इस पते के स्वीकार्य प्रारूप में नहीं है")
+    title = Message(
+        en="The body is not in a format this address accepts", hi="मुख्य भाग इस पते के स्वीकार्य प्रारूप में नहीं है"
+    )
 
 
 class InternalError(SevaError):

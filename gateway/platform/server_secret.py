@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from gateway.identity.files import create_exclusive
+from gateway.platform.files import create_exclusive
 from gateway.settings import Settings
 
 __all__ = ["load_server_secret"]

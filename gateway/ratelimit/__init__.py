@@ -7,3 +7,9 @@
 
 Both raise ``RateLimited`` with the seconds to wait; the HTTP edge answers 429 with ``Retry-After``.
 """
+
+from gateway.ratelimit.counter import Limit, RateLimited
+from gateway.ratelimit.gate import RateLimits
+from gateway.ratelimit.limiters import BatchedLimiter, ExactLimiter
+
+__all__ = ["BatchedLimiter", "ExactLimiter", "Limit", "RateLimited", "RateLimits"]

@@ -9,7 +9,9 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from gateway.platform.problems import SevaError
 from gateway.ratelimit.tables import RateCounter
+from schemas.problem import Message
 
 __all__ = ["Limit", "RateLimited", "add", "purge_expired", "window_of"]
 
@@ -25,11 +27,20 @@ class Limit:
     seconds: int
 
 
-class RateLimited(Exception):
+class RateLimited(SevaError):
     """A limit was reached; retry after ``retry_after`` seconds."""
 
+    code, status = "rate_limited", 429
+    title = Message(en="Too many requests; try again later", hi="बहुत अधिक अनुरोध; कृपया बाद में प्रयास करें")
+
     def __init__(self, limit: Limit, retry_after: int) -> None:
-        super().__init__(f"{limit.name}: more than {limit.count} in {limit.seconds} s")
+        super().__init__(
+            Message(
+                en=f"Too many requests; try again in {retry_after} seconds.",
+                hi=f"बहुत अधिक अनुरोध; {retry_after} सेकंड बाद फिर प्रयास करें।",
+            ),
+            headers={"retry-after": str(retry_after)},
+        )
         self.limit = limit
         self.retry_after = retry_after
 

@@ -20,12 +20,12 @@ from adapters import default_registry
 from catalogue import Catalogue, load_catalogue
 from family_registry.tables import Family, Member
 from gateway.applications.service import ApplicationService
-from gateway.audit.trail import Actor, AuditTrail
+from gateway.audit import Actor, AuditTrail
 from gateway.database import create_engine
-from gateway.delivery.endpoints import EndpointService
 from gateway.documents.service import DocumentStore, NewDocument
 from gateway.documents.storage import DiskStorage
-from gateway.identity.principal import Principal
+from gateway.endpoints.service import EndpointService
+from gateway.platform.principal import Principal
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.departments import DepartmentApp, ServerThread

@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from gateway.audit import Actor
 from gateway.audit.tables import AuditEntry
-from gateway.audit.trail import Actor
 from gateway.identity.clients import ClientService
 from gateway.identity.keys import KeyRing
-from gateway.identity.principal import Principal
 from gateway.identity.tokens import TokenService
+from gateway.platform.principal import Principal
 from tests.adapters.departments import ServerThread
 from tests.applications.support import JPEG, LEARNER, LEARNER_DOCS, PDF, Person, World, learner_form
 from tests.conftest import LiveServer, free_port

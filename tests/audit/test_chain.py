@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.audit import Actor, AuditTrail
 from gateway.audit.chain import entry_hash
-from gateway.audit.trail import Actor, AuditTrail
 from tests.audit.tampering import tamper
 from tests.conftest import ROOT
 
@@ -70,7 +70,7 @@ class TestAppend:
         """Three processes appending at the same time leave one unbroken chain with every entry."""
         script = (
             "import asyncio, sys\n"
-            "from gateway.audit.trail import Actor, AuditTrail\n"
+            "from gateway.audit import Actor, AuditTrail\n"
             "from gateway.database import create_engine\n"
             "async def main():\n"
             "    engine = create_engine(sys.argv[1])\n"

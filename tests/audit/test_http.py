@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from gateway.audit.trail import Actor, AuditTrail
+from gateway.audit import Actor, AuditTrail
 from gateway.database import create_engine
 from tests.audit.tampering import tamper
 from tests.conftest import LiveServer

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from adapters import StatusResult
 from adapters.local import LocalDepartment, RevenueOffice
 from gateway.applications.timeline import APPLICATIONS
-from gateway.audit.trail import Actor
+from gateway.audit import Actor
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration

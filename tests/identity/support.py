@@ -207,7 +207,7 @@ def key_ring(data_dir: Path) -> KeyRing:
 
 def make_client(url: str, role: str, department: str | None = None) -> tuple[str, str]:
     """An API client made as the CLI makes it; returns (client_id, secret)."""
-    from gateway.audit.trail import Actor, AuditTrail
+    from gateway.audit import Actor, AuditTrail
     from gateway.identity.clients import ClientService
 
     async def go() -> tuple[str, str]:
@@ -231,7 +231,7 @@ def client_token(client: httpx.Client, client_id: str, secret: str) -> str:
 
 def audit_head(url: str) -> int:
     """How many entries the audit trail has (its head's number)."""
-    from gateway.audit.trail import AuditTrail
+    from gateway.audit import AuditTrail
 
     async def go() -> int:
         engine = create_engine(url)

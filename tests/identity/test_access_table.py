@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
+from gateway.identity.access import Access, declared
 from litestar.exceptions import LitestarDeprecationWarning
 
 from gateway.app import create_app
-from gateway.identity.access import Access, declared
 from gateway.settings import Settings
 from tests.conftest import CATALOGUE, LiveServer
 from tests.identity.support import (

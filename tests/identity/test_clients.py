@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gateway.database import create_engine
-from gateway.identity.hashing import hash_client_secret, verify_client_secret
 from gateway.identity.tables import ApiClient
+from gateway.platform.hashing import hash_client_secret, verify_client_secret
 from tests.conftest import ROOT, LiveServer
 from tests.identity.support import bearer, client_token, make_client
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from gateway.identity.keys import KeyRing
-from gateway.identity.server_secret import load_server_secret
+from gateway.platform.server_secret import load_server_secret
 from gateway.settings import Settings
 from tests.conftest import ROOT
 
@@ -15,7 +15,7 @@ _START = (
     "import sys, time\n"
     "from pathlib import Path\n"
     "from gateway.identity.keys import KeyRing\n"
-    "from gateway.identity.server_secret import load_server_secret\n"
+    "from gateway.platform.server_secret import load_server_secret\n"
     "from gateway.settings import Settings\n"
     "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"  # start together
     "settings = Settings.from_env({'SEVA_DATA_DIR': sys.argv[1]})\n"

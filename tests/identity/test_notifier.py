@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.database import create_engine
 from gateway.identity.errors import NotificationFailed
-from gateway.identity.notifier import (
+from gateway.identity.tables import OutboxMessage
+from gateway.notifications.notifier import (
     NOTIFIERS,
     DatabaseNotifier,
     HttpSmsNotifier,
@@ -24,7 +25,6 @@ from gateway.identity.notifier import (
     build_notifier,
     register,
 )
-from gateway.identity.tables import OutboxMessage
 from gateway.settings import Settings
 from tests.conftest import LiveServer
 from tests.identity.support import SmsProvider, bearer, seed_families, sign_in, sms_env

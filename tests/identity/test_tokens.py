@@ -18,8 +18,8 @@ from jose import jwt
 
 from gateway.identity.errors import TokenRefused
 from gateway.identity.keys import KeyRing
-from gateway.identity.principal import Principal
 from gateway.identity.tokens import TokenService
+from gateway.platform.principal import Principal
 from tests.conftest import LiveServer
 from tests.identity.support import SharedServer, SmsProvider, bearer, seed_families, sign_in, sms_env
 

@@ -15,7 +15,7 @@ from family_registry.facts import family_facts
 from family_registry.importer import import_csv
 from family_registry.records import FamilyRecord
 from family_registry.store import Registry
-from gateway.services.holder import CatalogueHolder
+from gateway.platform.catalogue import CatalogueHolder
 from tests.registry.support import TODAY, family_rows, hasher, write_catalogue, write_csv
 
 

@@ -11,12 +11,72 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from gateway.audit.triggers import create_statements, drop_statements
-
 revision: str = "0002_identity_audit"
 down_revision: str | Sequence[str] | None = "0001_family_registry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# The triggers that keep the audit trail append-only, frozen as they were when this revision was written
+# (a migration never imports live code: gateway/audit/triggers.py may change, this revision must not).
+_CREATE_SQLITE = [
+    "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry BEGIN SELECT RAISE(ABORT, 'the audit "
+    "trail is append-only: entries cannot be changed or removed'); END",
+    "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry BEGIN SELECT RAISE(ABORT, 'the audit "
+    "trail is append-only: entries cannot be changed or removed'); END",
+    "CREATE TRIGGER audit_entry_in_order BEFORE INSERT ON audit_entry WHEN NOT (NEW.seq <= (SELECT h.seq FROM "
+    "audit_head h WHERE h.id = 1) AND NEW.seq > COALESCE((SELECT MAX(e.seq) FROM audit_entry e), 0)) BEGIN "
+    "SELECT RAISE(ABORT, 'audit entries are appended in order, after the last one and within the head'); END",
+    "CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAISE(ABORT, 'the audit head "
+    "cannot be removed'); END",
+    "CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head WHEN NOT (NEW.id = OLD.id AND ((NEW.seq > "
+    "OLD.seq AND NEW.hash = OLD.hash) OR (NEW.seq = OLD.seq AND NEW.hash = (SELECT e.hash FROM audit_entry e "
+    "WHERE e.seq = NEW.seq)))) BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward, and only to the "
+    "hash of an entry'); END",
+]
+_DROP_SQLITE = [
+    "DROP TRIGGER IF EXISTS audit_entry_no_update",
+    "DROP TRIGGER IF EXISTS audit_entry_no_delete",
+    "DROP TRIGGER IF EXISTS audit_entry_in_order",
+    "DROP TRIGGER IF EXISTS audit_head_no_delete",
+    "DROP TRIGGER IF EXISTS audit_head_forward",
+]
+_CREATE_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE "
+    "EXCEPTION 'the audit trail is append-only: entries cannot be changed or removed'; END $$",
+    "CREATE OR REPLACE FUNCTION audit_refuse_head_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE "
+    "EXCEPTION 'the audit head cannot be removed'; END $$",
+    "CREATE OR REPLACE FUNCTION audit_check_order() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NOT "
+    "(NEW.seq <= (SELECT h.seq FROM audit_head h WHERE h.id = 1) AND NEW.seq > COALESCE((SELECT MAX(e.seq) FROM "
+    "audit_entry e), 0)) THEN RAISE EXCEPTION 'audit entries are appended in order, after the last one and "
+    "within the head'; END IF; RETURN NEW; END $$",
+    "CREATE OR REPLACE FUNCTION audit_check_head() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NOT (NEW.id "
+    "= OLD.id AND ((NEW.seq > OLD.seq AND NEW.hash = OLD.hash) OR (NEW.seq = OLD.seq AND NEW.hash = (SELECT "
+    "e.hash FROM audit_entry e WHERE e.seq = NEW.seq)))) THEN RAISE EXCEPTION 'the audit head only moves "
+    "forward, and only to the hash of an entry'; END IF; RETURN NEW; END $$",
+    "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry FOR EACH ROW EXECUTE FUNCTION "
+    "audit_refuse_change()",
+    "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE OR TRUNCATE ON audit_entry FOR EACH STATEMENT EXECUTE "
+    "FUNCTION audit_refuse_change()",
+    "CREATE TRIGGER audit_entry_in_order BEFORE INSERT ON audit_entry FOR EACH ROW EXECUTE FUNCTION "
+    "audit_check_order()",
+    "CREATE TRIGGER audit_head_no_delete BEFORE DELETE OR TRUNCATE ON audit_head FOR EACH STATEMENT EXECUTE "
+    "FUNCTION audit_refuse_head_delete()",
+    "CREATE TRIGGER audit_head_forward BEFORE UPDATE ON audit_head FOR EACH ROW EXECUTE FUNCTION "
+    "audit_check_head()",
+]
+_DROP_POSTGRESQL = [
+    "DROP TRIGGER IF EXISTS audit_entry_no_update ON audit_entry",
+    "DROP TRIGGER IF EXISTS audit_entry_no_delete ON audit_entry",
+    "DROP TRIGGER IF EXISTS audit_entry_in_order ON audit_entry",
+    "DROP TRIGGER IF EXISTS audit_head_no_delete ON audit_head",
+    "DROP TRIGGER IF EXISTS audit_head_forward ON audit_head",
+    "DROP FUNCTION IF EXISTS audit_refuse_change()",
+    "DROP FUNCTION IF EXISTS audit_refuse_head_delete()",
+    "DROP FUNCTION IF EXISTS audit_check_order()",
+    "DROP FUNCTION IF EXISTS audit_check_head()",
+]
+_CREATE = {"sqlite": _CREATE_SQLITE, "postgresql": _CREATE_POSTGRESQL}
+_DROP = {"sqlite": _DROP_SQLITE, "postgresql": _DROP_POSTGRESQL}
 
 
 def upgrade() -> None:
@@ -102,12 +162,12 @@ def upgrade() -> None:
         sa.CheckConstraint("id = 1", name="audit_head_single_row"),
     )
     op.bulk_insert(head, [{"id": 1, "seq": 0, "hash": "0" * 64}])
-    for statement in create_statements(op.get_bind().dialect.name):
+    for statement in _CREATE[op.get_bind().dialect.name]:
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for statement in drop_statements(op.get_bind().dialect.name):
+    for statement in _DROP[op.get_bind().dialect.name]:
         op.execute(statement)
     op.drop_table("audit_head")
     for column in ("at", "actor", "action"):

@@ -1,0 +1,58 @@
+"""The applications capability: apply for a service and follow the application."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.applications.errors import (
+    MAPPERS,
+    ApplicationNotFound,
+    EligibilityUndetermined,
+    FormRefused,
+    IdempotencyConflict,
+    IdempotencyKeyRequired,
+    MissingDocuments,
+    NotEligible,
+    ReferenceRefused,
+    UnknownServiceCode,
+)
+from gateway.applications.policy import POLICY
+from gateway.applications.routes import ApplicationController
+from gateway.applications.service import ApplicationService
+from gateway.applications.writer import Enqueue
+from gateway.platform.capability import Capability, provide
+from gateway.platform.root import Platform
+
+__all__ = ["ApplicationsBuilt", "build_applications"]
+
+
+@dataclass(slots=True)
+class ApplicationsBuilt:
+    service: ApplicationService
+    capability: Capability
+
+
+def build_applications(platform: Platform, enqueue: Enqueue) -> ApplicationsBuilt:
+    """``enqueue``: how a new application's delivery record joins the queue (``gateway.delivery``)."""
+    service = ApplicationService(
+        platform.engine, lambda: platform.catalogue.current, platform.audit, enqueue, platform.clock
+    )
+    capability = Capability(
+        "applications",
+        route_handlers=[ApplicationController],
+        dependencies={"applications": provide(service)},
+        errors=[
+            ApplicationNotFound,
+            EligibilityUndetermined,
+            FormRefused,
+            IdempotencyConflict,
+            IdempotencyKeyRequired,
+            MissingDocuments,
+            NotEligible,
+            ReferenceRefused,
+            UnknownServiceCode,
+        ],
+        mappers=MAPPERS,
+        policy=POLICY,
+    )
+    return ApplicationsBuilt(service, capability)

@@ -1,0 +1,116 @@
+"""The one root that builds every capability, for ``create_app``, the CLI and the tests alike.
+
+``build(settings, ...)`` makes the platform and then each capability in the order their public services
+need each other: audit and rate limits; notifications; identity; documents; delivery; applications (with the
+delivery queue and the documents store); families (asking applications who applied); endpoints (telling
+the delivery resolver of a change); services and operations. Fakes and a clock go in through the keyword
+arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
+module-global registry of either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters import AdapterRegistry, default_registry
+from gateway.applications.capability import ApplicationsBuilt, build_applications
+from gateway.audit.capability import build_audit
+from gateway.delivery import enqueue
+from gateway.delivery.capability import DeliveryBuilt, build_delivery
+from gateway.documents.capability import DocumentsBuilt, build_documents
+from gateway.documents.storage import DocumentStorage
+from gateway.endpoints.capability import EndpointsBuilt, build_endpoints
+from gateway.families.capability import FamiliesBuilt, build_families
+from gateway.identity.capability import IdentityBuilt, build_identity
+from gateway.notifications.capability import NotificationsBuilt, build_notifications
+from gateway.notifications.notifier import NotifierKinds
+from gateway.operations.capability import build_operations
+from gateway.platform.capability import Capability
+from gateway.platform.catalogue import CatalogueHolder
+from gateway.platform.clock import Clock
+from gateway.platform.root import Platform, build_platform
+from gateway.ratelimit.capability import RateLimitsBuilt, build_ratelimits
+from gateway.services.capability import ServicesBuilt, build_services
+from gateway.settings import Settings
+
+__all__ = ["Extensions", "Seva", "build"]
+
+
+@dataclass(slots=True)
+class Extensions:
+    """What a deployment may add: its own adapter kinds and notifiers, registered before ``build``."""
+
+    adapters: AdapterRegistry = field(default_factory=default_registry)
+    notifiers: NotifierKinds = field(default_factory=NotifierKinds)
+
+
+@dataclass(slots=True)
+class Seva:
+    """Every capability of one process, built."""
+
+    platform: Platform
+    audit: Capability
+    ratelimits: RateLimitsBuilt
+    notifications: NotificationsBuilt
+    identity: IdentityBuilt
+    documents: DocumentsBuilt
+    delivery: DeliveryBuilt
+    applications: ApplicationsBuilt
+    families: FamiliesBuilt
+    endpoints: EndpointsBuilt
+    services: ServicesBuilt
+    operations: Capability
+
+    def capabilities(self) -> Iterator[Capability]:
+        yield self.audit
+        yield self.ratelimits.capability
+        yield self.notifications.capability
+        yield self.identity.capability
+        yield self.documents.capability
+        yield self.delivery.capability
+        yield self.applications.capability
+        yield self.families.capability
+        yield self.endpoints.capability
+        yield self.services.capability
+        yield self.operations
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: AsyncEngine | None = None,
+    catalogue: CatalogueHolder | None = None,
+    extensions: Extensions | None = None,
+    storage: DocumentStorage | None = None,
+    inprocess_workers: bool | None = None,
+) -> Seva:
+    """Build every capability from ``settings``; keywords replace a part (tests pass fakes and a clock)."""
+    extensions = extensions or Extensions()
+    platform = build_platform(settings, clock=clock, engine=engine, catalogue=catalogue)
+    ratelimits = build_ratelimits(platform)
+    notifications = build_notifications(platform, extensions.notifiers)
+    identity = build_identity(platform, notifications.notifications.notifier, ratelimits.limits.exact)
+    documents = build_documents(platform, storage)
+    inprocess = settings.runs_inprocess_workers if inprocess_workers is None else inprocess_workers
+    delivery = build_delivery(platform, extensions.adapters, inprocess=inprocess)
+    applications = build_applications(platform, enqueue)
+    families = build_families(platform, applications.service.has_applied_to)
+    endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
+    return Seva(
+        platform=platform,
+        audit=build_audit(platform),
+        ratelimits=ratelimits,
+        notifications=notifications,
+        identity=identity,
+        documents=documents,
+        delivery=delivery,
+        applications=applications,
+        families=families,
+        endpoints=endpoints,
+        services=build_services(platform),
+        operations=build_operations(platform),
+    )

@@ -1,0 +1,1 @@
+"""Operations: liveness and what the process is serving."""
