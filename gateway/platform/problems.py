@@ -81,12 +81,12 @@ class SevaError(Exception):
         self.extra = dict(extra or {})
 
     @property
-    def message(self) -> Message:
+    def explanation(self) -> Message:
         """The specific explanation in both languages, or the title when there is none."""
         return self.detail or self.title
 
     def document(self, language: str, instance: str | None, request_id: str | None) -> ProblemDocument:
-        message = self.message
+        message = self.explanation
         return ProblemDocument(
             type=f"urn:seva:problem:{self.code}",
             title=self.title.hi if language == "hi" else self.title.en,

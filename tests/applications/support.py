@@ -16,19 +16,20 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters import default_registry
 from catalogue import Catalogue, load_catalogue
 from family_registry.tables import Family, Member
 from gateway.applications.service import ApplicationService
 from gateway.audit import Actor, AuditTrail
+from gateway.bootstrap import Seva
 from gateway.database import create_engine
 from gateway.documents.service import DocumentStore, NewDocument
-from gateway.documents.storage import DiskStorage
 from gateway.endpoints.service import EndpointService
+from gateway.platform.guard import Caller
 from gateway.platform.principal import Principal
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.departments import DepartmentApp, ServerThread
+from tests.building import build_seva
 from tests.conftest import CATALOGUE
 
 # The smallest files each format's signature check accepts, padded so they look like real uploads.
@@ -40,6 +41,7 @@ LEARNER = "tr-learner-licence"  # REST (transport): aadhaar, age_proof, address_
 DRIVING = "tr-driving-licence"  # REST (transport): learner_licence, aadhaar, address_proof, photo
 LEARNER_DOCS = ("aadhaar", "age_proof", "address_proof", "photo")
 ADMIN = Principal(role="administrator", subject="client:test-admin", client_id="test-admin")
+ADMIN_CALLER = Caller(ADMIN, Actor.system("test", "register"))
 
 
 def learner_form(**changes: object) -> dict[str, object]:
@@ -64,6 +66,10 @@ class Person:
     @property
     def actor(self) -> Actor:
         return Actor(subject=f"member:{self.member_id}", role="citizen", client_ip="127.0.0.1", reason="test")
+
+    @property
+    def caller(self) -> Caller:
+        return Caller(self.principal, self.actor)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ async def count(engine: AsyncEngine, table: str) -> int:
 class World:
     """Services over one migrated, seeded database."""
 
+    seva: Seva
     engine: AsyncEngine
     catalogue: Catalogue
     people: People
@@ -131,12 +138,12 @@ class World:
 
     async def apply(self, person: Person, service: str = LEARNER, key: str = "k-1", **form: object) -> str:
         body = ApplicationCreate(service_code=service, member_id=person.member_id, form=learner_form(**form))
-        application, _ = await self.applications.submit(person.principal, person.actor, body, key)
+        application, _ = await self.applications.submit(person.caller, body, key)
         return application.reference
 
     async def register_rest(self, url: str, adapter: str = "rest_transport") -> None:
         body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=2)
-        await self.endpoints.register(ADMIN, Actor.system("test", "register"), adapter, body)
+        await self.endpoints.register(ADMIN_CALLER, adapter, body)
 
 
 @pytest.fixture(scope="session")
@@ -148,20 +155,21 @@ def catalogue() -> Catalogue:
 async def world(db_url: str, catalogue: Catalogue, tmp_path: Path) -> AsyncIterator[World]:
     """A migrated database (SQLite, and PostgreSQL when configured) with two families, and the services."""
     engine = create_engine(db_url)
-    audit = AuditTrail(engine)
-    storage = DiskStorage(tmp_path / "data" / "documents")  # where a server started by a test looks
-    documents = DocumentStore(
-        engine, storage, audit, max_bytes=64 * 1024, document_types=lambda: catalogue.document_types
+    # Documents under tmp_path/data, where a server started by a test looks.
+    seva = build_seva(
+        tmp_path / "data", db_url, engine=engine, catalogue=catalogue, max_upload_bytes=64 * 1024
     )
     yield World(
+        seva=seva,
         engine=engine,
         catalogue=catalogue,
         people=await seed_people(engine),
-        audit=audit,
-        documents=documents,
-        applications=ApplicationService(engine, lambda: catalogue, audit),
-        endpoints=EndpointService(engine, lambda: catalogue, default_registry(), audit),
+        audit=seva.platform.audit,
+        documents=seva.documents.store,
+        applications=seva.applications.service,
+        endpoints=seva.endpoints.service,
     )
+    await seva.delivery.resolver.aclose()
     await engine.dispose()
 
 

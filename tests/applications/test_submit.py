@@ -15,11 +15,11 @@ from gateway.applications.errors import (
     IdempotencyConflict,
     MissingDocuments,
     NotEligible,
-    UnknownMember,
     UnknownServiceCode,
 )
 from gateway.applications.form import FormInvalid
 from gateway.applications.reference import parse_reference
+from gateway.families import UnknownMember
 from schemas.applications_api import ApplicationCreate
 from tests.applications.support import LEARNER, LEARNER_DOCS, World, count, learner_form
 
@@ -52,8 +52,8 @@ class TestAccepted:
         await _ready(world)
         asha = world.people.asha
         body = ApplicationCreate(service_code=LEARNER, member_id=asha.member_id, form=learner_form())
-        first, created_first = await world.applications.submit(asha.principal, asha.actor, body, "key-7")
-        again, created_again = await world.applications.submit(asha.principal, asha.actor, body, "key-7")
+        first, created_first = await world.applications.submit(asha.caller, body, "key-7")
+        again, created_again = await world.applications.submit(asha.caller, body, "key-7")
         assert (created_first, created_again) == (True, False)
         assert again.reference == first.reference
         assert await count(world.engine, "applications") == 1
@@ -75,7 +75,7 @@ class TestRefused:
         asha = world.people.asha
         body = ApplicationCreate(service_code="no-such-service", member_id=asha.member_id, form={})
         with pytest.raises(UnknownServiceCode):
-            await world.applications.submit(asha.principal, asha.actor, body, "k")
+            await world.applications.submit(asha.caller, body, "k")
         await _nothing_written(world)
 
     async def test_member_of_another_family(self, world: World) -> None:
@@ -84,7 +84,7 @@ class TestRefused:
         asha, meena = world.people.asha, world.people.meena
         body = ApplicationCreate(service_code=LEARNER, member_id=meena.member_id, form=learner_form())
         with pytest.raises(UnknownMember):
-            await world.applications.submit(asha.principal, asha.actor, body, "k")
+            await world.applications.submit(asha.caller, body, "k")
         await _nothing_written(world)
 
     async def test_ineligible_member_gets_the_reason(self, world: World) -> None:
@@ -102,7 +102,7 @@ class TestRefused:
         form = {"vehicle_class": "rocket", "preferred_test_date": "15/12/2026", "learner_licence_number": "x"}
         body = ApplicationCreate(service_code="tr-driving-licence", member_id=asha.member_id, form=form)
         with pytest.raises(FormInvalid) as caught:
-            await world.applications.submit(asha.principal, asha.actor, body, "k")
+            await world.applications.submit(asha.caller, body, "k")
         fields = {p.field: p.en for p in caught.value.problems}
         assert set(fields) == {
             "form.vehicle_class", "form.preferred_test_date", "form.learner_licence_number", "form.mobile",
@@ -118,7 +118,7 @@ class TestRefused:
                 "mobile": "9876500001", "favourite_colour": "blue"}  # fmt: skip
         body = ApplicationCreate(service_code="gad-income-certificate", member_id=asha.member_id, form=form)
         with pytest.raises(FormInvalid) as caught:
-            await world.applications.submit(asha.principal, asha.actor, body, "k")
+            await world.applications.submit(asha.caller, body, "k")
         assert {p.field for p in caught.value.problems} == {
             "form.favourite_colour",
             "form.declared_annual_income",
@@ -131,7 +131,7 @@ class TestRefused:
                 "mobile": "9876500001"}  # fmt: skip
         body = ApplicationCreate(service_code="gad-income-certificate", member_id=asha.member_id, form=form)
         with pytest.raises(FormInvalid) as caught:
-            await world.applications.submit(asha.principal, asha.actor, body, "k")
+            await world.applications.submit(asha.caller, body, "k")
         assert [(p.field, p.en) for p in caught.value.problems] == [
             ("form.declared_annual_income", "must be a number")
         ]

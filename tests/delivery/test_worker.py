@@ -11,12 +11,11 @@ from sqlalchemy import select, update
 from adapters import StatusResult
 from adapters.local import LocalDepartment, RevenueOffice
 from gateway.applications.timeline import APPLICATIONS
-from gateway.audit import Actor
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.departments import ServerThread
-from tests.applications.support import ADMIN, World
+from tests.applications.support import ADMIN_CALLER, World
 from tests.delivery.support import WorkerFactory, drain, keys_seen, submitted
 
 
@@ -254,14 +253,14 @@ class TestSoap:
         body = EndpointRegistration(
             kind="soap", endpoint=f"{department.url}/soap", xsd="energy_connection.xsd", timeout_seconds=2
         )
-        await world.endpoints.register(ADMIN, Actor.system("test", "register"), "soap_energy", body)
+        await world.endpoints.register(ADMIN_CALLER, "soap_energy", body)
         asha = world.people.asha
         for doc_type in ("aadhaar", "ownership_proof", "photo"):
             await world.upload(asha, doc_type)
         form = {"connection_category": "domestic", "load_kw": 2, "mobile": "9876500001"}
         form["premises_address"] = "12 Arera Colony, Bhopal"
         body_in = ApplicationCreate(service_code="en-lt-connection", member_id=asha.member_id, form=form)
-        created, _ = await world.applications.submit(asha.principal, asha.actor, body_in, "lt-1")
+        created, _ = await world.applications.submit(asha.caller, body_in, "lt-1")
         await drain(make_worker(), world, created.reference, {"approved"})
         soap_calls = [r for r in department.app.requests if r.path == "/soap"]
         assert any(b"SubmitApplicationRequest" in r.body for r in soap_calls)

@@ -81,7 +81,7 @@ class TestAutoFetch:
         body_form = learner_form(learner_licence_number="MP04 2026 0012345")
 
         second, _ = await world.applications.submit(
-            asha.principal, asha.actor,
+            asha.caller,
             ApplicationCreate(service_code="tr-driving-licence", member_id=asha.member_id, form=body_form),
             "second",
         )  # fmt: skip

@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx
 import pytest
-from gateway.identity.access import Access, declared
 from litestar.exceptions import LitestarDeprecationWarning
 
 from gateway.app import create_app
+from gateway.platform.policy import Rule, declared
 from gateway.settings import Settings
 from tests.conftest import CATALOGUE, LiveServer
 from tests.identity.support import (
@@ -56,6 +56,7 @@ SAMPLE_VALUES = {
     "document_id": "0" * 32,
     "reference": "2611-0000-0000-9",
     "adapter": "rest_transport",
+    "file_path": "swagger-ui.css",  # the API pages' own files
 }
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
@@ -74,7 +75,7 @@ SAMPLES: dict[str, Sample] = {
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
-def _routes(app: Any) -> Iterator[tuple[str, str, Access | None]]:
+def _routes(app: Any) -> Iterator[tuple[str, str, Rule | None]]:
     """(method, declared path, rule) of every handler, Litestar's own OPTIONS handlers included."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
@@ -134,7 +135,7 @@ class TestDeclarations:
         """No route of the application is without an access rule."""
         undeclared = [f"{method} {path}" for method, path, rule in _routes(app) if rule is None]
         assert undeclared == [], (
-            f"routes without an access rule (use public(...) or allow(...)): {undeclared}"
+            f"routes without an access rule (declare one in the capability's policy.py): {undeclared}"
         )
 
     def test_only_public_routes_skip_the_bearer_scheme_in_openapi(self, app: Any) -> None:
@@ -161,7 +162,7 @@ def _is_problem(answer: httpx.Response) -> bool:
     return answer.headers.get("content-type") == "application/problem+json"
 
 
-def _expected(rule: Access, role: str) -> set[int] | str:
+def _expected(rule: Rule, role: str) -> set[int] | str:
     if rule.public or role in rule.roles:
         return "allowed"
     return {401} if role == "anonymous" else {403}

@@ -8,7 +8,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.identity.housekeeping import sweep
-from gateway.identity.tables import OtpChallenge, OutboxMessage, RefreshToken
+from gateway.identity.tables import OtpChallenge, RefreshToken
+from gateway.notifications.outbox import sweep_outbox
+from gateway.notifications.tables import OutboxMessage
 from gateway.ratelimit.counter import Limit, add, purge_expired
 from gateway.ratelimit.tables import RateCounter
 
@@ -54,7 +56,8 @@ async def test_sweep_removes_what_expired_over_a_day_ago_and_keeps_the_rest(engi
                     created_at=now - age, mobile_masked="******0001", mobile_hash="h", purpose="otp"
                 )
             )
-    assert await sweep(engine, now) == 3
+    assert await sweep(engine, now) == 2
+    assert await sweep_outbox(engine, now) == 1
     assert [await _count(engine, t) for t in (otp, refresh, outbox)] == [1, 1, 1]
 
 

@@ -13,18 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.database import create_engine
-from gateway.identity.errors import NotificationFailed
-from gateway.identity.tables import OutboxMessage
+from gateway.notifications import NotificationFailed
 from gateway.notifications.notifier import (
-    NOTIFIERS,
     DatabaseNotifier,
     HttpSmsNotifier,
     NotifierDeps,
+    NotifierKinds,
     TextMessage,
     UnknownNotifier,
-    build_notifier,
-    register,
 )
+from gateway.notifications.tables import OutboxMessage
+from gateway.platform.clock import SystemClock
 from gateway.settings import Settings
 from tests.conftest import LiveServer
 from tests.identity.support import SmsProvider, bearer, seed_families, sign_in, sms_env
@@ -87,20 +86,19 @@ class TestRegistry:
     ) -> None:
         """Notifiers are found by name; an unknown name is an error listing the known ones."""
         async with httpx.AsyncClient() as client:
-            deps = NotifierDeps(Settings.from_env({}), engine, b"k" * 32, client)
+            deps = NotifierDeps(Settings.from_env({}), engine, b"k" * 32, client, SystemClock())
+            kinds = NotifierKinds()
             with pytest.raises(UnknownNotifier, match="database, sms"):
-                build_notifier("pigeon", deps)
+                kinds.build("pigeon", deps)
             sent: list[TextMessage] = []
 
             class Memory:
                 async def send(self, message: TextMessage) -> None:
                     sent.append(message)
 
-            register("memory", lambda _: Memory())
-            try:
-                await build_notifier("memory", deps).send(MESSAGE)
-            finally:
-                NOTIFIERS.pop("memory")
+            kinds.register("memory", lambda _: Memory())
+            await kinds.build("memory", deps).send(MESSAGE)
+            assert "memory" not in NotifierKinds().names()  # registered with this root only
         assert sent == [MESSAGE]
 
 

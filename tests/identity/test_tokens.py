@@ -16,9 +16,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jose import jwt
 
-from gateway.identity.errors import TokenRefused
 from gateway.identity.keys import KeyRing
 from gateway.identity.tokens import TokenService
+from gateway.platform.authentication import TokenRefused
 from gateway.platform.principal import Principal
 from tests.conftest import LiveServer
 from tests.identity.support import SharedServer, SmsProvider, bearer, seed_families, sign_in, sms_env
@@ -154,6 +154,7 @@ class TestTokenService:
         with pytest.raises(TokenRefused) as refused:
             service.verify(token)
         assert (refused.value.reason == "expired") == (code == "token_expired")
+        assert refused.value.code == code
 
     def test_rotation_keeps_old_tokens_valid_and_signs_with_the_new_key(self, ring: KeyRing) -> None:
         """After rotation new tokens carry the new key ID, and tokens of the old key still verify."""
