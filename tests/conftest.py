@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -50,9 +51,12 @@ class LiveServer:
 
 
 def start_server(
-    env: dict[str, str], log: Path, args: tuple[str, ...] = (), wait: float = 30.0
+    env: dict[str, str], log: Path, args: tuple[str, ...] = (), wait: float = 300.0
 ) -> LiveServer:
-    """Start ``seva serve`` with ``env`` added to the environment and wait until /health answers."""
+    """Start ``seva serve`` with ``env`` added to the environment and wait until /health answers.
+
+    It waits for readiness, not for a set time: ``wait`` only bounds a server that never comes up (a
+    loaded machine may take long to start one), and a server that exits is reported at once."""
     port = free_port()
     full_env = {
         **os.environ,
@@ -82,6 +86,50 @@ def start_server(
         time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"server did not answer within {wait}s:\n{log.read_text()}")
+
+
+@dataclass
+class InProcessServer:
+    """The application built by ``create_app`` and served in this process through Litestar's test client:
+    the same interface as ``LiveServer`` (``url``, ``client()``), for every test whose subject is not the
+    process itself. ``seva`` holds the built capabilities, ``clock`` the clock the application runs on."""
+
+    app: Any
+    clock: Any
+    url: str = "http://testserver.local"
+
+    @property
+    def seva(self) -> Any:
+        return self.app.state.seva
+
+    def client(self, **kwargs: object) -> httpx.Client:
+        from litestar.testing import TestClient
+
+        return TestClient(self.app, base_url=self.url, timeout=10, **kwargs)  # type: ignore[arg-type]
+
+
+def build_in_process(env: dict[str, str], clock: Any = None) -> InProcessServer:
+    """``create_app`` from ``env`` as ``seva serve`` would read it, on ``clock`` (a ``MovableClock`` by
+    default, started at the real time)."""
+    from gateway.app import create_app
+    from gateway.platform.clock import MovableClock
+    from gateway.settings import Settings
+
+    clock = clock or MovableClock()
+    settings = Settings.from_env({"SEVA_HOST": "127.0.0.1", "SEVA_LOG_LEVEL": "WARNING", **env})
+    return InProcessServer(create_app(settings, clock=clock), clock)
+
+
+@pytest.fixture
+def app_factory(tmp_path: Path) -> Callable[..., InProcessServer]:
+    """Build applications in this process, like ``server_factory`` starts processes: ``app_factory(env)``.
+    Open ``server.client()`` in a ``with`` block: the application starts (migrations, lifespans) when the
+    client opens and stops when it closes."""
+
+    def factory(env: dict[str, str] | None = None, clock: Any = None) -> InProcessServer:
+        return build_in_process({"SEVA_DATA_DIR": str(tmp_path / "data"), **(env or {})}, clock)
+
+    return factory
 
 
 @pytest.fixture

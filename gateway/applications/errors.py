@@ -2,7 +2,7 @@
 
 ```
 UnknownServiceCode       404 unknown_service           no service has the code in the body
-NotEligible              422 not_eligible              a rule of the service fails for the member (every reason)
+NotEligible              422 not_eligible              rules of the service fail for the member
 EligibilityUndetermined  422 eligibility_undetermined  the registry lacks a fact a rule needs
 MissingDocuments         422 missing_documents         a required document is not in the member's store
 FormRefused              422 invalid_form              fields of the form are refused (each named)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
-from litestar.params import HeaderParameter, Parameter
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from gateway.applications.errors import (
@@ -69,9 +70,9 @@ class ApplicationController(Controller):
     )
     async def submit(
         self,
-        data: ApplicationCreate,
-        applications: ApplicationService,
-        caller: Caller,
+        data: JSONBody[ApplicationCreate],
+        applications: NamedDependency[ApplicationService],
+        caller: NamedDependency[Caller],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[ApplicationOut]:
         """201 with the new application; 200 with the earlier one when the key and body were seen before."""
@@ -84,7 +85,10 @@ class ApplicationController(Controller):
         **POLICY.route("read", ReferenceRefused, ApplicationNotFound),
     )
     async def get_application(
-        self, reference: Reference, applications: ApplicationService, caller: Caller
+        self,
+        reference: Reference,
+        applications: NamedDependency[ApplicationService],
+        caller: NamedDependency[Caller],
     ) -> ApplicationOut:
         return await applications.read(caller, reference)
 
@@ -95,8 +99,8 @@ class ApplicationController(Controller):
     )
     async def list_applications(
         self,
-        applications: ApplicationService,
-        caller: Caller,
+        applications: NamedDependency[ApplicationService],
+        caller: NamedDependency[Caller],
         family_id: Annotated[str | None, Parameter(schema_extra={"pattern": FAMILY_ID})] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
     ) -> ApplicationPage:

@@ -378,7 +378,7 @@ class ApplicationService:
         return ApplicationPage(items=items)
 
     async def has_applied_to(self, family_id: str, department: str) -> bool:
-        """Whether a member of the family applied for a service of the department (for the families policy)."""
+        """Whether a member of the family applied for a service of the department (families policy)."""
         async with self.engine.connect() as conn:
             found = await conn.execute(
                 select(APPLICATIONS.c.reference)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from gateway.audit.policy import POLICY
@@ -23,8 +24,8 @@ class AuditController(Controller):
     @get("/entries", summary="Entries of the audit trail, oldest first", **POLICY.route("read", HeadMissing))
     async def entries(
         self,
-        audit_reader: AuditReader,
-        caller: Caller,
+        audit_reader: NamedDependency[AuditReader],
+        caller: NamedDependency[Caller],
         after: Annotated[int, Parameter(ge=0, le=2**62, description="entries numbered above this")] = 0,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     ) -> AuditPage:
@@ -36,5 +37,7 @@ class AuditController(Controller):
         summary="Check the hash chain; name the first broken entry",
         **POLICY.route("verify", HeadMissing),
     )
-    async def verify(self, audit_reader: AuditReader, caller: Caller) -> ChainReport:
+    async def verify(
+        self, audit_reader: NamedDependency[AuditReader], caller: NamedDependency[Caller]
+    ) -> ChainReport:
         return await audit_reader.verify(caller)

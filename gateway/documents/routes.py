@@ -10,6 +10,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_201_CREATED
@@ -26,7 +27,7 @@ from gateway.documents.service import DocumentStore, NewDocument
 from gateway.families import UnknownMember
 from gateway.platform.guard import Caller
 from schemas.documents_api import DocumentOut
-from schemas.identifiers import DOCUMENT_ID
+from schemas.identifiers import DOCUMENT_ID, FAMILY_ID, MEMBER_ID
 
 __all__ = ["DocumentController", "UploadForm"]
 
@@ -66,8 +67,8 @@ class DocumentController(Controller):
     async def upload(
         self,
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
-        documents: DocumentStore,
-        caller: Caller,
+        documents: NamedDependency[DocumentStore],
+        caller: NamedDependency[Caller],
     ) -> DocumentOut:
         content = await data.file.read(documents.max_bytes + 1)
         await data.file.close()
@@ -87,16 +88,19 @@ class DocumentController(Controller):
     )
     async def list_documents(
         self,
-        documents: DocumentStore,
-        caller: Caller,
-        member_id: str | None = None,
-        family_id: str | None = None,
+        documents: NamedDependency[DocumentStore],
+        caller: NamedDependency[Caller],
+        member_id: Annotated[str | None, Parameter(schema_extra={"pattern": MEMBER_ID})] = None,
+        family_id: Annotated[str | None, Parameter(schema_extra={"pattern": FAMILY_ID})] = None,
     ) -> list[DocumentOut]:
         return await documents.list_for(caller, family_id, member_id)
 
     @get("/{document_id:str}", summary="One document's details", **POLICY.route("read", DocumentNotFound))
     async def get_document(
-        self, document_id: DocumentId, documents: DocumentStore, caller: Caller
+        self,
+        document_id: DocumentId,
+        documents: NamedDependency[DocumentStore],
+        caller: NamedDependency[Caller],
     ) -> DocumentOut:
         return await documents.read(caller, document_id)
 
@@ -107,7 +111,10 @@ class DocumentController(Controller):
         **POLICY.route("fetch", DocumentNotFound),
     )
     async def content(
-        self, document_id: DocumentId, documents: DocumentStore, caller: Caller
+        self,
+        document_id: DocumentId,
+        documents: NamedDependency[DocumentStore],
+        caller: NamedDependency[Caller],
     ) -> Response[bytes]:
         document, data = await documents.fetch(caller, document_id)
         headers = {"X-Content-SHA256": document.sha256, "X-Content-Type-Options": "nosniff"}

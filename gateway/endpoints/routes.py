@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from gateway.endpoints.errors import AdapterUnhealthy, EndpointRefused, UnknownAdapter
 from gateway.endpoints.policy import POLICY
@@ -23,7 +27,11 @@ class EndpointController(Controller):
         **POLICY.route("register", UnknownAdapter, EndpointRefused, AdapterUnhealthy),
     )
     async def register(
-        self, adapter: str, data: EndpointRegistration, endpoints: EndpointService, caller: Caller
+        self,
+        adapter: Annotated[str, Parameter(description="the adapter code the catalogue names")],
+        data: JSONBody[EndpointRegistration],
+        endpoints: NamedDependency[EndpointService],
+        caller: NamedDependency[Caller],
     ) -> EndpointOut:
         return await endpoints.register(caller, adapter, data)
 
@@ -32,5 +40,7 @@ class EndpointController(Controller):
         summary="Registered adapters (your department's, or all for administrators and auditors)",
         **POLICY.route("list"),
     )
-    async def list_endpoints(self, endpoints: EndpointService, caller: Caller) -> list[EndpointOut]:
+    async def list_endpoints(
+        self, endpoints: NamedDependency[EndpointService], caller: NamedDependency[Caller]
+    ) -> list[EndpointOut]:
         return await endpoints.list(caller)

@@ -9,7 +9,8 @@ import datetime as dt
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from family_registry.eligibility import FamilyEligibility
 from gateway.families.errors import (
@@ -42,7 +43,9 @@ class RegistryController(Controller):
         summary="A family and all its members",
         **POLICY.route("read_family", InvalidId, UnknownFamily),
     )
-    async def get_family(self, family_id: FamilyId, families: FamilyService, caller: Caller) -> FamilyOut:
+    async def get_family(
+        self, family_id: FamilyId, families: NamedDependency[FamilyService], caller: NamedDependency[Caller]
+    ) -> FamilyOut:
         return await families.family(caller, family_id)
 
     @get(
@@ -50,7 +53,9 @@ class RegistryController(Controller):
         summary="One member of a family",
         **POLICY.route("read_member", InvalidId, UnknownMember),
     )
-    async def get_member(self, member_id: MemberId, families: FamilyService, caller: Caller) -> MemberOut:
+    async def get_member(
+        self, member_id: MemberId, families: NamedDependency[FamilyService], caller: NamedDependency[Caller]
+    ) -> MemberOut:
         return await families.member(caller, member_id)
 
     @post(
@@ -59,7 +64,12 @@ class RegistryController(Controller):
         summary="Find a family by mobile number, Aadhaar number or family ID",
         **POLICY.route("lookup", InvalidId, InvalidAadhaar, InvalidMobile, NotInRegistry, UnknownFamily),
     )
-    async def lookup(self, data: LookupRequest, families: FamilyService, caller: Caller) -> LookupResult:
+    async def lookup(
+        self,
+        data: JSONBody[LookupRequest],
+        families: NamedDependency[FamilyService],
+        caller: NamedDependency[Caller],
+    ) -> LookupResult:
         """Give exactly one of ``mobile``, ``aadhaar``, ``family_id``."""
         return await families.lookup(
             caller, mobile=data.mobile, aadhaar=data.aadhaar, family_id=data.family_id
@@ -73,8 +83,8 @@ class RegistryController(Controller):
     async def family_eligibility(
         self,
         family_id: FamilyId,
-        families: FamilyService,
-        caller: Caller,
+        families: NamedDependency[FamilyService],
+        caller: NamedDependency[Caller],
         on: Annotated[
             dt.date | None, Parameter(description="The day to judge on (ages change); default today in India")
         ] = None,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from gateway.identity.errors import ClientInvalid
@@ -20,7 +24,7 @@ class ClientAdminController(Controller):
     tags = ("administration",)
 
     @get("/", summary="API clients, revoked ones included", **POLICY.route("list_clients"))
-    async def list_clients(self, identity: IdentityService) -> list[ClientOut]:
+    async def list_clients(self, identity: NamedDependency[IdentityService]) -> list[ClientOut]:
         return await identity.list_clients()
 
     @post(
@@ -30,7 +34,10 @@ class ClientAdminController(Controller):
         **POLICY.route("create_client", ClientInvalid),
     )
     async def create_client(
-        self, data: ClientCreate, identity: IdentityService, caller: Caller
+        self,
+        data: JSONBody[ClientCreate],
+        identity: NamedDependency[IdentityService],
+        caller: NamedDependency[Caller],
     ) -> ClientCreatedOut:
         return await identity.create_client(data.name, data.role, data.department, caller.actor)
 
@@ -40,5 +47,10 @@ class ClientAdminController(Controller):
         summary="Revoke an API client",
         **POLICY.route("revoke_client", NotFound),
     )
-    async def revoke_client(self, client_id: str, identity: IdentityService, caller: Caller) -> None:
+    async def revoke_client(
+        self,
+        client_id: Annotated[str, Parameter(max_length=80)],
+        identity: NamedDependency[IdentityService],
+        caller: NamedDependency[Caller],
+    ) -> None:
         await identity.revoke_client(client_id, caller.actor)

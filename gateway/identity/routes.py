@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from gateway.identity.errors import ClientRefused, LoginInvalid, RefreshRefused, RefreshReused, SignInRefused
@@ -35,7 +37,12 @@ class AuthController(Controller):
         summary="Send a one-time code to the registered mobile",
         **POLICY.route("send_code", LoginInvalid, NotificationFailed),
     )
-    async def start(self, data: OtpStart, identity: IdentityService, caller: Caller) -> CodeSent:
+    async def start(
+        self,
+        data: JSONBody[OtpStart],
+        identity: NamedDependency[IdentityService],
+        caller: NamedDependency[Caller],
+    ) -> CodeSent:
         """The same answer whether or not the login is registered; a code arrives only if it is."""
         return await identity.send_code(data.login, caller.actor)
 
@@ -45,7 +52,12 @@ class AuthController(Controller):
         summary="Exchange the code for an access and a refresh token",
         **POLICY.route("check_code", *SignInRefused.__subclasses__()),
     )
-    async def verify(self, data: OtpVerify, identity: IdentityService, caller: Caller) -> TokenPair:
+    async def verify(
+        self,
+        data: JSONBody[OtpVerify],
+        identity: NamedDependency[IdentityService],
+        caller: NamedDependency[Caller],
+    ) -> TokenPair:
         return await identity.check_code(data.challenge_id, data.code, caller.actor)
 
     @post(
@@ -54,7 +66,12 @@ class AuthController(Controller):
         summary="Exchange a refresh token for new tokens",
         **POLICY.route("refresh", RefreshRefused, RefreshReused),
     )
-    async def refresh(self, data: RefreshRequest, identity: IdentityService, caller: Caller) -> TokenPair:
+    async def refresh(
+        self,
+        data: JSONBody[RefreshRequest],
+        identity: NamedDependency[IdentityService],
+        caller: NamedDependency[Caller],
+    ) -> TokenPair:
         """The refresh token is replaced by a new one; presenting a used one revokes them all."""
         return await identity.renew(data.refresh_token, caller.actor)
 
@@ -64,7 +81,12 @@ class AuthController(Controller):
         summary="Revoke a refresh token and its successors",
         **POLICY.route("logout", RefreshRefused),
     )
-    async def logout(self, data: RefreshRequest, identity: IdentityService, caller: Caller) -> None:
+    async def logout(
+        self,
+        data: JSONBody[RefreshRequest],
+        identity: NamedDependency[IdentityService],
+        caller: NamedDependency[Caller],
+    ) -> None:
         await identity.logout(data.refresh_token, caller.actor)
 
     @post(
@@ -73,11 +95,13 @@ class AuthController(Controller):
         summary="Client credentials: a token for a department, auditor or administrator",
         **POLICY.route("client_token", ClientRefused),
     )
-    async def client_token(self, data: ClientToken, identity: IdentityService) -> AccessToken:
+    async def client_token(
+        self, data: JSONBody[ClientToken], identity: NamedDependency[IdentityService]
+    ) -> AccessToken:
         return await identity.client_token(data.client_id, data.client_secret)
 
     @get("/me", summary="Who the token says you are", **POLICY.route("me"))
-    async def me(self, identity: IdentityService, caller: Caller) -> Me:
+    async def me(self, identity: NamedDependency[IdentityService], caller: NamedDependency[Caller]) -> Me:
         return identity.me(caller.signed_in)
 
 
@@ -87,6 +111,6 @@ class AuthController(Controller):
     summary="Public keys that verify seva's tokens",
     **POLICY.route("jwks"),
 )
-async def jwks(identity: IdentityService) -> Response[Jwks]:
+async def jwks(identity: NamedDependency[IdentityService]) -> Response[Jwks]:
     # Short caching: a rotated key must reach verifiers before the tokens it signs do.
     return Response(identity.jwks(), headers={"cache-control": "public, max-age=60"})

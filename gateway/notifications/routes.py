@@ -6,6 +6,7 @@ import html
 from typing import Annotated
 
 from litestar import get
+from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from gateway.notifications.policy import POLICY
@@ -26,7 +27,9 @@ Mobile = Annotated[
     summary="Messages the demo sent (demo mode only)",
     **POLICY.route("demo_inbox", NotFound),
 )
-async def demo_inbox_json(notifications: Notifications, mobile: Mobile = None) -> list[DemoMessage]:
+async def demo_inbox_json(
+    notifications: NamedDependency[Notifications], mobile: Mobile = None
+) -> list[DemoMessage]:
     return await notifications.demo_inbox(mobile)
 
 
@@ -38,7 +41,7 @@ async def demo_inbox_json(notifications: Notifications, mobile: Mobile = None) -
     include_in_schema=False,
     **POLICY.route("demo_inbox", NotFound),
 )
-async def demo_inbox_page(notifications: Notifications, mobile: Mobile = None) -> str:
+async def demo_inbox_page(notifications: NamedDependency[Notifications], mobile: Mobile = None) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(m.at)}</td><td>{html.escape(m.to)}</td><td>{html.escape(m.purpose)}</td>"
         f"<td>{html.escape(m.text or '')}</td></tr>"

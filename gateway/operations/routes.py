@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.di import NamedDependency
 
 from gateway.operations.policy import POLICY
 from gateway.platform.catalogue import CatalogueHolder
@@ -17,7 +18,7 @@ __all__ = ["health"]
     summary="Liveness and the catalogue being served",
     **POLICY.route("health"),
 )
-async def health(holder: CatalogueHolder) -> Health:
+async def health(holder: NamedDependency[CatalogueHolder]) -> Health:
     return Health(
         status="ok",
         services=len(holder.current.services),

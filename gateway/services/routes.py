@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
 
 from catalogue.models import Service
 from gateway.services.catalogue_service import CatalogueService
@@ -31,7 +32,7 @@ class CatalogueController(Controller):
     @get("/services", summary="Search and list services", **POLICY.route("read"))
     async def list_services(
         self,
-        services: CatalogueService,
+        services: NamedDependency[CatalogueService],
         q: Annotated[str | None, Parameter(max_length=200, description="Words in English or Hindi")] = None,
         department: Annotated[str | None, Parameter(max_length=64)] = None,
         category: Annotated[str | None, Parameter(max_length=64)] = None,
@@ -47,17 +48,17 @@ class CatalogueController(Controller):
     )
     async def get_service(
         self,
-        services: CatalogueService,
+        services: NamedDependency[CatalogueService],
         code: Annotated[str, Parameter(schema_extra={"pattern": SERVICE_CODE})],
     ) -> Service:
         return services.service(code)
 
     @get("/departments", summary="Departments and how many services each offers", **POLICY.route("read"))
-    async def list_departments(self, services: CatalogueService) -> list[DepartmentOut]:
+    async def list_departments(self, services: NamedDependency[CatalogueService]) -> list[DepartmentOut]:
         return services.departments()
 
     @get("/categories", summary="Categories of services", **POLICY.route("read"))
-    async def list_categories(self, services: CatalogueService) -> list[CategoryOut]:
+    async def list_categories(self, services: NamedDependency[CatalogueService]) -> list[CategoryOut]:
         return services.categories()
 
     @post(
@@ -68,7 +69,7 @@ class CatalogueController(Controller):
         **POLICY.route("check", InvalidFact, UnknownService),
     )
     async def check_eligibility(
-        self, data: EligibilityRequest, services: CatalogueService
+        self, data: JSONBody[EligibilityRequest], services: NamedDependency[CatalogueService]
     ) -> EligibilityResponse:
         """Verdicts with every failing reason in English and Hindi, and the facts that were missing."""
         return services.check(data)
