@@ -31,6 +31,7 @@ from gateway.platform.problems import (
     MalformedJson,
     PayloadTooLarge,
     SevaError,
+    TooManyRequests,
     Unavailable,
     UnsupportedMediaType,
 )
@@ -66,9 +67,7 @@ def route_problems(handler: Any) -> list[type[SevaError]]:
         if not rule.public:
             found.append(Forbidden)
         if rule.rate != "none":
-            from gateway.ratelimit.counter import RateLimited  # the limits are a capability of their own
-
-            found.append(RateLimited)
+            found.append(TooManyRequests)
         if rule.personal:
             found.append(Unavailable)
     found += declared_problems(handler.opt)

@@ -25,6 +25,7 @@ SevaError
 ├── Conflict              409 conflict
 ├── PayloadTooLarge       413 payload_too_large
 ├── UnsupportedMediaType  415 unsupported_media_type
+├── TooManyRequests       429 rate_limited
 ├── InternalError         500 internal_error
 ├── Unavailable           503 unavailable
 └── ...                   each capability's own, in its errors.py
@@ -50,6 +51,7 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "SevaError",
+    "TooManyRequests",
     "Unauthorized",
     "Unavailable",
     "UnsupportedMediaType",
@@ -163,6 +165,13 @@ class UnsupportedMediaType(SevaError):
     title = Message(
         en="The body is not in a format this address accepts", hi="मुख्य भाग इस पते के स्वीकार्य प्रारूप में नहीं है"
     )
+
+
+class TooManyRequests(SevaError):
+    """A rate limit was reached (``gateway.ratelimit`` raises it with the seconds to wait)."""
+
+    code, status = "rate_limited", 429
+    title = Message(en="Too many requests; try again later", hi="बहुत अधिक अनुरोध; कृपया बाद में प्रयास करें")
 
 
 class InternalError(SevaError):

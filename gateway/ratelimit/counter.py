@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.platform.problems import SevaError
+from gateway.platform.problems import TooManyRequests
 from gateway.ratelimit.tables import RateCounter
 from schemas.problem import Message
 
@@ -27,11 +27,8 @@ class Limit:
     seconds: int
 
 
-class RateLimited(SevaError):
+class RateLimited(TooManyRequests):
     """A limit was reached; retry after ``retry_after`` seconds."""
-
-    code, status = "rate_limited", 429
-    title = Message(en="Too many requests; try again later", hi="बहुत अधिक अनुरोध; कृपया बाद में प्रयास करें")
 
     def __init__(self, limit: Limit, retry_after: int) -> None:
         super().__init__(
