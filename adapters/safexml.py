@@ -15,7 +15,7 @@ dependency for these few lines.
 
 from __future__ import annotations
 
-from typing import NoReturn, cast
+from typing import NoReturn
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
@@ -70,4 +70,5 @@ def parse_untrusted(data: bytes, *, adapter: str, status_code: int | None = None
         raise MalformedAnswer(
             f"answer is not usable XML: {exc}", adapter=adapter, status_code=status_code
         ) from exc
-    return cast(Element, resource.root)  # built from bytes by ElementTree, never an lxml tree
+    root: Element = resource.root  # built from bytes by ElementTree, never an lxml tree
+    return root

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from importlib.resources import files
-from typing import Any
+from typing import Any, cast
 from xml.etree import ElementTree as ET
 
 import httpx
@@ -142,7 +142,8 @@ class SoapAdapter(HttpDepartmentAdapter):
 
     def _encode(self, element: str, data: dict[str, Any]) -> ET.Element:
         try:
-            return self.schema.elements[element].encode(data, namespaces={"": self.namespace})
+            encoded: Any = self.schema.elements[element].encode(data, namespaces={"": self.namespace})
+            return cast("ET.Element", encoded)  # an element, as the schema's element encodes to
         except XMLSchemaValidationError as exc:
             raise SchemaViolation(
                 f"request breaks {self.xsd_name}: {exc.reason} at {exc.path}", adapter=self.code

@@ -98,7 +98,7 @@ class _Checker:
             # another field of the same service (or of the first service with the code) has the wrong type.
             code = item.get("code")
             duplicate = isinstance(code, str) and code in seen
-            if duplicate:
+            if isinstance(code, str) and code in seen:
                 self.report(f"{path}.code", f"duplicate service code '{code}' (first at {seen[code]})")
             elif isinstance(code, str):
                 seen[code] = path
@@ -171,7 +171,7 @@ class _Checker:
                 if isinstance(code, str):
                     broken.add(code)
                 continue
-            code = record.code  # type: ignore[attr-defined]
+            code = record.code
             if code in result:
                 self.report(f"{section}[{i}].code", f"duplicate code '{code}' in {section}")
                 continue

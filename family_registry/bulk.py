@@ -46,7 +46,9 @@ class BulkInsert:
     def _sqlite_statement(self, count: int) -> tuple[str, list[tuple[int, str]]]:
         if count not in self._sqlite_sql:
             places = {f"{name}_{i}": (i, name) for i in range(count) for name in self.columns}
-            rows = [{name: bindparam(f"{name}_{i}") for name in self.columns} for i in range(count)]
+            rows: list[dict[str, Any]] = [
+                {name: bindparam(f"{name}_{i}") for name in self.columns} for i in range(count)
+            ]
             compiled = self.finish(sqlite.insert(self.table).values(rows)).compile(dialect=self.dialect)
             # Every parameter must be a row's value: ``finish`` may add none of its own.
             order = [places[key] for key in compiled.positiontup or ()]

@@ -18,8 +18,8 @@ from family_registry.tables import Family, Member
 
 __all__ = ["export_csv"]
 
-FAMILIES: Table = Family.__table__  # type: ignore[assignment]
-MEMBERS: Table = Member.__table__  # type: ignore[assignment]
+FAMILIES: Table = Family.__table__  # type: ignore[attr-defined]
+MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 _FAMILY_NAMES = ("family_id", "district", "local_body", "ward", "village_or_town", "area", "social_category",
                  "bpl", "ration_card")  # fmt: skip
 _MEMBER_NAMES = tuple(c.name for c in MEMBERS.columns if c.name not in ("aadhaar_hash", "updated_at"))
@@ -48,7 +48,7 @@ async def export_csv(engine: AsyncEngine, path: Path, progress: Callable[[int], 
                 for row in partition:
                     values = row._mapping
                     family = {n: values[f"f_{n}"] for n in _FAMILY_NAMES}
-                    writer.writerow(format_row(family, values))
+                    writer.writerow(format_row(family, dict(values)))
                 count += len(partition)
                 if progress is not None:
                     progress(count)

@@ -16,8 +16,8 @@ from family_registry.tables import Member, RegistryMeta
 
 __all__ = ["ensure_key", "ensure_key_on"]
 
-META: Table = RegistryMeta.__table__  # type: ignore[assignment]
-MEMBERS: Table = Member.__table__  # type: ignore[assignment]
+META: Table = RegistryMeta.__table__  # type: ignore[attr-defined]
+MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 _NAME = "aadhaar_key_fingerprint"
 
 

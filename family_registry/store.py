@@ -18,8 +18,8 @@ from family_registry.tables import Family, Member
 
 __all__ = ["Match", "Registry"]
 
-FAMILIES: Table = Family.__table__  # type: ignore[assignment]
-MEMBERS: Table = Member.__table__  # type: ignore[assignment]
+FAMILIES: Table = Family.__table__  # type: ignore[attr-defined]
+MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 
 _FAMILY_FIELDS = tuple(name for name in FamilyRecord.__struct_fields__ if name != "members")
 _MEMBER_FIELDS = MemberRecord.__struct_fields__

@@ -43,8 +43,8 @@ from family_registry.tables import Family, Member
 
 __all__ = ["BatchWriter", "Pending", "Rejected", "WriteCounts"]
 
-FAMILIES: Table = Family.__table__  # type: ignore[assignment]
-MEMBERS: Table = Member.__table__  # type: ignore[assignment]
+FAMILIES: Table = Family.__table__  # type: ignore[attr-defined]
+MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 
 # Member IDs accepted so far in this import, with their line: a second row for one member is a mistake
 # in the file, and remembering them in the database keeps the importer's memory flat for any file size.
@@ -354,7 +354,7 @@ class BatchWriter:
         ]
         if new_heads:
             await conn.execute(self._set_head, new_heads)
-            changed_families.update(item["f"] for item in new_heads)
+            changed_families.update(str(item["f"]) for item in new_heads)
 
         # Members: the new ones, and those with any value changed.
         member_rows: list[dict[str, Any]] = []

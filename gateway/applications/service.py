@@ -259,6 +259,7 @@ class ApplicationService:
                 )
         if earlier is not None:
             return await self.get(earlier), False
+        assert service is not None and applicant is not None  # both found when no earlier application
         attached = [_attached(need.type, need.required, found) for need in service.documents]
         missing = [d.type for d in attached if d.required and d.status == "missing"]
         if missing:

@@ -85,7 +85,7 @@ class ClientService:
             )
             details = {"name": name.strip(), "role": role, "department": department}
             await self.audit.append(conn, actor, "client.created", f"client:{client_id}", details)
-        return ClientCreated(client_id, secret, name.strip(), role, department)  # type: ignore[arg-type]
+        return ClientCreated(client_id, secret, name.strip(), role, department)
 
     async def authenticate(self, client_id: str, secret: str) -> Principal:
         """The principal of a live client, or ``ClientRefused``. scrypt runs in a thread: it is slow on

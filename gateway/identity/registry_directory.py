@@ -21,7 +21,7 @@ _COLUMNS = (
 _JOINED = _MEMBERS.join(_FAMILIES, _FAMILIES.c.family_id == _MEMBERS.c.family_id)
 
 
-def _member(row: Row[tuple[str, str, str | None, bool]]) -> RegisteredMember:
+def _member(row: Row[str, str, str | None, bool]) -> RegisteredMember:
     return RegisteredMember(member_id=row[0], family_id=row[1], mobile=row[2], is_head=bool(row[3]))
 
 

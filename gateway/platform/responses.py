@@ -132,6 +132,6 @@ def exception_handlers(mappers: Mapping[type[Exception], ErrorMapper]) -> dict[A
     )  # fmt: skip
     for kind in litestar_errors:
         handlers[kind] = handle_http
-    for kind in mappers:
-        handlers[kind] = handle_other
+    for mapped in mappers:
+        handlers[mapped] = handle_other
     return handlers

@@ -55,6 +55,7 @@ class CatalogueService:
         catalogue = self.current
         _check_code("department", department, catalogue.departments)
         _check_code("category", category, catalogue.categories)
+        found: list[tuple[Service, float | None]]
         if q and q.strip():
             found = [(hit.service, hit.score) for hit in catalogue.index.search(q)]
         else:

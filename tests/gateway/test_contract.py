@@ -118,7 +118,7 @@ def test_every_operation_keeps_to_the_openapi_document(
             suppress_health_check=list(HealthCheck),
         )
         @given(case=operation.as_strategy())
-        def call(case: Any) -> None:
+        def call(case: Any, headers: dict[str, str] = headers) -> None:
             kwargs = _httpx_kwargs(case.as_transport_kwargs(base_url=str(client.base_url), headers=headers))
             request = client.build_request(**kwargs)
             request.read()  # a multipart body is a stream; schemathesis reads it back to report a failure
