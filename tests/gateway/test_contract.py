@@ -95,6 +95,27 @@ def _httpx_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
+def _examples(client: httpx.Client, operation: Any, headers: dict[str, str]) -> Any:
+    """A Hypothesis test that calls ``operation`` with cases made from the document and checks each answer."""
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def call(case: Any) -> None:
+        kwargs = _httpx_kwargs(case.as_transport_kwargs(base_url=str(client.base_url), headers=headers))
+        request = client.build_request(**kwargs)
+        request.read()  # a multipart body is a stream; schemathesis reads it back to report a failure
+        response = client.send(request)
+        case.validate_response(response, checks=CHECKS)
+
+    return call
+
+
 def test_every_operation_keeps_to_the_openapi_document(
     contract: tuple[httpx.Client, dict[str, str], dict[tuple[str, str], Any]],
 ) -> None:
@@ -110,21 +131,7 @@ def test_every_operation_keeps_to_the_openapi_document(
         role = _role_for(rules.get((operation.method.upper(), operation.path)))
         headers = bearer(tokens[role]) if role else {}
 
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def call(case: Any, headers: dict[str, str] = headers) -> None:
-            kwargs = _httpx_kwargs(case.as_transport_kwargs(base_url=str(client.base_url), headers=headers))
-            request = client.build_request(**kwargs)
-            request.read()  # a multipart body is a stream; schemathesis reads it back to report a failure
-            response = client.send(request)
-            case.validate_response(response, checks=CHECKS)
-
+        call = _examples(client, operation, headers)
         try:
             call()
         except Exception as exc:  # every operation is tried; the failures are reported together
