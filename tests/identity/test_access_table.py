@@ -117,7 +117,16 @@ def route_table(app: Any) -> list[str]:
     for method, path, rule in _routes(app):
         if method == "OPTIONS" or path.startswith("/schema") or rule is None:
             continue
-        who = "anyone" if rule.public else ", ".join(r for r in ROLES if r in rule.roles)
+        scopes = {"all": "", "own_family": " (own family)", "own_department": " (own department)"}
+        who = (
+            "anyone"
+            if rule.public
+            else ", ".join(
+                f"{r}{scopes[rule.grants[r]]}{' masked' if r in rule.masked else ''}"
+                for r in ROLES
+                if r in rule.roles
+            )
+        )
         rate = {"api": "API", "signin": "sign-in", "none": "none"}[rule.rate]
         shown = _PARAM.sub(r"{\1}", path)
         rows.add(f"| `{method}` | `{shown}` | {who} | {rate} | {'yes' if rule.personal else ''} |")
