@@ -149,3 +149,41 @@ def test_every_error_a_capability_can_raise_is_declared_and_bilingual(tmp_path: 
     for kind in _all_errors():
         assert kind.title.en and kind.title.hi and kind.title.en != kind.title.hi, kind
         assert any("\u0900" <= ch <= "\u097f" for ch in kind.title.hi), f"{kind.code}: Hindi title"
+
+
+def test_the_seva_command_loads_no_command_until_it_runs() -> None:
+    """``seva --help`` imports neither the application nor Litestar (it took seconds when it did)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, gateway.cli; print(sorted(m for m in sys.modules if m[:8] in ('litestar', 'gateway.')))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "litestar" not in loaded and "gateway.app" not in loaded, loaded
+
+
+def test_a_deployment_adds_its_own_notifier_through_the_root(tmp_path: Path) -> None:
+    """A notifier registered on the ``Extensions`` given to ``create_app`` sends the sign-in codes; the
+    built-in kinds of a fresh root do not know it (no module-global registry)."""
+    from litestar.testing import TestClient
+
+    from gateway.app import create_app
+    from gateway.bootstrap import Extensions
+    from gateway.notifications import NotifierKinds, TextMessage
+    from tests.building import test_settings
+    from tests.identity.support import seed_families
+
+    sent: list[TextMessage] = []
+
+    class Pigeon:
+        async def send(self, message: TextMessage) -> None:
+            sent.append(message)
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    extensions = Extensions()
+    extensions.notifiers.register("pigeon", lambda deps: Pigeon())
+    app = create_app(test_settings(tmp_path, url, notifier="pigeon"), extensions=extensions)
+    with TestClient(app) as client:
+        seed_families(url)
+        assert client.post("/api/v1/auth/otp", json={"login": "9876500001"}).status_code == 202
+    assert [(m.mobile, m.purpose) for m in sent] == [("9876500001", "otp")]
+    assert "pigeon" not in NotifierKinds().names()
