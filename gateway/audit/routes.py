@@ -26,7 +26,7 @@ class AuditController(Controller):
         self,
         audit_reader: NamedDependency[AuditReader],
         caller: NamedDependency[Caller],
-        after: Annotated[int, Parameter(ge=0, le=2**62, description="entries numbered above this")] = 0,
+        after: Annotated[int, Parameter(ge=0, le=2**31 - 1, description="entries numbered above this")] = 0,
         limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
     ) -> AuditPage:
         """Auditors see client addresses masked; everything else is as recorded."""

@@ -106,6 +106,21 @@ def _from_http(exc: HTTPException) -> SevaError:
     return kind(message, headers=exc.headers or None)
 
 
+# PostgreSQL's codes for text it cannot hold (a NUL character, say): the input is at fault, not the server.
+_UNSTORABLE_TEXT = {"22021", "22P05"}
+
+
+def _unstorable_text(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if getattr(current, "sqlstate", None) in _UNSTORABLE_TEXT:
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
 def exception_handlers(mappers: Mapping[type[Exception], ErrorMapper]) -> dict[Any, Any]:
     """Handlers for the app: ``SevaError``s, domain errors through ``mappers``, Litestar's, then the rest."""
 
@@ -122,6 +137,17 @@ def exception_handlers(mappers: Mapping[type[Exception], ErrorMapper]) -> dict[A
             mapper = mappers.get(kind)
             if mapper is not None:
                 return problem_response(request, mapper(exc))
+        if _unstorable_text(exc):
+            # Nothing was written: the transaction that met the text is rolled back with the error.
+            return problem_response(
+                request,
+                InvalidRequest(
+                    Message(
+                        en="The request holds a character that cannot be stored (such as a NUL character).",
+                        hi="अनुरोध में ऐसा अक्षर है जिसे सहेजा नहीं जा सकता (जैसे NUL अक्षर)।",
+                    )
+                ),
+            )
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return problem_response(request, InternalError())
 

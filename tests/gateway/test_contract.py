@@ -138,3 +138,18 @@ def test_every_operation_keeps_to_the_openapi_document(
             failures.append(f"{operation.label}: {str(exc)[:1500]}")
     assert operations >= 25
     assert failures == [], "\n\n".join(failures)
+
+
+def test_text_the_database_cannot_hold_is_a_400_and_writes_nothing(db_url: str, tmp_path: Path) -> None:
+    """A NUL character (which PostgreSQL cannot store) in a login, a client ID or a query is refused with
+    ``invalid_request``, never a 500; SQLite stores it and the request is judged as any other."""
+    server = build_in_process({"SEVA_DATA_DIR": str(tmp_path / "data"), "SEVA_DATABASE_URL": db_url})
+    with server.client() as client:
+        answers = [
+            client.post("/api/v1/auth/token", json={"client_id": "m\u0000_", "client_secret": "x"}),
+            client.post("/api/v1/auth/otp", json={"login": "98765\u000043210"}),
+        ]
+    for answer in answers:
+        assert answer.status_code < 500, answer.text
+        if db_url.startswith("postgresql"):
+            assert answer.json()["code"] in ("invalid_request", "invalid_login"), answer.text
