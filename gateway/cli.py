@@ -26,6 +26,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Fill the family registry, and read it back out.",
     ),
     "serve": ("gateway.commands.serve", "serve", "Serve the gateway."),
+    "staff": (
+        "gateway.commands.staff",
+        "staff_group",
+        "Officers, agents and operators who sign in as people.",
+    ),
     "workers": ("gateway.commands.workers", "workers", "Deliver submitted applications to departments."),
 }
 

@@ -44,6 +44,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     token_issuer: str = "seva"  # noqa: S105 - a name, not a secret
     token_audience: str = "seva-api"  # noqa: S105 - a name, not a secret
     access_token_seconds: Positive = 900
+    staff_token_seconds: Positive = 8 * 3600  # a working day; revocation still bites within 30 s
     refresh_token_seconds: Positive = 30 * 24 * 3600
     otp_seconds: Positive = 300
     otp_attempts: Positive = 3

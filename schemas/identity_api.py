@@ -77,6 +77,79 @@ class Me(msgspec.Struct, kw_only=True, omit_defaults=True):
     family_id: str | None = None
     department: str | None = None
     client_id: str | None = None
+    staff_id: str | None = None
+    designation: str | None = None
+    district: str | None = None
+    tehsil: str | None = None
+    level: int | None = None
+    centre: str | None = None
+    assisted_by: str | None = None
+
+
+Mobile = Annotated[str, msgspec.Meta(min_length=10, max_length=20)]
+
+
+class StaffOtpStart(_In):
+    """A member of staff asks for a sign-in code to the mobile number their account holds."""
+
+    mobile: Mobile
+
+
+class StaffCreate(_In):
+    """An officer names a department, a designation and a district (a tehsil, a grievance level from 1 to
+    4, where they apply); an agent may name a level; an operator names a centre and its district."""
+
+    role: Literal["officer", "agent", "operator"]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    mobile: Mobile
+    department: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)] | None = None
+    designation: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] | None = None
+    district: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)] | None = None
+    tehsil: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] | None = None
+    level: Annotated[int, msgspec.Meta(ge=1, le=4)] | None = None
+    centre: Annotated[str, msgspec.Meta(min_length=1, max_length=80)] | None = None
+
+
+class StaffOut(msgspec.Struct, kw_only=True, omit_defaults=True):
+    staff_id: str
+    role: str
+    name: str
+    mobile: str  # masked
+    department: str | None = None
+    designation: str | None = None
+    district: str | None = None
+    tehsil: str | None = None
+    level: int | None = None
+    centre: str | None = None
+    created_at: str
+    revoked_at: str | None = None
+
+
+class StaffToken(msgspec.Struct, kw_only=True):
+    """A member of staff's access token; there is no refresh token: sign in again when it expires."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+    staff_id: str
+    role: str
+
+
+class AssistStart(_In):
+    """The citizen's mobile number or member ID; the code goes to the mobile the registry holds."""
+
+    login: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+
+
+class AssistedToken(msgspec.Struct, kw_only=True):
+    """A short token to act for the citizen who gave the code; every action records both people."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+    member_id: str
+    family_id: str
+    assisted_by: str
 
 
 class ClientCreate(_In):

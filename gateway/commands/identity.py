@@ -180,12 +180,13 @@ def list_keys() -> None:
 @click.option(
     "--older-than",
     type=click.IntRange(0),
-    help="Seconds since a key stopped signing (default: twice the access-token lifetime).",
+    help="Seconds since a key stopped signing (default: twice the longest token lifetime).",
 )
 def prune_keys(older_than: int | None) -> None:
     """Remove keys that stopped signing long enough ago that no token they signed is still valid."""
     settings = Settings.from_env()
-    limit = older_than if older_than is not None else 2 * settings.access_token_seconds
+    longest = max(settings.access_token_seconds, settings.staff_token_seconds)
+    limit = older_than if older_than is not None else 2 * longest
     removed = KeyRing(settings.keys_path).prune(limit)
     if removed:
         kids = [k.kid for k in removed]

@@ -29,6 +29,7 @@ from gateway.identity.errors import (
     OtpWrongCode,
     RefreshInvalid,
     RefreshReused,
+    StaffInvalid,
 )
 from gateway.identity.housekeeping import sweep
 from gateway.identity.keys import KeyRing
@@ -38,6 +39,8 @@ from gateway.identity.refresh import RefreshService
 from gateway.identity.registry_directory import RegistryDirectory
 from gateway.identity.routes import AuthController, jwks
 from gateway.identity.service import IdentityService, TokenAuthenticator
+from gateway.identity.staff import StaffDirectory, StaffService
+from gateway.identity.staff_routes import AssistController, StaffAdminController, StaffAuthController
 from gateway.identity.tokens import TokenService
 from gateway.notifications import Notifier
 from gateway.platform.authentication import AuthorizationMalformed, TokenExpired, TokenInvalid, TokenMissing
@@ -78,16 +81,40 @@ def build_identity(
         per_hour=settings.otp_per_hour,
     )
     clients = ClientService(engine, platform.audit, clock=clock.time)
+    catalogue = platform.catalogue
+    staff = StaffService(
+        engine,
+        platform.audit,
+        departments=lambda: catalogue.current.departments,
+        districts=lambda: catalogue.current.district_codes(),
+        clock=clock.time,
+    )
+
+    def codes(found: MemberDirectory, namespace: str) -> OtpService:
+        return OtpService(
+            engine,
+            found,
+            notifier,
+            platform.secret,
+            platform.audit,
+            limiter,
+            policy,
+            clock.time,
+            namespace=namespace,
+        )
+
     service = IdentityService(
         keys=keys,
         tokens=tokens,
-        otp=OtpService(
-            engine, directory, notifier, platform.secret, platform.audit, limiter, policy, clock.time
-        ),
+        otp=codes(directory, ""),
         refresh=RefreshService(engine, directory, platform.audit, settings.refresh_token_seconds, clock.time),
         clients=clients,
         clock=clock,
         departments=lambda: platform.catalogue.current.departments,
+        staff=staff,
+        staff_otp=codes(StaffDirectory(engine), "staff"),
+        assist_otp=codes(directory, "assist"),
+        staff_token_seconds=settings.staff_token_seconds,
     )
 
     @contextlib.asynccontextmanager
@@ -112,7 +139,14 @@ def build_identity(
 
     capability = Capability(
         "identity",
-        route_handlers=[AuthController, ClientAdminController, jwks],
+        route_handlers=[
+            AuthController,
+            ClientAdminController,
+            jwks,
+            StaffAuthController,
+            AssistController,
+            StaffAdminController,
+        ],
         dependencies={"identity": provide(service)},
         errors=[
             OtpWrongCode,
@@ -130,8 +164,9 @@ def build_identity(
             AuthorizationMalformed,
             TokenExpired,
             TokenInvalid,
+            StaffInvalid,
         ],
         lifespans=[sweeping],
         policy=POLICY,
     )
-    return IdentityBuilt(service, TokenAuthenticator(tokens, clients), capability)
+    return IdentityBuilt(service, TokenAuthenticator(tokens, clients, staff), capability)

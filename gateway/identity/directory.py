@@ -1,4 +1,5 @@
-"""The port through which sign-in finds a citizen in the family registry."""
+"""The ports through which sign-in finds who a login belongs to: a citizen in the family registry, or a
+member of staff (officer, call-centre agent, service-centre operator) in the staff directory."""
 
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ __all__ = ["MemberDirectory", "RegisteredMember"]
 
 @dataclass(frozen=True, slots=True)
 class RegisteredMember:
-    """What sign-in needs of a registry member: who, which family, which mobile number."""
+    """What sign-in needs of a registry member: who, which family, which mobile number.
+
+    A member of staff signs in through the same codes: ``subject`` (``staff:<id>``) names them, and
+    ``member_id`` and ``family_id`` are empty."""
 
     member_id: str
     family_id: str
     mobile: str | None
     is_head: bool = False
+    subject: str | None = None
 
 
 class MemberDirectory(Protocol):

@@ -14,6 +14,7 @@ RefreshRefused           401  a refresh token was not accepted
 ClientRefused            401  client_invalid: no live client with that ID and secret
 LoginInvalid             400  invalid_login: neither a mobile number nor a member ID
 ClientInvalid            400  invalid_request: a client cannot be made as asked
+StaffInvalid             400  invalid_request: a staff account cannot be made as asked
 ```
 Bearer token refusals are the platform's (``gateway.platform.authentication``).
 """
@@ -41,6 +42,7 @@ __all__ = [
     "RefreshReused",
     "SignInReason",
     "SignInRefused",
+    "StaffInvalid",
 ]
 
 SignInReason = Literal["wrong_code", "expired", "used", "locked", "superseded", "unknown"]
@@ -214,3 +216,14 @@ class ClientInvalid(InvalidRequest):
 
     def __str__(self) -> str:
         return self.why
+
+
+class StaffInvalid(InvalidRequest):
+    """A staff account cannot be made as asked; ``field`` names why."""
+
+    def __init__(self, field: str, why: str, why_hi: str) -> None:
+        super().__init__(
+            Message(en=f"{field}: {why}.", hi=f"{field}: {why_hi}।"),
+            errors=[FieldError(field=f"body.{field}", message=why)],
+        )
+        self.field = field

@@ -73,6 +73,8 @@ class OtpService:
         limiter: ExactLimiter,
         policy: OtpPolicy,
         clock: Callable[[], float] = time.time,
+        *,
+        namespace: str = "",
     ) -> None:
         self.engine = engine
         self.directory = directory
@@ -82,6 +84,8 @@ class OtpService:
         self.limiter = limiter
         self.policy = policy
         self.clock = clock
+        # Citizens' and staff's codes never supersede or throttle each other, even for one phone.
+        self.namespace = namespace
         self._resend = Limit("otp-resend", 1, policy.resend_seconds)
         self._hourly = Limit("otp-hour", policy.per_hour, 3600)
 
@@ -100,10 +104,15 @@ class OtpService:
         chosen = min(found, key=lambda m: (not m.is_head, m.member_id))
         return chosen, login.value, None
 
-    async def start(self, login: Login, actor: Actor) -> ChallengeSent:
+    async def start(
+        self, login: Login, actor: Actor, *, wording: Callable[[str, int], str] | None = None
+    ) -> ChallengeSent:
         """Send a code for ``login``. An unregistered login gets the same answer and a challenge that can
-        never succeed, so the answer does not tell who is in the registry."""
-        login_hash = keyed_hash(self.secret, "login", login.kind, login.value)
+        never succeed, so the answer does not tell who is in the registry. ``wording(code, minutes)``
+        makes the message (a sign-in code by default)."""
+        login_hash = keyed_hash(
+            self.secret, "login", *([self.namespace] if self.namespace else []), login.kind, login.value
+        )
         await self.limiter.hit([(self._resend, login_hash), (self._hourly, login_hash)])
         member, mobile, other_text = await self._resolve(login)
         challenge_id = secrets.token_hex(16)
@@ -120,8 +129,10 @@ class OtpService:
                 insert(_TABLE).values(
                     id=challenge_id,
                     login_hash=login_hash,
-                    member_id=member.member_id if member and not other_text else None,
-                    family_id=member.family_id if member and not other_text else None,
+                    member_id=(member.member_id or None) if member and not other_text else None,
+                    family_id=(member.family_id or None) if member and not other_text else None,
+                    subject=member.subject if member and not other_text else None,
+                    purpose=self.namespace,
                     code_hash=keyed_hash(self.secret, "otp", challenge_id, code),
                     state="open",
                     attempts=0,
@@ -130,12 +141,12 @@ class OtpService:
                     expires_at=now + self.policy.lifetime,
                 )
             )
-            target = f"member:{member.member_id}" if member else "login:unregistered"
+            target = (member.subject or f"member:{member.member_id}") if member else "login:unregistered"
             await self.audit.append(
                 conn, actor, "signin.code_sent", target, {"challenge": challenge_id[:8], "login": shown}
             )
         if mobile is not None:
-            text = other_text or _code_text(code, max(1, self.policy.lifetime // 60))
+            text = other_text or (wording or _code_text)(code, max(1, self.policy.lifetime // 60))
             try:
                 await self.notifier.send(TextMessage(mobile=mobile, text=text, purpose="otp"))
             except NotificationFailed:
@@ -157,6 +168,7 @@ class OtpService:
                 update(_TABLE)
                 .where(
                     _TABLE.c.id == challenge_id,
+                    _TABLE.c.purpose == self.namespace,
                     _TABLE.c.state == "open",
                     _TABLE.c.expires_at > now,
                     _TABLE.c.attempts < _TABLE.c.max_attempts,
@@ -168,6 +180,7 @@ class OtpService:
                     _TABLE.c.max_attempts,
                     _TABLE.c.member_id,
                     _TABLE.c.family_id,
+                    _TABLE.c.subject,
                 )
             )
             row = counted.first()
@@ -177,9 +190,9 @@ class OtpService:
                 if reason != "unknown":
                     await self._record(conn, actor, "signin.refused", challenge_id, {"reason": reason})
             else:
-                code_hash, attempts, max_attempts, member_id, family_id = row
+                code_hash, attempts, max_attempts, member_id, family_id, subject = row
                 right = same(keyed_hash(self.secret, "otp", challenge_id, code), code_hash)
-                if right and member_id is not None:
+                if right and (member_id is not None or subject is not None):
                     used = await conn.execute(
                         update(_TABLE)
                         .where(_TABLE.c.id == challenge_id, _TABLE.c.state == "open")
@@ -187,9 +200,11 @@ class OtpService:
                     )
                     if used.rowcount == 1:
                         await self._record(
-                            conn, actor, "signin.succeeded", challenge_id, {"member": member_id}
+                            conn, actor, "signin.succeeded", challenge_id, {"member": member_id or subject}
                         )
-                        return RegisteredMember(member_id=member_id, family_id=family_id, mobile=None)
+                        return RegisteredMember(
+                            member_id=member_id or "", family_id=family_id or "", mobile=None, subject=subject
+                        )
                     refusal = SignInRefused.of("used")
                 elif attempts >= max_attempts:
                     await conn.execute(
@@ -218,7 +233,7 @@ class OtpService:
     async def _why_closed(self, conn: AsyncConnection, challenge_id: str, now: float) -> SignInReason:
         found = await conn.execute(
             select(_TABLE.c.state, _TABLE.c.expires_at, _TABLE.c.attempts, _TABLE.c.max_attempts).where(
-                _TABLE.c.id == challenge_id
+                _TABLE.c.id == challenge_id, _TABLE.c.purpose == self.namespace
             )
         )
         row = found.first()

@@ -1,4 +1,5 @@
-"""Who may sign in, renew, sign out, ask who they are and manage API clients."""
+"""Who may sign in, renew, sign out, ask who they are, act for a citizen, and manage API clients and
+staff accounts."""
 
 from __future__ import annotations
 
@@ -19,4 +20,21 @@ POLICY = Policy(
     list_clients=Rule("client.list", "list API clients", grants={"administrator": ALL}),
     create_client=Rule("client.created", "create an API client", grants={"administrator": ALL}),
     revoke_client=Rule("client.revoked", "revoke an API client", grants={"administrator": ALL}),
+    staff_send_code=public("otp.staff.start", "staff sign-in: send a code", rate="signin"),
+    staff_check_code=public("otp.staff.verify", "staff sign-in: check a code", rate="signin"),
+    assist_send_code=Rule(
+        "otp.assist.start",
+        "act for a citizen: send them a code",
+        grants={"agent": ALL, "operator": ALL},
+        rate="signin",
+    ),
+    assist_check_code=Rule(
+        "otp.assist.verify",
+        "act for a citizen: check the code they gave",
+        grants={"agent": ALL, "operator": ALL},
+        rate="signin",
+    ),
+    list_staff=Rule("staff.list", "list staff accounts", grants={"administrator": ALL}),
+    create_staff=Rule("staff.created", "create a staff account", grants={"administrator": ALL}),
+    revoke_staff=Rule("staff.revoked", "revoke a staff account", grants={"administrator": ALL}),
 )

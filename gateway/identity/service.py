@@ -5,22 +5,47 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 
+import msgspec
+
+from family_registry.errors import InvalidMobile
+from family_registry.mobile import check_mobile
 from gateway.audit import Actor
 from gateway.identity.clients import ClientService, ClientView
 from gateway.identity.directory import RegisteredMember
+from gateway.identity.errors import LoginInvalid, SignInRefused
 from gateway.identity.keys import KeyRing
-from gateway.identity.login import parse_login
+from gateway.identity.login import Login, parse_login
 from gateway.identity.otp import OtpService
 from gateway.identity.refresh import RefreshService
+from gateway.identity.staff import StaffService
 from gateway.identity.tokens import TokenService
 from gateway.platform.authentication import TokenInvalid
 from gateway.platform.clock import Clock
 from gateway.platform.principal import Principal
 from gateway.platform.problems import InvalidRequest, NotFound
-from schemas.identity_api import AccessToken, ClientCreatedOut, ClientOut, CodeSent, Jwks, Me, TokenPair
+from schemas.identity_api import (
+    AccessToken,
+    AssistedToken,
+    ClientCreatedOut,
+    ClientOut,
+    CodeSent,
+    Jwks,
+    Me,
+    StaffCreate,
+    StaffOut,
+    StaffToken,
+    TokenPair,
+)
 from schemas.problem import Message
 
 __all__ = ["IdentityService", "TokenAuthenticator"]
+
+
+def _mobile(text: str) -> str:
+    try:
+        return check_mobile(text)
+    except InvalidMobile:
+        raise LoginInvalid() from None
 
 
 def _iso(epoch: float | None) -> str | None:
@@ -41,16 +66,23 @@ def _client_out(view: ClientView) -> ClientOut:
 
 
 class TokenAuthenticator:
-    """The platform's ``Authenticator``: seva's own tokens, refused once their API client is revoked."""
+    """The platform's ``Authenticator``: seva's own tokens, refused once their API client or staff account
+    (or the staff account that acts for a citizen) is revoked."""
 
-    def __init__(self, tokens: TokenService, clients: ClientService) -> None:
+    def __init__(self, tokens: TokenService, clients: ClientService, staff: StaffService) -> None:
         self.tokens = tokens
         self.clients = clients
+        self.staff = staff
 
     async def authenticate(self, token: str) -> Principal:
         principal = self.tokens.verify(token)
         if principal.client_id and not await self.clients.is_live(principal.client_id):
             raise TokenInvalid("claims", "the client was revoked")
+        if principal.staff_id and not await self.staff.is_live(principal.staff_id):
+            raise TokenInvalid("claims", "the staff account was revoked")
+        helper = principal.assisted_by
+        if helper and not await self.staff.is_live(helper.removeprefix("staff:")):
+            raise TokenInvalid("claims", "the staff account acting for the citizen was revoked")
         return principal
 
 
@@ -65,6 +97,10 @@ class IdentityService:
         clients: ClientService,
         clock: Clock,
         departments: Callable[[], Collection[str]],
+        staff: StaffService,
+        staff_otp: OtpService,
+        assist_otp: OtpService,
+        staff_token_seconds: int,
     ) -> None:
         self.keys = keys
         self.tokens = tokens
@@ -73,6 +109,10 @@ class IdentityService:
         self.clients = clients
         self.clock = clock
         self.departments = departments
+        self.staff = staff
+        self.staff_otp = staff_otp
+        self.assist_otp = assist_otp
+        self.staff_token_seconds = staff_token_seconds
 
     def _pair(self, member: RegisteredMember, refresh_token: str) -> TokenPair:
         access = self.tokens.issue(Principal.citizen(member.member_id, member.family_id))
@@ -107,14 +147,70 @@ class IdentityService:
 
     @staticmethod
     def me(principal: Principal) -> Me:
-        return Me(
+        return msgspec.convert(msgspec.to_builtins(principal), Me)
+
+    # ---- staff ---------------------------------------------------------------------------------------
+
+    async def send_staff_code(self, mobile: str, actor: Actor) -> CodeSent:
+        """A code to a live staff account's mobile; the same answer for a number no account holds."""
+        sent = await self.staff_otp.start(Login("mobile", _mobile(mobile)), actor)
+        return CodeSent(challenge_id=sent.challenge_id, expires_in=sent.expires_in, resend_in=sent.resend_in)
+
+    async def check_staff_code(self, challenge_id: str, code: str, actor: Actor) -> StaffToken:
+        signed = await self.staff_otp.verify(challenge_id, code, actor)
+        principal = await self.staff.principal((signed.subject or "").removeprefix("staff:"))
+        if principal is None or principal.staff_id is None:  # revoked between the code and its use
+            raise SignInRefused.of("unknown")
+        issued = self.tokens.issue(principal, self.staff_token_seconds)
+        return StaffToken(
+            access_token=issued.token,
+            expires_in=issued.expires_in,
+            staff_id=principal.staff_id,
             role=principal.role,
-            subject=principal.subject,
-            member_id=principal.member_id,
-            family_id=principal.family_id,
-            department=principal.department,
-            client_id=principal.client_id,
         )
+
+    async def send_assist_code(self, helper: Principal, login: str, actor: Actor) -> CodeSent:
+        """A code to the citizen's own phone, saying who asks to act for them."""
+        who = helper.centre or "CM Helpline 181"
+
+        def wording(code: str, minutes: int) -> str:
+            return (
+                f"seva: {who} asks to act for you. Code {code}, valid {minutes} minutes. Give it only to the "
+                f"person helping you now. / seva: {who} आपकी ओर से काम करना चाहता है। कोड {code}, "
+                f"{minutes} मिनट तक मान्य। यह कोड केवल अभी आपकी सहायता कर रहे व्यक्ति को दें।"
+            )
+
+        sent = await self.assist_otp.start(parse_login(login), actor, wording=wording)
+        return CodeSent(challenge_id=sent.challenge_id, expires_in=sent.expires_in, resend_in=sent.resend_in)
+
+    async def check_assist_code(
+        self, helper: Principal, challenge_id: str, code: str, actor: Actor
+    ) -> AssistedToken:
+        member = await self.assist_otp.verify(challenge_id, code, actor)
+        principal = Principal.citizen(member.member_id, member.family_id, assisted_by=helper.subject)
+        issued = self.tokens.issue(principal)
+        return AssistedToken(
+            access_token=issued.token,
+            expires_in=issued.expires_in,
+            member_id=member.member_id,
+            family_id=member.family_id,
+            assisted_by=helper.subject,
+        )
+
+    async def list_staff(self) -> list[StaffOut]:
+        return await self.staff.list()
+
+    async def create_staff(self, new: StaffCreate, actor: Actor) -> StaffOut:
+        return await self.staff.create(new, actor)
+
+    async def revoke_staff(self, staff_id: str, actor: Actor) -> None:
+        if not await self.staff.revoke(staff_id, actor):
+            raise NotFound(
+                Message(
+                    en=f"No live staff account has the ID '{staff_id}'.",
+                    hi=f"'{staff_id}' आईडी का कोई सक्रिय कर्मचारी खाता नहीं है।",
+                )
+            )
 
     def jwks(self) -> Jwks:
         return Jwks(keys=self.keys.jwks()["keys"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-__all__ = ["ApiClient", "OtpChallenge", "RefreshToken"]
+__all__ = ["ApiClient", "OtpChallenge", "RefreshToken", "StaffMember"]
 
 
 class OtpChallenge(SQLModel, table=True):
@@ -24,6 +24,8 @@ class OtpChallenge(SQLModel, table=True):
     login_hash: str = Field(index=True, max_length=64)
     member_id: str | None = Field(default=None, max_length=9)
     family_id: str | None = Field(default=None, max_length=8)
+    subject: str | None = Field(default=None, max_length=80)  # staff:<id> for a member of staff
+    purpose: str = Field(default="", max_length=16)  # the sign-in it belongs to: "", "staff", "assist"
     code_hash: str = Field(max_length=64)
     state: str = Field(default="open", max_length=12)
     attempts: int = 0
@@ -61,4 +63,26 @@ class ApiClient(SQLModel, table=True):
     department: str | None = Field(default=None, max_length=64)
     secret_hash: str = Field(max_length=200)
     created_at: float
+    revoked_at: float | None = None
+
+
+class StaffMember(SQLModel, table=True):
+    """A person who works for the state in seva: an officer of a department (with a designation, a
+    jurisdiction and, for grievances, a level), a CM Helpline agent, or a Lok Seva Kendra operator (bound
+    to a centre). Made by an administrator; signs in with a one-time code sent to ``mobile``."""
+
+    __tablename__ = "staff_member"
+
+    id: str = Field(primary_key=True, max_length=40)
+    role: str = Field(max_length=16)
+    name: str = Field(max_length=200)
+    mobile: str = Field(max_length=10, index=True)
+    department: str | None = Field(default=None, max_length=64)
+    designation: str | None = Field(default=None, max_length=80)
+    district: str | None = Field(default=None, max_length=64)
+    tehsil: str | None = Field(default=None, max_length=80)
+    level: int | None = None
+    centre: str | None = Field(default=None, max_length=80)
+    created_at: float
+    created_by: str = Field(max_length=80)
     revoked_at: float | None = None

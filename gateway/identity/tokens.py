@@ -24,6 +24,14 @@ _CACHE_SECONDS = 30
 _CACHE_SIZE = 20_000
 
 
+# Claims beyond the registered ones, and the principal's attribute each carries.
+_CLAIMS = (
+    ("mem", "member_id"), ("fam", "family_id"), ("dept", "department"), ("cid", "client_id"),
+    ("sid", "staff_id"), ("desig", "designation"), ("dist", "district"), ("teh", "tehsil"), ("lvl", "level"),
+    ("ctr", "centre"), ("asst", "assisted_by"),
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class IssuedToken:
     token: str
@@ -41,6 +49,13 @@ class _Claims(msgspec.Struct, kw_only=True):
     fam: str | None = None
     dept: str | None = None
     cid: str | None = None
+    sid: str | None = None
+    desig: str | None = None
+    dist: str | None = None
+    teh: str | None = None
+    lvl: int | None = None
+    ctr: str | None = None
+    asst: str | None = None
 
 
 class TokenService:
@@ -56,7 +71,9 @@ class TokenService:
         self.lifetime = lifetime
         self._checked: TTLCache[str, tuple[Principal, float]] = TTLCache(_CACHE_SIZE, _CACHE_SECONDS)
 
-    def issue(self, principal: Principal) -> IssuedToken:
+    def issue(self, principal: Principal, lifetime: int | None = None) -> IssuedToken:
+        """A token for ``principal``, valid ``lifetime`` seconds (the service's default when None)."""
+        lifetime = lifetime or self.lifetime
         key = self.ring.current()
         now = int(self.clock.time())
         claims: dict[str, object] = {
@@ -66,19 +83,15 @@ class TokenService:
             "role": principal.role,
             "iat": now,
             "nbf": now,
-            "exp": now + self.lifetime,
+            "exp": now + lifetime,
             "jti": secrets.token_urlsafe(12),
         }
-        for claim, value in (
-            ("mem", principal.member_id),
-            ("fam", principal.family_id),
-            ("dept", principal.department),
-            ("cid", principal.client_id),
-        ):
+        for claim, attribute in _CLAIMS:
+            value = getattr(principal, attribute)
             if value is not None:
                 claims[claim] = value
         token = jwt.encode(claims, key.private, algorithm=ALGORITHM, headers={"kid": key.kid})
-        return IssuedToken(token, self.lifetime, now + self.lifetime)
+        return IssuedToken(token, lifetime, now + lifetime)
 
     def verify(self, token: str) -> Principal:
         """The principal named by ``token``, or ``TokenRefused`` saying what is wrong with it."""
@@ -129,9 +142,6 @@ class TokenService:
         principal = Principal(
             role=parsed.role,
             subject=parsed.sub,
-            member_id=parsed.mem,
-            family_id=parsed.fam,
-            department=parsed.dept,
-            client_id=parsed.cid,
+            **{attribute: getattr(parsed, claim) for claim, attribute in _CLAIMS},
         )
         return principal, float(parsed.exp) + _LEEWAY_SECONDS

@@ -57,6 +57,7 @@ SAMPLE_VALUES = {
     "reference": "2611-0000-0000-9",
     "adapter": "rest_transport",
     "file_path": "swagger-ui.css",  # the API pages' own files
+    "staff_id": "no-such-staff",
 }
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
@@ -70,6 +71,17 @@ SAMPLES: dict[str, Sample] = {
     "POST /api/v1/auth/token": Sample("/api/v1/auth/token", {"client_id": "x", "client_secret": "y"}),
     "POST /api/v1/admin/clients": Sample("/api/v1/admin/clients", {"name": "table test", "role": "auditor"}),
     "POST /api/v1/eligibility": Sample("/api/v1/eligibility", {"facts": {"member.age": 70}}),
+    "POST /api/v1/auth/staff/otp": Sample("/api/v1/auth/staff/otp", {"mobile": "9812399999"}),
+    "POST /api/v1/auth/staff/otp/verify": Sample(
+        "/api/v1/auth/staff/otp/verify", {"challenge_id": "0" * 32, "code": "000000"}
+    ),
+    "POST /api/v1/auth/assist": Sample("/api/v1/auth/assist", {"login": "9876500002"}),
+    "POST /api/v1/auth/assist/verify": Sample(
+        "/api/v1/auth/assist/verify", {"challenge_id": "0" * 32, "code": "000000"}
+    ),
+    "POST /api/v1/admin/staff": Sample(
+        "/api/v1/admin/staff", {"role": "agent", "name": "table test", "mobile": "9812399998"}
+    ),
 }
 
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
