@@ -29,7 +29,7 @@ from catalogue.models import (
     Text,
 )
 from catalogue.rules import CompiledRule, compile_rule
-from catalogue.yaml_source import LineMap, YamlSyntaxError, read_yaml
+from catalogue.yaml_source import LineMap, YamlSyntaxError, read_yaml, read_yaml_fast
 
 __all__ = ["load_catalogue", "parse_catalogue"]
 
@@ -50,6 +50,18 @@ def load_catalogue(path: str | Path) -> Catalogue:
 
 
 def parse_catalogue(text: str, filename: str = "catalogue.yaml") -> Catalogue:
+    """Check the catalogue in ``text``; raise ``CatalogueInvalid`` listing every problem.
+
+    The fast YAML reader gives the data in the common case. When it declines the text, or the data has
+    a problem, the text is read again by the reference reader, which keeps the line of every value, and
+    checked again from the start: so problems are always reported as that reader finds them.
+    """
+    fast = read_yaml_fast(text)
+    if fast is not None:
+        try:
+            return _Checker(filename).check_data(fast.data, text)
+        except Exception:  # noqa: S110 - a problem: the reference reading below reports it, with its line
+            pass
     return _Checker(filename).check(text)
 
 
@@ -69,6 +81,10 @@ class _Checker:
             data, self.lines = read_yaml(text)
         except YamlSyntaxError as exc:
             raise CatalogueInvalid([CatalogueProblem(self.filename, exc.line, "", exc.message)]) from None
+        return self.check_data(data, text)
+
+    def check_data(self, data: Any, text: str) -> Catalogue:
+        """Check ``data`` read from ``text``; ``self.lines`` places problems (empty for fast data)."""
         for path, _line in self.lines.duplicates:
             self.report(path, "duplicate key: the later value would silently replace the earlier one")
         raw = self.decode(data, RawCatalogue, "")
