@@ -7,6 +7,7 @@ the same problems at the same lines, whichever reader the loader used.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 from pathlib import Path
@@ -187,3 +188,19 @@ def test_problems_found_on_fast_data_carry_their_lines() -> None:
     assert caught.value.problems == [
         CatalogueProblem("c.yaml", line, "services[0].time_limit_days", "Expected `int`, got `str`")
     ]
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """The collector, paused while a catalogue loads, runs again after, even when the load fails; and a
+    collector the caller had paused stays paused."""
+    good, bad = dump(mini_catalogue()), "version: [1\n"
+    for text in (good, bad, good.replace("time_limit_days: 15", "time_limit_days: x", 1)):
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            try:
+                parse_catalogue(text)
+            except CatalogueInvalid:
+                pass
+            finally:
+                assert gc.isenabled() is enabled
+                gc.enable()
