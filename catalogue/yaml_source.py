@@ -195,13 +195,17 @@ def _needs_reference(raw: bytes) -> bool:
 
 
 def _odd_key(raw: bytes, colon: int) -> bool:
-    """Whether the colon at ``colon`` may end an empty key (only blanks stand between it and the start
-    of its line or a flow indicator; in a flow collection PyYAML takes it for one even when text follows,
-    `{a: b, :c}`) or a list or mapping used as a key."""
+    """Whether the colon at ``colon``, which follows white space or an indicator, may be read differently:
+    it ends an empty key (only blanks between it and the start of its line or an indicator, `{: a}`), a
+    list or mapping used as a key (`[a]: b`), or follows another colon (`{a: :b}`); or it follows text
+    and blanks and precedes more text (`{a: b :c}`): in a flow collection PyYAML takes each of these for
+    a value indicator, where YAML 1.2 reads null or plain text."""
     before = colon - 1
     while before >= 0 and raw[before] in b" \t":
         before -= 1
-    return before < 0 or raw[before] in b"\r\n[]{},?-"
+    if before < 0 or raw[before] in b"\r\n[]{},?-:":
+        return True
+    return before < colon - 1 and raw[colon + 1 : colon + 2] not in (b"", b" ", b"\t", b"\r", b"\n")
 
 
 def _at_node_start(raw: bytes, char: bytes, then: re.Pattern[bytes] | None = None) -> bool:
