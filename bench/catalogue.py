@@ -5,7 +5,8 @@ goal, met; the script exits 1 if a goal is missed. What is compared:
 
 - loading and validating (read, parse, check, compile the rules, build the search index): seva's
   ``load_catalogue``, which reads with yaml-rs and falls back to PyYAML only to place a problem, against
-  the reference loader alone (PyYAML composing nodes with their lines: how every load ran before), and
+  the reference loader alone (PyYAML composing nodes with their lines, the garbage collector running:
+  how every load ran before), and
   against parsing alone (``yaml.load`` with libyaml, ``yaml_rs.load``). Wall time (median in this
   process; once in a fresh process, as a server starting), peak of Python allocations (tracemalloc), and
   peak RSS of a fresh process that only loads the file. Goals (issue 11): 2,000 services in under 1 s
@@ -36,7 +37,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -113,13 +114,15 @@ def peak_memory(call: Callable[[], object]) -> float:
 
 @contextmanager
 def reference_reader_only() -> Iterator[None]:
-    """Load as before the fast reader: PyYAML composing nodes with their lines, for every file."""
-    fast = loader.read_yaml_fast
+    """Load as every load ran before the fast reader: PyYAML composing nodes with their lines, with the
+    garbage collector running."""
+    fast, paused = loader.read_yaml_fast, loader._collector_paused
     loader.read_yaml_fast = lambda source: None  # type: ignore[assignment]
+    loader._collector_paused = nullcontext  # type: ignore[assignment]
     try:
         yield
     finally:
-        loader.read_yaml_fast = fast  # type: ignore[assignment]
+        loader.read_yaml_fast, loader._collector_paused = fast, paused  # type: ignore[assignment]
 
 
 # -- loading ------------------------------------------------------------------------------------------------
