@@ -11,12 +11,12 @@ Two readers stand behind the loader:
 
 YAML 1.1 and 1.2 differ in which plain scalars are booleans and numbers (``yes``, ``on``, ``010``,
 ``1:30``, ``1e3``, ``2024-01-01``), in a few flow-collection forms, in tags and merge keys, and in which
-characters count as line breaks. The fast reader refuses any text with an odd character, a tag, a
-merge key, a directive, a second document, an explicit key, an empty flow key or value, or a block
-scalar at the very end of a file with no final line break; and for every plain scalar that either
-parser could read as something other than text, it checks that both read it alike (a word such as
-``on`` matters only if the fast reader's data holds that exact text). A problem found on fast data is
-located by reading the text again with the reference parser.
+characters count as line breaks. The fast reader declines any text with an odd character, a tag, an
+anchor or alias, a merge key, a directive, a second document, an explicit key, an empty key or value,
+a colon PyYAML would take for a flow indicator, or a block scalar at the very end of a file with no
+final line break; and for every plain scalar that either parser could read as something other than
+text, it checks that both read it alike (a word such as ``on`` matters only if the fast reader's data
+holds that exact text). ``docs/catalogue.md`` lists the differences and how each is met.
 """
 
 from __future__ import annotations
