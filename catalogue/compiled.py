@@ -17,8 +17,8 @@ __all__ = ["Catalogue"]
 class Catalogue:
     """An immutable, validated catalogue. Build it with ``catalogue.loader.load_catalogue``.
 
-    ``digest`` is the SHA-256 of the source text: caches of eligibility results key on it, so a
-    reloaded catalogue never serves verdicts computed under the old rules.
+    ``digest`` is the SHA-256 of the source (the file's bytes): caches of eligibility results key on
+    it, so a reloaded catalogue never serves verdicts computed under the old rules.
     """
 
     source: str

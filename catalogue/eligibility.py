@@ -4,18 +4,28 @@ A verdict is ``eligible``, ``not_eligible`` with the reason of every rule that f
 ``undetermined`` with the facts that are missing. When one member is checked against the whole
 catalogue, each distinct rule is evaluated once: services share many rules (age 60 or over, BPL),
 so a catalogue of thousands of services costs far fewer rule evaluations than it has rules.
+
+A verdict depends only on how each of its service's rules came out (true, false, or unknown for want of
+some facts), so each service keeps the verdicts it has given, keyed on those outcomes, and gives the same
+object again when they recur, as they do for most services and most members. Judging a member then
+allocates almost nothing, which keeps the garbage collector, and so the slowest requests, out of the way.
+Verdicts are therefore shared and must not be changed (they are frozen; their lists are not to be
+appended to).
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import msgspec
 
 from catalogue.compiled import Catalogue
 from catalogue.models import Text
-from catalogue.rules import CompiledRule
+from catalogue.rules import CompiledRule, Evaluator
 
 __all__ = [
     "FamilyVerdicts",
@@ -30,8 +40,11 @@ Status = Literal["eligible", "not_eligible", "undetermined"]
 Facts = Mapping[str, Any]
 
 
-class ServiceVerdict(msgspec.Struct, kw_only=True, frozen=True):
-    """The verdict for one service: every failing reason, and every fact that was missing."""
+class ServiceVerdict(msgspec.Struct, kw_only=True, frozen=True, gc=False):
+    """The verdict for one service: every failing reason, and every fact that was missing.
+
+    Kept out of the garbage collector's sight (``gc=False``): verdicts are kept for the catalogue's
+    lifetime, and hold only text and lists of text, which can never form a cycle."""
 
     service: str
     status: Status
@@ -45,41 +58,120 @@ class FamilyVerdicts(msgspec.Struct, kw_only=True, frozen=True):
     members: dict[str, list[ServiceVerdict]]
 
 
-def _verdict(
-    code: str, rules: tuple[CompiledRule, ...], facts: Facts, memo: dict[str, bool | None]
-) -> ServiceVerdict:
-    reasons: list[Text] = []
-    missing: list[str] = []
-    for rule in rules:
-        key = rule.key
-        if key in memo:
-            result = memo[key]
+# How one rule came out for one member: True, False, or the facts it missed (a tuple) when unknown.
+Outcome = bool | tuple[str, ...]
+
+# Verdicts a service keeps, at most, one per distinct set of outcomes (so a few per service in practice).
+_KEPT_PER_SERVICE = 64
+
+
+@dataclass(eq=False, slots=True)
+class _Service:
+    """One service as the evaluator sees it: which distinct rules it has, with its reasons, and the
+    verdicts it has given so far by the outcomes of those rules."""
+
+    code: str
+    rules: tuple[int, ...]
+    reasons: tuple[Text | None, ...]
+    given: dict[Any, ServiceVerdict] = field(default_factory=dict)
+
+    def verdict(self, outcomes: list[Outcome]) -> ServiceVerdict:
+        rules = self.rules
+        key: Any = outcomes[rules[0]] if len(rules) == 1 else tuple([outcomes[i] for i in rules])
+        found = self.given.get(key)
+        if found is None:
+            found = self.judge([outcomes[i] for i in rules])
+            if len(self.given) < _KEPT_PER_SERVICE:
+                self.given[key] = found
+        return found
+
+    def judge(self, outcomes: list[Outcome]) -> ServiceVerdict:
+        reasons: list[Text] = []
+        missing: list[str] = []
+        for reason, outcome in zip(self.reasons, outcomes, strict=True):
+            if outcome is False:
+                assert reason is not None  # top-level rules always carry one
+                reasons.append(reason)
+            elif outcome is not True:
+                missing.extend(name for name in outcome if name not in missing)
+        status: Status = "not_eligible" if reasons else "undetermined" if missing else "eligible"
+        return ServiceVerdict(service=self.code, status=status, reasons=reasons, missing_facts=missing)
+
+
+class _Plan:
+    """The catalogue's rules laid out for evaluation: each distinct rule once, each service by index."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        distinct: dict[str, int] = {}
+        rules: list[CompiledRule] = []
+        self.services: dict[str, _Service] = {}
+        for code, compiled in catalogue.rules.items():
+            indices = []
+            for rule in compiled:
+                if rule.key not in distinct:
+                    distinct[rule.key] = len(rules)
+                    rules.append(rule)
+                indices.append(distinct[rule.key])
+            self.services[code] = _Service(code, tuple(indices), tuple(rule.reason for rule in compiled))
+        self.in_order = tuple(self.services.values())
+        self.evaluators: tuple[Evaluator, ...] = tuple(rule.evaluate for rule in rules)
+        self.facts: tuple[tuple[str, ...], ...] = tuple(rule.facts for rule in rules)
+
+    def outcomes(self, facts: Facts, wanted: Iterable[int] | None = None) -> list[Outcome]:
+        """How each distinct rule (or each ``wanted`` one, the rest left True) comes out for ``facts``."""
+        if wanted is None:
+            results: list[Any] = [evaluate(facts) for evaluate in self.evaluators]
         else:
-            result = memo[key] = rule.evaluate(facts)
-        if result is False:
-            assert rule.reason is not None  # top-level rules always carry one
-            reasons.append(rule.reason)
-        elif result is None:
-            missing.extend(name for name in rule.missing(facts) if name not in missing)
-    status: Status = "not_eligible" if reasons else "undetermined" if missing else "eligible"
-    return ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing)
+            results = [True] * len(self.evaluators)
+            for i in wanted:
+                results[i] = self.evaluators[i](facts)
+        for i, result in enumerate(results):
+            if result is None:
+                results[i] = tuple([name for name in self.facts[i] if facts.get(name) is None])
+            elif result is not False:
+                results[i] = True
+        return results
+
+
+_plans: weakref.WeakKeyDictionary[Catalogue, _Plan] = weakref.WeakKeyDictionary()
+_plans_lock = threading.Lock()
+
+
+def _plan(catalogue: Catalogue) -> _Plan:
+    plan = _plans.get(catalogue)
+    if plan is None:
+        with _plans_lock:
+            plan = _plans.get(catalogue)
+            if plan is None:
+                plan = _plans[catalogue] = _Plan(catalogue)
+    return plan
 
 
 def evaluate_service(catalogue: Catalogue, code: str, facts: Facts) -> ServiceVerdict:
     """The verdict of one service for one member's facts; ``UnknownService`` for a wrong code."""
-    service = catalogue.service(code)
-    return _verdict(service.code, catalogue.rules[service.code], facts, {})
+    code = catalogue.service(code).code
+    plan = _plan(catalogue)
+    service = plan.services[code]
+    return service.verdict(plan.outcomes(facts, service.rules))
 
 
 def evaluate_all(
     catalogue: Catalogue, facts: Facts, codes: Iterable[str] | None = None
 ) -> list[ServiceVerdict]:
     """Verdicts of every service (or of ``codes``) for one member's facts, in catalogue order."""
-    memo: dict[str, bool | None] = {}
-    rules = catalogue.rules
+    plan = _plan(catalogue)
     if codes is None:
-        return [_verdict(code, rules[code], facts, memo) for code in rules]
-    return [_verdict(catalogue.service(code).code, rules[code], facts, memo) for code in codes]
+        outcomes = plan.outcomes(facts)
+        verdicts = []
+        for service in plan.in_order:  # service.verdict(), inlined: this loop runs for every service
+            rules = service.rules
+            key: Any = outcomes[rules[0]] if len(rules) == 1 else tuple([outcomes[i] for i in rules])
+            found = service.given.get(key)
+            verdicts.append(found if found is not None else service.verdict(outcomes))
+        return verdicts
+    wanted = [plan.services[catalogue.service(code).code] for code in codes]
+    outcomes = plan.outcomes(facts, {i for service in wanted for i in service.rules})
+    return [service.verdict(outcomes) for service in wanted]
 
 
 def evaluate_family(catalogue: Catalogue, members: Mapping[str, Facts]) -> FamilyVerdicts:

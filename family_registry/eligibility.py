@@ -9,7 +9,9 @@ entries simply stop being asked for and age out. ``clear`` frees them at once wh
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import threading
+from collections import Counter
 
 import msgspec
 from cachetools import LRUCache
@@ -19,6 +21,8 @@ from family_registry.facts import family_facts
 from family_registry.records import FamilyRecord
 
 __all__ = ["EligibilityCache", "FamilyEligibility", "MemberEligibility", "family_eligibility"]
+
+_STATUS = operator.attrgetter("status")
 
 
 class MemberEligibility(msgspec.Struct, kw_only=True, frozen=True):
@@ -51,9 +55,7 @@ def family_eligibility(catalogue: Catalogue, family: FamilyRecord, on: dt.date) 
     for member in family.members:
         own = facts[member.member_id]
         verdicts = evaluate_all(catalogue, own)
-        counts = {"eligible": 0, "not_eligible": 0, "undetermined": 0}
-        for verdict in verdicts:
-            counts[verdict.status] += 1
+        counts = Counter(map(_STATUS, verdicts))  # counted in C: thousands of verdicts per member
         members.append(
             MemberEligibility(
                 member_id=member.member_id,
@@ -61,7 +63,9 @@ def family_eligibility(catalogue: Catalogue, family: FamilyRecord, on: dt.date) 
                 name_hi=member.name_hi,
                 age=own["member.age"],
                 verdicts=verdicts,
-                **counts,
+                eligible=counts["eligible"],
+                not_eligible=counts["not_eligible"],
+                undetermined=counts["undetermined"],
             )
         )
     return FamilyEligibility(
