@@ -1,8 +1,9 @@
 """Verdicts: which services a member, or every member of a family, may get, and why not.
 
 A verdict is ``eligible``, ``not_eligible`` with the reason of every rule that failed, or
-``undetermined`` with the facts that are missing. When one member is checked against the whole
-catalogue, each distinct rule is evaluated once: services share many rules (age 60 or over, BPL),
+``undetermined`` with the facts that are missing and what to ask for each (a form field's label for
+a ``form.*`` fact, unknown until the citizen fills the form). When one member is checked against the
+whole catalogue, each distinct rule is evaluated once: services share many rules (age 60 or over, BPL),
 so a catalogue of thousands of services costs far fewer rule evaluations than it has rules.
 """
 
@@ -30,13 +31,17 @@ Status = Literal["eligible", "not_eligible", "undetermined"]
 Facts = Mapping[str, Any]
 
 
-class ServiceVerdict(msgspec.Struct, kw_only=True, frozen=True):
-    """The verdict for one service: every failing reason, and every fact that was missing."""
+class ServiceVerdict(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
+    """The verdict for one service: every failing reason, and every fact that was missing.
+
+    ``ask`` says, for each missing fact in the same order, what to ask the citizen ("tell us ...").
+    """
 
     service: str
     status: Status
     reasons: list[Text]
     missing_facts: list[str]
+    ask: list[Text] = msgspec.field(default_factory=list)
 
 
 class FamilyVerdicts(msgspec.Struct, kw_only=True, frozen=True):
@@ -50,6 +55,7 @@ def _verdict(
 ) -> ServiceVerdict:
     reasons: list[Text] = []
     missing: list[str] = []
+    ask: list[Text] = []
     for rule in rules:
         key = rule.key
         if key in memo:
@@ -60,9 +66,12 @@ def _verdict(
             assert rule.reason is not None  # top-level rules always carry one
             reasons.append(rule.reason)
         elif result is None:
-            missing.extend(name for name in rule.missing(facts) if name not in missing)
+            for name, question in rule.missing_with_questions(facts):
+                if name not in missing:
+                    missing.append(name)
+                    ask.append(question)
     status: Status = "not_eligible" if reasons else "undetermined" if missing else "eligible"
-    return ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing)
+    return ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing, ask=ask)
 
 
 def evaluate_service(catalogue: Catalogue, code: str, facts: Facts) -> ServiceVerdict:

@@ -3,6 +3,7 @@
 ```
 ApplicationError
 ├── UnknownServiceCode     the catalogue has no service with the code in the body
+├── NotAnApplication       the service takes no application (an information service: check a list, complain)
 ├── UnknownMember          no such member, or not one the caller may apply for
 ├── NotEligible            a rule of the service fails for the member (every reason kept)
 ├── EligibilityUndetermined the registry lacks a fact a rule needs
@@ -23,6 +24,7 @@ __all__ = [
     "EligibilityUndetermined",
     "IdempotencyConflict",
     "MissingDocuments",
+    "NotAnApplication",
     "NotEligible",
     "UnknownMember",
     "UnknownServiceCode",
@@ -37,6 +39,13 @@ class UnknownServiceCode(ApplicationError):
     def __init__(self, code: str) -> None:
         super().__init__(f"no service {code!r}")
         self.code = code
+
+
+class NotAnApplication(ApplicationError):
+    def __init__(self, code: str, steps: tuple[Text, ...]) -> None:
+        super().__init__(f"{code} takes no application")
+        self.code = code
+        self.steps = steps
 
 
 class UnknownMember(ApplicationError):

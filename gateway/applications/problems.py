@@ -13,6 +13,7 @@ from gateway.applications.errors import (
     EligibilityUndetermined,
     IdempotencyConflict,
     MissingDocuments,
+    NotAnApplication,
     NotEligible,
     UnknownMember,
     UnknownServiceCode,
@@ -50,6 +51,17 @@ def _service(exc: UnknownServiceCode) -> Problem:
         "unknown_service",
         Message(en=f"No service has the code '{exc.code}'.", hi=f"'{exc.code}' कोड की कोई सेवा नहीं है।"),
         errors=[FieldError(field="service_code", message="no service has this code")],
+    )
+
+
+def _no_application(exc: NotAnApplication) -> Problem:
+    return Problem(
+        "invalid_request",
+        Message(
+            en=f"'{exc.code}' takes no application. What you can do: " + " ".join(s.en for s in exc.steps),
+            hi=f"'{exc.code}' में आवेदन नहीं होता। आप यह कर सकते हैं: " + " ".join(s.hi for s in exc.steps),
+        ),
+        errors=[FieldError(field="service_code", message="this service takes no application")],
     )
 
 
@@ -196,6 +208,7 @@ def problem_mappers() -> dict[type[Exception], ProblemMapper]:
     mappers: dict[type[Any], ProblemMapper] = {
         FormInvalid: _form,
         UnknownServiceCode: _service,
+        NotAnApplication: _no_application,
         UnknownMember: _member,
         NotEligible: _not_eligible,
         EligibilityUndetermined: _undetermined,

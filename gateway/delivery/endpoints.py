@@ -85,7 +85,7 @@ class EndpointService:
         catalogue = self.catalogue()
         if code not in catalogue.adapters:
             raise EndpointRefused("adapter", f"the catalogue declares no adapter {code!r}", not_found=True)
-        departments = {s.department for s in catalogue.services if s.delivery.adapter == code}
+        departments = {s.department for s in catalogue.services if s.delivery and s.delivery.adapter == code}
         if len(departments) != 1:
             raise EndpointRefused(
                 "adapter",

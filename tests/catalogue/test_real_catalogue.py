@@ -8,8 +8,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from catalogue import Catalogue, evaluate_all, load_catalogue
-from catalogue.facts import FACTS
+from catalogue import Catalogue, evaluate_all, evaluate_service, load_catalogue
+from catalogue.facts import FACTS, form_facts
 from catalogue.models import Service
 from tests.conftest import CATALOGUE
 
@@ -21,12 +21,14 @@ def catalogue() -> Catalogue:
     return load_catalogue(CATALOGUE)
 
 
-def every_fact_known(catalogue: Catalogue) -> dict[str, Any]:
-    """A value for every fact there is: age 62, every flag true, the first value of every list."""
+def every_fact_known(catalogue: Catalogue, service: Service | None = None) -> dict[str, Any]:
+    """A value for every fact there is (with ``service``, its form facts too): age 62, every flag true, the
+    first value of every list, the smallest allowed number."""
+    facts = {**FACTS, **(form_facts(service.form) if service else {})}
     values: dict[str, Any] = {}
-    for name, fact in FACTS.items():
-        if fact.kind == "int":
-            values[name] = 62 if name == "member.age" else 1
+    for name, fact in facts.items():
+        if fact.kind in ("int", "number"):
+            values[name] = 62 if name == "member.age" else max(1, fact.minimum or 0)
         elif fact.kind == "bool":
             values[name] = True
         elif fact.kind == "enum":
@@ -49,7 +51,7 @@ class TestSize:
     def test_every_declared_record_is_used(self, catalogue: Catalogue) -> None:
         """Every category, adapter and document type declared is used by some service."""
         assert {s.category for s in catalogue.services} == set(catalogue.categories)
-        assert {s.delivery.adapter for s in catalogue.services} == set(catalogue.adapters)
+        assert {s.delivery.adapter for s in catalogue.services if s.delivery} == set(catalogue.adapters)
         used = {d.type for s in catalogue.services for d in s.documents}
         assert used == set(catalogue.document_types)
 
@@ -85,8 +87,10 @@ class TestRules:
                 assert rule.reason.hi != rule.reason.en, code
 
     def test_decided_when_every_fact_is_known(self, catalogue: Catalogue) -> None:
-        """With every fact known no verdict is undetermined, and every refusal has a reason."""
-        for verdict in evaluate_all(catalogue, every_fact_known(catalogue)):
+        """With every fact known (the service's form answered too) no verdict is undetermined, and every
+        refusal has a reason."""
+        for service in catalogue.services:
+            verdict = evaluate_service(catalogue, service.code, every_fact_known(catalogue, service))
             assert verdict.status != "undetermined", verdict
             assert (verdict.status == "not_eligible") == bool(verdict.reasons), verdict
 
@@ -98,8 +102,12 @@ class TestRules:
             assert bool(verdict.missing_facts) == has_rules
 
     def test_old_poor_people_get_a_pension(self, catalogue: Catalogue) -> None:
-        """A 70-year-old of a BPL family is eligible for at least one pension."""
-        facts = {**every_fact_known(catalogue), "member.age": 70, "family.bpl": True, "member.bpl": True}
+        """A 70-year-old of a BPL family who pays no tax is eligible for at least one pension."""
+        facts = {
+            **every_fact_known(catalogue),
+            "member.age": 70, "family.bpl": True, "member.bpl": True, "member.income_tax_payer": False,
+            "family.income_tax_payer": False, "member.government_service": "none",
+        }  # fmt: skip
         eligible = {v.service for v in evaluate_all(catalogue, facts) if v.status == "eligible"}
         assert any(catalogue.service(code).category == "pensions" for code in eligible)
 
