@@ -168,7 +168,8 @@ def _local_body_kind(row: Mapping[str, str], area: str) -> str | None:
         return "gram_panchayat" if area == "rural" else None
     if (kind == "gram_panchayat") != (area == "rural"):
         fits = "gram_panchayat" if area == "rural" else "nagar_nigam, nagar_palika or nagar_parishad"
-        raise RowError(f"'{kind}' does not fit a {area} family; write {fits}", "local_body_kind")
+        article = "a" if area == "rural" else "an"
+        raise RowError(f"'{kind}' does not fit {article} {area} family; write {fits}", "local_body_kind")
     return kind
 
 

@@ -207,7 +207,7 @@ class Synthesizer:
         category, tribe = self._category(district)
         bpl_chance = (0.20 if urban else 0.38) * {"st": 1.6, "sc": 1.3, "obc": 1.0, "general": 0.5}[category]
         bpl = self._chance(min(bpl_chance, 0.9))
-        ration = bpl or self._chance(0.40 if urban else 0.55)
+        ration = bpl or tribe in TRIBE_SURNAMES or self._chance(0.40 if urban else 0.55)
         # Every family of a particularly vulnerable tribal group, and the poorest of the BPL, are Antyodaya.
         aay = ration and (tribe in TRIBE_SURNAMES or (bpl and self._chance(0.25)))
         card_type = "aay" if aay else "priority" if ration else "none"
