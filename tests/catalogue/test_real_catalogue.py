@@ -41,12 +41,31 @@ def every_fact_known(catalogue: Catalogue, service: Service | None = None) -> di
 class TestSize:
     """The catalogue covers the state's departments broadly."""
 
-    def test_at_least_sixty_services_from_twelve_departments(self, catalogue: Catalogue) -> None:
-        """At least 60 services from at least 12 departments, and no department left empty."""
+    def test_at_least_150_services_from_30_departments(self, catalogue: Catalogue) -> None:
+        """At least 150 services from at least 30 departments, and no department left empty."""
         counts = catalogue.services_per_department()
-        assert len(catalogue.services) >= 60
-        assert len(counts) >= 12
+        assert len(catalogue.services) >= 150
+        assert len(counts) >= 30
         assert min(counts.values()) >= 1
+        assert set(counts) == set(catalogue.departments)
+
+    def test_what_the_act_covers_is_told_both_ways(self, catalogue: Catalogue) -> None:
+        """Many services are guaranteed by the Act and many schemes are not; both kinds are told truthfully:
+        a covered service has a time limit and its notification's source, an uncovered one a note."""
+        covered = [s for s in catalogue.services if s.guarantee.covered]
+        not_covered = [s for s in catalogue.services if not s.guarantee.covered]
+        assert len(covered) >= 60 and len(not_covered) >= 40
+        for service in covered:
+            assert service.guarantee.time_limit is not None and service.guarantee.source in service.sources
+        for service in not_covered:
+            assert service.guarantee.note is not None and service.time_limit_days is None, service.code
+
+    def test_information_services_take_no_application(self, catalogue: Catalogue) -> None:
+        """Information services (what to do where there is nothing to apply for) have steps, no form."""
+        information = [s for s in catalogue.services if s.kind == "information"]
+        assert len(information) >= 3
+        for service in information:
+            assert service.steps and not service.form and service.delivery is None, service.code
 
     def test_every_declared_record_is_used(self, catalogue: Catalogue) -> None:
         """Every category, adapter and document type declared is used by some service."""
@@ -123,10 +142,23 @@ class TestTexts:
                 assert name.split(".")[0] in fields, (service.code, name)
 
     def test_sources_are_web_addresses(self, catalogue: Catalogue) -> None:
-        """Every source is an http(s) address."""
+        """Every service has at least one source, and every source is an http(s) address."""
         for service in catalogue.services:
+            assert service.sources, service.code
             for source in service.sources:
                 assert re.match(r"^https?://\S+$", source), (service.code, source)
+
+    def test_names_descriptions_and_steps_are_bilingual(self, catalogue: Catalogue) -> None:
+        """Every name, description, officer, note and step has Hindi in Devanagari that differs from its
+        English."""
+        for service in catalogue.services:
+            texts = [service.name, service.description, service.designated_officer, *service.steps]
+            if service.guarantee.note is not None:
+                texts.append(service.guarantee.note)
+            for text in texts:
+                assert DEVANAGARI.search(text.hi) and text.hi != text.en, (service.code, text.en)
+        for record in (*catalogue.departments.values(), *catalogue.categories.values()):
+            assert DEVANAGARI.search(record.name.hi), record.code
 
     def test_codes_are_unique_and_named_after_nothing_else(self, catalogue: Catalogue) -> None:
         """Service codes are unique and distinct from department codes."""

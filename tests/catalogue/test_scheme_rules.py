@@ -288,3 +288,87 @@ class TestPmayGramin:
         assert service.delivery is None and not service.form
         assert any("pmayg.nic.in" in step.en for step in service.steps)
         assert any("181" in step.en for step in service.steps)
+
+
+class TestNewSchemes:
+    """Schemes added with the catalogue's growth: each refuses the case its rules exist for and admits one
+    that fits."""
+
+    def test_pilgrimage_is_for_sixty_and_over_once(self, catalogue: Catalogue) -> None:
+        """Teerth Darshan: 59 is too young; 65 without tax who has not travelled before is eligible; a
+        second journey is refused."""
+        code = "rel-teerth-darshan"
+        assert judge(catalogue, code, member__age=59, form__travelled_before=False).status == "not_eligible"
+        assert judge(catalogue, code, member__age=65, form__travelled_before=False).status == "eligible"
+        assert judge(catalogue, code, member__age=65, form__travelled_before=True).status == "not_eligible"
+
+    @pytest.mark.parametrize(
+        ("board", "percent", "status"),
+        [("mpbse", 72, "eligible"), ("cbse_icse", 80, "not_eligible"), ("cbse_icse", 86, "eligible")],
+    )
+    def test_meritorious_student_marks_by_board(
+        self, catalogue: Catalogue, board: str, percent: int, status: str
+    ) -> None:
+        """Medhavi Vidyarthi: 70% from the MP Board, 85% from CBSE or ICSE."""
+        verdict = judge(
+            catalogue, "he-medhavi-vidyarthi", member__age=18, member__occupation="student",
+            form__board=board, form__class_12_percent=percent,
+        )  # fmt: skip
+        assert verdict.status == status
+
+    def test_meritorious_student_family_income(self, catalogue: Catalogue) -> None:
+        """Medhavi Vidyarthi: a family earning more than Rs 8 lakh is refused."""
+        verdict = judge(
+            catalogue, "he-medhavi-vidyarthi", family__annual_income=900_000, form__board="mpbse",
+            form__class_12_percent=90,
+        )  # fmt: skip
+        assert verdict.status == "not_eligible"
+
+    @pytest.mark.parametrize(
+        ("mine", "spouse", "status"),
+        [("sc", "general", "eligible"), ("obc", "sc", "eligible"), ("sc", "sc", "not_eligible"),
+         ("obc", "general", "not_eligible")],
+    )  # fmt: skip
+    def test_inter_caste_marriage_needs_one_scheduled_caste_spouse(
+        self, catalogue: Catalogue, mine: str, spouse: str, status: str
+    ) -> None:
+        """One spouse of a scheduled caste and the other not."""
+        verdict = judge(
+            catalogue, "scw-inter-caste-marriage", member__social_category=mine, form__spouse_category=spouse,
+        )  # fmt: skip
+        assert verdict.status == status
+
+    def test_solar_pump_needs_no_grid_pump_or_its_surrender(self, catalogue: Catalogue) -> None:
+        """A farmer with a grid pump connection who will not give it up is refused; one who will is not."""
+        code = "nre-solar-pump"
+        grid = {"form__permanent_connection": True}
+        assert judge(catalogue, code, **grid, form__will_surrender_connection=False).status == "not_eligible"
+        assert judge(catalogue, code, **grid, form__will_surrender_connection=True).status == "eligible"
+        assert judge(catalogue, code, family__land_hectares=0, form__permanent_connection=False).status == (
+            "not_eligible"
+        )
+
+    def test_udyam_kranti_loan_limits(self, catalogue: Catalogue) -> None:
+        """Udyam Kranti: a service enterprise borrows up to Rs 25 lakh, a manufacturing one up to 50."""
+        answers = {"form__class_8_passed": True, "form__bank_defaulter": False}
+        service = judge(catalogue, "msme-udyam-kranti", form__enterprise="service", form__loan_inr=3_000_000,
+                        **answers)  # fmt: skip
+        assert service.status == "not_eligible"
+        factory = judge(catalogue, "msme-udyam-kranti", form__enterprise="manufacturing",
+                        form__loan_inr=3_000_000, **answers)  # fmt: skip
+        assert factory.status == "eligible"
+        assert judge(catalogue, "msme-udyam-kranti", member__age=50, form__enterprise="manufacturing",
+                     form__loan_inr=100_000, **answers).status == "not_eligible"  # fmt: skip
+
+    def test_seekho_kamao_age_band(self, catalogue: Catalogue) -> None:
+        """Seekho Kamao: 18 to 29 with class 12 or more."""
+        code = "skill-seekho-kamao"
+        assert judge(catalogue, code, member__age=24, form__qualification="iti").status == "eligible"
+        assert judge(catalogue, code, member__age=31, form__qualification="iti").status == "not_eligible"
+        assert judge(catalogue, code, member__age=24, form__qualification="below_12").status == "not_eligible"
+
+    def test_regional_pollution_consent_is_for_small_projects(self, catalogue: Catalogue) -> None:
+        """The regional officer's consent is for projects up to Rs 10 crore."""
+        code = "env-consent-regional"
+        assert judge(catalogue, code, form__project_cost_crore=8).status == "eligible"
+        assert judge(catalogue, code, form__project_cost_crore=40).status == "not_eligible"
