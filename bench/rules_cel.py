@@ -41,21 +41,36 @@ from cel_expr_python import cel
 from celpy.celparser import CELParser
 
 from catalogue import Catalogue, ServiceVerdict, evaluate_all, load_catalogue
-from catalogue.facts import FACTS
+from catalogue.facts import FACTS, Fact, form_facts
 from catalogue.models import Text
-from catalogue.rules import compile_rule
+from catalogue.rules import FactScope, compile_rule
 
 Facts = Mapping[str, Any]
 Result = bool | None
+# Every fact a rule may read: the registry's, and the ``form.*`` facts of the catalogue being measured
+# (CEL declares each variable once, so a form field read by several services must keep one kind).
+KINDS: dict[str, str] = {name: fact.kind for name, fact in FACTS.items()}
+
+
+def declare_form_facts(catalogue: Catalogue) -> None:
+    """Add the form facts the catalogue's rules read to ``KINDS``."""
+    for service in catalogue.services:
+        facts: dict[str, Fact] = form_facts(service.form)
+        read = {name for rule in catalogue.rules[service.code] for name in rule.facts}
+        for name in read & set(facts):
+            if KINDS.setdefault(name, facts[name].kind) != facts[name].kind:
+                raise ValueError(f"{name} is read as two kinds of fact; CEL needs one")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Translation of seva rules into CEL
 
 
-def _literal(value: Any) -> str:
+def _literal(value: Any, decimal: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if decimal and isinstance(value, int | float):
+        return repr(float(value))  # a CEL double compares with doubles only
     if isinstance(value, int | float):
         return str(int(value))
     if isinstance(value, str):
@@ -74,14 +89,15 @@ def to_cel(rule: Mapping[str, Any]) -> str:
     if "not" in rule:
         return f"!({to_cel(rule['not'])})"
     fact, op, value = rule["fact"], rule["op"], rule["value"]
+    decimal = KINDS.get(fact) == "number"
     if op == "in":
         return f"{fact} in {_literal(value)}"
     if op == "not in":
         return f"!({fact} in {_literal(value)})"
     if op == "between":
         low, high = value
-        return f"({fact} >= {_literal(low)} && {fact} <= {_literal(high)})"
-    return f"{fact} {op} {_literal(value)}"
+        return f"({fact} >= {_literal(low, decimal)} && {fact} <= {_literal(high, decimal)})"
+    return f"{fact} {op} {_literal(value, decimal)}"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -90,6 +106,7 @@ def to_cel(rule: Mapping[str, Any]) -> str:
 
 _CEL_TYPES = {
     "int": cel.Type.INT,
+    "number": cel.Type.DOUBLE,
     "bool": cel.Type.BOOL,
     "enum": cel.Type.STRING,
     "district": cel.Type.STRING,
@@ -102,7 +119,7 @@ class CelExpr:
     name = "cel-expr-python"
 
     def __init__(self) -> None:
-        self.env = cel.NewEnv(variables={name: _CEL_TYPES[fact.kind] for name, fact in FACTS.items()})
+        self.env = cel.NewEnv(variables={name: _CEL_TYPES[kind] for name, kind in KINDS.items()})
 
     def compile(self, text: str) -> Any:
         return self.env.compile(text)
@@ -131,7 +148,7 @@ class CelPy:
 
     @staticmethod
     def bind(facts: Facts) -> Any:
-        nested: dict[str, dict[str, Any]] = {"member": {}, "family": {}}
+        nested: dict[str, dict[str, Any]] = {"member": {}, "family": {}, "form": {}}
         for name, value in facts.items():
             scope, _, field = name.partition(".")
             nested[scope][field] = value
@@ -156,6 +173,7 @@ class CelRule:
     key: str
     program: Any
     facts: tuple[str, ...]
+    asks: tuple[Text, ...]
     reason: Text
 
 
@@ -168,7 +186,8 @@ def compile_catalogue(engine: Engine, catalogue: Catalogue) -> tuple[dict[str, l
         for raw, seva_rule in zip(service.eligibility, catalogue.rules[service.code], strict=True):
             text = to_cel(raw)
             assert seva_rule.reason is not None
-            rules.append(CelRule(text, engine.compile(text), seva_rule.facts, seva_rule.reason))
+            rule = CelRule(text, engine.compile(text), seva_rule.facts, seva_rule.asks, seva_rule.reason)
+            rules.append(rule)
         compiled[service.code] = rules
     return compiled, time.perf_counter() - start
 
@@ -188,6 +207,7 @@ def cel_evaluate_all(
     for code, rules in compiled.items():
         reasons: list[Text] = []
         missing: list[str] = []
+        ask: list[Text] = []
         for rule in rules:
             key = rule.key
             if shared and key in memo:
@@ -197,9 +217,14 @@ def cel_evaluate_all(
             if result is False:
                 reasons.append(rule.reason)
             elif result is None:
-                missing.extend(n for n in rule.facts if facts.get(n) is None and n not in missing)
+                for name, question in zip(rule.facts, rule.asks, strict=True):
+                    if facts.get(name) is None and name not in missing:
+                        missing.append(name)
+                        ask.append(question)
         status = "not_eligible" if reasons else "undetermined" if missing else "eligible"
-        verdicts.append(ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing))
+        verdicts.append(
+            ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing, ask=ask)
+        )
     return verdicts
 
 
@@ -218,7 +243,9 @@ def sample_members(count: int, seed: int = 11) -> list[dict[str, Any]]:
                 continue
             if fact.kind == "int":
                 top = fact.maximum if fact.maximum is not None else 500_000
-                facts[name] = rng.randint(fact.minimum or 0, top)
+                facts[name] = rng.randint(int(fact.minimum or 0), int(top))
+            elif fact.kind == "number":
+                facts[name] = round(rng.uniform(fact.minimum or 0, fact.maximum or 20), 2)
             elif fact.kind == "bool":
                 facts[name] = rng.random() < 0.5
             elif fact.kind == "enum":
@@ -291,15 +318,21 @@ def seva_evaluate_every_rule(catalogue: Catalogue, facts: Facts) -> list[Service
     for code, rules in catalogue.rules.items():
         reasons: list[Text] = []
         missing: list[str] = []
+        ask: list[Text] = []
         for rule in rules:
             result = rule.evaluate(facts)
             if result is False:
                 assert rule.reason is not None
                 reasons.append(rule.reason)
             elif result is None:
-                missing.extend(n for n in rule.missing(facts) if n not in missing)
+                for name, question in rule.missing_with_questions(facts):
+                    if name not in missing:
+                        missing.append(name)
+                        ask.append(question)
         status = "not_eligible" if reasons else "undetermined" if missing else "eligible"
-        verdicts.append(ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing))
+        verdicts.append(
+            ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing, ask=ask)
+        )
     return verdicts
 
 
@@ -307,8 +340,9 @@ def seva_compile_seconds(catalogue: Catalogue) -> float:
     districts = catalogue.district_codes()
     start = time.perf_counter()
     for service in catalogue.services:
+        scope = FactScope(districts, service.form)
         for raw in service.eligibility:
-            compile_rule(raw, districts)
+            compile_rule(raw, scope)
     return time.perf_counter() - start
 
 
@@ -336,6 +370,7 @@ def measure(label: str, catalogue: Catalogue, quick: bool) -> None:
     rule_count = sum(len(rules) for rules in catalogue.rules.values())
     distinct = len({to_cel(raw) for service in catalogue.services for raw in service.eligibility})
     print(f"\n== {label}: {len(catalogue.services)} services, {rule_count} rules, {distinct} distinct ==")
+    declare_form_facts(catalogue)
     engines: list[Engine] = [CelExpr(), CelPy(compiled=False), CelPy(compiled=True)]
     members = sample_members(20 if quick else 60)
     with quiet_celpy():

@@ -6,7 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from catalogue.errors import UnknownService
-from catalogue.models import Adapter, Category, Department, District, DocumentType, Service
+from catalogue.models import (
+    Adapter,
+    Category,
+    Department,
+    District,
+    DocumentType,
+    GuaranteeAct,
+    Service,
+    State,
+)
 from catalogue.rules import CompiledRule
 from catalogue.search import SearchIndex
 
@@ -23,6 +32,8 @@ class Catalogue:
 
     source: str
     digest: str
+    state: State
+    guarantee_act: GuaranteeAct
     services: tuple[Service, ...]
     departments: Mapping[str, Department]
     categories: Mapping[str, Category]

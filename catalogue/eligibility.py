@@ -1,8 +1,9 @@
 """Verdicts: which services a member, or every member of a family, may get, and why not.
 
 A verdict is ``eligible``, ``not_eligible`` with the reason of every rule that failed, or
-``undetermined`` with the facts that are missing. When one member is checked against the whole
-catalogue, each distinct rule is evaluated once: services share many rules (age 60 or over, BPL),
+``undetermined`` with the facts that are missing and what to ask for each (a form field's label for
+a ``form.*`` fact, unknown until the citizen fills the form). When one member is checked against the
+whole catalogue, each distinct rule is evaluated once: services share many rules (age 60 or over, BPL),
 so a catalogue of thousands of services costs far fewer rule evaluations than it has rules.
 
 A verdict depends only on how each of its service's rules came out (true, false, or unknown for want of
@@ -40,9 +41,10 @@ Status = Literal["eligible", "not_eligible", "undetermined"]
 Facts = Mapping[str, Any]
 
 
-class ServiceVerdict(msgspec.Struct, kw_only=True, frozen=True, gc=False):
+class ServiceVerdict(msgspec.Struct, kw_only=True, frozen=True, gc=False, omit_defaults=True):
     """The verdict for one service: every failing reason, and every fact that was missing.
 
+    ``ask`` says, for each missing fact in the same order, what to ask the citizen ("tell us ...").
     Kept out of the garbage collector's sight (``gc=False``): verdicts are kept for the catalogue's
     lifetime, and hold only text and lists of text, which can never form a cycle."""
 
@@ -50,6 +52,7 @@ class ServiceVerdict(msgspec.Struct, kw_only=True, frozen=True, gc=False):
     status: Status
     reasons: list[Text]
     missing_facts: list[str]
+    ask: list[Text] = msgspec.field(default_factory=list)
 
 
 class FamilyVerdicts(msgspec.Struct, kw_only=True, frozen=True):
@@ -73,6 +76,7 @@ class _Service:
     code: str
     rules: tuple[int, ...]
     reasons: tuple[Text | None, ...]
+    asks: dict[str, Text]  # what to ask for each fact its rules read, in this service's words
     given: dict[Any, ServiceVerdict] = field(default_factory=dict)
 
     def verdict(self, outcomes: list[Outcome]) -> ServiceVerdict:
@@ -95,7 +99,10 @@ class _Service:
             elif outcome is not True:
                 missing.extend(name for name in outcome if name not in missing)
         status: Status = "not_eligible" if reasons else "undetermined" if missing else "eligible"
-        return ServiceVerdict(service=self.code, status=status, reasons=reasons, missing_facts=missing)
+        ask = [self.asks[name] for name in missing if name in self.asks]
+        return ServiceVerdict(
+            service=self.code, status=status, reasons=reasons, missing_facts=missing, ask=ask
+        )
 
 
 class _Plan:
@@ -112,7 +119,10 @@ class _Plan:
                     distinct[rule.key] = len(rules)
                     rules.append(rule)
                 indices.append(distinct[rule.key])
-            self.services[code] = _Service(code, tuple(indices), tuple(rule.reason for rule in compiled))
+            asks = {name: ask for rule in compiled for name, ask in zip(rule.facts, rule.asks, strict=False)}
+            self.services[code] = _Service(
+                code, tuple(indices), tuple(rule.reason for rule in compiled), asks
+            )
         self.in_order = tuple(self.services.values())
         self.evaluators: tuple[Evaluator, ...] = tuple(rule.evaluate for rule in rules)
         self.facts: tuple[tuple[str, ...], ...] = tuple(rule.facts for rule in rules)

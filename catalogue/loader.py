@@ -1,13 +1,16 @@
 """Load ``catalogue.yaml``: decode, validate and cross-check, reporting every problem at once.
 
 Each list item is decoded into its struct on its own, so a wrong type in one service does not hide
-the problems of the next; then references between records, appellate chains, languages, form fields
-and eligibility rules are checked. Either a ``Catalogue`` comes back or ``CatalogueInvalid`` with every
-problem, each with file, line and field path.
+the problems of the next; then references between records, what the guarantee Act promises, appellate
+chains, languages, sources, form fields and eligibility rules are checked (``catalogue.checks``). A YAML
+syntax slip sets its list item aside and the rest is checked too (``catalogue.recovery``). Either a
+``Catalogue`` comes back or ``CatalogueInvalid`` with every problem, each with file, line and field path,
+and each saying what to write instead (``catalogue.messages``).
 """
 
 from __future__ import annotations
 
+import difflib
 import gc
 import hashlib
 import re
@@ -18,19 +21,32 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from catalogue.checks import (
+    check_guarantee,
+    check_inferred,
+    check_kind,
+    check_officers,
+    check_rule_fields,
+    check_sources,
+    with_appeal_windows,
+)
 from catalogue.compiled import Catalogue
 from catalogue.errors import CatalogueInvalid, CatalogueProblem
+from catalogue.messages import explain
 from catalogue.models import (
     Adapter,
     Category,
     Department,
     District,
     DocumentType,
+    FormField,
+    GuaranteeAct,
     RawCatalogue,
     Service,
     Text,
 )
-from catalogue.rules import CompiledRule, compile_rule
+from catalogue.recovery import read_recovering
+from catalogue.rules import CompiledRule, FactScope, compile_rule
 from catalogue.yaml_source import LineMap, YamlSyntaxError, read_yaml, read_yaml_fast
 
 __all__ = ["load_catalogue", "parse_catalogue"]
@@ -39,6 +55,13 @@ T = TypeVar("T", bound=msgspec.Struct)
 _AT = re.compile(r" - at `\$(.*)`$")
 _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.*)`$")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+# Fields of earlier catalogue formats, and what replaced them.
+_RENAMED = {
+    "time_limit_days": "guarantee: {covered: true, time_limit: {days: N, unit: working_days}, source: ...}",
+    "lsg_service_no": "guarantee.service_no",
+    "days": "decide_days (the appellate authority's days to decide) and, where the Act's window does not "
+    "apply, file_within_days (the citizen's days to file)",
+}
 
 
 def load_catalogue(path: str | Path) -> Catalogue:
@@ -105,16 +128,28 @@ class _Checker:
         self.problems: list[CatalogueProblem] = []
         # Codes of records that failed to decode, by section: references to them are not reported again.
         self.broken: dict[str, set[str]] = {}
+        # Items set aside around a YAML syntax slip: nothing more is said about them.
+        self.skipped: set[str] = set()
 
     def report(self, path: str, message: str) -> None:
+        if self.skipped and any(path == s or path.startswith((f"{s}.", f"{s}[")) for s in self.skipped):
+            return
         self.problems.append(CatalogueProblem(self.filename, self.lines.line_of(path), path, message))
 
     def check(self, text: str, source: bytes) -> Catalogue:
         try:
-            data, self.lines = read_yaml(text)
+            recovered = read_recovering(text, read_yaml)
         except YamlSyntaxError as exc:
             raise CatalogueInvalid([CatalogueProblem(self.filename, exc.line, "", exc.message)]) from None
-        return self.check_data(data, source)
+        slips = [CatalogueProblem(self.filename, line, "", message) for line, message in recovered.slips]
+        self.problems.extend(slips)
+        if not recovered.parsed:
+            raise CatalogueInvalid(self.problems)
+        self.lines = recovered.lines
+        self.skipped = recovered.skipped_paths()
+        for section, codes in recovered.codes.items():
+            self.broken.setdefault(section, set()).update(codes)
+        return self.check_data(recovered.data, source)
 
     def check_data(self, data: Any, source: bytes) -> Catalogue:
         """Check ``data`` read from ``source``; ``self.lines`` places problems (none for fast data)."""
@@ -123,6 +158,13 @@ class _Checker:
         raw = self.decode(data, RawCatalogue, "")
         if raw is None:
             raise CatalogueInvalid(self.problems)
+        act: GuaranteeAct = raw.guarantee_act
+        self.check_text(act.name, "guarantee_act.name")
+        check_sources(act.sources, "guarantee_act.sources", self.report)
+        for i, name in enumerate(act.inferred):
+            if name not in {f.encode_name for f in msgspec.structs.fields(GuaranteeAct)}:
+                self.report(f"guarantee_act.inferred[{i}]", f"'{name}' is not a field of guarantee_act")
+        self.check_text(raw.state.name, "state.name")
 
         departments = self.declared(raw.departments, Department, "departments")
         categories = self.declared(raw.categories, Category, "categories")
@@ -132,7 +174,9 @@ class _Checker:
         for i, doc in enumerate(raw.document_types):
             issuer = doc.get("issued_by") if isinstance(doc, dict) else None
             if issuer is not None and issuer not in departments and issuer not in self.broken["departments"]:
-                self.report(f"document_types[{i}].issued_by", f"unknown department '{issuer}'")
+                self.report(
+                    f"document_types[{i}].issued_by", _unknown_code("department", issuer, departments)
+                )
 
         services: list[Service] = []
         rules: dict[str, tuple[CompiledRule, ...]] = {}
@@ -152,12 +196,19 @@ class _Checker:
             elif isinstance(code, str):
                 seen[code] = path
             self.check_references(item, path, departments, categories, document_types, adapters)
-            compiled = self.compile_rules(item.get("eligibility"), path, district_codes)
+            scope = FactScope(district_codes, self.readable_form(item.get("form")))
+            compiled = self.compile_rules(item.get("eligibility"), path, scope)
             service = self.decode_service(item, path)
             if service is None or duplicate:
                 continue
+            service = with_appeal_windows(service, act)
             self.check_texts(service, path)
-            self.check_appeals(service, path)
+            check_guarantee(service, path, self.report)
+            check_officers(service, path, self.report)
+            check_kind(service, path, self.report)
+            check_sources(service.sources, f"{path}.sources", self.report)
+            check_inferred(service.inferred, f"{path}.inferred", self.report)
+            check_rule_fields(service, compiled, path, self.report)
             self.check_form(service, path)
             services.append(service)
             rules[service.code] = compiled
@@ -167,6 +218,8 @@ class _Checker:
         return Catalogue(
             source=self.filename,
             digest=hashlib.sha256(source).hexdigest(),
+            state=raw.state,
+            guarantee_act=act,
             services=tuple(services),
             departments=departments,
             categories=categories,
@@ -190,6 +243,9 @@ class _Checker:
             if unknown:  # point at the unknown key itself, not at the mapping that holds it
                 full = f"{full}.{unknown.group(1)}" if full else unknown.group(1)
                 message = f"unknown field '{unknown.group(1)}'"
+                message += _hint(unknown.group(1), [f.encode_name for f in _fields_at(kind, inner)])
+            else:
+                message = explain(message, kind, inner)
             self.report(full, message)
             return None
 
@@ -202,7 +258,7 @@ class _Checker:
         fields = {f.encode_name: f for f in msgspec.structs.fields(Service)}
         for key in item:
             if key not in fields:
-                self.report(f"{path}.{key}", f"unknown field '{key}'")
+                self.report(f"{path}.{key}", f"unknown field '{key}'{_hint(str(key), list(fields))}")
         for name, info in fields.items():
             if name in item:
                 self.decode(item[name], info.type, f"{path}.{name}")
@@ -240,7 +296,7 @@ class _Checker:
     ) -> None:
         def check(value: Any, declared: dict[str, Any], where: str, what: str, section: str) -> None:
             if isinstance(value, str) and value not in declared and value not in self.broken[section]:
-                self.report(where, f"unknown {what} '{value}'")
+                self.report(where, _unknown_code(what, value, declared))
 
         check(item.get("department"), departments, f"{path}.department", "department", "departments")
         check(item.get("category"), categories, f"{path}.category", "category", "categories")
@@ -272,32 +328,22 @@ class _Checker:
         texts: Iterable[tuple[str, Text | None]] = (
             ("name", service.name),
             ("description", service.description),
+            ("guarantee.notification", service.guarantee.notification),
+            ("guarantee.note", service.guarantee.note),
             ("designated_officer", service.designated_officer),
-            ("first_appeal.officer", service.first_appeal.officer),
-            ("second_appeal.officer", service.second_appeal.officer),
+            ("first_appeal.officer", service.first_appeal.officer if service.first_appeal else None),
+            ("second_appeal.officer", service.second_appeal.officer if service.second_appeal else None),
             ("fee.note", service.fee.note),
             ("audit.objective", service.audit.objective),
             ("audit.fallback", service.audit.fallback),
             ("audit.feedback", service.audit.feedback),
+            *((f"steps[{j}]", step) for j, step in enumerate(service.steps)),
         )
         for name, text in texts:
             if text is not None:
                 self.check_text(text, f"{path}.{name}")
         for j, form_field in enumerate(service.form):
             self.check_text(form_field.label, f"{path}.form[{j}].label")
-
-    def check_appeals(self, service: Service, path: str) -> None:
-        officer = service.designated_officer.en.casefold()
-        first = service.first_appeal.officer.en.casefold()
-        second = service.second_appeal.officer.en.casefold()
-        if first == officer:
-            self.report(
-                f"{path}.first_appeal.officer", "the first appellate authority is the designated officer"
-            )
-        if second in (officer, first):
-            self.report(
-                f"{path}.second_appeal.officer", "the second appellate authority repeats an earlier level"
-            )
 
     def check_form(self, service: Service, path: str) -> None:
         names: set[str] = set()
@@ -325,14 +371,63 @@ class _Checker:
             if form_field.min is not None and form_field.max is not None and form_field.min > form_field.max:
                 self.report(f"{where}.min", "min is above max")
 
-    def compile_rules(self, raw_rules: Any, path: str, districts: frozenset[str]) -> tuple[CompiledRule, ...]:
+    @staticmethod
+    def readable_form(raw_form: Any) -> list[FormField]:
+        """The form fields of a raw service that decode; the others are reported with the service."""
+        fields: list[FormField] = []
+        for raw_field in raw_form if isinstance(raw_form, list) else []:
+            try:
+                fields.append(msgspec.convert(raw_field, FormField))
+            except msgspec.ValidationError:
+                continue
+        return fields
+
+    def compile_rules(self, raw_rules: Any, path: str, scope: FactScope) -> tuple[CompiledRule, ...]:
         if not isinstance(raw_rules, list):
             return ()  # a missing or mistyped list is reported when the service is decoded
         compiled: list[CompiledRule] = []
         for j, raw_rule in enumerate(raw_rules):
-            rule, problems = compile_rule(raw_rule, districts)
+            rule, problems = compile_rule(raw_rule, scope)
             for problem in problems:
                 self.report(f"{path}.eligibility[{j}]{problem.path}", problem.message)
             if rule is not None:
                 compiled.append(rule)
         return tuple(compiled)
+
+
+def _hint(key: str, known: list[str]) -> str:
+    """What to write instead of the unknown field ``key``: its replacement, or the nearest known field."""
+    if key in _RENAMED:
+        return f"; write {_RENAMED[key]}"
+    near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"; did you mean '{near[0]}'?" if near else ""
+
+
+def _unknown_code(what: str, value: str, declared: Iterable[str]) -> str:
+    """An unknown code, the nearest declared one and the declared ones, so the author can pick."""
+    codes = list(declared)
+    message = f"unknown {what} '{value}'"
+    near = difflib.get_close_matches(value, codes, n=1, cutoff=0.6)
+    if near:
+        message += f"; did you mean '{near[0]}'?"
+    if len(codes) <= 60:
+        plural = f"{what[:-1]}ies" if what.endswith("y") else f"{what}s"
+        message += f"; the {plural} declared: {', '.join(codes)}"
+    return message
+
+
+def _fields_at(kind: Any, path: str) -> list[Any]:
+    """The fields of the struct at ``path`` inside the type ``kind`` (for "did you mean")."""
+    info: Any = msgspec.inspect.type_info(kind)
+    for part in re.findall(r"\.([^.\[]+)|\[\d+\]", path):
+        while isinstance(info, msgspec.inspect.UnionType):
+            info = next((t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)), None)
+        if part and isinstance(info, msgspec.inspect.StructType):
+            info = next((f.type for f in info.fields if f.encode_name == part), None)
+        elif not part and isinstance(info, msgspec.inspect.CollectionType):
+            info = info.item_type
+        else:
+            return []
+    while isinstance(info, msgspec.inspect.UnionType):
+        info = next((t for t in info.types if isinstance(t, msgspec.inspect.StructType)), None)
+    return list(info.fields) if isinstance(info, msgspec.inspect.StructType) else []

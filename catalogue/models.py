@@ -26,9 +26,15 @@ __all__ = [
     "Fee",
     "FeeIncome",
     "FormField",
+    "Guarantee",
+    "GuaranteeAct",
     "RawCatalogue",
     "Service",
+    "ServiceKind",
+    "State",
     "Text",
+    "TimeLimit",
+    "TimeUnit",
 ]
 
 SnakeCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -37,13 +43,19 @@ NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 Channel = Literal["online", "service_centre", "call_181", "kiosk", "department_office", "whatsapp"]
 FieldType = Literal["text", "number", "date", "choice", "boolean", "mobile", "email"]
 AdapterKind = Literal["local", "rest", "soap"]
+# How a time limit is counted: working days (the Act's usual unit), calendar days, or the same day (0 days).
+TimeUnit = Literal["working_days", "calendar_days", "same_day"]
+# An application is made through seva; an information service says what a citizen can do instead (check a
+# list, complain) where there is nothing to apply for.
+ServiceKind = Literal["application", "information"]
+Days = Annotated[int, msgspec.Meta(ge=1, le=365)]
 
 
 class Strict(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """Base of every catalogue struct: keyword-only, immutable, unknown fields rejected."""
 
 
-class Text(Strict):
+class Text(Strict, frozen=True):
     """A text in English and Hindi; both are required."""
 
     en: NonEmpty
@@ -53,55 +65,99 @@ class Text(Strict):
         return self.hi if language == "hi" else self.en
 
 
-class Department(Strict):
+class Department(Strict, frozen=True):
     code: SnakeCode
     name: Text
 
 
-class Category(Strict):
+class Category(Strict, frozen=True):
     code: SnakeCode
     name: Text
 
 
-class DocumentType(Strict):
+class DocumentType(Strict, frozen=True):
     code: SnakeCode
     name: Text
     issued_by: SnakeCode | None = None
 
 
-class District(Strict):
+class District(Strict, frozen=True):
     code: SnakeCode
     name: Text
     division: SnakeCode
 
 
-class Adapter(Strict):
+class Adapter(Strict, frozen=True):
     code: SnakeCode
     kind: AdapterKind
     description: Text
 
 
-class Appeal(Strict):
+class State(Strict, frozen=True):
+    """The state whose services the catalogue holds; the registry's families must be of the same state."""
+
+    code: SnakeCode
+    name: Text
+
+
+class GuaranteeAct(Strict, frozen=True):
+    """The state's public services guarantee law, and the appeal windows it gives every citizen."""
+
+    name: Text
+    first_appeal_within_days: Days
+    second_appeal_within_days: Days
+    sources: tuple[str, ...]
+    inferred: tuple[str, ...] = ()
+
+
+class TimeLimit(Strict, frozen=True):
+    """The time limit the Act promises: ``days`` counted in ``unit``; ``same_day`` is written with 0 days."""
+
+    days: Annotated[int, msgspec.Meta(ge=0, le=365)]
+    unit: TimeUnit
+
+
+class Guarantee(Strict, frozen=True):
+    """Whether the guarantee Act covers the service, and if so what it promises.
+
+    A covered service names the notification (``service_no``, ``notification``), the ``source`` among the
+    service's sources that reports it, and its ``time_limit``. A service the Act does not cover has no
+    time limit and no appeals under the Act; ``note`` says so and what governs it instead.
+    """
+
+    covered: bool
+    time_limit: TimeLimit | None = None
+    service_no: str | None = None
+    notification: Text | None = None
+    source: str | None = None
+    note: Text | None = None
+
+
+class Appeal(Strict, frozen=True):
+    """An appeal under the Act: to whom, within how many days the citizen may file it
+    (``file_within_days``; the Act's window when left out) and how many days the authority has to decide."""
+
     officer: Text
-    days: Annotated[int, msgspec.Meta(ge=1, le=365)]
+    decide_days: Days
+    file_within_days: Days | None = None
 
 
-class Fee(Strict):
+class Fee(Strict, frozen=True):
     amount_inr: Annotated[float, msgspec.Meta(ge=0)]
     note: Text | None = None
 
 
-class DocumentRequirement(Strict):
+class DocumentRequirement(Strict, frozen=True):
     type: SnakeCode
     required: bool = True
 
 
-class ChoiceOption(Strict):
+class ChoiceOption(Strict, frozen=True):
     value: NonEmpty
     label: Text
 
 
-class FormField(Strict):
+class FormField(Strict, frozen=True):
     name: SnakeCode
     label: Text
     type: FieldType
@@ -112,17 +168,17 @@ class FormField(Strict):
     choices: tuple[ChoiceOption, ...] | None = None
 
 
-class Delivery(Strict):
+class Delivery(Strict, frozen=True):
     adapter: SnakeCode
     operation: SnakeCode
 
 
-class FeeIncome(Strict):
+class FeeIncome(Strict, frozen=True):
     amount_inr_per_year: Annotated[float, msgspec.Meta(ge=0)] | None = None
     note: Text | None = None
 
 
-class Audit(Strict):
+class Audit(Strict, frozen=True):
     objective: Text
     start_year: Annotated[int, msgspec.Meta(ge=1950, le=2100)]
     fee_income: FeeIncome
@@ -130,11 +186,12 @@ class Audit(Strict):
     feedback: Text
 
 
-class Service(Strict):
+class Service(Strict, kw_only=True, frozen=True):
     """One department service as promised to citizens and reviewed by auditors.
 
     ``eligibility`` holds the rules as written; the loader compiles them once into
-    ``catalogue.rules.CompiledRule`` objects kept beside the service in the ``Catalogue``.
+    ``catalogue.rules.CompiledRule`` objects kept beside the service in the ``Catalogue``. An
+    ``information`` service has ``steps`` instead of a form, documents and delivery.
     """
 
     code: ServiceCode
@@ -142,29 +199,38 @@ class Service(Strict):
     description: Text
     department: SnakeCode
     category: SnakeCode
-    time_limit_days: Annotated[int, msgspec.Meta(ge=1, le=365)]
+    kind: ServiceKind = "application"
+    guarantee: Guarantee
     designated_officer: Text
-    first_appeal: Appeal
-    second_appeal: Appeal
+    first_appeal: Appeal | None = None
+    second_appeal: Appeal | None = None
     fee: Fee
-    documents: tuple[DocumentRequirement, ...]
-    form: tuple[FormField, ...]
-    eligibility: tuple[dict[str, Any], ...]
-    delivery: Delivery
+    documents: tuple[DocumentRequirement, ...] = ()
+    form: tuple[FormField, ...] = ()
+    eligibility: tuple[dict[str, Any], ...] = ()
+    delivery: Delivery | None = None
+    steps: tuple[Text, ...] = ()
     channels: tuple[Channel, ...]
     audit: Audit
-    lsg_service_no: str | None = None
     inferred: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
 
+    @property
+    def time_limit_days(self) -> int | None:
+        """Days of the guaranteed time limit (0: the same day); None when the Act promises none."""
+        limit = self.guarantee.time_limit
+        return limit.days if limit is not None else None
 
-class RawCatalogue(Strict):
+
+class RawCatalogue(Strict, frozen=True):
     """The top level of ``catalogue.yaml``, with list items still undecoded.
 
     Each item is decoded on its own so one bad service does not hide the errors of the others.
     """
 
     version: Literal[1]
+    state: State
+    guarantee_act: GuaranteeAct
     departments: list[Any]
     categories: list[Any]
     document_types: list[Any]

@@ -13,11 +13,22 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from catalogue.facts import GENDERS, MARITAL_STATUSES, OCCUPATIONS, RELATIONS, SOCIAL_CATEGORIES, TRIBES
+from catalogue.facts import (
+    GENDERS,
+    GOVERNMENT_SERVICE,
+    LOCAL_BODY_KINDS,
+    MARITAL_STATUSES,
+    OCCUPATIONS,
+    RATION_CARD_TYPES,
+    RELATIONS,
+    SOCIAL_CATEGORIES,
+    TRIBES,
+)
 from family_registry.aadhaar import AadhaarHasher, check_aadhaar, is_masked_aadhaar, mask_aadhaar
 from family_registry.errors import InvalidValue
 from family_registry.ids import check_family_id, check_member_id
 from family_registry.mobile import check_mobile
+from family_registry.tehsils import TEHSILS, tehsil_of
 
 __all__ = [
     "AREAS",
@@ -25,6 +36,7 @@ __all__ = [
     "FAMILY_COLUMNS",
     "MAX_AGE",
     "MEMBER_COLUMNS",
+    "OPTIONAL_COLUMNS",
     "ParsedRow",
     "RowError",
     "format_row",
@@ -37,15 +49,22 @@ MAX_AGE = 130
 # The family's columns; on a member's row they may all be left empty when the family is already known.
 FAMILY_COLUMNS = (
     "family_id", "district", "local_body", "ward", "village_or_town", "area", "family_category", "bpl",
-    "ration_card",
+    "ration_card", "ration_card_type", "tehsil", "janpad", "local_body_kind", "land_hectares",
 )  # fmt: skip
 MEMBER_COLUMNS = (
     "member_id", "name_en", "name_hi", "gender", "date_of_birth", "relation", "marital_status",
     "social_category", "tribe", "disability_percent", "occupation", "annual_income", "residence_years",
-    "mobile", "aadhaar", "ekyc_done",
+    "income_tax_payer", "government_service", "mobile", "aadhaar", "ekyc_done",
 )  # fmt: skip
 COLUMNS = FAMILY_COLUMNS + MEMBER_COLUMNS
+# Columns added after the first format: a file without them imports as if they were empty.
+OPTIONAL_COLUMNS = (
+    "ration_card_type", "tehsil", "janpad", "local_body_kind", "land_hectares", "income_tax_payer",
+    "government_service",
+)  # fmt: skip
 _FAMILY_DATA = FAMILY_COLUMNS[1:]
+_MAX_HECTARES = 100_000
+_HECTARES = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,4})?$")
 
 _DISTRICT = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _RATION_CARD = re.compile(r"^[A-Za-z0-9/\-]{4,32}$")
@@ -122,6 +141,38 @@ def _whole(row: Mapping[str, str], column: str, low: int, high: int, default: in
     return number
 
 
+def _hectares(row: Mapping[str, str]) -> float:
+    value = row["land_hectares"].strip()
+    if not value:
+        return 0.0
+    if not _HECTARES.match(value) or float(value) > _MAX_HECTARES:
+        message = f"must be hectares from 0 to {_MAX_HECTARES}, such as 1.25 (at most 4 decimals)"
+        raise RowError(message, "land_hectares")
+    return float(value)
+
+
+def _tehsil(row: Mapping[str, str], district: str) -> str | None:
+    value = _text(row, "tehsil", 64, required=False)
+    if value is None or district not in TEHSILS:
+        return value
+    found = tehsil_of(district, value)
+    if found is None:
+        listed = ", ".join(TEHSILS[district])
+        raise RowError(f"'{value[:40]}' is not a tehsil of {district}; its tehsils are: {listed}", "tehsil")
+    return found
+
+
+def _local_body_kind(row: Mapping[str, str], area: str) -> str | None:
+    kind = _choice(row, "local_body_kind", LOCAL_BODY_KINDS, default="") or None
+    if kind is None:
+        return "gram_panchayat" if area == "rural" else None
+    if (kind == "gram_panchayat") != (area == "rural"):
+        fits = "gram_panchayat" if area == "rural" else "nagar_nigam, nagar_palika or nagar_parishad"
+        article = "a" if area == "rural" else "an"
+        raise RowError(f"'{kind}' does not fit {article} {area} family; write {fits}", "local_body_kind")
+    return kind
+
+
 def _date_of_birth(row: Mapping[str, str], today: dt.date) -> dt.date:
     value = row["date_of_birth"].strip()
     try:
@@ -160,16 +211,22 @@ def parse_row(row: Mapping[str, str], hasher: AadhaarHasher, today: dt.date, now
         ration_card = _text(row, "ration_card", 32, required=False)
         if ration_card is not None and not _RATION_CARD.match(ration_card):
             raise RowError("must be 4 to 32 letters, digits, '/' or '-'", "ration_card")
+        area = _choice(row, "area", AREAS)
         family = {
             "family_id": family_id,
             "district": district,
             "local_body": _text(row, "local_body"),
             "ward": _text(row, "ward", 32, required=False),
             "village_or_town": _text(row, "village_or_town"),
-            "area": _choice(row, "area", AREAS),
+            "area": area,
             "social_category": _choice(row, "family_category", SOCIAL_CATEGORIES),
             "bpl": _flag(row, "bpl"),
             "ration_card": ration_card,
+            "ration_card_type": _choice(row, "ration_card_type", RATION_CARD_TYPES, default="none"),
+            "tehsil": _tehsil(row, district),
+            "janpad": _text(row, "janpad", required=False),
+            "local_body_kind": _local_body_kind(row, area),
+            "land_hectares": _hectares(row),
             "updated_at": now,
         }
     member_id = _checked(check_member_id, row["member_id"].strip(), "member_id")
@@ -202,6 +259,8 @@ def parse_row(row: Mapping[str, str], hasher: AadhaarHasher, today: dt.date, now
         "occupation": _choice(row, "occupation", OCCUPATIONS),
         "annual_income": _whole(row, "annual_income", 0, 10**12, 0),
         "residence_years": residence_years,
+        "income_tax_payer": _flag(row, "income_tax_payer", default=False),
+        "government_service": _choice(row, "government_service", GOVERNMENT_SERVICE, default="none"),
         "mobile": mobile,
         "aadhaar_hash": None,
         "aadhaar_last4": None,
@@ -226,10 +285,12 @@ def format_row(family: Mapping[str, Any], member: Mapping[str, Any]) -> list[str
     return [
         family["family_id"], family["district"], family["local_body"], family["ward"] or "",
         family["village_or_town"], family["area"], family["social_category"], _yes(family["bpl"]),
-        family["ration_card"] or "",
+        family["ration_card"] or "", family["ration_card_type"], family["tehsil"] or "",
+        family["janpad"] or "", family["local_body_kind"] or "", f"{family['land_hectares']:g}",
         member["member_id"], member["name_en"], member["name_hi"], member["gender"],
         member["date_of_birth"].isoformat(), member["relation"], member["marital_status"],
         member["social_category"], member["tribe"], str(member["disability_percent"]), member["occupation"],
-        str(member["annual_income"]), "" if residence is None else str(residence), member["mobile"] or "",
+        str(member["annual_income"]), "" if residence is None else str(residence),
+        _yes(member["income_tax_payer"]), member["government_service"], member["mobile"] or "",
         mask_aadhaar(last4) if last4 else "", _yes(member["ekyc_done"]),
     ]  # fmt: skip

@@ -21,7 +21,8 @@ __all__ = ["export_csv"]
 FAMILIES: Table = Family.__table__  # type: ignore[attr-defined]
 MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 _FAMILY_NAMES = ("family_id", "district", "local_body", "ward", "village_or_town", "area", "social_category",
-                 "bpl", "ration_card")  # fmt: skip
+                 "bpl", "ration_card", "tehsil", "janpad", "local_body_kind", "ration_card_type",
+                 "land_hectares")  # fmt: skip
 _MEMBER_NAMES = tuple(c.name for c in MEMBERS.columns if c.name not in ("aadhaar_hash", "updated_at"))
 _ROWS = (
     select(*(FAMILIES.c[n].label(f"f_{n}") for n in _FAMILY_NAMES), *(MEMBERS.c[n] for n in _MEMBER_NAMES))

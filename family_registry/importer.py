@@ -25,7 +25,7 @@ from typing import IO, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from family_registry.aadhaar import AadhaarHasher
-from family_registry.csv_format import COLUMNS, RowError, parse_row
+from family_registry.csv_format import COLUMNS, OPTIONAL_COLUMNS, RowError, parse_row
 from family_registry.errors import ImportFileError
 from family_registry.keys_check import ensure_key
 from family_registry.writer import BatchWriter, Pending, Rejected, WriteCounts
@@ -111,7 +111,7 @@ class RejectsFile:
 def _check_header(header: list[str]) -> list[str]:
     names = [name.strip().lower() for name in header]
     unknown = [name for name in names if name not in COLUMNS]
-    missing = [name for name in COLUMNS if name not in names]
+    missing = [name for name in COLUMNS if name not in names and name not in OPTIONAL_COLUMNS]
     doubled = sorted({name for name in names if names.count(name) > 1})
     problems = []
     if unknown:
@@ -210,6 +210,7 @@ async def import_rows(
     started = time.perf_counter()
     names = _check_header(header)
     width = len(names)
+    absent = {name: "" for name in OPTIONAL_COLUMNS if name not in names}
     today = today or today_in_india()
     report = ImportReport()
     async with engine.connect() as conn:
@@ -230,7 +231,9 @@ async def import_rows(
                 if reason is None:
                     assert fields is not None
                     try:
-                        parsed = parse_row(dict(zip(names, fields, strict=True)), hasher, today, now)
+                        parsed = parse_row(
+                            {**absent, **dict(zip(names, fields, strict=True))}, hasher, today, now
+                        )
                     except RowError as exc:
                         reason = str(exc)
                     else:

@@ -12,6 +12,8 @@ __all__ = [
     "MUSLIM_FEMALE",
     "MUSLIM_MALE",
     "MUSLIM_SURNAMES",
+    "ST_REGIONS",
+    "ST_SURNAMES",
     "SURNAMES",
     "TRIBE_SURNAMES",
     "VILLAGE_ENDS",
@@ -94,12 +96,45 @@ SURNAMES: dict[str, tuple[Name, ...]] = {
         ("Katiya", "कटिया"), ("Kori", "कोरी"), ("Mehra", "मेहरा"), ("Khatik", "खटीक"), ("Dohare", "दोहरे"),
         ("Sonkar", "सोनकर"), ("Basod", "बसोड़"), ("Chadar", "चढ़ार"), ("Bairwa", "बैरवा"),
     ),
-    "st": (
-        ("Bhil", "भील"), ("Bhilala", "भिलाला"), ("Gond", "गोंड"), ("Uikey", "उइके"), ("Markam", "मरकाम"),
-        ("Dhurve", "धुर्वे"), ("Maravi", "मरावी"), ("Tekam", "टेकाम"), ("Barela", "बारेला"), ("Kol", "कोल"),
-        ("Korku", "कोरकू"), ("Bhuria", "भूरिया"), ("Damor", "डामोर"), ("Kumre", "कुमरे"), ("Parte", "परते"),
-    ),
 }  # fmt: skip
+
+# Surnames of Scheduled Tribe families by the tribes of a region: Bhil and Bhilala in the west (Jhabua,
+# Alirajpur, Barwani, Dhar), Gond in the Satpura and the east (Dindori, Mandla, Seoni, Balaghat), Korku
+# with Gond in Betul, Harda and Khandwa, Kol with Gond in the north-east (Rewa, Sidhi, Singrauli), and
+# in Gwalior-Chambal, where most tribal families are Sahariya (see TRIBE_SURNAMES), the other families.
+ST_SURNAMES: dict[str, tuple[Name, ...]] = {
+    "bhil": (
+        ("Bhuria", "भूरिया"), ("Damor", "डामोर"), ("Ninama", "निनामा"), ("Katara", "कटारा"), ("Mavi", "मावी"),
+        ("Dawar", "डावर"), ("Bhabar", "भाबर"), ("Barela", "बारेला"), ("Alawa", "अलावा"), ("Muniya", "मुणिया"),
+        ("Vasuniya", "वसुनिया"), ("Bhilala", "भिलाला"),
+    ),
+    "gond": (
+        ("Uikey", "उइके"), ("Markam", "मरकाम"), ("Dhurve", "धुर्वे"), ("Maravi", "मरावी"), ("Tekam", "टेकाम"),
+        ("Kumre", "कुमरे"), ("Parte", "परते"), ("Warkade", "वरकड़े"), ("Paraste", "परस्ते"), ("Netam", "नेताम"),
+        ("Kusram", "कुसराम"), ("Syam", "श्याम"), ("Porte", "पोर्ते"), ("Sarota", "सरोता"),
+    ),
+    "korku": (
+        ("Kasde", "कासदे"), ("Dhikar", "धिकार"), ("Jamunkar", "जामुनकर"), ("Bethekar", "बेठेकर"),
+        ("Uikey", "उइके"), ("Dhurve", "धुर्वे"), ("Kumre", "कुमरे"), ("Evne", "इवने"),
+    ),
+    "kol": (
+        ("Kol", "कोल"), ("Kharwar", "खरवार"), ("Agariya", "अगरिया"), ("Panika", "पनिका"), ("Gond", "गोंड"),
+        ("Paraste", "परस्ते"), ("Maravi", "मरावी"),
+    ),
+    "chambal": (("Adivasi", "आदिवासी"), ("Mogiya", "मोगिया"), ("Bhil", "भील")),
+}  # fmt: skip
+
+ST_REGIONS: dict[str, str] = {
+    **dict.fromkeys(
+        ("jhabua", "alirajpur", "barwani", "dhar", "ratlam", "khargone", "burhanpur", "indore", "ujjain",
+         "dewas", "mandsaur", "neemuch", "agar_malwa", "shajapur", "rajgarh"), "bhil"),
+    **dict.fromkeys(("betul", "harda", "khandwa"), "korku"),
+    **dict.fromkeys(
+        ("rewa", "mauganj", "satna", "maihar", "sidhi", "singrauli"), "kol"),
+    **dict.fromkeys(
+        ("sheopur", "shivpuri", "guna", "ashoknagar", "morena", "datia", "gwalior", "bhind"), "chambal"),
+}  # fmt: skip
+"""The region of a district's tribes; a district not listed is of the Gond region."""
 
 TRIBE_SURNAMES: dict[str, tuple[Name, ...]] = {
     "baiga": (("Baiga", "बैगा"), ("Dhurve", "धुर्वे"), ("Maravi", "मरावी")),

@@ -24,6 +24,8 @@ class MemberRecord(msgspec.Struct, kw_only=True, frozen=True):
     occupation: str
     annual_income: int
     residence_years: int | None
+    income_tax_payer: bool
+    government_service: str
     mobile: str | None
     aadhaar_last4: str | None
     ekyc_done: bool
@@ -42,6 +44,11 @@ class FamilyRecord(msgspec.Struct, kw_only=True, frozen=True):
     social_category: str
     bpl: bool
     ration_card: str | None
+    tehsil: str | None
+    janpad: str | None
+    local_body_kind: str | None
+    ration_card_type: str
+    land_hectares: float
     version: int
     members: tuple[MemberRecord, ...]
 

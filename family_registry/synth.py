@@ -3,13 +3,17 @@
 ``Synthesizer(seed).rows(n)`` yields the CSV rows (``csv_format.COLUMNS``) of ``n`` families; the same
 seed always gives the same rows, byte for byte. Families are drawn district by district in proportion
 to population, urban or rural by the district's urban share, and ST, SC, OBC or general by its shares;
-particularly vulnerable tribal groups live where they do. A family is built around its head (spouse,
-children, a married son's wife and children, a surviving parent), which gives an age pyramid close to
-the Census 2011 one for the state. BPL status, ration cards, incomes, occupations, disabilities, mobile
-numbers, Aadhaar numbers (valid, unique, never real: see below) and e-KYC follow.
+particularly vulnerable tribal groups live where they do, and tribal families carry the surnames of their
+region's tribes. A family lives in one of its district's tehsils, under a gram panchayat of a janpad
+panchayat or an urban body. A family is built around its head (spouse, children, a married son's wife and
+children, a surviving parent), which gives an age pyramid close to the Census 2011 one for the state;
+no two members of a family share a full name. BPL status, ration cards (Antyodaya or priority household),
+land, incomes, occupations, income tax, government service, disabilities, mobile numbers, Aadhaar
+numbers (valid, unique, never real: see below) and e-KYC follow.
 
-IDs and Aadhaar numbers are drawn without collisions: each is a bijection of the family's or member's
-position, so a registry of any size holds no duplicate, and two runs with one seed give the same IDs.
+IDs, ration card numbers and Aadhaar numbers are drawn without collisions: each is a bijection of the
+family's or member's position, so a registry of any size holds no duplicate, and two runs with one seed
+give the same IDs.
 """
 
 from __future__ import annotations
@@ -29,14 +33,20 @@ from family_registry.names import (
     MUSLIM_FEMALE,
     MUSLIM_MALE,
     MUSLIM_SURNAMES,
+    ST_REGIONS,
+    ST_SURNAMES,
     SURNAMES,
     TRIBE_SURNAMES,
     VILLAGE_ENDS,
     VILLAGE_STARTS,
     Name,
 )
+from family_registry.tehsils import TEHSILS
 
-__all__ = ["AS_OF", "Synthesizer"]
+__all__ = ["AS_OF", "STATE", "Synthesizer"]
+
+# The state whose families these are (the ``state.code`` of its catalogue).
+STATE = "mp"
 
 # Ages are drawn as of this day, not today, so the rows do not change from one day to the next.
 AS_OF = dt.date(2025, 4, 1)
@@ -148,17 +158,47 @@ class Synthesizer:
             return "sc", "none"
         return ("obc" if self._chance(0.74) else "general"), "none"
 
-    def _address(self, district: District, urban: bool) -> tuple[str, str, str]:
+    def _address(self, district: District, urban: bool) -> tuple[str, str, str, str, str, str]:
+        """(local body, ward, village or town, kind of local body, tehsil, janpad panchayat)."""
+        rng = self.rng
+        tehsils = TEHSILS[district.code]
+        towns = [t for t in tehsils if t.endswith(" Nagar")] or list(tehsils)
+        villages = [t for t in tehsils if not t.endswith(" Nagar")] or list(tehsils)
         if urban:
             if district.code in _CITIES and self._chance(0.75):
-                return f"Nagar Nigam {district.en}", str(self.rng.randint(1, 85)), district.en
+                ward = str(rng.randint(1, 85))
+                return f"Nagar Nigam {district.en}", ward, district.en, "nagar_nigam", rng.choice(towns), ""
             if self._chance(0.6):
-                return f"Nagar Palika {district.en}", str(self.rng.randint(1, 40)), district.en
+                ward = str(rng.randint(1, 40))
+                return f"Nagar Palika {district.en}", ward, district.en, "nagar_palika", rng.choice(towns), ""
             town = self._place()[0]
-            return f"Nagar Parishad {town}", str(self.rng.randint(1, 15)), town
+            ward = str(rng.randint(1, 15))
+            return f"Nagar Parishad {town}", ward, town, "nagar_parishad", rng.choice(villages), ""
+        tehsil = rng.choice(villages)
         village = self._place()[0]
         panchayat = village if self._chance(0.6) else self._place()[0]
-        return f"Gram Panchayat {panchayat}", str(self.rng.randint(1, 20)), village
+        ward = str(rng.randint(1, 20))
+        return (
+            f"Gram Panchayat {panchayat}",
+            ward,
+            village,
+            "gram_panchayat",
+            tehsil,
+            f"Janpad Panchayat {tehsil}",
+        )
+
+    def _land(self, urban: bool, bpl: bool, farming: bool) -> float:
+        """Hectares held: most farming families hold a small or marginal holding (Agricultural Census:
+        about 1.6 hectares on average in the state), a few a large one; others rarely hold land."""
+        if farming:
+            hectares = math.exp(self.rng.gauss(0.1, 0.8)) * (0.6 if bpl else 1.0)
+        elif not urban and self._chance(0.25):
+            hectares = self.rng.uniform(0.1, 0.8)
+        elif self._chance(0.03):
+            hectares = self.rng.uniform(0.2, 3.0)
+        else:
+            return 0.0
+        return round(min(hectares, 60.0), 2)
 
     def _family(self, index: int) -> list[list[str]]:
         rng = self.rng
@@ -167,32 +207,42 @@ class Synthesizer:
         category, tribe = self._category(district)
         bpl_chance = (0.20 if urban else 0.38) * {"st": 1.6, "sc": 1.3, "obc": 1.0, "general": 0.5}[category]
         bpl = self._chance(min(bpl_chance, 0.9))
-        ration = bpl or self._chance(0.40 if urban else 0.55)
-        local_body, ward, place = self._address(district, urban)
-        family_id = str(self.ids.family(index))
-        ration_card = f"MP{district.code[:3].upper()}{rng.randrange(10**9):09d}" if ration else ""
-        family = [
-            family_id, district.code, local_body, ward, place, "urban" if urban else "rural", category,
-            "true" if bpl else "false", ration_card,
-        ]  # fmt: skip
+        ration = bpl or tribe in TRIBE_SURNAMES or self._chance(0.40 if urban else 0.55)
+        # Every family of a particularly vulnerable tribal group, and the poorest of the BPL, are Antyodaya.
+        aay = ration and (tribe in TRIBE_SURNAMES or (bpl and self._chance(0.25)))
+        card_type = "aay" if aay else "priority" if ration else "none"
+        local_body, ward, place, body_kind, tehsil, janpad = self._address(district, urban)
+        family_id = self.ids.family(index)
+        # A card number is the district's number and the family's own: no two alike across the state.
+        ration_card = f"MP{_DISTRICT_NUMBER[district.code]:02d}{family_id:08d}" if ration else ""
 
         if tribe in TRIBE_SURNAMES:
             surname = self._pick(TRIBE_SURNAMES[tribe])
+            muslim = False
+        elif category == "st":
+            surname = self._pick(ST_SURNAMES[ST_REGIONS.get(district.code, "gond")])
             muslim = False
         else:
             muslim = category in ("obc", "general") and self._chance(0.10 if urban else 0.05)
             surname = self._pick(MUSLIM_SURNAMES) if muslim else self._pick(SURNAMES[category])
         home = _Home(urban, bpl, category, tribe, surname, muslim)
         head_mobile: str | None = None
-        rows: list[list[str]] = []
+        members: list[dict[str, str]] = []
+        taken: set[str] = set()
         for relation, gender, age, marital in self._people(urban, category):
-            member = self._member(home, relation, gender, age, marital)
+            member = self._member(home, relation, gender, age, marital, taken)
             if relation == "head":
                 head_mobile = member["mobile"] or None
             elif not member["mobile"] and age >= 18 and head_mobile and self._chance(0.3):
                 member["mobile"] = head_mobile  # many share the head's phone
-            rows.append(family + [member[c] for c in _MEMBER_ORDER])
-        return rows
+            members.append(member)
+        farming = any(m["occupation"] == "farmer" for m in members)
+        family = [
+            str(family_id), district.code, local_body, ward, place, "urban" if urban else "rural", category,
+            "true" if bpl else "false", ration_card, card_type, tehsil, janpad, body_kind,
+            f"{self._land(urban, bpl, farming):g}",
+        ]  # fmt: skip
+        return [family + [member[c] for c in _MEMBER_ORDER] for member in members]
 
     def _people(self, urban: bool, category: str) -> list[tuple[str, str, int, str]]:
         """(relation, gender, age, marital status) of everyone in the family, the head first."""
@@ -277,18 +327,40 @@ class Synthesizer:
         table = _WORK[("female" if gender == "female" else "male", urban)]
         return rng.choices(tuple(table), [weights[bpl] for weights in table.values()])[0]
 
-    def _member(self, home: _Home, relation: str, gender: str, age: int, marital: str) -> dict[str, str]:
-        rng, urban, bpl, surname = self.rng, home.urban, home.bpl, home.surname
+    def _given(self, home: _Home, gender: str, age: int, taken: set[str]) -> Name:
+        """A given name no one else in the family has: the same full name twice would be one person twice."""
         generation = "older" if age >= 35 else "younger"
         if home.muslim:
-            given = self._pick(MUSLIM_FEMALE if gender == "female" else MUSLIM_MALE)
+            names = MUSLIM_FEMALE if gender == "female" else MUSLIM_MALE
         else:
-            given = self._pick((FEMALE if gender == "female" else MALE)[generation])
+            names = (FEMALE if gender == "female" else MALE)[generation]
+        free = [name for name in names if name[0] not in taken]
+        given = self._pick(tuple(free) if free else names)
+        if given[0] in taken:  # every name of the list taken: widen to the other generation
+            widen = "younger" if generation == "older" else "older"
+            other = (FEMALE if gender == "female" else MALE)[widen]
+            given = self._pick(tuple(n for n in other if n[0] not in taken) or other)
+        taken.add(given[0])
+        return given
+
+    def _member(
+        self, home: _Home, relation: str, gender: str, age: int, marital: str, taken: set[str]
+    ) -> dict[str, str]:
+        rng, urban, bpl, surname = self.rng, home.urban, home.bpl, home.surname
+        given = self._given(home, gender, age, taken)
         occupation = self._occupation(gender, age, urban, bpl)
         median = _INCOME.get(occupation)
         income = 0
         if median is not None and not (occupation == "retired" and not self._chance(0.5)):
             income = int(median * (0.6 if bpl else 1.0) * math.exp(rng.gauss(0, 0.45)) / 100) * 100
+        # Government service: some salaried members work for a government, many retired ones draw its pension.
+        service = "none"
+        if occupation == "salaried" and self._chance(0.3):
+            service = "employee"
+        elif occupation == "retired" and income and self._chance(0.6):
+            service = "pensioner"
+        # Income tax: above the rebate limit nearly all pay; a few below it file and pay on other income.
+        tax_payer = income >= 700_000 or (income >= 400_000 and self._chance(0.4))
         disabled = self._chance(0.012 if age < 40 else 0.03 if age < 60 else 0.07)
         residence = age if self._chance(0.9) else rng.randint(0, age)
         index = self._member_index
@@ -312,6 +384,8 @@ class Synthesizer:
             "occupation": occupation,
             "annual_income": str(income),
             "residence_years": "" if self._chance(0.02) else str(residence),
+            "income_tax_payer": "true" if tax_payer else "false",
+            "government_service": service,
             "mobile": str(rng.randint(6_000_000_000, 9_999_999_999)) if has_mobile else "",
             "aadhaar": aadhaar or "",
             "ekyc_done": "true" if aadhaar and self._chance(0.85) else "false",
@@ -327,5 +401,7 @@ class Synthesizer:
 _MEMBER_ORDER = (
     "member_id", "name_en", "name_hi", "gender", "date_of_birth", "relation", "marital_status",
     "social_category", "tribe", "disability_percent", "occupation", "annual_income", "residence_years",
-    "mobile", "aadhaar", "ekyc_done",
+    "income_tax_payer", "government_service", "mobile", "aadhaar", "ekyc_done",
 )  # fmt: skip
+# Two digits per district, in the order of ``DISTRICTS`` (alphabetical): the prefix of its ration cards.
+_DISTRICT_NUMBER = {district.code: number for number, district in enumerate(DISTRICTS, start=1)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
 __all__ = ["Family", "Member", "RegistryMeta"]
@@ -22,7 +22,10 @@ class Family(SQLModel, table=True):
     of its members, so cached verdicts keyed on it are never stale.
 
     ``head_member_id`` names the member whose relation is ``head``; it is not a foreign key because a
-    family is written before its members.
+    family is written before its members. ``tehsil`` and ``janpad`` (the janpad panchayat of a rural
+    family) place the family under its revenue and development officers; ``local_body_kind`` says which
+    kind of body ``local_body`` is. ``ration_card_type`` is the NFSA entitlement (``aay``, ``priority``,
+    ``none``); ``land_hectares`` the agricultural land the family holds, in hectares, from the land records.
     """
 
     __tablename__ = "families"
@@ -37,13 +40,19 @@ class Family(SQLModel, table=True):
     social_category: str = Field(max_length=16)
     bpl: bool
     ration_card: str | None = Field(default=None, max_length=32)
+    tehsil: str | None = Field(default=None, max_length=64)
+    janpad: str | None = Field(default=None, max_length=200)
+    local_body_kind: str | None = Field(default=None, max_length=16)
+    ration_card_type: str = Field(default="none", max_length=16)
+    land_hectares: float = Field(default=0.0, sa_type=Float)
     version: int = 1
     updated_at: float
 
 
 class Member(SQLModel, table=True):
     """A person in a family. ``mobile`` is kept whole because one-time passwords are sent to it; it is
-    masked everywhere it is shown or logged."""
+    masked everywhere it is shown or logged. ``income_tax_payer`` and ``government_service`` (``none``,
+    ``employee``, ``pensioner``) come from the state's other registers (income-tax returns, the treasury)."""
 
     __tablename__ = "members"
     __table_args__ = (Index("ix_members_family_id", "family_id"),)
@@ -62,6 +71,8 @@ class Member(SQLModel, table=True):
     occupation: str = Field(max_length=32)
     annual_income: int = Field(default=0, sa_type=BigInteger)
     residence_years: int | None = None
+    income_tax_payer: bool = False
+    government_service: str = Field(default="none", max_length=16)
     mobile: str | None = Field(default=None, max_length=10, index=True)
     aadhaar_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
     aadhaar_last4: str | None = Field(default=None, max_length=4)

@@ -58,12 +58,12 @@ _SEEN = Table(
 
 _FAMILY_DATA = (
     "district", "local_body", "ward", "village_or_town", "area", "social_category", "bpl", "ration_card",
-    "head_member_id",
+    "tehsil", "janpad", "local_body_kind", "ration_card_type", "land_hectares", "head_member_id",
 )  # fmt: skip
 _MEMBER_DATA = (
     "family_id", "name_en", "name_hi", "gender", "date_of_birth", "relation", "marital_status",
     "social_category", "tribe", "disability_percent", "occupation", "annual_income", "residence_years",
-    "mobile", "ekyc_done",
+    "income_tax_payer", "government_service", "mobile", "ekyc_done",
 )  # fmt: skip
 
 

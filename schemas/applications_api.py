@@ -52,7 +52,7 @@ class ApplicationSummary(msgspec.Struct, kw_only=True, frozen=True):
     member_id: str
     status: str
     created_at: str
-    due_on: str
+    due_on: str | None
 
 
 class ApplicationOut(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
@@ -69,7 +69,7 @@ class ApplicationOut(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=Tr
     status_message: str
     created_at: str
     updated_at: str
-    due_on: str
+    due_on: str | None  # None: the guarantee Act promises no date for this service
     form: dict[str, Any]
     documents: list[AttachedDocument]
     timeline: list[TimelineEvent]

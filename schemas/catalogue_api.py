@@ -21,13 +21,17 @@ __all__ = [
 
 
 class ServiceSummary(msgspec.Struct, kw_only=True):
-    """A service as listed in search results."""
+    """A service as listed in search results. ``guaranteed`` says whether the guarantee Act covers it;
+    ``time_limit_days`` and ``time_limit_unit`` are its time limit (None when the Act promises none)."""
 
     code: str
     name: Text
     department: str
     category: str
-    time_limit_days: int
+    kind: str
+    guaranteed: bool
+    time_limit_days: int | None
+    time_limit_unit: str | None
     fee_inr: float
     channels: tuple[str, ...]
     score: float | None = None

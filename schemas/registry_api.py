@@ -26,7 +26,8 @@ __all__ = [
 
 class MemberOut(msgspec.Struct, kw_only=True, frozen=True):
     """A member as the registry holds them. ``mobile`` and ``aadhaar`` are masked (``******1234``,
-    ``********1234``); for auditors names are masked and the date of birth withheld."""
+    ``********1234``); for auditors names are masked and the date of birth withheld.
+    ``government_service`` is ``none``, ``employee`` or ``pensioner``."""
 
     member_id: str
     family_id: str
@@ -46,10 +47,14 @@ class MemberOut(msgspec.Struct, kw_only=True, frozen=True):
     mobile: str | None
     aadhaar: str | None
     ekyc_done: bool
+    income_tax_payer: bool
+    government_service: str
 
 
 class FamilyOut(msgspec.Struct, kw_only=True, frozen=True):
-    """A family and every member, the head first. ``version`` grows with every change to the family."""
+    """A family and every member, the head first. ``version`` grows with every change to the family.
+    ``local_body_kind`` is ``gram_panchayat``, ``nagar_parishad``, ``nagar_palika`` or ``nagar_nigam``;
+    ``ration_card_type`` ``aay`` (Antyodaya), ``priority`` or ``none``; ``land_hectares`` the land held."""
 
     family_id: str
     head_member_id: str | None
@@ -62,6 +67,11 @@ class FamilyOut(msgspec.Struct, kw_only=True, frozen=True):
     social_category: str
     bpl: bool
     ration_card: str | None
+    ration_card_type: str
+    tehsil: str | None
+    janpad: str | None
+    local_body_kind: str | None
+    land_hectares: float
     version: int
     members: list[MemberOut]
 

@@ -55,11 +55,12 @@ class RegistryApplicant:
 
 
 def registry_facts(
-    member: Any, family: Any, size: int, under_18: int, income: int, today: dt.date
+    member: Any, family: Any, counts: tuple[int, int, int, int, int], today: dt.date
 ) -> dict[str, Any]:
-    """Rule facts of one member row and its family row, made by the registry's own fact functions."""
+    """Rule facts of one member row and its family row, made by the registry's own fact functions;
+    ``counts`` are the family's size, members under 18, income, tax payers and government servants."""
     return {**member_part(family, member, max(0, age_on(member.date_of_birth, today))),
-            **family_part(family, size, under_18, income)}  # fmt: skip
+            **family_part(family, *counts)}  # fmt: skip
 
 
 def applicant_statement() -> Any:
@@ -74,6 +75,10 @@ def applicant_statement() -> Any:
         .scalar_subquery()
     )
     income = select(func.coalesce(func.sum(others.c.annual_income), 0)).where(same_family).scalar_subquery()
+    tax_payers = select(func.count()).where(same_family, others.c.income_tax_payer).scalar_subquery()
+    servants = (
+        select(func.count()).where(same_family, others.c.government_service != "none").scalar_subquery()
+    )
     return (
         select(
             _M,
@@ -82,9 +87,14 @@ def applicant_statement() -> Any:
             _F.c.ration_card,
             _F.c.area,
             _F.c.social_category.label("family_social_category"),
+            _F.c.ration_card_type,
+            _F.c.land_hectares,
+            _F.c.local_body_kind,
             size.label("family_size"),
             under_18.label("family_under_18"),
             income.label("family_income"),
+            tax_payers.label("family_tax_payers"),
+            servants.label("family_government_servants"),
         )
         .select_from(_M.join(_F, _F.c.family_id == _M.c.family_id))
         .where(_M.c.member_id == bindparam("member_id"))
@@ -107,16 +117,21 @@ def applicant_parameters(member_id: str, today: dt.date) -> dict[str, Any]:
 
 def applicant_from_row(row: Any, today: dt.date) -> RegistryApplicant:
     """The applicant from a row of ``applicant_statement``."""
-    family = _FamilyView(row.district, row.bpl, row.ration_card, row.area, row.family_social_category)
+    family = _FamilyView(
+        row.district, row.bpl, row.ration_card, row.area, row.family_social_category, row.ration_card_type,
+        row.land_hectares, row.local_body_kind,
+    )  # fmt: skip
+    counts = (
+        int(row.family_size), int(row.family_under_18), int(row.family_income),
+        int(row.family_tax_payers), int(row.family_government_servants),
+    )  # fmt: skip
     return RegistryApplicant(
         member_id=row.member_id,
         family_id=row.family_id,
         name=row.name_en,
         mobile=row.mobile,
         district=row.district,
-        facts=registry_facts(
-            row, family, int(row.family_size), int(row.family_under_18), int(row.family_income), today
-        ),
+        facts=registry_facts(row, family, counts, today),
     )
 
 
@@ -127,3 +142,6 @@ class _FamilyView:
     ration_card: str | None
     area: str
     social_category: str
+    ration_card_type: str
+    land_hectares: float
+    local_body_kind: str | None

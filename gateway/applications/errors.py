@@ -2,6 +2,7 @@
 
 ```
 UnknownServiceCode       404 unknown_service           no service has the code in the body
+NotAnApplication         400 invalid_request           the service takes no application (information only)
 NotEligible              422 not_eligible              rules of the service fail for the member
 EligibilityUndetermined  422 eligibility_undetermined  the registry lacks a fact a rule needs
 MissingDocuments         422 missing_documents         a required document is not in the member's store
@@ -20,7 +21,7 @@ from __future__ import annotations
 from catalogue.models import Text
 from gateway.applications.form import FormInvalid
 from gateway.applications.reference import InvalidReference
-from gateway.platform.problems import ErrorMapper, SevaError
+from gateway.platform.problems import ErrorMapper, InvalidRequest, SevaError
 from schemas.problem import FieldError, Message
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "IdempotencyConflict",
     "IdempotencyKeyRequired",
     "MissingDocuments",
+    "NotAnApplication",
     "NotEligible",
     "ReferenceRefused",
     "UnknownServiceCode",
@@ -49,6 +51,22 @@ class UnknownServiceCode(SevaError):
             errors=[FieldError(field="service_code", message="no service has this code")],
         )
         self.service_code = service_code
+
+
+class NotAnApplication(InvalidRequest):
+    """The service takes no application (an information service): the answer says what to do instead."""
+
+    def __init__(self, service_code: str, steps: tuple[Text, ...]) -> None:
+        super().__init__(
+            Message(
+                en=f"'{service_code}' takes no application. What you can do: "
+                + " ".join(s.en for s in steps),
+                hi=f"'{service_code}' में आवेदन नहीं होता। आप यह कर सकते हैं: " + " ".join(s.hi for s in steps),
+            ),
+            errors=[FieldError(field="service_code", message="this service takes no application")],
+        )
+        self.service_code = service_code
+        self.steps = steps
 
 
 class NotEligible(SevaError):

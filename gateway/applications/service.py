@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue, evaluate_service
+from catalogue.facts import form_values
 from gateway.applications.applicant import applicant_from_row, applicant_parameters, applicant_statement
 from gateway.applications.errors import (
     ApplicationNotFound,
@@ -30,6 +31,7 @@ from gateway.applications.errors import (
     IdempotencyConflict,
     IdempotencyKeyRequired,
     MissingDocuments,
+    NotAnApplication,
     NotEligible,
     UnknownServiceCode,
 )
@@ -91,6 +93,20 @@ def due_on(start: dt.date, working_days: int) -> dt.date:
         if day.weekday() < 5:
             left -= 1
     return day
+
+
+def _due(today: dt.date, service: Any) -> str | None:
+    """The day the Act's time limit runs out, or None where the Act promises none.
+
+    Calendar days are counted as they come; working days (and the same day, 0) skip weekends only,
+    until the deadlines work brings the state's holiday calendar.
+    """
+    limit = service.guarantee.time_limit
+    if limit is None:
+        return None
+    if limit.unit == "calendar_days":
+        return (today + dt.timedelta(days=limit.days)).isoformat()
+    return due_on(today, limit.days).isoformat()
 
 
 def _iso(epoch: float) -> str:
@@ -245,11 +261,15 @@ class ApplicationService:
                 service = catalogue.by_code.get(body.service_code)
                 if service is None:
                     raise UnknownServiceCode(body.service_code)
+                if service.delivery is None:
+                    raise NotAnApplication(service.code, service.steps)
                 form = check_form(service.form, body.form)
                 applicant = applicant_from_row(found_row, today) if found_row is not None else None
                 if applicant is None or not family_scope.admits(family_id=applicant.family_id):
                     raise UnknownMember(body.member_id, field="member_id")
-                verdict = evaluate_service(catalogue, service.code, applicant.facts)
+                # The rules read the registry's facts and the form's own answers (``form.*``).
+                facts = {**applicant.facts, **form_values(service.form, form)}
+                verdict = evaluate_service(catalogue, service.code, facts)
                 if verdict.status == "not_eligible":
                     raise NotEligible(service.code, verdict.reasons)
                 if verdict.status == "undetermined":
@@ -282,14 +302,15 @@ class ApplicationService:
             "created_by": actor.subject[:80],
             "created_at": now,
             "updated_at": now,
-            "due_on": due_on(today, service.time_limit_days).isoformat(),
+            "due_on": _due(today, service),
             "department_reference": None,
             "certificate": None,
         }
+        adapter = service.delivery.adapter if service.delivery else ""
         for _ in range(_REFERENCE_TRIES):
             reference = new_reference(today)
             try:
-                await self.writer.write(_new(reference, row, service.delivery.adapter, actor, attached))
+                await self.writer.write(_new(reference, row, adapter, actor, attached))
             except IntegrityError:
                 # Either another request with this key won the race, or the random reference was taken.
                 async with self.engine.connect() as conn:

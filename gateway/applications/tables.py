@@ -41,7 +41,8 @@ class Application(SQLModel, table=True):
     created_by: str = Field(max_length=80)
     created_at: float
     updated_at: float
-    due_on: str = Field(max_length=10)  # ISO date promised under the Public Service Guarantee Act
+    # ISO date promised under the Public Service Guarantee Act; None for a service the Act does not cover.
+    due_on: str | None = Field(default=None, max_length=10)
 
 
 class ApplicationEvent(SQLModel, table=True):

@@ -23,8 +23,10 @@ from rich.progress import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from catalogue import CatalogueInvalid, load_catalogue
 from family_registry.aadhaar import AadhaarHasher
 from family_registry.csv_format import COLUMNS
+from family_registry.demo_fit import demo_fit
 from family_registry.errors import AadhaarKeyMismatch, ImportFileError
 from family_registry.exporter import export_csv
 from family_registry.importer import ImportReport, import_csv, import_rows
@@ -210,11 +212,38 @@ def synth_command(families: int, seed: int, out: Path | None) -> None:
     click.echo(f"{families:,} families, {rows:,} members written to {out}")
 
 
+def _check_demo_fits_the_catalogue(force: bool) -> None:
+    """Refuse (exit 2) when the catalogue is of another state than the demo families, unless ``force``;
+    warn when some of their districts are missing from it."""
+    path = Settings.from_env().catalogue
+    try:
+        catalogue = load_catalogue(path)
+    except CatalogueInvalid as exc:
+        count = len(exc.problems)
+        click.echo(
+            f"error: the catalogue {path} does not load ({count} problem{'s' if count != 1 else ''}); "
+            f"see them with `seva catalogue check {path}`, fix them, then run `seva registry demo` again.",
+            err=True,
+        )
+        sys.exit(2)
+    fit = demo_fit(catalogue)
+    if fit.refusal is not None and not force:
+        click.echo(f"error: {fit.refusal}", err=True)
+        sys.exit(2)
+    if fit.refusal is not None:
+        click.echo(f"warning (--force): {fit.refusal}", err=True)
+    for warning in fit.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 @registry_group.command("demo")
 @click.option("--families", default=DEMO_FAMILIES, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--seed", default=DEMO_SEED, show_default=True, type=int)
-def demo_command(families: int, seed: int) -> None:
-    """Load a synthetic demo registry, only if the registry is empty (so `make run` may run it every time)."""
+@click.option("--force", is_flag=True, help="Load the demo families even beside another state's catalogue.")
+def demo_command(families: int, seed: int, force: bool) -> None:
+    """Load a synthetic demo registry of Madhya Pradesh, only if the registry is empty (so `make run` may
+    run it every time), and only beside a catalogue of the same state (``--force`` to load it anyway)."""
+    _check_demo_fits_the_catalogue(force)
     report = _run(lambda engine, hasher: _load_synthetic(engine, hasher, families, seed))
     if report is not None:
         _report(report)

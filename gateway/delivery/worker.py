@@ -173,7 +173,8 @@ class DeliveryWorker:
 
     def submission_for(self, item: Claimed, row: Any) -> SubmissionRequest:
         service = self.catalogue().by_code.get(row.service_code)
-        operation = service.delivery.operation if service else row.service_code.replace("-", "_")
+        delivery = service.delivery if service else None
+        operation = delivery.operation if delivery else row.service_code.replace("-", "_")
         attached = msgspec.json.decode(row.documents, type=list[AttachedDocument])
         url = self.options.document_url
         return SubmissionRequest(

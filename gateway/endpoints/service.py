@@ -87,7 +87,7 @@ class EndpointService:
         catalogue = self.catalogue()
         if code not in catalogue.adapters:
             raise UnknownAdapter("adapter", f"the catalogue declares no adapter {code!r}")
-        departments = {s.department for s in catalogue.services if s.delivery.adapter == code}
+        departments = {s.department for s in catalogue.services if s.delivery and s.delivery.adapter == code}
         if len(departments) != 1:
             raise EndpointRefused(
                 "adapter",

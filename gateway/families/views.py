@@ -40,6 +40,8 @@ def member_out(member: MemberRecord, today: dt.date, *, masked: bool = False) ->
         mobile=mask_mobile(member.mobile) if member.mobile else None,
         aadhaar=mask_aadhaar(member.aadhaar_last4) if member.aadhaar_last4 else None,
         ekyc_done=member.ekyc_done,
+        income_tax_payer=member.income_tax_payer,
+        government_service=member.government_service,
     )
 
 
@@ -61,6 +63,11 @@ def family_out(
         social_category=family.social_category,
         bpl=family.bpl,
         ration_card=mask_id(family.ration_card) if masked and family.ration_card else family.ration_card,
+        ration_card_type=family.ration_card_type,
+        tehsil=family.tehsil,
+        janpad=family.janpad,
+        local_body_kind=family.local_body_kind,
+        land_hectares=family.land_hectares,
         version=family.version,
         members=[member_out(m, today, masked=masked) for m in family.members],
     )

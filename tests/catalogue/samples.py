@@ -14,6 +14,8 @@ import yaml
 from catalogue import Catalogue, CatalogueInvalid, CatalogueProblem, parse_catalogue
 
 Data = dict[str, Any]
+SOURCE = "https://example.gov.in/notification-2024"
+ACT_SOURCE = "https://example.gov.in/guarantee-act-2010"
 
 
 def text(en: str, hi: str) -> dict[str, str]:
@@ -36,10 +38,15 @@ def service(code: str, **fields: Any) -> Data:
         "description": text(f"What {code} gives.", f"{code} क्या देती है।"),
         "department": "revenue",
         "category": "certificates",
-        "time_limit_days": 15,
+        "guarantee": {
+            "covered": True,
+            "service_no": "6.2",
+            "source": SOURCE,
+            "time_limit": {"days": 15, "unit": "working_days"},
+        },
         "designated_officer": text("Tahsildar", "तहसीलदार"),
-        "first_appeal": {"officer": text("SDO (Revenue)", "अनुविभागीय अधिकारी (राजस्व)"), "days": 30},
-        "second_appeal": {"officer": text("Collector", "कलेक्टर"), "days": 60},
+        "first_appeal": {"officer": text("SDO (Revenue)", "अनुविभागीय अधिकारी (राजस्व)"), "decide_days": 30},
+        "second_appeal": {"officer": text("Collector", "कलेक्टर"), "decide_days": 60},
         "fee": {"amount_inr": 0},
         "documents": [{"type": "aadhaar", "required": True}],
         "form": [
@@ -61,9 +68,15 @@ def service(code: str, **fields: Any) -> Data:
             "fallback": text("Apply at the Lok Seva Kendra.", "लोक सेवा केंद्र पर आवेदन करें।"),
             "feedback": text("Call-back from CM Helpline 181.", "सीएम हेल्पलाइन 181 से कॉल-बैक।"),
         },
+        "sources": [SOURCE],
     }
     made.update(copy.deepcopy(fields))
     return made
+
+
+def not_covered(note_en: str = "A scheme of its own rules.", note_hi: str = "अपने नियमों की योजना।") -> Data:
+    """The ``guarantee`` of a service the Act does not cover."""
+    return {"covered": False, "note": text(note_en, note_hi)}
 
 
 PENSION_RULES = [
@@ -76,6 +89,13 @@ def mini_catalogue() -> Data:
     """A valid catalogue: two departments, three services with rules, two districts."""
     return {
         "version": 1,
+        "state": {"code": "mp", "name": text("Madhya Pradesh", "मध्यप्रदेश")},
+        "guarantee_act": {
+            "name": text("Public Services Guarantee Act 2010", "लोक सेवा गारंटी अधिनियम 2010"),
+            "first_appeal_within_days": 30,
+            "second_appeal_within_days": 60,
+            "sources": [ACT_SOURCE],
+        },
         "departments": [
             {"code": "revenue", "name": text("Revenue Department", "राजस्व विभाग")},
             {"code": "social_justice", "name": text("Social Justice Department", "सामाजिक न्याय विभाग")},

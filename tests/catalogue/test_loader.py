@@ -50,7 +50,10 @@ class TestValidCatalogue:
     def test_empty_sections_are_allowed(self) -> None:
         """A catalogue with no services at all is valid, if empty."""
         empty = (
-            "version: 1\ndepartments: []\ncategories: []\ndocument_types: []\ndistricts: []\nadapters: []\n"
+            "version: 1\nstate: {code: mp, name: {en: Madhya Pradesh, hi: मध्यप्रदेश}}\n"
+            "guarantee_act: {name: {en: The Act, hi: अधिनियम}, first_appeal_within_days: 30,"
+            " second_appeal_within_days: 60, sources: ['https://example.gov.in/act']}\n"
+            "departments: []\ncategories: []\ndocument_types: []\ndistricts: []\nadapters: []\n"
         )
         assert load(empty + "services: []\n").services == ()
 
@@ -89,8 +92,8 @@ class TestUnreadableAndMalformed:
     def test_malformed_line_in_a_full_catalogue(self, data: Data) -> None:
         """A broken line deep inside a real-sized file is found at its own line."""
         lines = dump(data).splitlines()
-        broken = line_of(dump(data), "time_limit_days", 2)
-        lines[broken - 1] = lines[broken - 1].replace("time_limit_days: 15", "time_limit_days: [15")
+        broken = line_of(dump(data), "start_year", 2)
+        lines[broken - 1] = lines[broken - 1].replace("start_year: 2010", "start_year: [2010")
         problem = only(problems("\n".join(lines) + "\n"))
         assert broken <= problem.line <= broken + 1
         assert "malformed YAML" in problem.message
@@ -98,8 +101,8 @@ class TestUnreadableAndMalformed:
     @pytest.mark.parametrize(
         ("content", "message"),
         [
-            ("", "Expected `object`, got `null`"),
-            ("- 1\n- 2\n", "Expected `object`, got `array`"),
+            ("", "must be a mapping (`key: value` lines, or `{key: value}`), not nothing"),
+            ("- 1\n- 2\n", "must be a mapping (`key: value` lines, or `{key: value}`), not a list"),
             ("version: 1\n", "missing required field"),
         ],
     )
@@ -112,13 +115,13 @@ class TestDuplicateKey:
     """A key written twice in one mapping would silently lose a value; it is reported at the second."""
 
     def test_duplicate_key_in_a_service(self, data: Data) -> None:
-        """The second ``time_limit_days`` of the first service is named, with its line."""
+        """The second ``category`` of the first service is named, with its line."""
         doubled = dump(data).replace(
-            "  time_limit_days: 15\n", "  time_limit_days: 15\n  time_limit_days: 20\n", 1
+            "  category: certificates\n", "  category: certificates\n  category: pensions\n", 1
         )
         problem = only(problems(doubled))
-        assert problem.path == "services[0].time_limit_days"
-        assert problem.line == line_of(doubled, "time_limit_days: 20")
+        assert problem.path == "services[0].category"
+        assert problem.line == line_of(doubled, "category: pensions")
         assert "duplicate key" in problem.message
 
     def test_duplicate_top_level_key(self, data: Data) -> None:
@@ -138,7 +141,7 @@ class TestUnknownField:
         problem = only(problems(text_))
         assert problem.path == "services[1].feee"
         assert problem.line == line_of(text_, "feee:")
-        assert problem.message == "unknown field 'feee'"
+        assert problem.message == "unknown field 'feee'; did you mean 'fee'?"
 
     def test_unknown_field_in_a_nested_struct(self, data: Data) -> None:
         """A key unknown inside ``fee`` points at that key, not at the ``fee`` mapping."""
@@ -168,25 +171,47 @@ class TestWrongType:
     """A value of the wrong type or outside its range is reported at its line, with what was expected."""
 
     def test_text_where_a_number_is_expected(self, data: Data) -> None:
-        """``time_limit_days: fifteen`` names the field and the types."""
-        data["services"][1]["time_limit_days"] = "fifteen"
+        """``days: fifteen`` names the field and says what to write, with an example."""
+        data["services"][1]["guarantee"]["time_limit"]["days"] = "fifteen"
         text_ = dump(data)
         problem = only(problems(text_))
-        assert problem.path == "services[1].time_limit_days"
-        assert problem.line == line_of(text_, "time_limit_days: fifteen")
-        assert problem.message == "Expected `int`, got `str`"
+        assert problem.path == "services[1].guarantee.time_limit.days"
+        assert problem.line == line_of(text_, "days: fifteen")
+        assert problem.message == "must be a whole number, such as 15, not text"
 
     def test_number_out_of_range(self, data: Data) -> None:
-        """A time limit of 0 days is refused."""
-        data["services"][0]["time_limit_days"] = 0
-        assert only(problems(data)).path == "services[0].time_limit_days"
+        """A negative time limit is refused, saying the bound."""
+        data["services"][0]["guarantee"]["time_limit"]["days"] = -1
+        problem = only(problems(data))
+        assert problem.path == "services[0].guarantee.time_limit.days"
+        assert problem.message == "must be a whole number at least 0"
 
     def test_unknown_channel(self, data: Data) -> None:
-        """A channel outside the fixed list is named by its position."""
+        """A channel outside the fixed list is named by its position, with the channels there are."""
         data["services"][0]["channels"] = ["online", "fax"]
         problem = only(problems(data))
         assert problem.path == "services[0].channels[1]"
-        assert "fax" in problem.message
+        assert problem.message == (
+            "'fax' is not one of: call_181, department_office, kiosk, online, service_centre, whatsapp"
+        )
+
+    def test_misspelt_enum_value_gets_a_suggestion(self, data: Data) -> None:
+        """A near miss names the value meant."""
+        data["services"][0]["channels"] = ["onlne"]
+        assert only(problems(data)).message.endswith("did you mean 'online'?")
+
+    def test_misspelt_key_gets_a_suggestion(self, data: Data) -> None:
+        """An unknown key close to a real one names the real one."""
+        data["services"][0]["desciption"] = data["services"][0].pop("description")
+        found = {p.path: p.message for p in problems(data)}
+        assert found["services[0].desciption"] == "unknown field 'desciption'; did you mean 'description'?"
+
+    def test_boolean_written_as_text(self, data: Data) -> None:
+        """``required: yes please`` says to write true or false."""
+        data["services"][0]["form"][0]["required"] = "yes please"
+        problem = only(problems(data))
+        assert problem.path == "services[0].form[0].required"
+        assert problem.message == "must be true or false, not text"
 
     def test_wrong_type_in_a_department_does_not_cascade(self, data: Data) -> None:
         """A department with a bad name is one problem: services naming it are not unknown departments too."""
@@ -214,9 +239,9 @@ class TestDuplicateCode:
 
     def test_duplicate_of_a_service_that_has_other_problems(self, data: Data) -> None:
         """The duplicate is found even when the first service with the code fails to decode."""
-        data["services"][0]["time_limit_days"] = "soon"
+        data["services"][0]["audit"]["start_year"] = "soon"
         data["services"][1]["code"] = "rev-income-certificate"
-        assert {p.path for p in problems(data)} == {"services[0].time_limit_days", "services[1].code"}
+        assert {p.path for p in problems(data)} == {"services[0].audit.start_year", "services[1].code"}
 
     def test_duplicate_department_code(self, data: Data) -> None:
         """Declared sections refuse duplicate codes too."""
@@ -232,16 +257,22 @@ class TestDanglingReference:
     @pytest.mark.parametrize(
         ("field", "value", "path", "message"),
         [
-            ("department", "railways", "services[1].department", "unknown department 'railways'"),
-            ("category", "medals", "services[1].category", "unknown category 'medals'"),
+            ("department", "railways", "services[1].department",
+             "unknown department 'railways'; the departments declared: revenue, social_justice"),
+            ("department", "revenu", "services[1].department",
+             "unknown department 'revenu'; did you mean 'revenue'?; "
+             "the departments declared: revenue, social_justice"),
+            ("category", "medals", "services[1].category",
+             "unknown category 'medals'; the categories declared: certificates, pensions"),
             ("delivery", {"adapter": "fax_gateway", "operation": "send"}, "services[1].delivery.adapter",
-             "unknown adapter 'fax_gateway'"),
+             "unknown adapter 'fax_gateway'; the adapters declared: local_revenue, sj_portal"),
             ("documents", [{"type": "passport"}], "services[1].documents[0].type",
-             "unknown document type 'passport'"),
+             "unknown document type 'passport'; the document types declared: aadhaar, income_proof"),
         ],
     )  # fmt: skip
     def test_unknown_reference(self, data: Data, field: str, value: object, path: str, message: str) -> None:
-        """Department, category, adapter and document type must all be declared."""
+        """Department, category, adapter and document type must all be declared; the declared ones are listed,
+        the nearest first when one is close."""
         data["services"][1][field] = value
         problem = only(problems(data))
         assert (problem.path, problem.message) == (path, message)
@@ -266,20 +297,28 @@ class TestRulesAtLoad:
     """Rules are compiled while loading: a rule naming an unknown fact stops the load, at its line."""
 
     def test_unknown_fact(self, data: Data) -> None:
-        """``member.salary`` is not a fact; the problem names the rule's ``fact`` key and line."""
+        """``member.salary`` is not a fact; the problem names the rule's ``fact`` key and line, and lists the
+        member facts there are, since none is close."""
         data["services"][1]["eligibility"][1] = rule("member.salary", "<", 100_000, "Low salary.")
         text_ = dump(data)
         problem = only(problems(text_))
         assert problem.path == "services[1].eligibility[1].fact"
         assert problem.line == line_of(text_, "fact: member.salary")
-        assert problem.message == "unknown fact 'member.salary'"
+        assert problem.message.startswith("unknown fact 'member.salary'; the facts are: member.age, ")
+        assert "member.annual_income" in problem.message
+
+    def test_misspelt_fact_gets_the_nearest(self, data: Data) -> None:
+        """``member.incom`` suggests ``member.annual_income`` first."""
+        data["services"][1]["eligibility"][0] = rule("member.incom", "<", 100_000, "Low income.")
+        message = only(problems(data)).message
+        assert message.startswith("unknown fact 'member.incom'; did you mean member.annual_income or ")
 
     def test_rule_problems_are_reported_even_when_the_service_has_a_wrong_type(self, data: Data) -> None:
         """A bad field and a bad rule in one service are both reported."""
-        data["services"][1]["time_limit_days"] = "soon"
+        data["services"][1]["audit"]["start_year"] = "soon"
         data["services"][1]["eligibility"][0]["op"] = "=~"
         assert {p.path for p in problems(data)} == {
-            "services[1].time_limit_days",
+            "services[1].audit.start_year",
             "services[1].eligibility[0].op",
         }
 
@@ -402,15 +441,49 @@ class TestServiceChecks:
         data["services"][0]["first_appeal"]["officer"]["en"] = "TAHSILDAR"
         problem = only(problems(data))
         assert problem.path == "services[0].first_appeal.officer"
-        assert problem.message == "the first appellate authority is the designated officer"
+        assert problem.message.startswith(
+            "the first appellate authority is the designated officer ('tahsildar')"
+        )
 
-    @pytest.mark.parametrize("repeated", ["Tahsildar", "SDO (Revenue)"])
-    def test_second_appeal_repeats_a_level(self, data: Data, repeated: str) -> None:
+    @pytest.mark.parametrize(
+        ("repeated", "message"),
+        [
+            ("Tahsildar", "the second appellate authority is the designated officer ('tahsildar')"),
+            ("SDO (Revenue)", "the second appellate authority repeats an earlier level ('sdo (revenue)')"),
+        ],
+    )
+    def test_second_appeal_repeats_a_level(self, data: Data, repeated: str, message: str) -> None:
         """The second appeal must go above both earlier levels."""
         data["services"][0]["second_appeal"]["officer"]["en"] = repeated
         problem = only(problems(data))
         assert problem.path == "services[0].second_appeal.officer"
-        assert problem.message == "the second appellate authority repeats an earlier level"
+        assert problem.message.startswith(message)
+
+    def test_municipal_corporation_commissioner_decides_and_hears_the_appeal(self, data: Data) -> None:
+        """The municipal services' old officers: in a municipal corporation the Commissioner was both the
+        designated officer and the first appellate authority, which one alternative of each text shows."""
+        municipal = data["services"][0]
+        municipal["designated_officer"] = text(
+            "Commissioner (Municipal Corporation) / CMO (Nagar Palika, Nagar Parishad)",
+            "आयुक्त (नगर निगम) / मुख्य नगरपालिका अधिकारी (नगर पालिका, नगर परिषद)",
+        )
+        municipal["first_appeal"]["officer"] = text(
+            "Project Officer, DUDA / Commissioner (Municipal Corporation)",
+            "परियोजना अधिकारी, जिला शहरी विकास अभिकरण / आयुक्त (नगर निगम)",
+        )
+        problem = only(problems(data))
+        assert problem.path == "services[0].first_appeal.officer"
+        assert "'commissioner (municipal corporation)'" in problem.message
+        municipal["designated_officer"] = text(
+            "Officer authorised by the Commissioner (Municipal Corporation) / "
+            "CMO (Nagar Palika, Nagar Parishad)",
+            "आयुक्त द्वारा प्राधिकृत अधिकारी (नगर निगम) / मुख्य नगरपालिका अधिकारी (नगर पालिका, नगर परिषद)",
+        )
+        municipal["first_appeal"]["officer"] = text(
+            "Commissioner (Municipal Corporation) / Project Officer, DUDA (Nagar Palika, Nagar Parishad)",
+            "आयुक्त (नगर निगम) / परियोजना अधिकारी, जिला शहरी विकास अभिकरण (नगर पालिका, नगर परिषद)",
+        )
+        load(data)
 
     def test_channels_and_documents(self, data: Data) -> None:
         """No channel at all, a channel twice, or a document twice are refused."""
@@ -424,11 +497,11 @@ class TestServiceChecks:
         }
 
     def test_missing_required_field(self, data: Data) -> None:
-        """A service without ``time_limit_days`` is refused, naming the field."""
-        del data["services"][1]["time_limit_days"]
+        """A service without ``guarantee`` is refused, naming the field."""
+        del data["services"][1]["guarantee"]
         problem = only(problems(data))
         assert problem.path == "services[1]"
-        assert problem.message == "missing required field 'time_limit_days'"
+        assert problem.message == "missing required field 'guarantee'"
 
 
 class TestEveryProblemAtOnce:
@@ -439,23 +512,24 @@ class TestEveryProblemAtOnce:
         data = mini_catalogue()
         data["departments"][1]["name"]["hi"] = "Samajik Nyay"
         data["services"][0]["feee"] = 1
-        data["services"][1]["time_limit_days"] = "soon"
+        data["services"][1]["fee"]["amount_inr"] = "soon"
         data["services"][1]["category"] = "medals"
         data["services"][2]["code"] = "rev-income-certificate"
-        data["services"][2]["eligibility"][0]["any"][1]["fact"] = "member.salary"
+        data["services"][2]["eligibility"][0]["any"][1]["fact"] = "member.residence"
         text_ = dump(data)
         found = problems(text_)
         assert [(p.line, p.path, p.message) for p in found] == [
             (line_of(text_, "hi: Samajik Nyay"), "departments[1].name.hi",
              "the Hindi text has no Devanagari letters"),
-            (line_of(text_, "feee: 1"), "services[0].feee", "unknown field 'feee'"),
-            (line_of(text_, "category: medals"), "services[1].category", "unknown category 'medals'"),
-            (line_of(text_, "time_limit_days: soon"), "services[1].time_limit_days",
-             "Expected `int`, got `str`"),
+            (line_of(text_, "feee: 1"), "services[0].feee", "unknown field 'feee'; did you mean 'fee'?"),
+            (line_of(text_, "category: medals"), "services[1].category",
+             "unknown category 'medals'; the categories declared: certificates, pensions"),
+            (line_of(text_, "amount_inr: soon"), "services[1].fee.amount_inr",
+             "must be a number, such as 20 or 2.5, not text"),
             (line_of(text_, "code: rev-income-certificate", 2), "services[2].code",
              "duplicate service code 'rev-income-certificate' (first at services[0])"),
-            (line_of(text_, "fact: member.salary"), "services[2].eligibility[0].any[1].fact",
-             "unknown fact 'member.salary'"),
+            (line_of(text_, "fact: member.residence"), "services[2].eligibility[0].any[1].fact",
+             "unknown fact 'member.residence'; did you mean member.residence_years?"),
         ]  # fmt: skip
         assert [p.line for p in found] == sorted(p.line for p in found)
 
@@ -474,6 +548,7 @@ class TestEveryProblemAtOnce:
         assert lines == [
             "2 problems in the catalogue:",
             f"catalogue.yaml:{line_of(text_, 'department: railways')} services[0].department: "
-            "unknown department 'railways'",
-            f"catalogue.yaml:{line_of(text_, '- fax')} services[1].channels[0]: Invalid enum value 'fax'",
+            "unknown department 'railways'; the departments declared: revenue, social_justice",
+            f"catalogue.yaml:{line_of(text_, '- fax')} services[1].channels[0]: "
+            "'fax' is not one of: call_181, department_office, kiosk, online, service_centre, whatsapp",
         ]

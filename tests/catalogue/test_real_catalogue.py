@@ -8,8 +8,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from catalogue import Catalogue, evaluate_all, load_catalogue
-from catalogue.facts import FACTS
+from catalogue import Catalogue, evaluate_all, evaluate_service, load_catalogue
+from catalogue.facts import FACTS, form_facts
 from catalogue.models import Service
 from tests.conftest import CATALOGUE
 
@@ -21,12 +21,14 @@ def catalogue() -> Catalogue:
     return load_catalogue(CATALOGUE)
 
 
-def every_fact_known(catalogue: Catalogue) -> dict[str, Any]:
-    """A value for every fact there is: age 62, every flag true, the first value of every list."""
+def every_fact_known(catalogue: Catalogue, service: Service | None = None) -> dict[str, Any]:
+    """A value for every fact there is (with ``service``, its form facts too): age 62, every flag true, the
+    first value of every list, the smallest allowed number."""
+    facts = {**FACTS, **(form_facts(service.form) if service else {})}
     values: dict[str, Any] = {}
-    for name, fact in FACTS.items():
-        if fact.kind == "int":
-            values[name] = 62 if name == "member.age" else 1
+    for name, fact in facts.items():
+        if fact.kind in ("int", "number"):
+            values[name] = 62 if name == "member.age" else max(1, fact.minimum or 0)
         elif fact.kind == "bool":
             values[name] = True
         elif fact.kind == "enum":
@@ -39,17 +41,36 @@ def every_fact_known(catalogue: Catalogue) -> dict[str, Any]:
 class TestSize:
     """The catalogue covers the state's departments broadly."""
 
-    def test_at_least_sixty_services_from_twelve_departments(self, catalogue: Catalogue) -> None:
-        """At least 60 services from at least 12 departments, and no department left empty."""
+    def test_at_least_150_services_from_30_departments(self, catalogue: Catalogue) -> None:
+        """At least 150 services from at least 30 departments, and no department left empty."""
         counts = catalogue.services_per_department()
-        assert len(catalogue.services) >= 60
-        assert len(counts) >= 12
+        assert len(catalogue.services) >= 150
+        assert len(counts) >= 30
         assert min(counts.values()) >= 1
+        assert set(counts) == set(catalogue.departments)
+
+    def test_what_the_act_covers_is_told_both_ways(self, catalogue: Catalogue) -> None:
+        """Many services are guaranteed by the Act and many schemes are not; both kinds are told truthfully:
+        a covered service has a time limit and its notification's source, an uncovered one a note."""
+        covered = [s for s in catalogue.services if s.guarantee.covered]
+        not_covered = [s for s in catalogue.services if not s.guarantee.covered]
+        assert len(covered) >= 60 and len(not_covered) >= 40
+        for service in covered:
+            assert service.guarantee.time_limit is not None and service.guarantee.source in service.sources
+        for service in not_covered:
+            assert service.guarantee.note is not None and service.time_limit_days is None, service.code
+
+    def test_information_services_take_no_application(self, catalogue: Catalogue) -> None:
+        """Information services (what to do where there is nothing to apply for) have steps, no form."""
+        information = [s for s in catalogue.services if s.kind == "information"]
+        assert len(information) >= 3
+        for service in information:
+            assert service.steps and not service.form and service.delivery is None, service.code
 
     def test_every_declared_record_is_used(self, catalogue: Catalogue) -> None:
         """Every category, adapter and document type declared is used by some service."""
         assert {s.category for s in catalogue.services} == set(catalogue.categories)
-        assert {s.delivery.adapter for s in catalogue.services} == set(catalogue.adapters)
+        assert {s.delivery.adapter for s in catalogue.services if s.delivery} == set(catalogue.adapters)
         used = {d.type for s in catalogue.services for d in s.documents}
         assert used == set(catalogue.document_types)
 
@@ -85,8 +106,10 @@ class TestRules:
                 assert rule.reason.hi != rule.reason.en, code
 
     def test_decided_when_every_fact_is_known(self, catalogue: Catalogue) -> None:
-        """With every fact known no verdict is undetermined, and every refusal has a reason."""
-        for verdict in evaluate_all(catalogue, every_fact_known(catalogue)):
+        """With every fact known (the service's form answered too) no verdict is undetermined, and every
+        refusal has a reason."""
+        for service in catalogue.services:
+            verdict = evaluate_service(catalogue, service.code, every_fact_known(catalogue, service))
             assert verdict.status != "undetermined", verdict
             assert (verdict.status == "not_eligible") == bool(verdict.reasons), verdict
 
@@ -98,8 +121,12 @@ class TestRules:
             assert bool(verdict.missing_facts) == has_rules
 
     def test_old_poor_people_get_a_pension(self, catalogue: Catalogue) -> None:
-        """A 70-year-old of a BPL family is eligible for at least one pension."""
-        facts = {**every_fact_known(catalogue), "member.age": 70, "family.bpl": True, "member.bpl": True}
+        """A 70-year-old of a BPL family who pays no tax is eligible for at least one pension."""
+        facts = {
+            **every_fact_known(catalogue),
+            "member.age": 70, "family.bpl": True, "member.bpl": True, "member.income_tax_payer": False,
+            "family.income_tax_payer": False, "member.government_service": "none",
+        }  # fmt: skip
         eligible = {v.service for v in evaluate_all(catalogue, facts) if v.status == "eligible"}
         assert any(catalogue.service(code).category == "pensions" for code in eligible)
 
@@ -115,10 +142,23 @@ class TestTexts:
                 assert name.split(".")[0] in fields, (service.code, name)
 
     def test_sources_are_web_addresses(self, catalogue: Catalogue) -> None:
-        """Every source is an http(s) address."""
+        """Every service has at least one source, and every source is an http(s) address."""
         for service in catalogue.services:
+            assert service.sources, service.code
             for source in service.sources:
                 assert re.match(r"^https?://\S+$", source), (service.code, source)
+
+    def test_names_descriptions_and_steps_are_bilingual(self, catalogue: Catalogue) -> None:
+        """Every name, description, officer, note and step has Hindi in Devanagari that differs from its
+        English."""
+        for service in catalogue.services:
+            texts = [service.name, service.description, service.designated_officer, *service.steps]
+            if service.guarantee.note is not None:
+                texts.append(service.guarantee.note)
+            for text in texts:
+                assert DEVANAGARI.search(text.hi) and text.hi != text.en, (service.code, text.en)
+        for record in (*catalogue.departments.values(), *catalogue.categories.values()):
+            assert DEVANAGARI.search(record.name.hi), record.code
 
     def test_codes_are_unique_and_named_after_nothing_else(self, catalogue: Catalogue) -> None:
         """Service codes are unique and distinct from department codes."""

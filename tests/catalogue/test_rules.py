@@ -242,9 +242,18 @@ class TestRefusedAtLoad:
         [
             (rule("member.age", "=~", 60), "unknown operator '=~'; use one of: ==, !=, <, <=, >, >=, in"),
             ({"fact": "member.age", "value": 60}, "unknown operator 'None'"),
-            (rule("member.gender", "<", "male"), "'<' compares numbers, but member.gender is a enum"),
-            (rule("member.bpl", "between", [0, 1]), "'between' compares numbers, but member.bpl is a bool"),
-            (rule("member.age", "in", [60]), "'in' needs a fact with named values, but member.age is a int"),
+            (
+                rule("member.gender", "<", "male"),
+                "'<' compares numbers, but member.gender is one of named values; use",
+            ),
+            (
+                rule("member.bpl", "between", [0, 1]),
+                "'between' compares numbers, but member.bpl is true or false; use ==",
+            ),
+            (
+                rule("member.age", "in", [60]),
+                "'in' needs a fact with named values, but member.age is a whole number",
+            ),
         ],
     )
     def test_wrong_operator(self, raw: dict[str, Any], message: str) -> None:

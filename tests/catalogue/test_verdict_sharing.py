@@ -32,15 +32,19 @@ def plainly(catalogue: Catalogue, code: str, facts: dict[str, Any]) -> ServiceVe
     """The verdict as the rules define it: every rule of the service evaluated, nothing shared."""
     reasons: list[Text] = []
     missing: list[str] = []
+    ask: list[Text] = []
     for compiled in catalogue.rules[code]:
         result = compiled.evaluate(facts)
         if result is False:
             assert compiled.reason is not None
             reasons.append(compiled.reason)
         elif result is None:
-            missing.extend(name for name in compiled.missing(facts) if name not in missing)
+            for name, question in compiled.missing_with_questions(facts):
+                if name not in missing:
+                    missing.append(name)
+                    ask.append(question)
     status = "not_eligible" if reasons else "undetermined" if missing else "eligible"
-    return ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing)
+    return ServiceVerdict(service=code, status=status, reasons=reasons, missing_facts=missing, ask=ask)
 
 
 def random_facts(rng: random.Random, districts: list[str]) -> dict[str, Any]:
@@ -54,6 +58,10 @@ def random_facts(rng: random.Random, districts: list[str]) -> dict[str, Any]:
         elif fact.kind == "int":
             facts[name] = rng.randint(
                 fact.minimum or 0, fact.maximum if fact.maximum is not None else 500_000
+            )
+        elif fact.kind == "number":
+            facts[name] = round(
+                rng.uniform(fact.minimum or 0, fact.maximum if fact.maximum is not None else 50), 2
             )
         elif fact.kind == "enum":
             facts[name] = rng.choice(fact.values)

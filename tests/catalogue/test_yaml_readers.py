@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from catalogue import Catalogue, CatalogueInvalid, CatalogueProblem, loader, parse_catalogue
+from catalogue import Catalogue, CatalogueInvalid, loader, parse_catalogue
 from catalogue.yaml_source import YamlSyntaxError, read_yaml, read_yaml_fast
 from tests.catalogue.samples import dump, mini_catalogue
 from tests.catalogue.yaml_edge_cases import EDGE_CASES, FAST, LENIENT, REFERENCE
@@ -108,16 +108,16 @@ class TestYaml11Meanings:
         assert parse_catalogue(text).services[0].documents[0].required is True
 
     def test_octal_still_reads_as_octal(self) -> None:
-        """``time_limit_days: 010`` is eight days under YAML 1.1 (ten under 1.2)."""
-        text = dump(mini_catalogue()).replace("time_limit_days: 15", "time_limit_days: 010", 1)
+        """A limit of ``010`` days is eight days under YAML 1.1 (ten under 1.2)."""
+        text = dump(mini_catalogue()).replace("      days: 15", "      days: 010", 1)
         assert parse_catalogue(text).services[0].time_limit_days == 8
 
     def test_exponent_is_still_text(self) -> None:
         """``1e1`` is text to YAML 1.1, so the error names a string where a number was expected."""
-        text = dump(mini_catalogue()).replace("time_limit_days: 15", "time_limit_days: 1e1", 1)
+        text = dump(mini_catalogue()).replace("      days: 15", "      days: 1e1", 1)
         with pytest.raises(CatalogueInvalid) as caught:
             parse_catalogue(text)
-        assert [p.message for p in caught.value.problems] == ["Expected `int`, got `str`"]
+        assert [p.message for p in caught.value.problems] == ["must be a whole number, such as 15, not text"]
 
 
 def test_a_list_used_as_a_key_is_malformed() -> None:
@@ -180,14 +180,15 @@ def test_damaged_catalogues_give_the_same_outcome_on_either_path(monkeypatch: py
 
 def test_problems_found_on_fast_data_carry_their_lines() -> None:
     """A wrong type in well-formed YAML is found on the fast data and placed by the reference reader."""
-    text = dump(mini_catalogue()).replace("time_limit_days: 15", "time_limit_days: fifteen", 1)
+    text = dump(mini_catalogue()).replace("      days: 15", "      days: fifteen", 1)
     assert read_yaml_fast(text.encode()) is not None
     with pytest.raises(CatalogueInvalid) as caught:
         parse_catalogue(text, "c.yaml")
-    line = text.splitlines().index("  time_limit_days: fifteen") + 1
-    assert caught.value.problems == [
-        CatalogueProblem("c.yaml", line, "services[0].time_limit_days", "Expected `int`, got `str`")
+    line = text.splitlines().index("      days: fifteen") + 1
+    assert [(p.line, p.path) for p in caught.value.problems] == [
+        (line, "services[0].guarantee.time_limit.days")
     ]
+    assert "whole number" in caught.value.problems[0].message
 
 
 def test_loading_leaves_the_garbage_collector_as_it_found_it() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.catalogue.samples import Data, dump, mini_catalogue, rule, service, text
+from tests.catalogue.samples import Data, dump, mini_catalogue, not_covered, rule, service, text
 from tests.conftest import LiveServer, start_server
 
 
@@ -22,6 +22,7 @@ def served_catalogue() -> Data:
             description=text("A monthly pension for widows.", "विधवाओं के लिए मासिक पेंशन।"),
             department="social_justice",
             category="pensions",
+            guarantee=not_covered("A scheme with its own rules.", "अपने नियमों वाली योजना।"),
             eligibility=[
                 rule("member.gender", "==", "female", "Only for women.", "केवल महिलाओं के लिए।"),
                 rule("member.marital_status", "==", "widowed", "Only for widows.", "केवल विधवाओं के लिए।"),
@@ -29,11 +30,18 @@ def served_catalogue() -> Data:
         ),
         service(
             "rev-khasra-copy",
+            guarantee={
+                "covered": True,
+                "source": "https://example.gov.in/notification-2024",
+                "time_limit": {"days": 0, "unit": "same_day"},
+            },
             name=text("Copy of khasra", "खसरा की प्रति"),
             description=text("A certified copy of the land record.", "भू अभिलेख की प्रमाणित प्रति।"),
             eligibility=[],
         ),
     ]
+    widow = data["services"][-2]
+    del widow["first_appeal"], widow["second_appeal"]
     return data
 
 

@@ -67,13 +67,16 @@ class TestCheck:
         assert result.returncode == 1
         assert result.stdout == ""
         text = bad.read_text(encoding="utf-8")
-        assert result.stderr.splitlines() == [
+        lines = result.stderr.splitlines()
+        assert lines[0] == (
             f"bad.yaml:{line_of(text, 'department: railways')} services[0].department: "
-            "unknown department 'railways'",
+            "unknown department 'railways'; the departments declared: revenue, social_justice"
+        )
+        assert lines[1].startswith(
             f"bad.yaml:{line_of(text, 'fact: member.salary')} services[2].eligibility[0].any[1].fact: "
-            "unknown fact 'member.salary'",
-            f"{bad}: 2 problems; the catalogue was not loaded.",
-        ]
+            "unknown fact 'member.salary'; the facts are: member.age, "
+        )
+        assert lines[2:] == [f"{bad}: 2 problems; the catalogue was not loaded."]
 
     def test_malformed_yaml(self, tmp_path: Path) -> None:
         """Malformed YAML: exit 1 with the line where parsing stopped."""

@@ -183,11 +183,32 @@ class TestOneService:
         assert body["code"] == "sj-old-age-pension"
         assert body["name"]["hi"] == "वृद्धावस्था पेंशन"
         assert body["first_appeal"]["officer"]["en"] == "SDO (Revenue)"
-        assert body["second_appeal"]["days"] == 60
+        assert (body["second_appeal"]["decide_days"], body["second_appeal"]["file_within_days"]) == (60, 60)
+        assert body["guarantee"]["covered"] is True
+        assert body["guarantee"]["time_limit"] == {"days": 15, "unit": "working_days"}
         assert body["documents"] == [{"type": "aadhaar", "required": True}]
         assert [rule_["fact"] for rule_ in body["eligibility"]] == ["member.age", "family.bpl"]
         assert body["eligibility"][0]["reason"]["hi"] == "केवल 60 वर्ष या अधिक आयु के लोग।"
         assert body["delivery"] == {"adapter": "sj_portal", "operation": "apply_pension"}
+
+    def test_a_scheme_the_act_does_not_cover_shows_no_guarantee(self, client: httpx.Client) -> None:
+        """No time limit and no appeals under the Act, and the note saying why; listed as not guaranteed."""
+        body = client.get("/api/v1/services/sj-widow-pension").json()
+        assert body["guarantee"]["covered"] is False
+        assert body["guarantee"]["time_limit"] is None
+        assert body["guarantee"]["note"]["en"] == "A scheme with its own rules."
+        assert body["first_appeal"] is None and body["second_appeal"] is None
+        items = {i["code"]: i for i in client.get("/api/v1/services").json()["items"]}
+        assert (items["sj-widow-pension"]["guaranteed"], items["sj-widow-pension"]["time_limit_days"]) == (
+            False,
+            None,
+        )
+        same_day = items["rev-khasra-copy"]
+        assert (same_day["guaranteed"], same_day["time_limit_days"], same_day["time_limit_unit"]) == (
+            True,
+            0,
+            "same_day",
+        )
 
     def test_unknown_service(self, client: httpx.Client) -> None:
         """An unknown code is a 404 problem with the code named in both languages."""

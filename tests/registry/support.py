@@ -11,6 +11,7 @@ from pathlib import Path
 from family_registry import verhoeff
 from family_registry.aadhaar import AadhaarHasher
 from family_registry.csv_format import COLUMNS
+from family_registry.tehsils import TEHSILS
 
 __all__ = [
     "AADHAAR",
@@ -51,6 +52,11 @@ _FAMILY = {
     "family_category": "obc",
     "bpl": "true",
     "ration_card": "MPBHO000000001",
+    "ration_card_type": "priority",
+    "tehsil": "Huzur",
+    "janpad": "",
+    "local_body_kind": "nagar_nigam",
+    "land_hectares": "0",
 }
 _MEMBER = {
     "member_id": "200000011",
@@ -66,6 +72,8 @@ _MEMBER = {
     "occupation": "farmer",
     "annual_income": "60000",
     "residence_years": "60",
+    "income_tax_payer": "false",
+    "government_service": "none",
     "mobile": "9826000001",
     "aadhaar": "",
     "ekyc_done": "true",
@@ -91,7 +99,8 @@ def family_rows(
     """A family of four: a head born 1960, his wife, a student daughter and a grandson of 3 with a
     disability; mobiles ``98260NN001``/``002`` (NN: the family ID's last two digits) and Aadhaar numbers
     ``aadhaar_for(family_id, 1..3)``."""
-    f = {**_FAMILY, "family_id": family_id, "district": district, "bpl": bpl}
+    tehsil = "Huzur" if district == "bhopal" else TEHSILS[district][0]
+    f = {**_FAMILY, "family_id": family_id, "district": district, "bpl": bpl, "tehsil": tehsil}
     n = family_id[-2:]
     return [
         member_row(f, member_id=f"{family_id}1", mobile=f"98260{n}001", aadhaar=aadhaar_for(family_id, 1)),
@@ -130,10 +139,12 @@ _SERVICE = """
     description: {{en: {en} for tests., hi: परीक्षण के लिए {hi}।}}
     department: social_justice
     category: welfare
-    time_limit_days: 30
+    guarantee: {{covered: true, time_limit: {{days: 30, unit: working_days}}, source: "https://example.gov.in/n"}}
     designated_officer: {{en: CEO Janpad, hi: मुख्य कार्यपालन अधिकारी जनपद}}
-    first_appeal: {{officer: {{en: CEO Zila Panchayat, hi: मुख्य कार्यपालन अधिकारी जिला पंचायत}}, days: 30}}
-    second_appeal: {{officer: {{en: Collector, hi: कलेक्टर}}, days: 30}}
+    first_appeal:
+      officer: {{en: CEO Zila Panchayat, hi: मुख्य कार्यपालन अधिकारी जिला पंचायत}}
+      decide_days: 30
+    second_appeal: {{officer: {{en: Collector, hi: कलेक्टर}}, decide_days: 30}}
     fee: {{amount_inr: 0}}
     documents: [{{type: aadhaar, required: false}}]
     form: []
@@ -147,6 +158,7 @@ _SERVICE = """
       fee_income: {{amount_inr_per_year: null}}
       fallback: {{en: Apply at the office., hi: कार्यालय में आवेदन करें।}}
       feedback: {{en: Call 181., hi: 181 पर कॉल करें।}}
+    sources: ["https://example.gov.in/n"]
 """
 
 
@@ -181,6 +193,12 @@ def write_catalogue(path: Path, pension_age: int = 60) -> Path:
         ],
     }
     text = """version: 1
+state: {code: mp, name: {en: Madhya Pradesh, hi: मध्यप्रदेश}}
+guarantee_act:
+  name: {en: Public Services Guarantee Act, hi: लोक सेवा गारंटी अधिनियम}
+  first_appeal_within_days: 30
+  second_appeal_within_days: 60
+  sources: ["https://example.gov.in/act"]
 departments:
   - {code: social_justice, name: {en: Social Justice Department, hi: सामाजिक न्याय विभाग}}
 categories:

@@ -11,12 +11,15 @@ from tests.conftest import ROOT
 from tests.registry.support import AADHAAR, KEY, family_rows, member_row, write_csv
 
 
-def seva(db_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def seva(
+    db_url: str, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "SEVA_DATABASE_URL": db_url,
         "SEVA_DATA_DIR": str(tmp_path / "data"),
         "SEVA_AADHAAR_KEY": KEY,
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "gateway.cli", *args],
@@ -110,3 +113,50 @@ def test_the_key_file_is_private_and_reused(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
     key = tmp_path / "data" / "aadhaar.key"
     assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes().strip()) == 64
+
+
+def another_states_catalogue(tmp_path: Path, state: str = "kl", drop: tuple[str, ...] = ()) -> Path:
+    """The shipped catalogue as if it were of another state, or with districts left out."""
+    text = (ROOT / "catalogue.yaml").read_text(encoding="utf-8")
+    mp = "state:\n  code: mp\n  name: {en: Madhya Pradesh, hi: मध्यप्रदेश}"
+    assert mp in text
+    text = text.replace(mp, f"state:\n  code: {state}\n  name: {{en: Kerala, hi: केरल}}")
+    for district in drop:
+        start = text.index(f"  - code: {district}\n")
+        end = text.index("  - code: ", start + 1)
+        text = text[:start] + text[end:]
+    path = tmp_path / "other.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_demo_refuses_another_states_catalogue(db_url: str, tmp_path: Path) -> None:
+    """Beside another state's catalogue the demo refuses, saying how to go on; --force loads it anyway."""
+    env = {"SEVA_CATALOGUE": str(another_states_catalogue(tmp_path))}
+    refused = seva(db_url, tmp_path, "registry", "demo", "--families", "20", env=env)
+    assert refused.returncode == 2
+    assert "families of Madhya Pradesh (state 'mp')" in refused.stderr
+    assert "is for Kerala (state 'kl')" in refused.stderr
+    assert "seva registry import FILE" in refused.stderr and "--force" in refused.stderr
+    assert refused.stdout == ""
+    forced = seva(db_url, tmp_path, "registry", "demo", "--families", "20", "--force", env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert "20 families added" in forced.stdout and "warning (--force)" in forced.stderr
+
+
+def test_demo_warns_of_districts_missing_from_the_catalogue(db_url: str, tmp_path: Path) -> None:
+    """Same state, districts missing: the demo loads, and names them."""
+    env = {"SEVA_CATALOGUE": str(another_states_catalogue(tmp_path, state="mp", drop=("niwari", "maihar")))}
+    loaded = seva(db_url, tmp_path, "registry", "demo", "--families", "20", env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "2 districts of the demo families are not in the catalogue" in loaded.stderr
+    assert "(maihar, niwari)" in loaded.stderr
+
+
+def test_demo_with_a_broken_catalogue_says_how_to_see_why(db_url: str, tmp_path: Path) -> None:
+    """A catalogue that does not load: exit 2, pointing at `seva catalogue check`."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\n", encoding="utf-8")
+    result = seva(db_url, tmp_path, "registry", "demo", env={"SEVA_CATALOGUE": str(broken)})
+    assert result.returncode == 2
+    assert f"seva catalogue check {broken}" in result.stderr

@@ -53,13 +53,16 @@ def test_age_is_counted_on_the_day_asked() -> None:
             member_id="200000011", family_id="20000001", name_en="A B", name_hi="अ ब", gender="male",
             date_of_birth=born, relation="head", marital_status="married", social_category="obc",
             tribe="none", disability_percent=0, occupation="farmer", annual_income=0, residence_years=None,
-            mobile=None, aadhaar_last4=None, ekyc_done=False,
+            income_tax_payer=False, government_service="none", mobile=None, aadhaar_last4=None,
+            ekyc_done=False,
         )  # fmt: skip
 
     def family(*members: MemberRecord) -> FamilyRecord:
         return FamilyRecord(
             family_id="20000001", head_member_id=None, district="bhopal", local_body="x", ward=None,
-            village_or_town="x", area="rural", social_category="obc", bpl=False, ration_card=None, version=1,
+            village_or_town="x", area="rural", social_category="obc", bpl=False, ration_card=None,
+            tehsil=None, janpad=None, local_body_kind=None, ration_card_type="none", land_hectares=0.0,
+            version=1,
             members=members,
         )  # fmt: skip
 

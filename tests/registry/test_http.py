@@ -148,6 +148,16 @@ class TestProfiles:
         assert head["date_of_birth"] == "1960-05-01" and head["age"] >= 66
         assert family["members"][3]["aadhaar"] is None and family["members"][3]["mobile"] is None
 
+    def test_a_family_shows_what_the_rules_read(self, served: Served) -> None:
+        """The family shows its ration card type, tehsil, kind of local body and land; each member whether
+        they pay income tax or serve a government, the registry's answers the rules use."""
+        family = served.get("/api/v1/families/20000001").json()
+        assert family["ration_card_type"] == "priority" and family["tehsil"] == "Huzur"
+        assert family["local_body_kind"] == "nagar_nigam" and family["land_hectares"] == 0
+        assert family["janpad"] is None
+        head = family["members"][0]
+        assert head["income_tax_payer"] is False and head["government_service"] == "none"
+
     def test_a_member(self, served: Served) -> None:
         answer = served.get("/api/v1/members/200000023")
         assert answer.status_code == 200, answer.text

@@ -60,7 +60,8 @@ class TestGoodFiles:
         rows = family_rows()
         for row in rows[1:]:
             row.update({c: "" for c in ("district", "local_body", "ward", "village_or_town", "area",
-                                        "family_category", "bpl", "ration_card")})  # fmt: skip
+                                        "family_category", "bpl", "ration_card", "ration_card_type", "tehsil",
+                                        "janpad", "local_body_kind", "land_hectares")})  # fmt: skip
         report = await run(db_engine, write_csv(tmp_path / "f.csv", rows))
         assert report.rejected == 0 and await counts(db_engine) == (1, 4)
 
@@ -169,7 +170,7 @@ class TestBadRows:
             9: "1980-02-30 is not a date of the calendar",
             10: "family 20000099 is not in the registry",
             11: "member ID 200000012 appears again (line 3)",
-            12: "has 3 fields, the header has 25",
+            12: "has 3 fields, the header has 32",
             13: "Aadhaar number is given for member 200000011 on line 2",
             14: "already has a head (member 200000011)",
             15: "in the future",

@@ -14,8 +14,10 @@ from catalogue import load_catalogue
 from family_registry.csv_format import COLUMNS, parse_row
 from family_registry.districts import DISTRICTS
 from family_registry.importer import import_rows
+from family_registry.names import ST_SURNAMES, TRIBE_SURNAMES
 from family_registry.store import Registry
 from family_registry.synth import AS_OF, Synthesizer
+from family_registry.tehsils import TEHSILS
 from tests.conftest import CATALOGUE
 from tests.registry.support import TODAY, hasher
 
@@ -113,3 +115,73 @@ async def test_a_synthetic_registry_loads_the_same_on_every_backend(db_engine: A
     assert rejected == [] and report.counts.families_added == 200
     families, members = await Registry(db_engine, hasher()).counts()
     assert families == 200 and members == report.accepted
+
+
+class TestWhatTheRulesRead:
+    """The columns added for the rules are filled plausibly."""
+
+    def test_tehsils_belong_to_the_district(self, rows: list[list[str]]) -> None:
+        """Every family's tehsil is one of its district's; rural families name their janpad panchayat."""
+        for r in rows:
+            assert r[COLUMN["tehsil"]] in TEHSILS[r[COLUMN["district"]]]
+            rural = r[COLUMN["area"]] == "rural"
+            assert (r[COLUMN["local_body_kind"]] == "gram_panchayat") == rural
+            assert r[COLUMN["janpad"]].startswith("Janpad Panchayat ") == rural
+
+    def test_tribal_surnames_follow_the_region(self, rows: list[list[str]]) -> None:
+        """Tribal families of the Bhil districts carry Bhil and Bhilala names, those of Dindori and Mandla
+        Gond or Baiga names, and never the other way round."""
+        bhil = {name for name, _ in ST_SURNAMES["bhil"]}
+        gond = {name for name, _ in ST_SURNAMES["gond"]} | {name for name, _ in TRIBE_SURNAMES["baiga"]}
+
+        def surnames(*districts: str) -> set[str]:
+            return {
+                r[COLUMN["name_en"]].split()[-1]
+                for r in rows
+                if r[COLUMN["district"]] in districts and r[COLUMN["tribe"]] != "none"
+            }
+
+        west, east = surnames("jhabua", "alirajpur", "barwani"), surnames("dindori", "mandla")
+        assert west and west <= bhil
+        assert east and east <= gond
+
+    def test_no_two_members_of_a_family_share_a_full_name(self, rows: list[list[str]]) -> None:
+        """A name twice in one family would be one person twice, in either script."""
+        names: dict[str, list[tuple[str, str]]] = collections.defaultdict(list)
+        for r in rows:
+            names[r[COLUMN["family_id"]]].append((r[COLUMN["name_en"]], r[COLUMN["name_hi"]]))
+        for members in names.values():
+            assert len({en for en, _ in members}) == len(members)
+            assert len({hi for _, hi in members}) == len(members)
+
+    def test_ration_cards_are_unique_across_districts(self) -> None:
+        """Card numbers never collide, even between districts sharing their first letters."""
+        heads = [r for r in Synthesizer(5).rows(20_000) if r[COLUMN["relation"]] == "head"]
+        cards = [r[COLUMN["ration_card"]] for r in heads if r[COLUMN["ration_card"]]]
+        assert len(cards) == len(set(cards)) > 10_000
+        by_prefix = collections.defaultdict(set)
+        for r in heads:
+            if r[COLUMN["ration_card"]]:
+                by_prefix[r[COLUMN["ration_card"]][:4]].add(r[COLUMN["district"]])
+        assert all(len(districts) == 1 for districts in by_prefix.values())
+        assert len(by_prefix) == len(DISTRICTS)
+
+    def test_cards_land_tax_and_government_service(self, rows: list[list[str]]) -> None:
+        """Antyodaya for every vulnerable tribal group's family and some BPL ones, a card type exactly where
+        there is a card, land mostly where someone farms, a few tax payers and government servants."""
+        heads = [r for r in rows if r[COLUMN["relation"]] == "head"]
+        for r in heads:
+            assert (r[COLUMN["ration_card_type"]] == "none") == (r[COLUMN["ration_card"]] == "")
+            if r[COLUMN["tribe"]] in ("baiga", "bharia", "sahariya"):
+                assert r[COLUMN["ration_card_type"]] == "aay"
+        types = collections.Counter(r[COLUMN["ration_card_type"]] for r in heads)
+        assert 0.05 <= types["aay"] / len(heads) <= 0.2
+        farming = {r[COLUMN["family_id"]] for r in rows if r[COLUMN["occupation"]] == "farmer"}
+        land = {r[COLUMN["family_id"]]: float(r[COLUMN["land_hectares"]]) for r in heads}
+        assert all(hectares > 0 for family, hectares in land.items() if family in farming)
+        assert sorted(land[f] for f in farming)[len(farming) // 2] < 2.0  # most holdings are small
+        taxed = sum(r[COLUMN["income_tax_payer"]] == "true" for r in rows) / len(rows)
+        servants = collections.Counter(r[COLUMN["government_service"]] for r in rows)
+        assert 0.001 <= taxed <= 0.05
+        assert servants["employee"] > 0 and servants["pensioner"] > 0
+        assert (servants["employee"] + servants["pensioner"]) / len(rows) < 0.05
