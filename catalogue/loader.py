@@ -24,6 +24,7 @@ from catalogue.models import (
     Department,
     District,
     DocumentType,
+    NonEmpty,
     RawCatalogue,
     Service,
     Text,
@@ -108,11 +109,13 @@ class _Checker:
             if service is None or duplicate:
                 continue
             self.check_texts(service, path)
+            self.check_also_known_as(service, path)
             self.check_appeals(service, path)
             self.check_form(service, path)
             services.append(service)
             rules[service.code] = compiled
 
+        synonyms = self.check_synonyms(raw.synonyms)
         if self.problems:
             raise CatalogueInvalid(self.problems)
         return Catalogue(
@@ -125,6 +128,7 @@ class _Checker:
             districts=districts,
             adapters=adapters,
             rules=rules,
+            synonyms=synonyms,
         )
 
     def decode(self, data: Any, kind: Any, path: str) -> Any:
@@ -236,6 +240,44 @@ class _Checker:
                 self.check_text(text, f"{path}.{name}")
         for j, form_field in enumerate(service.form):
             self.check_text(form_field.label, f"{path}.form[{j}].label")
+
+    def check_also_known_as(self, service: Service, path: str) -> None:
+        """Search names: Latin letters under ``en``, Devanagari under ``hi``, none twice."""
+        known = service.also_known_as
+        if known is None:
+            return
+        for language, names in (("en", known.en), ("hi", known.hi)):
+            seen: set[str] = set()
+            for j, name in enumerate(names):
+                where = f"{path}.also_known_as.{language}[{j}]"
+                if language == "hi" and not _DEVANAGARI.search(name):
+                    self.report(where, "a Hindi name needs Devanagari; Hindi in Latin letters goes under en")
+                if language == "en" and _DEVANAGARI.search(name):
+                    self.report(where, "a name in Devanagari goes under hi")
+                if name.casefold() in seen:
+                    self.report(where, f"'{name}' is listed twice")
+                seen.add(name.casefold())
+
+    def check_synonyms(self, groups: list[Any]) -> tuple[tuple[str, ...], ...]:
+        """Groups of two or more words or phrases; a phrase in two groups would join them: refused."""
+        checked: list[tuple[str, ...]] = []
+        first_at: dict[str, str] = {}
+        for i, item in enumerate(groups):
+            path = f"synonyms[{i}]"
+            group = self.decode(item, tuple[NonEmpty, ...], path)
+            if group is None:
+                continue
+            if len(group) < 2:
+                self.report(path, "a group of synonyms needs at least two words or phrases")
+                continue
+            for j, phrase in enumerate(group):
+                folded = " ".join(phrase.casefold().split())
+                if folded in first_at:
+                    self.report(f"{path}[{j}]", f"'{phrase}' is already at {first_at[folded]}")
+                else:
+                    first_at[folded] = f"{path}[{j}]"
+            checked.append(group)
+        return tuple(checked)
 
     def check_appeals(self, service: Service, path: str) -> None:
         officer = service.designated_officer.en.casefold()

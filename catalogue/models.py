@@ -13,6 +13,7 @@ import msgspec
 
 __all__ = [
     "Adapter",
+    "AlsoKnownAs",
     "Appeal",
     "Audit",
     "Category",
@@ -51,6 +52,17 @@ class Text(Strict):
 
     def pick(self, language: str) -> str:
         return self.hi if language == "hi" else self.en
+
+
+class AlsoKnownAs(Strict):
+    """Names citizens use for a service besides its own, searched like its name.
+
+    ``en`` holds names in Latin letters (English, and Hindi as typed in Latin letters: "khasra nakal"),
+    ``hi`` names in Devanagari.
+    """
+
+    en: tuple[NonEmpty, ...] = ()
+    hi: tuple[NonEmpty, ...] = ()
 
 
 class Department(Strict):
@@ -154,6 +166,7 @@ class Service(Strict):
     channels: tuple[Channel, ...]
     audit: Audit
     lsg_service_no: str | None = None
+    also_known_as: AlsoKnownAs | None = None
     inferred: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
 
@@ -171,3 +184,5 @@ class RawCatalogue(Strict):
     districts: list[Any]
     adapters: list[Any]
     services: list[Any]
+    # Groups of words or phrases that mean the same to a citizen, for search (catalogue.search).
+    synonyms: list[Any] = []
