@@ -24,11 +24,13 @@ from catalogue.models import (
     Department,
     District,
     DocumentType,
+    FormField,
     NonEmpty,
     RawCatalogue,
     Service,
     Text,
 )
+from catalogue.patterns import describe_pattern
 from catalogue.rules import CompiledRule, compile_rule
 from catalogue.yaml_source import LineMap, YamlSyntaxError, read_yaml
 
@@ -313,10 +315,24 @@ class _Checker:
                     re.compile(form_field.pattern)
                 except re.error as exc:
                     self.report(f"{where}.pattern", f"invalid regular expression: {exc}")
+                else:
+                    self.check_hint(form_field, where)
             if (form_field.min is not None or form_field.max is not None) and form_field.type != "number":
                 self.report(f"{where}", f"only number fields take min and max, not {form_field.type}")
             if form_field.min is not None and form_field.max is not None and form_field.min > form_field.max:
                 self.report(f"{where}.min", "min is above max")
+
+    def check_hint(self, form_field: FormField, where: str) -> None:
+        """A citizen is told what a pattern asks for in words: from the catalogue's hint, or from the
+        pattern itself when it only bounds the length or counts digits."""
+        if form_field.hint is not None:
+            self.check_text(form_field.hint, f"{where}.hint")
+        elif form_field.pattern is not None and describe_pattern(form_field.pattern) is None:
+            self.report(
+                f"{where}.pattern",
+                "say in words what this pattern asks for: add hint: {en: ..., hi: ...} "
+                "(for example 'write the 11-character IFSC code printed in the passbook')",
+            )
 
     def compile_rules(self, raw_rules: Any, path: str, districts: frozenset[str]) -> tuple[CompiledRule, ...]:
         if not isinstance(raw_rules, list):

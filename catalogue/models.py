@@ -119,6 +119,9 @@ class FormField(Strict):
     type: FieldType
     required: bool = True
     pattern: str | None = None
+    # What the pattern asks for, as an instruction in both languages ("write the 11-character IFSC code
+    # printed in the passbook"); needed unless the pattern only bounds the length or counts digits.
+    hint: Text | None = None
     min: float | None = None
     max: float | None = None
     choices: tuple[ChoiceOption, ...] | None = None

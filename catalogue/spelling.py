@@ -27,10 +27,9 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["DEVANAGARI_DIGITS", "fold_devanagari", "has_devanagari", "sound_keys"]
+from catalogue.digits import ascii_digits
 
-# Devanagari digits ०-९ as ASCII digits; used wherever a citizen types a number.
-DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+__all__ = ["fold_devanagari", "has_devanagari", "sound_keys"]
 
 _VIRAMA = "\u094d"
 _CONSONANT = re.compile(r"[\u0915-\u0939]")
@@ -151,7 +150,7 @@ def _romanised(word: str) -> str:
 @lru_cache(maxsize=65536)
 def sound_keys(word: str) -> tuple[str, ...]:
     """The keys of one word (already case-folded): one for a Latin word, one or two for Devanagari."""
-    word = word.translate(DEVANAGARI_DIGITS)
+    word = ascii_digits(word)
     if not has_devanagari(word):
         return (_latin(word),)
     folded = fold_devanagari(word)

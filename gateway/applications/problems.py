@@ -34,13 +34,11 @@ __all__ = ["problem_mappers"]
 
 
 def _form(exc: FormInvalid) -> Problem:
-    errors = [FieldError(field=p.field, message=p.en) for p in exc.problems]
+    # Each message is led by the field's label; ``field`` keeps the request path for programs.
+    errors = [FieldError(field=p.field, message=p.en, message_hi=p.hi) for p in exc.problems]
     return Problem(
         "invalid_form",
-        Message(
-            en="; ".join(f"{p.field}: {p.en}" for p in exc.problems),
-            hi="; ".join(f"{p.field}: {p.hi}" for p in exc.problems),
-        ),
+        Message(en="; ".join(p.en for p in exc.problems), hi="; ".join(p.hi for p in exc.problems)),
         errors=errors,
     )
 

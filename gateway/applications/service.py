@@ -1,9 +1,11 @@
 """Submitting and reading applications.
 
 A submission is checked in this order, and nothing is written until every check passes: the service
-exists, the form fits its fields, the member is one the caller may apply for, the registry's facts pass
-the service's rules, and every required document is in the member's store. Then the application, its
-first timeline event, its delivery record and the audit entry are written in one transaction.
+exists, the member is one the caller may apply for, the registry's facts pass the service's rules, the
+form fits its fields, and every required document is in the member's store. Eligibility comes before
+the form so that a citizen who cannot get the service learns that first, not after fixing the form.
+Then the application, its first timeline event, its delivery record and the audit entry are written in
+one transaction.
 
 Idempotency: the caller's ``Idempotency-Key`` is stored with a SHA-256 of the body, scoped to the caller.
 The same key and body return the application made the first time; the same key with another body is an
@@ -24,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue, evaluate_service
+from catalogue.digits import ascii_digits
 from gateway.applications.applicant import applicant_from_row, applicant_parameters, applicant_statement
 from gateway.applications.errors import (
     ApplicationNotFound,
@@ -181,7 +184,7 @@ class ApplicationService:
             found_row = (
                 await conn.execute(
                     _APPLICANT_AND_EARLIER,
-                    {**applicant_parameters(body.member_id, today), "scope": scope, "key": key},
+                    {**applicant_parameters(ascii_digits(body.member_id), today), "scope": scope, "key": key},
                 )
             ).first()
             if found_row is None:  # no such member: the key may still name an earlier application
@@ -196,7 +199,6 @@ class ApplicationService:
                 service = catalogue.by_code.get(body.service_code)
                 if service is None:
                     raise UnknownServiceCode(body.service_code)
-                form = check_form(service.form, body.form)
                 applicant = applicant_from_row(found_row, today) if found_row is not None else None
                 if applicant is None or (
                     principal.role == "citizen" and applicant.family_id != principal.family_id
@@ -207,6 +209,7 @@ class ApplicationService:
                     raise NotEligible(service.code, verdict.reasons)
                 if verdict.status == "undetermined":
                     raise EligibilityUndetermined(service.code, verdict.missing_facts)
+                form = check_form(service.form, body.form)
                 found = await DocumentStore.attachable(
                     conn, applicant.member_id, (d.type for d in service.documents), today
                 )

@@ -17,6 +17,7 @@ from litestar.params import Body
 from litestar.status_codes import HTTP_201_CREATED
 from sqlalchemy import select
 
+from catalogue.digits import ascii_digits
 from family_registry.tables import Member
 from gateway.applications.errors import UnknownMember
 from gateway.applications.timeline import APPLICATIONS
@@ -99,7 +100,7 @@ class DocumentController(Controller):
         principal: Principal,
         actor: Actor,
     ) -> DocumentOut:
-        member_id = data.member_id or principal.member_id or ""
+        member_id = ascii_digits(data.member_id or principal.member_id or "")
         family_id = await _family_of(documents, member_id)
         if family_id is None or family_id != principal.family_id:
             raise UnknownMember(member_id)
