@@ -23,6 +23,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 
+from gateway.body_fields import expected_fields, refusal
 from gateway.language import preferred_language
 from gateway.request_id import request_id_for
 from schemas.problem import FieldError, Message, ProblemDocument
@@ -163,19 +164,32 @@ def _respond(request: Request[Any, Any, Any], problem: Problem) -> Response[Any]
     )
 
 
-def _from_validation(exc: ValidationException) -> Problem:
+def _from_validation(exc: ValidationException, body_type: Any = None) -> Problem:
+    """Each refused input in words, in both languages; for a JSON body, also the fields it should have."""
     errors: list[FieldError] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             source = item.get("source")
             source = getattr(source, "value", source)
-            where = ".".join(str(p) for p in (source, item.get("key")) if p)
-            errors.append(FieldError(field=where or "body", message=str(item.get("message", ""))))
+            key = str(item.get("key") or "")
+            where = ".".join(str(p) for p in (source, key) if p)
+            said = refusal(key, str(item.get("message", "")))
+            errors.append(FieldError(field=where or "body", message=said.en, message_hi=said.hi))
     text = str(exc.detail)
     if _is_bad_json(text):
         return _bad_json(text)
-    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or text
-    return Problem("invalid_request", Message(en=detail, hi=f"अमान्य इनपुट — {detail}"), errors=errors)
+    en = " ".join(e.message for e in errors) or text
+    hi = " ".join(e.message_hi or "" for e in errors) or TITLES["invalid_request"][2] + "।"
+    expected = expected_fields(body_type) if any(e.field.startswith("body") for e in errors) else None
+    if expected is not None:
+        en, hi = f"{en} {expected.en}", f"{hi} {expected.hi}"
+    return Problem("invalid_request", Message(en=en, hi=hi), errors=errors)
+
+
+def _body_type(request: Request[Any, Any, Any]) -> Any:
+    """The type of the route's JSON body, if it has one."""
+    field = getattr(request.scope.get("route_handler"), "parsed_data_field", None)
+    return getattr(field, "annotation", None)
 
 
 def _is_bad_json(text: str) -> bool:
@@ -213,7 +227,7 @@ def exception_handlers(mappers: Mapping[type[Exception], ProblemMapper]) -> dict
 
     def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, ValidationException):
-            return _respond(request, _from_validation(exc))
+            return _respond(request, _from_validation(exc, _body_type(request)))
         return _respond(request, _from_http(exc))
 
     def handle_other(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -15,6 +15,8 @@ ApplicationError
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from catalogue.models import Text
 
 __all__ = [
@@ -60,10 +62,18 @@ class EligibilityUndetermined(ApplicationError):
 
 
 class MissingDocuments(ApplicationError):
-    def __init__(self, missing: list[str], fetched: list[str]) -> None:
+    """``missing`` and ``fetched`` are document type codes; ``names`` their names in both languages."""
+
+    def __init__(
+        self, missing: list[str], fetched: list[str], names: Mapping[str, Text] | None = None
+    ) -> None:
         super().__init__(f"missing documents: {', '.join(missing)}")
         self.missing = missing
         self.fetched = fetched
+        self.names = dict(names or {})
+
+    def name(self, code: str) -> Text:
+        return self.names.get(code) or Text(en=code, hi=code)
 
 
 class IdempotencyConflict(ApplicationError):

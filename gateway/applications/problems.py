@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from catalogue.facts import FACTS
 from gateway.applications.errors import (
     ApplicationNotFound,
     EligibilityUndetermined,
@@ -71,12 +72,15 @@ def _not_eligible(exc: NotEligible) -> Problem:
 
 
 def _undetermined(exc: EligibilityUndetermined) -> Problem:
-    names = ", ".join(exc.missing)
+    # Facts by what they mean ("age in years", "आयु (वर्ष)"), not by their internal names.
+    facts = [FACTS.get(name) for name in exc.missing]
+    names_en = ", ".join(fact.en if fact else name for fact, name in zip(facts, exc.missing, strict=True))
+    names_hi = ", ".join(fact.hi if fact else name for fact, name in zip(facts, exc.missing, strict=True))
     return Problem(
         "eligibility_undetermined",
         Message(
-            en=f"The registry does not record: {names}. Ask for the family record to be updated.",
-            hi=f"रजिस्टर में दर्ज नहीं है: {names}। परिवार का रिकॉर्ड अद्यतन कराएँ।",
+            en=f"The registry does not record: {names_en}. Ask for the family record to be updated.",
+            hi=f"रजिस्टर में दर्ज नहीं है: {names_hi}। परिवार का रिकॉर्ड अद्यतन कराएँ।",
         ),
         errors=[
             FieldError(field=f"facts.{name}", message="not recorded in the registry") for name in exc.missing
@@ -85,13 +89,16 @@ def _undetermined(exc: EligibilityUndetermined) -> Problem:
 
 
 def _missing(exc: MissingDocuments) -> Problem:
-    names = ", ".join(exc.missing)
-    fetched = ", ".join(exc.fetched) or "none"
+    # Documents by their names in each language (the catalogue's), not by their type codes.
+    missing = [exc.name(code) for code in exc.missing]
+    fetched = [exc.name(code) for code in exc.fetched]
     return Problem(
         "missing_documents",
         Message(
-            en=f"Upload these documents first: {names}. Found in your documents: {fetched}.",
-            hi=f"पहले ये दस्तावेज़ अपलोड करें: {names}। आपके दस्तावेज़ों में मिले: {fetched}।",
+            en=f"Upload these documents first: {', '.join(n.en for n in missing)}. "
+            f"Found in your documents: {', '.join(n.en for n in fetched) or 'none'}.",
+            hi=f"पहले ये दस्तावेज़ अपलोड करें: {', '.join(n.hi for n in missing)}। "
+            f"आपके दस्तावेज़ों में मिले: {', '.join(n.hi for n in fetched) or 'कोई नहीं'}।",
         ),
         errors=[FieldError(field=f"documents.{name}", message="missing") for name in exc.missing],
         extra={"missing": exc.missing, "fetched": exc.fetched},

@@ -39,7 +39,7 @@ from gateway.applications.errors import (
 )
 from gateway.applications.form import check_form
 from gateway.applications.reference import format_reference, new_reference
-from gateway.applications.statuses import MESSAGES, status_label
+from gateway.applications.statuses import MESSAGES, status_label, status_message
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.applications.writer import NewApplication, SubmissionWriter
 from gateway.audit.trail import Actor, AuditTrail
@@ -121,7 +121,8 @@ def _new(reference: str, row: dict[str, Any], adapter: str, actor: Actor) -> New
         application={"reference": reference, **row},
         event={
             "reference": reference, "at": now, "kind": "submitted", "status": "submitted",
-            "message": row["status_message"], "actor": actor.subject[:80],
+            "message": row["status_message"], "message_hi": row["status_message_hi"],
+            "actor": actor.subject[:80],
         },
         delivery={
             "reference": reference, "adapter": adapter, "department": row["department"],
@@ -150,12 +151,21 @@ def _view(row: dict[str, Any], attached: list[AttachedDocument], form: dict[str,
         status=row["status"],
         status_label=status_label(row["status"]),
         status_message=row["status_message"],
+        status_message_hi=row["status_message_hi"],
         created_at=at,
         updated_at=at,
         due_on=row["due_on"],
         form=form,
         documents=attached,
-        timeline=[TimelineEvent(at=at, kind="submitted", status="submitted", message=row["status_message"])],
+        timeline=[
+            TimelineEvent(
+                at=at,
+                kind="submitted",
+                status="submitted",
+                message=row["status_message"],
+                message_hi=row["status_message_hi"],
+            )
+        ],
     )
 
 
@@ -218,7 +228,9 @@ class ApplicationService:
         attached = [_attached(need.type, need.required, found) for need in service.documents]
         missing = [d.type for d in attached if d.required and d.status == "missing"]
         if missing:
-            raise MissingDocuments(missing, [d.type for d in attached if d.status == "fetched"])
+            fetched = [d.type for d in attached if d.status == "fetched"]
+            names = {code: catalogue.document_types[code].name for code in [*missing, *fetched]}
+            raise MissingDocuments(missing, fetched, names)
 
         now = time.time()
         row: dict[str, Any] = {
@@ -230,7 +242,8 @@ class ApplicationService:
             "form": _encoder.encode(form).decode(),
             "documents": msgspec.json.encode(attached).decode(),
             "status": "submitted",
-            "status_message": MESSAGES["submitted"][0],
+            "status_message": MESSAGES["submitted"].en,
+            "status_message_hi": MESSAGES["submitted"].hi,
             "idempotency_scope": scope,
             "idempotency_key": key,
             "request_hash": digest,
@@ -294,13 +307,22 @@ class ApplicationService:
             status=row.status,
             status_label=status_label(row.status),
             status_message=row.status_message,
+            status_message_hi=row.status_message_hi or status_message(row.status).hi,
             created_at=_iso(row.created_at),
             updated_at=_iso(row.updated_at),
             due_on=row.due_on,
             form=msgspec.json.decode(row.form),
             documents=msgspec.json.decode(row.documents, type=list[AttachedDocument]),
             timeline=[
-                TimelineEvent(at=_iso(e.at), kind=e.kind, status=e.status, message=e.message) for e in events
+                TimelineEvent(
+                    at=_iso(e.at),
+                    kind=e.kind,
+                    status=e.status,
+                    message=e.message,
+                    # Events written before Hindi was kept beside them fall back to their status's message.
+                    message_hi=e.message_hi or status_message(e.status).hi,
+                )
+                for e in events
             ],
             department_reference=row.department_reference,
             certificate=msgspec.json.decode(row.certificate) if row.certificate else None,
