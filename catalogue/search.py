@@ -261,15 +261,15 @@ class SearchIndex:
         # first _COVERED places with the boost are weighed.
         floor = heapq.nlargest(_COVERED, total.values())[-1] / (1 + _COVERAGE)
         coverage = self._names.coverage(matched)
-        final = {
-            position: score * (1 + _COVERAGE * coverage.get(position, 0.0)) if score >= floor else score
-            for position, score in total.items()
-        }
-
-        # On equal scores the shorter name wins.
         order = self._order
-        ranked = sorted(final.items(), key=lambda item: (-round(item[1], 9), order[item[0]]))
-        return [SearchHit(self._services[pos], score) for pos, score in ranked]
+        # Sorted as plain tuples, best first; on equal scores the shorter name (its place in ``order``) wins.
+        ranked = sorted(
+            (-round(score * (1 + _COVERAGE * coverage.get(position, 0.0)) if score >= floor else score, 9),
+             order[position], position)
+            for position, score in total.items()
+        )  # fmt: skip
+        services = self._services
+        return [SearchHit(services[position], -negative) for negative, _, position in ranked]
 
     def _terms(self, query: str) -> list[tuple[str, ...]]:
         """The keys of each searchable word of ``query``; a word written as two ("pramanpatra") is split."""
@@ -278,7 +278,7 @@ class SearchIndex:
             keys = tuple(k for k in sound_keys(word) if len(k) > 1)
             if not keys or word in FILLER_WORDS or keys[0] in self._filler:
                 continue
-            if not any(k in self._postings for k in keys):
+            if not any(self._starts_a_word(k) for k in keys):
                 split = self._split(keys[0])
                 if split:
                     terms.extend((part,) for part in split)
@@ -286,8 +286,14 @@ class SearchIndex:
             terms.append(keys)
         return list(dict.fromkeys(terms))
 
+    def _starts_a_word(self, key: str) -> bool:
+        """Whether some catalogue word is ``key`` or begins with it."""
+        place = bisect.bisect_left(self._vocabulary, key)
+        return place < len(self._vocabulary) and self._vocabulary[place].startswith(key)
+
     def _split(self, key: str) -> tuple[str, str] | None:
-        for cut in range(2, len(key) - 1):
+        """Two catalogue words of three letters or more that ``key`` is made of, if any."""
+        for cut in range(3, len(key) - 2):
             if key[:cut] in self._postings and key[cut:] in self._postings:
                 return key[:cut], key[cut:]
         return None
