@@ -185,6 +185,7 @@ class SearchIndex:
 
     def __init__(self, catalogue: Catalogue) -> None:
         self._services = catalogue.services
+        self._filler = filler = frozenset(k for w in FILLER_WORDS for k in sound_keys(w))
         phrases = _Phrases(catalogue.synonyms)
         # Many services share texts (department names, repeated descriptions): each text is read once.
         analysed: dict[str, dict[str, float]] = {}
@@ -194,7 +195,11 @@ class SearchIndex:
             if found is None:
                 sequence = [sound_keys(w) for w in words(text)]
                 joined = [sound_keys(w.replace("-", "")) for w in _HYPHENATED.findall(fold(text))]
-                found = {k: _EXACT for keys in sequence + joined for k in keys if len(k) > 1}
+                # Filler words ("and", "के") are no one's search: left out, they cannot be matched loosely
+                # either ("land" is one letter from "and").
+                found = {
+                    k: _EXACT for keys in sequence + joined for k in keys if len(k) > 1 and k not in filler
+                }
                 for key in phrases.expand(sequence):
                     found.setdefault(key, _SYNONYM)
                 analysed[text] = found
@@ -234,7 +239,6 @@ class SearchIndex:
         for key in self._vocabulary:
             self._by_length[len(key)].append(key)
         self._prefixes: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
-        self._filler = frozenset(k for w in FILLER_WORDS for k in sound_keys(w))
 
     def search(self, query: str) -> list[SearchHit]:
         """Services matching ``query``, best first; a query with no searchable word matches nothing."""

@@ -62,7 +62,7 @@ def catalogue() -> Catalogue:
         search_service(
             "svc-h",
             ("Jan Kalyan worker registration", "जनकल्याण श्रमिक पंजीयन"),
-            ("For unorganised workers.", "असंगठित श्रमिकों के लिए।"),
+            ("For unorganised workers and their families.", "असंगठित श्रमिकों के लिए।"),
             "gad",
         ),
         search_service(
@@ -313,6 +313,10 @@ class TestWordBoundaries:
         """``holder`` does not match inside "Landholder"; ``land`` does not match inside "Wasteland"."""
         assert codes(catalogue, "holder") == []
         assert "svc-e" not in codes(catalogue, "land")
+
+    def test_filler_words_are_not_matched_loosely(self, catalogue: Catalogue) -> None:
+        """"land" is one letter from "and", which no one searches for: it finds no service by it."""
+        assert "svc-h" not in codes(catalogue, "land")
 
     def test_partial_word(self, catalogue: Catalogue) -> None:
         """``pens`` finds the pensions, ranked below a whole-word match."""
