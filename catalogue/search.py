@@ -66,7 +66,8 @@ _SYNONYM = 0.9
 _EXACT = 1.0
 _PREFIX = 0.75  # the query word is the start of the word
 _FUZZY = {1: 0.7, 2: 0.55}  # by edit distance
-_FUZZY_PREFIX = 0.5  # the start of a word, one letter off
+_FUZZY_PREFIX = 0.5  # the start of a word, one letter off, for query words of five letters or more
+_FUZZY_PREFIX_LEAST = 5
 # How much a service's score grows when the query covers the whole of one of its names, and down to
 # which place of the ranking that is weighed.
 _COVERAGE, _COVERED = 0.2, 100
@@ -331,6 +332,8 @@ class SearchIndex:
                 ):
                     if distance:
                         note(other, _FUZZY[int(distance)])
+            if len(key) < _FUZZY_PREFIX_LEAST:
+                continue
             starts, prefixes = self._prefixes_of(len(key))
             for prefix, _distance, _ in process.extract(
                 key, starts, scorer=Levenshtein.distance, score_cutoff=1, limit=None
