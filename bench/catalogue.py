@@ -11,7 +11,9 @@ goal, met; the script exits 1 if a goal is missed. What is compared:
   process; once in a fresh process, as a server starting), peak of Python allocations (tracemalloc), and
   peak RSS of a fresh process that only loads the file. Goals (issue 11): 2,000 services in under 1 s
   and 150 MB; the real catalogue in under 1 s and 50 MB of Python allocations.
-- the search index, built inside every load (``Catalogue.__post_init__``): its share of the load.
+- search: p99 under 10 ms on 2,000 services, for English and Hindi words and for Hindi typed in Latin
+  letters and misspelt words (the edit-distance path); the index is built on the first search, so its
+  build time is shown apart from the load it no longer adds to.
 - eligibility of one member and of a family of six across every service (directly, and from a registry
   family record as ``/families/{id}/eligibility`` does), against the evaluation before verdicts were kept
   (each distinct rule once per member, every verdict built afresh), timed in turns so that other load on
@@ -45,7 +47,15 @@ import yaml
 import yaml_rs
 
 # First: it makes `catalogue` below the package rather than this script (see its docstring).
-from synthetic_catalogue import FAMILY, MEMBER, QUERIES, Timing, generate_yaml, time_calls  # isort: skip
+from synthetic_catalogue import (  # isort: skip
+    FAMILY,
+    LOOSE_QUERIES,
+    MEMBER,
+    QUERIES,
+    Timing,
+    generate_yaml,
+    time_calls,
+)
 
 from catalogue import Catalogue, ServiceVerdict, evaluate_all, evaluate_family, load_catalogue, loader
 from catalogue.models import Text
@@ -187,7 +197,6 @@ def bench_load(report: Report, label: str, path: Path, repeat: int, limits: tupl
         reference = median_seconds(lambda: load_catalogue(path), 1 if size > 1 else repeat)
     parse_pyyaml = median_seconds(lambda: _LOADS["yaml.load"](path), 1 if size > 1 else repeat)
     parse_rs = median_seconds(lambda: _LOADS["yaml_rs.load"](path), repeat)
-    index = median_seconds(lambda: SearchIndex(catalogue), repeat)
     note = f"median of {repeat}; baseline: the reference (PyYAML) loader alone"
     report.compare(
         "load and validate, this process", load * 1e3, reference * 1e3, "ms", seconds_goal * 1e3, note
@@ -195,14 +204,6 @@ def bench_load(report: Report, label: str, path: Path, repeat: int, limits: tupl
     report.compare("  in CPU time", Timing(loads.cpu).median * 1e3, None, "ms")
     report.compare(
         "  parsing alone: yaml_rs.load / PyYAML yaml.load", parse_rs * 1e3, parse_pyyaml * 1e3, "ms"
-    )
-    report.compare(
-        "  of which the search index",
-        index * 1e3,
-        load * 1e3,
-        "ms",
-        None,
-        "built in Catalogue.__post_init__ (catalogue/compiled.py) on every load",
     )
 
     seva_child = in_fresh_process("seva", path)
@@ -246,17 +247,32 @@ def bench_load(report: Report, label: str, path: Path, repeat: int, limits: tupl
 
 
 def bench_search(report: Report, catalogue: Catalogue, target_p99_ms: float | None) -> None:
+    build = time_calls(lambda: SearchIndex(catalogue), repeat=5, warmup=1)
+    report.figure("search index build, on the first search, median", build.median * 1e3, "ms", None,
+                  "not part of the load above")  # fmt: skip
     index = catalogue.index
-    samples: list[float] = []
-    hits = 0
-    for query in QUERIES:
-        timing = time_calls(lambda q=query: index.search(q), repeat=20, warmup=1)  # type: ignore[misc]
-        samples.extend(timing.samples)
-        hits += bool(index.search(query))
-    timing = Timing(samples)
-    note = f"{len(QUERIES)} queries in English and Hindi, {hits} with results, x20 each"
-    report.figure("search, median", timing.median * 1e3, "ms", None, note)
-    report.figure("search, p99", timing.p99 * 1e3, "ms", target_p99_ms)
+    for label, queries in (("English and Hindi words", QUERIES), ("romanised, misspelt", LOOSE_QUERIES)):
+        samples: list[float] = []
+        hits = 0
+        for query in queries:
+            timing = time_calls(lambda q=query: index.search(q), repeat=20, warmup=1)  # type: ignore[misc]
+            samples.extend(timing.samples)
+            hits += bool(index.search(query))
+        timing = Timing(samples)
+        note = f"{len(queries)} queries, {hits} with results, x20 each"
+        report.figure(f"search, {label}, median", timing.median * 1e3, "ms", None, note)
+        report.figure(f"search, {label}, p99", timing.p99 * 1e3, "ms", target_p99_ms)
+    # On a machine shared with other work the wall-clock p99 is mostly other processes' time slices; the
+    # CPU time of each call is what the search itself costs.
+    cpu: list[float] = []
+    for query in QUERIES + LOOSE_QUERIES:
+        for _ in range(20):
+            start = time.process_time()
+            index.search(query)
+            cpu.append(time.process_time() - start)
+    spent = Timing(cpu)
+    report.figure("search, all queries, CPU time per call, median", spent.median * 1e3, "ms", None,
+                  f"p99 {spent.p99 * 1e3:.2f} ms")  # fmt: skip
 
 
 # -- eligibility --------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ sys.path.append(str(_BENCH))
 
 __all__ = [
     "FAMILY",
+    "LOOSE_QUERIES",
     "MEMBER",
     "QUERIES",
     "Timing",
@@ -98,6 +99,15 @@ QUERIES: tuple[str, ...] = (
     "cert", "pens", "schol", "xyzzy",
     "आय प्रमाण पत्र", "आय", "प्रमाण", "जाति", "मूल निवासी", "पेंशन", "वृद्धावस्था", "विधवा",
     "छात्रवृत्ति", "राशन", "जन्म", "मृत्यु", "भूमि", "नामांतरण", "बिजली", "विवाह", "लाइसेंस", "प्रमा",
+)  # fmt: skip
+
+# Hindi typed in Latin letters, misspelt words and filler: the queries that need the loose matching.
+LOOSE_QUERIES: tuple[str, ...] = (
+    "vridha pension", "khasra nakal", "khasra ki nakal", "ladli behna", "aay praman patra",
+    "jati praman patra",
+    "mool niwasi", "ration card me naam jodna", "vrudha pension", "scholorship", "income certficate",
+    "ladli bahena", "kasra nakal", "namantran", "व्रद्धावस्था पेंशन", "वृद्धा पेन्शन", "लाडली बहना",
+    "आय प्रमाणपत्र", "how to apply for widow pension", "bijli connection naam badalna",
 )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from catalogue.errors import UnknownService
 from catalogue.models import (
@@ -17,7 +18,7 @@ from catalogue.models import (
     State,
 )
 from catalogue.rules import CompiledRule
-from catalogue.search import SearchIndex
+from catalogue.search import SearchHit, SearchIndex
 
 __all__ = ["Catalogue"]
 
@@ -41,12 +42,20 @@ class Catalogue:
     districts: Mapping[str, District]
     adapters: Mapping[str, Adapter]
     rules: Mapping[str, tuple[CompiledRule, ...]]
+    synonyms: tuple[tuple[str, ...], ...] = ()
     by_code: Mapping[str, Service] = field(init=False)
-    index: SearchIndex = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_code", {s.code: s for s in self.services})
-        object.__setattr__(self, "index", SearchIndex(self))
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        """The search index, built on first use so that loading does not pay for it."""
+        return SearchIndex(self)
+
+    def search(self, query: str) -> list[SearchHit]:
+        """Services matching ``query`` (English or Hindi, either script), best first."""
+        return self.index.search(query)
 
     def service(self, code: str) -> Service:
         try:

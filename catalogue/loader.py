@@ -41,10 +41,12 @@ from catalogue.models import (
     DocumentType,
     FormField,
     GuaranteeAct,
+    NonEmpty,
     RawCatalogue,
     Service,
     Text,
 )
+from catalogue.patterns import describe_pattern
 from catalogue.recovery import read_recovering
 from catalogue.rules import CompiledRule, FactScope, compile_rule
 from catalogue.yaml_source import LineMap, YamlSyntaxError, read_yaml, read_yaml_fast
@@ -209,10 +211,12 @@ class _Checker:
             check_sources(service.sources, f"{path}.sources", self.report)
             check_inferred(service.inferred, f"{path}.inferred", self.report)
             check_rule_fields(service, compiled, path, self.report)
+            self.check_also_known_as(service, path)
             self.check_form(service, path)
             services.append(service)
             rules[service.code] = compiled
 
+        synonyms = self.check_synonyms(raw.synonyms)
         if self.problems:
             raise CatalogueInvalid(self.problems)
         return Catalogue(
@@ -227,6 +231,7 @@ class _Checker:
             districts=districts,
             adapters=adapters,
             rules=rules,
+            synonyms=synonyms,
         )
 
     def decode(self, data: Any, kind: Any, path: str) -> Any:
@@ -345,6 +350,44 @@ class _Checker:
         for j, form_field in enumerate(service.form):
             self.check_text(form_field.label, f"{path}.form[{j}].label")
 
+    def check_also_known_as(self, service: Service, path: str) -> None:
+        """Search names: Latin letters under ``en``, Devanagari under ``hi``, none twice."""
+        known = service.also_known_as
+        if known is None:
+            return
+        for language, names in (("en", known.en), ("hi", known.hi)):
+            seen: set[str] = set()
+            for j, name in enumerate(names):
+                where = f"{path}.also_known_as.{language}[{j}]"
+                if language == "hi" and not _DEVANAGARI.search(name):
+                    self.report(where, "a Hindi name needs Devanagari; Hindi in Latin letters goes under en")
+                if language == "en" and _DEVANAGARI.search(name):
+                    self.report(where, "a name in Devanagari goes under hi")
+                if name.casefold() in seen:
+                    self.report(where, f"'{name}' is listed twice")
+                seen.add(name.casefold())
+
+    def check_synonyms(self, groups: list[Any]) -> tuple[tuple[str, ...], ...]:
+        """Groups of two or more words or phrases; a phrase in two groups would join them: refused."""
+        checked: list[tuple[str, ...]] = []
+        first_at: dict[str, str] = {}
+        for i, item in enumerate(groups):
+            path = f"synonyms[{i}]"
+            group = self.decode(item, tuple[NonEmpty, ...], path)
+            if group is None:
+                continue
+            if len(group) < 2:
+                self.report(path, "a group of synonyms needs at least two words or phrases")
+                continue
+            for j, phrase in enumerate(group):
+                folded = " ".join(phrase.casefold().split())
+                if folded in first_at:
+                    self.report(f"{path}[{j}]", f"'{phrase}' is already at {first_at[folded]}")
+                else:
+                    first_at[folded] = f"{path}[{j}]"
+            checked.append(group)
+        return tuple(checked)
+
     def check_form(self, service: Service, path: str) -> None:
         names: set[str] = set()
         for j, form_field in enumerate(service.form):
@@ -366,10 +409,24 @@ class _Checker:
                     re.compile(form_field.pattern)
                 except re.error as exc:
                     self.report(f"{where}.pattern", f"invalid regular expression: {exc}")
+                else:
+                    self.check_hint(form_field, where)
             if (form_field.min is not None or form_field.max is not None) and form_field.type != "number":
                 self.report(f"{where}", f"only number fields take min and max, not {form_field.type}")
             if form_field.min is not None and form_field.max is not None and form_field.min > form_field.max:
                 self.report(f"{where}.min", "min is above max")
+
+    def check_hint(self, form_field: FormField, where: str) -> None:
+        """A citizen is told what a pattern asks for in words: from the catalogue's hint, or from the
+        pattern itself when it only bounds the length or counts digits."""
+        if form_field.hint is not None:
+            self.check_text(form_field.hint, f"{where}.hint")
+        elif form_field.pattern is not None and describe_pattern(form_field.pattern) is None:
+            self.report(
+                f"{where}.pattern",
+                "say in words what this pattern asks for: add hint: {en: ..., hi: ...} "
+                "(for example 'write the 11-character IFSC code printed in the passbook')",
+            )
 
     @staticmethod
     def readable_form(raw_form: Any) -> list[FormField]:

@@ -13,6 +13,7 @@ import msgspec
 
 __all__ = [
     "Adapter",
+    "AlsoKnownAs",
     "Appeal",
     "Audit",
     "Category",
@@ -63,6 +64,17 @@ class Text(Strict, frozen=True):
 
     def pick(self, language: str) -> str:
         return self.hi if language == "hi" else self.en
+
+
+class AlsoKnownAs(Strict, frozen=True):
+    """Names citizens use for a service besides its own, searched like its name.
+
+    ``en`` holds names in Latin letters (English, and Hindi as typed in Latin letters: "khasra nakal"),
+    ``hi`` names in Devanagari.
+    """
+
+    en: tuple[NonEmpty, ...] = ()
+    hi: tuple[NonEmpty, ...] = ()
 
 
 class Department(Strict, frozen=True):
@@ -163,6 +175,9 @@ class FormField(Strict, frozen=True):
     type: FieldType
     required: bool = True
     pattern: str | None = None
+    # What the pattern asks for, as an instruction in both languages ("write the 11-character IFSC code
+    # printed in the passbook"); needed unless the pattern only bounds the length or counts digits.
+    hint: Text | None = None
     min: float | None = None
     max: float | None = None
     choices: tuple[ChoiceOption, ...] | None = None
@@ -212,6 +227,7 @@ class Service(Strict, kw_only=True, frozen=True):
     steps: tuple[Text, ...] = ()
     channels: tuple[Channel, ...]
     audit: Audit
+    also_known_as: AlsoKnownAs | None = None
     inferred: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
 
@@ -237,3 +253,5 @@ class RawCatalogue(Strict, frozen=True):
     districts: list[Any]
     adapters: list[Any]
     services: list[Any]
+    # Groups of words or phrases that mean the same to a citizen, for search (catalogue.search).
+    synonyms: list[Any] = []

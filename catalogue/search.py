@@ -1,32 +1,87 @@
-"""Full-text search over the catalogue in English and Hindi.
+"""Search the catalogue the way citizens type: English, Hindi in Devanagari or in Latin letters, misspelt.
 
-Texts are folded (Unicode NFC, case-folded) and cut into words; Devanagari vowel signs stay inside
-their word. A query word matches a catalogue word that equals it, starts with it, or contains it, in
-falling order of weight, and a word in a service's name weighs more than one in its description. Every
-query word must match. The vocabulary is scanned per query word, not every service, so a search over
-thousands of services costs a few thousand string tests.
+Every word, of a service or of a query, is compared by its sound keys (``catalogue.spelling``), so
+लाड़ली, लाडली and "ladli" are one word and "vridha" meets वृद्धावस्था. A query word matches a catalogue
+word whole (best), as the start of it ("pens" for "pension"), or within a small edit distance
+(``rapidfuzz``): one letter in words of four to seven letters, two in longer ones. Words match whole
+words only: नकल does not match inside जनकल्याण.
+
+Each matching word counts by how well it matches and where it stands (a service's name and the names
+people also know it by weigh most, then its code, department and category, then its description), and
+a query word that few services match counts more than one most of them match (inverse document
+frequency). Services are ranked by the sum, raised by up to a fifth for the share of one of the
+service's names the query covers (so "नामांतरण" finds "अविवादित नामांतरण" before a longer name that
+ends with the word); a service need not match every word, but the more it matches the higher it
+stands. Equal scores go shortest English name first. Words that say nothing of which service is meant
+("ki", "के", "how", "apply") are left out of queries, and a word written as two ("pramanpatra") is
+split when both halves are catalogue words.
+
+Synonyms are catalogue data: a service's ``also_known_as`` names are searched like its name, and the
+catalogue's ``synonyms`` groups make a word or phrase find the services that use another of its group
+("nakal" finds प्रतिलिपि). The index is built on the first search, not when the catalogue loads.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import itertools
+import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from catalogue.spelling import sound_keys
 
 if TYPE_CHECKING:
     from catalogue.compiled import Catalogue
     from catalogue.models import Service
 
-__all__ = ["SearchHit", "SearchIndex", "fold", "words"]
+__all__ = ["FILLER_WORDS", "SearchHit", "SearchIndex", "fold", "words"]
 
 # Letters, digits and the Devanagari block except its two full stops (danda, double danda).
 _WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u097F]+")
+# Words joined by hyphens, also searched as one word: "e-KYC" is "ekyc", "post-mortem" "postmortem".
+_HYPHENATED = re.compile(r"[\w\u0900-\u0963\u0966-\u097F]+(?:-[\w\u0900-\u0963\u0966-\u097F]+)+")
+
+_BRACKETED = re.compile(r"\([^)]*\)")
 
 # How much a word counts by where it stands.
-_FIELD_WEIGHT = {"code": 6.0, "name": 5.0, "department": 2.0, "category": 2.0, "description": 1.0}
+_FIELD_WEIGHT = {
+    "name": 5.0,
+    "also_known_as": 5.0,
+    "code": 3.0,
+    "department": 1.5,
+    "category": 1.5,
+    "description": 1.0,
+}
+# A word found through a synonym counts a little less than the word itself.
+_SYNONYM = 0.9
 # How much a match counts by how well it matches.
-_EXACT, _PREFIX, _INSIDE = 3.0, 2.0, 1.0
+_EXACT = 1.0
+_PREFIX = 0.75  # the query word is the start of the word
+_FUZZY = {1: 0.7, 2: 0.55}  # by edit distance
+_FUZZY_PREFIX = 0.5  # the start of a word, one letter off, for query words of five letters or more
+_FUZZY_PREFIX_LEAST = 5
+# How much a service's score grows when the query covers the whole of one of its names, and down to
+# which place of the ranking that is weighed.
+_COVERAGE, _COVERED = 0.2, 100
+
+# Words in queries that do not say which service is meant: English, Hindi, and Hindi in Latin letters.
+_FILLER = """
+a an the of for to in on at and or my me i is it how what where apply online get want need
+application form please
+ka ki ke ko me mein mai se par aur evam ya hetu liye liya hai hain kaise kese kare karen karna
+karana kya banwana banvana banana chahiye avedan aavedan
+का की के को में मैं से पर और एवं या हेतु लिए है हैं कैसे करें करना कराना क्या बनवाना बनाना चाहिए
+आवेदन फॉर्म फार्म
+"""
+FILLER_WORDS = frozenset(_FILLER.split())
 
 
 def fold(text: str) -> str:
@@ -37,6 +92,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def _allowed_edits(key: str) -> int:
+    """Letters a word of this length may have wrong and still match: none in short words."""
+    return 0 if len(key) < 4 else 1 if len(key) < 8 else 2
+
+
 class SearchHit:
     __slots__ = ("score", "service")
 
@@ -44,58 +104,251 @@ class SearchHit:
         self.service = service
         self.score = score
 
+    def __repr__(self) -> str:
+        return f"SearchHit({self.service.code!r}, {self.score:.2f})"
+
+
+class _Phrases:
+    """The synonym groups, looked up by the keys of their first word."""
+
+    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+        self.groups: list[list[list[tuple[str, ...]]]] = []
+        self.by_first: dict[str, list[tuple[int, list[tuple[str, ...]]]]] = defaultdict(list)
+        for group in groups:
+            members = [[sound_keys(w) for w in words(member)] for member in group]
+            members = [m for m in members if m]
+            number = len(self.groups)
+            self.groups.append(members)
+            for member in members:
+                for key in member[0]:
+                    self.by_first[key].append((number, member))
+
+    def expand(self, sequence: list[tuple[str, ...]]) -> set[str]:
+        """Keys of the other members of every group a phrase of ``sequence`` belongs to."""
+        found: set[str] = set()
+        for start, keys in enumerate(sequence):
+            for key in keys:
+                for number, member in self.by_first.get(key, ()):
+                    end = start + len(member)
+                    if end <= len(sequence) and all(
+                        set(sequence[start + k]) & set(member[k]) for k in range(len(member))
+                    ):
+                        found.update(k for other in self.groups[number] for w in other for k in w)
+        return found
+
+
+class _Names:
+    """The words of every service's names, to tell how much of a name a query covers.
+
+    A name is also taken without what it says in brackets ("Permanent caste certificate (SC / ST /
+    OBC)"), and filler words do not count. Names shared by several services are kept once.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.lengths: list[int] = []
+        self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # key -> (name, word)
+        self.services: list[list[int]] = []  # name -> the services that have it
+        self.count = 0
+
+    def add(self, names: list[str], known: list[str]) -> None:
+        texts = [*names, *(_BRACKETED.sub(" ", name) for name in names), *known]
+        position = self.count
+        self.count += 1
+        for text in dict.fromkeys(texts):
+            number = self.ids.get(text)
+            if number is None:
+                found = [w for w in words(text) if w not in FILLER_WORDS]
+                if not found:
+                    continue
+                number = self.ids[text] = len(self.lengths)
+                self.lengths.append(len(found))
+                self.services.append([])
+                for place, word in enumerate(found):
+                    for key in sound_keys(word):
+                        self.by_key[key].append((number, place))
+            self.services[number].append(position)
+
+    def coverage(self, matched: set[str]) -> dict[int, float]:
+        """For each service, the largest share of the words of one of its names that are ``matched``."""
+        covered = {hit for key in matched for hit in self.by_key.get(key, ())}
+        found: dict[int, float] = {}
+        for name, count in Counter(name for name, _ in covered).items():
+            share = count / self.lengths[name]
+            for position in self.services[name]:
+                if share > found.get(position, 0.0):
+                    found[position] = share
+        return found
+
 
 class SearchIndex:
-    """An inverted index from words to services, with field weights."""
+    """Sound keys of every word of every service, with where they stand; built once per catalogue."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self._services = catalogue.services
+        self._filler = filler = frozenset(k for w in FILLER_WORDS for k in sound_keys(w))
+        phrases = _Phrases(catalogue.synonyms)
+        # Many services share texts (department names, repeated descriptions): each text is read once.
+        analysed: dict[str, dict[str, float]] = {}
+
+        def keys_of(text: str) -> dict[str, float]:
+            found = analysed.get(text)
+            if found is None:
+                sequence = [sound_keys(w) for w in words(text)]
+                joined = [sound_keys(w.replace("-", "")) for w in _HYPHENATED.findall(fold(text))]
+                # Filler words ("and", "के") are no one's search: left out, they cannot be matched loosely
+                # either ("land" is one letter from "and").
+                found = {
+                    k: _EXACT for keys in sequence + joined for k in keys if len(k) > 1 and k not in filler
+                }
+                for key in phrases.expand(sequence):
+                    found.setdefault(key, _SYNONYM)
+                analysed[text] = found
+            return found
+
         postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._names = _Names()
         for position, service in enumerate(catalogue.services):
             department = catalogue.departments[service.department].name
             category = catalogue.categories[service.category].name
+            known = service.also_known_as
             fields = {
-                "code": service.code.replace("-", " "),
-                "name": f"{service.name.en} {service.name.hi}",
-                "department": f"{department.en} {department.hi}",
-                "category": f"{category.en} {category.hi}",
-                "description": f"{service.description.en} {service.description.hi}",
+                "code": [service.code.replace("-", " ")],
+                "name": [service.name.en, service.name.hi],
+                "also_known_as": [*known.en, *known.hi] if known else [],
+                "department": [department.en, department.hi],
+                "category": [category.en, category.hi],
+                "description": [service.description.en, service.description.hi],
             }
-            for field_name, text in fields.items():
+            self._names.add(fields["name"], fields["also_known_as"])
+            for field_name, texts in fields.items():
                 weight = _FIELD_WEIGHT[field_name]
-                for word in words(text):
-                    if postings[word].get(position, 0.0) < weight:
-                        postings[word][position] = weight
+                for text in texts:
+                    for key, factor in keys_of(text).items():
+                        if postings[key].get(position, 0.0) < weight * factor:
+                            postings[key][position] = weight * factor
         self._postings = dict(postings)
-        self._vocabulary = tuple(sorted(self._postings))
+        by_name = sorted(
+            range(len(self._services)),
+            key=lambda p: (len(self._services[p].name.en), self._services[p].name.en),
+        )
+        self._order = [0] * len(by_name)
+        for place, position in enumerate(by_name):
+            self._order[position] = place
+        self._vocabulary = sorted(self._postings)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for key in self._vocabulary:
+            self._by_length[len(key)].append(key)
+        self._prefixes: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
 
     def search(self, query: str) -> list[SearchHit]:
-        """Services matching every word of ``query``, best first; an empty query matches nothing."""
-        terms = list(dict.fromkeys(words(query)))
-        if not terms:
-            return []
-        total: dict[int, float] | None = None
-        for term in terms:
-            scores: dict[int, float] = {}
-            for word in self._vocabulary:
-                if term not in word:
-                    continue
-                quality = _EXACT if word == term else _PREFIX if word.startswith(term) else _INSIDE
-                for position, weight in self._postings[word].items():
+        """Services matching ``query``, best first; a query with no searchable word matches nothing."""
+        total: dict[int, float] = defaultdict(float)
+        matched: set[str] = set()
+        count = len(self._services)
+        for term in self._terms(query):
+            best: dict[int, float] = {}
+            for key, quality in self._matches(term).items():
+                matched.add(key)
+                for position, weight in self._postings[key].items():
                     score = quality * weight
-                    if score > scores.get(position, 0.0):
-                        scores[position] = score
-            if total is None:
-                total = scores
-            else:
-                total = {pos: total[pos] + s for pos, s in scores.items() if pos in total}
-            if not total:
-                return []
-        assert total is not None
+                    if score > best.get(position, 0.0):
+                        best[position] = score
+            if not best:
+                continue
+            rarity = math.log(1.0 + count / len(best))
+            for position, score in best.items():
+                total[position] += rarity * score
+        if not total:
+            return []
+        # A name the query covers more of wins over one it covers less of ("अविवादित नामांतरण" over a
+        # housing board's "... संपत्ति का अविवादित नामांतरण"). Only services that could still reach the
+        # first _COVERED places with the boost are weighed.
+        floor = heapq.nlargest(_COVERED, total.values())[-1] / (1 + _COVERAGE)
+        coverage = self._names.coverage(matched)
+        order = self._order
+        # Sorted as plain tuples, best first; on equal scores the shorter name (its place in ``order``) wins.
+        ranked = sorted(
+            (-round(score * (1 + _COVERAGE * coverage.get(position, 0.0)) if score >= floor else score, 9),
+             order[position], position)
+            for position, score in total.items()
+        )  # fmt: skip
+        services = self._services
+        return [SearchHit(services[position], -negative) for negative, _, position in ranked]
 
-        # On equal scores the shorter name wins: the query covers more of it.
-        def rank(item: tuple[int, float]) -> tuple[float, int, str]:
-            name = self._services[item[0]].name.en
-            return -item[1], len(name), name
+    def _terms(self, query: str) -> list[tuple[str, ...]]:
+        """The keys of each searchable word of ``query``; a word written as two ("pramanpatra") is split."""
+        terms: list[tuple[str, ...]] = []
+        for word in dict.fromkeys(words(query)):
+            keys = tuple(k for k in sound_keys(word) if len(k) > 1)
+            if not keys or word in FILLER_WORDS or keys[0] in self._filler:
+                continue
+            if not any(self._starts_a_word(k) for k in keys):
+                split = self._split(keys[0])
+                if split:
+                    terms.extend((part,) for part in split)
+                    continue
+            terms.append(keys)
+        return list(dict.fromkeys(terms))
 
-        return [SearchHit(self._services[pos], score) for pos, score in sorted(total.items(), key=rank)]
+    def _starts_a_word(self, key: str) -> bool:
+        """Whether some catalogue word is ``key`` or begins with it."""
+        place = bisect.bisect_left(self._vocabulary, key)
+        return place < len(self._vocabulary) and self._vocabulary[place].startswith(key)
+
+    def _split(self, key: str) -> tuple[str, str] | None:
+        """Two catalogue words of three letters or more that ``key`` is made of, if any."""
+        for cut in range(3, len(key) - 2):
+            if key[:cut] in self._postings and key[cut:] in self._postings:
+                return key[:cut], key[cut:]
+        return None
+
+    def _matches(self, term: tuple[str, ...]) -> dict[str, float]:
+        """The catalogue's keys that ``term`` matches, each with how well."""
+        found: dict[str, float] = {}
+
+        def note(key: str, quality: float) -> None:
+            if quality > found.get(key, 0.0):
+                found[key] = quality
+
+        for key in term:
+            if key in self._postings:
+                note(key, _EXACT)
+            if len(key) >= 3:
+                start = bisect.bisect_right(self._vocabulary, key)
+                for other in itertools.islice(self._vocabulary, start, None):
+                    if not other.startswith(key):
+                        break
+                    note(other, _PREFIX)
+            edits = _allowed_edits(key)
+            if not edits:
+                continue
+            for length in range(len(key) - edits, len(key) + edits + 1):
+                candidates = self._by_length.get(length)
+                if not candidates:
+                    continue
+                for other, distance, _ in process.extract(
+                    key, candidates, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+                ):
+                    if distance:
+                        note(other, _FUZZY[int(distance)])
+            if len(key) < _FUZZY_PREFIX_LEAST:
+                continue
+            starts, prefixes = self._prefixes_of(len(key))
+            for prefix, _distance, _ in process.extract(
+                key, starts, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            ):
+                for other in prefixes[prefix]:
+                    note(other, _FUZZY_PREFIX)
+        return found
+
+    def _prefixes_of(self, length: int) -> tuple[list[str], dict[str, list[str]]]:
+        """Keys longer than ``length`` by their first ``length`` letters; made on first need."""
+        found = self._prefixes.get(length)
+        if found is None:
+            table: dict[str, list[str]] = defaultdict(list)
+            for key in self._vocabulary:
+                if len(key) > length + 1:
+                    table[key[:length]].append(key)
+            found = self._prefixes[length] = (list(table), dict(table))
+        return found

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import re
 
+from catalogue.digits import ascii_digits
 from family_registry import verhoeff
 from family_registry.errors import InvalidAadhaar
 
@@ -29,7 +30,7 @@ def check_aadhaar(value: str) -> str:
 
     The reasons never repeat the number: it may be someone's real Aadhaar with one digit mistyped.
     """
-    digits = _SEPARATORS.sub("", value)
+    digits = _SEPARATORS.sub("", ascii_digits(value))
     if len(digits) != 12 or not digits.isascii() or not digits.isdigit():
         raise _invalid("an Aadhaar number has exactly 12 digits", "आधार संख्या में ठीक 12 अंक होते हैं")
     if digits[0] in "01":

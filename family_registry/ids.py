@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection
 
+from catalogue.digits import ascii_digits
 from family_registry.errors import InvalidId
 
 __all__ = ["FAMILY_ID_LENGTH", "MEMBER_ID_LENGTH", "check_family_id", "check_member_id", "new_id"]
@@ -18,18 +19,19 @@ MEMBER_ID_LENGTH = 9
 
 
 def _check(value: str, length: int, field: str, what: str, what_hi: str) -> str:
+    value = ascii_digits(value)
     if len(value) != length or not value.isascii() or not value.isdigit():
         raise InvalidId(field, f"a {what} has exactly {length} digits", f"{what_hi} में ठीक {length} अंक होते हैं")
     return value
 
 
 def check_family_id(value: str, field: str = "family_id") -> str:
-    """``value`` when it is a well-formed family ID, else ``InvalidId``."""
+    """``value`` (in 0-9) when it is a well-formed family ID, else ``InvalidId``."""
     return _check(value, FAMILY_ID_LENGTH, field, "family ID", "परिवार आईडी")
 
 
 def check_member_id(value: str, field: str = "member_id") -> str:
-    """``value`` when it is a well-formed member ID, else ``InvalidId``."""
+    """``value`` (in 0-9) when it is a well-formed member ID, else ``InvalidId``."""
     return _check(value, MEMBER_ID_LENGTH, field, "member ID", "सदस्य आईडी")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from catalogue.digits import ascii_digits
 from family_registry.errors import InvalidMobile
 
 __all__ = ["check_mobile", "mask_mobile"]
@@ -13,7 +14,7 @@ _SEPARATORS = re.compile(r"[ \-()]")
 
 def check_mobile(value: str) -> str:
     """The 10 digits of ``value``, or ``InvalidMobile``. The reason never repeats the number."""
-    digits = _SEPARATORS.sub("", value)
+    digits = _SEPARATORS.sub("", ascii_digits(value))
     if digits.startswith("+91"):
         digits = digits[3:]
     elif len(digits) == 12 and digits.startswith("91"):

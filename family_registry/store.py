@@ -79,7 +79,7 @@ class Registry:
 
     async def family(self, family_id: str) -> FamilyRecord:
         """The family and its members; ``InvalidId`` or ``UnknownFamily``."""
-        check_family_id(family_id)
+        family_id = check_family_id(family_id)
         async with self._reads.connect() as conn:
             rows = (await conn.execute(_FAMILY, {"family_id": family_id})).all()
         if not rows:
@@ -95,7 +95,7 @@ class Registry:
 
     async def member(self, member_id: str) -> MemberRecord:
         """One member; ``InvalidId`` or ``UnknownMember``."""
-        check_member_id(member_id)
+        member_id = check_member_id(member_id)
         async with self._reads.connect() as conn:
             row = (await conn.execute(_MEMBER, {"member_id": member_id})).first()
         if row is None:

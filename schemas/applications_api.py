@@ -39,10 +39,13 @@ class AttachedDocument(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=
 
 
 class TimelineEvent(msgspec.Struct, kw_only=True, frozen=True):
+    """One step of the timeline; ``message`` in English, ``message_hi`` in Hindi."""
+
     at: str
     kind: str
     status: str
     message: str
+    message_hi: str
 
 
 class ApplicationSummary(msgspec.Struct, kw_only=True, frozen=True):
@@ -67,6 +70,7 @@ class ApplicationOut(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=Tr
     status: str
     status_label: Text
     status_message: str
+    status_message_hi: str
     created_at: str
     updated_at: str
     due_on: str | None  # None: the guarantee Act promises no date for this service

@@ -43,7 +43,8 @@ class CodeSent(msgspec.Struct, kw_only=True):
 
 class OtpVerify(_In):
     challenge_id: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{32}$")]
-    code: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6}$", examples=["123456"])]
+    # Devanagari digits are read as 0-9: a phone keyboard set to Hindi types them.
+    code: Annotated[str, msgspec.Meta(pattern=r"^[0-9०-९]{6}$", examples=["123456"])]
 
 
 class TokenPair(msgspec.Struct, kw_only=True):

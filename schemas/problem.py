@@ -15,10 +15,15 @@ class Message(msgspec.Struct, frozen=True):
 
 
 class FieldError(msgspec.Struct, frozen=True, omit_defaults=True):
-    """One input that was refused, named by its place in the request (``body.facts.member.age``)."""
+    """One input that was refused, named by its place in the request (``body.facts.member.age``).
+
+    ``message`` is English; ``message_hi``, where given, is the same in Hindi, for a page that shows
+    each error beside its field.
+    """
 
     field: str
     message: str
+    message_hi: str | None = None
 
 
 class ProblemDocument(msgspec.Struct, kw_only=True, omit_defaults=True):

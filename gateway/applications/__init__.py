@@ -3,11 +3,20 @@ the status and timeline of each application.
 
 What other capabilities may use: ``ApplicationService``, and the ledger through which the delivery
 pipeline (and any later watcher of deadlines) records what happens to an application: ``APPLICATIONS``
-(read), ``Change``, ``record_changes``, ``FINAL``.
+(read), ``Change``, ``record_changes``, ``FINAL``, and the words for what a department said
+(``received_as``, ``refused_by_department``).
 """
 
 from gateway.applications.service import ApplicationService
-from gateway.applications.statuses import FINAL
+from gateway.applications.statuses import FINAL, received_as, refused_by_department
 from gateway.applications.timeline import APPLICATIONS, Change, record_changes
 
-__all__ = ["APPLICATIONS", "FINAL", "ApplicationService", "Change", "record_changes"]
+__all__ = [
+    "APPLICATIONS",
+    "FINAL",
+    "ApplicationService",
+    "Change",
+    "received_as",
+    "record_changes",
+    "refused_by_department",
+]

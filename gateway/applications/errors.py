@@ -18,6 +18,9 @@ know nothing of HTTP; ``MAPPERS`` turns them into ``FormRefused`` and ``Referenc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from catalogue.facts import FACTS
 from catalogue.models import Text
 from gateway.applications.form import FormInvalid
 from gateway.applications.reference import InvalidReference
@@ -87,11 +90,14 @@ class EligibilityUndetermined(SevaError):
     title = Message(en="Eligibility cannot be decided from the registry", hi="रजिस्टर से पात्रता तय नहीं हो सकती")
 
     def __init__(self, service: str, missing: list[str]) -> None:
-        names = ", ".join(missing)
+        # Facts by what they mean ("age in years", "आयु (वर्ष)"), not by their internal names.
+        facts = [FACTS.get(name) for name in missing]
+        names_en = ", ".join(fact.en if fact else name for fact, name in zip(facts, missing, strict=True))
+        names_hi = ", ".join(fact.hi if fact else name for fact, name in zip(facts, missing, strict=True))
         super().__init__(
             Message(
-                en=f"The registry does not record: {names}. Ask for the family record to be updated.",
-                hi=f"रजिस्टर में दर्ज नहीं है: {names}। परिवार का रिकॉर्ड अद्यतन कराएँ।",
+                en=f"The registry does not record: {names_en}. Ask for the family record to be updated.",
+                hi=f"रजिस्टर में दर्ज नहीं है: {names_hi}। परिवार का रिकॉर्ड अद्यतन कराएँ।",
             ),
             errors=[
                 FieldError(field=f"facts.{name}", message="not recorded in the registry") for name in missing
@@ -105,12 +111,22 @@ class MissingDocuments(SevaError):
     code, status = "missing_documents", 422
     title = Message(en="Required documents are missing", hi="आवश्यक दस्तावेज़ उपलब्ध नहीं हैं")
 
-    def __init__(self, missing: list[str], fetched: list[str]) -> None:
-        names, found = ", ".join(missing), ", ".join(fetched) or "none"
+    def __init__(
+        self, missing: list[str], fetched: list[str], names: Mapping[str, Text] | None = None
+    ) -> None:
+        """``missing`` and ``fetched`` are document type codes; ``names`` their names in both languages."""
+        named = dict(names or {})
+
+        def name(code: str) -> Text:
+            return named.get(code) or Text(en=code, hi=code)
+
+        lost, found = [name(c) for c in missing], [name(c) for c in fetched]
         super().__init__(
             Message(
-                en=f"Upload these documents first: {names}. Found in your documents: {found}.",
-                hi=f"पहले ये दस्तावेज़ अपलोड करें: {names}। आपके दस्तावेज़ों में मिले: {found}।",
+                en=f"Upload these documents first: {', '.join(n.en for n in lost)}. "
+                f"Found in your documents: {', '.join(n.en for n in found) or 'none'}.",
+                hi=f"पहले ये दस्तावेज़ अपलोड करें: {', '.join(n.hi for n in lost)}। "
+                f"आपके दस्तावेज़ों में मिले: {', '.join(n.hi for n in found) or 'कोई नहीं'}।",
             ),
             errors=[FieldError(field=f"documents.{name}", message="missing") for name in missing],
             extra={"missing": missing, "fetched": fetched},
@@ -125,12 +141,10 @@ class FormRefused(SevaError):
 
     def __init__(self, invalid: FormInvalid) -> None:
         problems = invalid.problems
+        # Each message is led by the field's label; ``field`` keeps the request path for programs.
         super().__init__(
-            Message(
-                en="; ".join(f"{p.field}: {p.en}" for p in problems),
-                hi="; ".join(f"{p.field}: {p.hi}" for p in problems),
-            ),
-            errors=[FieldError(field=p.field, message=p.en) for p in problems],
+            Message(en="; ".join(p.en for p in problems), hi="; ".join(p.hi for p in problems)),
+            errors=[FieldError(field=p.field, message=p.en, message_hi=p.hi) for p in problems],
         )
         self.problems = problems
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import secrets
 
+from catalogue.digits import ascii_digits
 from family_registry.verhoeff import check_digit, is_valid
 
 __all__ = ["InvalidReference", "format_reference", "new_reference", "parse_reference"]
@@ -42,7 +43,7 @@ def format_reference(reference: str) -> str:
 
 def parse_reference(text: str) -> str:
     """The 13 digits of a reference typed with or without separators; ``InvalidReference`` otherwise."""
-    digits = _SEPARATORS.sub("", text)
+    digits = _SEPARATORS.sub("", ascii_digits(text))
     if not digits.isascii() or not digits.isdigit() or len(digits) != 13:
         raise InvalidReference(
             "a reference number has 13 digits, like 2611-4829-1037-5",

@@ -1,9 +1,11 @@
 """Submitting and reading applications.
 
 A submission is checked in this order, and nothing is written until every check passes: the service
-exists, the form fits its fields, the member is one the caller may apply for, the registry's facts pass
-the service's rules, and every required document is in the member's store. Then the application, its
-first timeline event, its delivery record and the audit entry are written in one transaction.
+exists, the member is one the caller may apply for, the registry's facts pass the service's rules, the
+form fits its fields, and every required document is in the member's store. Eligibility comes before
+the form so that a citizen who cannot get the service learns that first, not after fixing the form.
+Then the application, its first timeline event, its delivery record and the audit entry are written in
+one transaction.
 
 Idempotency: the caller's ``Idempotency-Key`` is stored with a SHA-256 of the body, scoped to the caller.
 The same key and body return the application made the first time; the same key with another body is an
@@ -23,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue, evaluate_service
+from catalogue.digits import ascii_digits
 from catalogue.facts import form_values
 from gateway.applications.applicant import applicant_from_row, applicant_parameters, applicant_statement
 from gateway.applications.errors import (
@@ -38,7 +41,7 @@ from gateway.applications.errors import (
 from gateway.applications.form import check_form
 from gateway.applications.policy import POLICY
 from gateway.applications.reference import format_reference, new_reference, parse_reference
-from gateway.applications.statuses import MESSAGES, status_label
+from gateway.applications.statuses import MESSAGES, status_label, status_message
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.applications.writer import Enqueue, NewApplication, SubmissionWriter
 from gateway.audit import Actor, AuditTrail
@@ -142,7 +145,8 @@ def _new(
         application={"reference": reference, **row},
         event={
             "reference": reference, "at": now, "kind": "submitted", "status": "submitted",
-            "message": row["status_message"], "actor": actor.subject[:80],
+            "message": row["status_message"], "message_hi": row["status_message_hi"],
+            "actor": actor.subject[:80],
         },
         delivery={
             "reference": reference, "adapter": adapter, "department": row["department"],
@@ -177,12 +181,21 @@ def _view(row: dict[str, Any], attached: list[AttachedDocument], form: dict[str,
         status=row["status"],
         status_label=status_label(row["status"]),
         status_message=row["status_message"],
+        status_message_hi=row["status_message_hi"],
         created_at=at,
         updated_at=at,
         due_on=row["due_on"],
         form=form,
         documents=attached,
-        timeline=[TimelineEvent(at=at, kind="submitted", status="submitted", message=row["status_message"])],
+        timeline=[
+            TimelineEvent(
+                at=at,
+                kind="submitted",
+                status="submitted",
+                message=row["status_message"],
+                message_hi=row["status_message_hi"],
+            )
+        ],
     )
 
 
@@ -246,7 +259,7 @@ class ApplicationService:
             found_row = (
                 await conn.execute(
                     _APPLICANT_AND_EARLIER,
-                    {**applicant_parameters(body.member_id, today), "scope": scope, "key": key},
+                    {**applicant_parameters(ascii_digits(body.member_id), today), "scope": scope, "key": key},
                 )
             ).first()
             if found_row is None:  # no such member: the key may still name an earlier application
@@ -263,11 +276,15 @@ class ApplicationService:
                     raise UnknownServiceCode(body.service_code)
                 if service.delivery is None:
                     raise NotAnApplication(service.code, service.steps)
-                form = check_form(service.form, body.form)
                 applicant = applicant_from_row(found_row, today) if found_row is not None else None
                 if applicant is None or not family_scope.admits(family_id=applicant.family_id):
                     raise UnknownMember(body.member_id, field="member_id")
-                # The rules read the registry's facts and the form's own answers (``form.*``).
+                # Eligibility on the registry's facts first: a citizen who cannot get the service learns
+                # that before fixing the form. Rules that read the form's answers are judged after it.
+                verdict = evaluate_service(catalogue, service.code, applicant.facts)
+                if verdict.status == "not_eligible":
+                    raise NotEligible(service.code, verdict.reasons)
+                form = check_form(service.form, body.form)
                 facts = {**applicant.facts, **form_values(service.form, form)}
                 verdict = evaluate_service(catalogue, service.code, facts)
                 if verdict.status == "not_eligible":
@@ -283,7 +300,9 @@ class ApplicationService:
         attached = [_attached(need.type, need.required, found) for need in service.documents]
         missing = [d.type for d in attached if d.required and d.status == "missing"]
         if missing:
-            raise MissingDocuments(missing, [d.type for d in attached if d.status == "fetched"])
+            fetched = [d.type for d in attached if d.status == "fetched"]
+            names = {code: catalogue.document_types[code].name for code in [*missing, *fetched]}
+            raise MissingDocuments(missing, fetched, names)
 
         now = self.clock.time()
         row: dict[str, Any] = {
@@ -295,7 +314,8 @@ class ApplicationService:
             "form": _encoder.encode(form).decode(),
             "documents": msgspec.json.encode(attached).decode(),
             "status": "submitted",
-            "status_message": MESSAGES["submitted"][0],
+            "status_message": MESSAGES["submitted"].en,
+            "status_message_hi": MESSAGES["submitted"].hi,
             "idempotency_scope": scope,
             "idempotency_key": key,
             "request_hash": digest,
@@ -360,13 +380,22 @@ class ApplicationService:
             status=row.status,
             status_label=status_label(row.status),
             status_message=row.status_message,
+            status_message_hi=row.status_message_hi or status_message(row.status).hi,
             created_at=_iso(row.created_at),
             updated_at=_iso(row.updated_at),
             due_on=row.due_on,
             form=msgspec.json.decode(row.form),
             documents=msgspec.json.decode(row.documents, type=list[AttachedDocument]),
             timeline=[
-                TimelineEvent(at=_iso(e.at), kind=e.kind, status=e.status, message=e.message) for e in events
+                TimelineEvent(
+                    at=_iso(e.at),
+                    kind=e.kind,
+                    status=e.status,
+                    message=e.message,
+                    # Events written before Hindi was kept beside them fall back to their status's message.
+                    message_hi=e.message_hi or status_message(e.status).hi,
+                )
+                for e in events
             ],
             department_reference=row.department_reference,
             certificate=msgspec.json.decode(row.certificate) if row.certificate else None,

@@ -33,6 +33,7 @@ class Application(SQLModel, table=True):
     documents: str = Field(sa_type=Text)
     status: str = Field(max_length=32)
     status_message: str = Field(default="", max_length=1000)
+    status_message_hi: str = Field(default="", max_length=1000)
     department_reference: str | None = Field(default=None, max_length=128)
     certificate: str | None = Field(default=None, sa_type=Text)
     idempotency_scope: str = Field(max_length=80)
@@ -57,4 +58,5 @@ class ApplicationEvent(SQLModel, table=True):
     kind: str = Field(max_length=32)
     status: str = Field(max_length=32)
     message: str = Field(default="", max_length=1000)
+    message_hi: str = Field(default="", max_length=1000)
     actor: str = Field(max_length=80)

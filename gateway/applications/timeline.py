@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from gateway.applications.statuses import MESSAGES
+from catalogue.models import Text
+from gateway.applications.statuses import department_says, status_message
 from gateway.applications.tables import Application, ApplicationEvent
 from gateway.audit import Actor, AuditTrail, Pending
 
@@ -24,13 +25,24 @@ EVENTS = ApplicationEvent.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """A change of an application's status: the timeline event's kind, the new status, its message."""
+    """A change of an application's status: the timeline event's kind, the new status, its message.
+
+    ``message`` is the gateway's own text in both languages, or a department's words as it sent them;
+    without one the status's own message is written.
+    """
 
     reference: str
     kind: str
     status: str
-    message: str | None = None
+    message: Text | str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def text(self) -> Text:
+        if isinstance(self.message, Text):
+            return self.message
+        if self.message:
+            return department_says(self.message)
+        return status_message(self.status)
 
 
 async def record_changes(
@@ -43,14 +55,16 @@ async def record_changes(
     events: list[dict[str, Any]] = []
     entries: list[Pending] = []
     for change in changes:
-        text = change.message if change.message is not None else MESSAGES.get(change.status, ("", ""))[0]
+        text = change.text()
+        en, hi = text.en[:1000], text.hi[:1000]
         await conn.execute(
             update(APPLICATIONS)
             .where(APPLICATIONS.c.reference == change.reference)
-            .values(status=change.status, status_message=text[:1000], updated_at=now, **change.extra)
-        )
+            .values(status=change.status, status_message=en, status_message_hi=hi, updated_at=now,
+                    **change.extra)
+        )  # fmt: skip
         events.append({"reference": change.reference, "at": now, "kind": change.kind, "status": change.status,
-                       "message": text[:1000], "actor": actor.subject[:80]})  # fmt: skip
+                       "message": en, "message_hi": hi, "actor": actor.subject[:80]})  # fmt: skip
         entries.append((actor, f"application.{change.kind}", f"application:{change.reference}",
                         {"status": change.status}))  # fmt: skip
     if events:

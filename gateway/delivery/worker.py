@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters import DepartmentError, Permanent, StatusQuery, SubmissionRequest
 from adapters.base import StatusResult, SubmitResult
 from catalogue import Catalogue
-from gateway.applications import APPLICATIONS, FINAL, record_changes
+from gateway.applications import APPLICATIONS, FINAL, received_as, record_changes, refused_by_department
 from gateway.applications import Change as _Change
 from gateway.audit import Actor, AuditTrail
 from gateway.delivery.backoff import Backoff
@@ -227,13 +227,13 @@ class DeliveryWorker:
                 conn, item, poll_at=None if final else now + self.options.poll_seconds
             ):
                 return None  # our lease ran out and another worker has the row: it records the outcome
-            message = result.message or f"Received by the department as {result.department_reference}."
+            message = result.message or received_as(result.department_reference)
             extra = _extra(result.department_reference, result.certificate)
             return _Change(item.reference, "delivered", result.status, message, extra)
         if outcome.kind == "failed":
             if not await self.queue.fail(conn, item, error=outcome.summary):
                 return None
-            message = f"The department could not accept the application: {outcome.reason}"
+            message = refused_by_department(outcome.reason)
             return _Change(item.reference, "failed", "failed", message)
         delay = self.options.backoff.delay(item.attempts, outcome.retry_after)
         if not await self.queue.retry(conn, item, at=now + delay, error=outcome.summary):

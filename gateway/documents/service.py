@@ -19,6 +19,7 @@ import msgspec
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from catalogue.digits import ascii_digits
 from family_registry.tables import Member
 from gateway.audit import Actor, AuditTrail
 from gateway.documents.errors import (
@@ -220,7 +221,9 @@ class DocumentStore:
     async def upload_for(self, caller: Caller, new: NewDocument, data: bytes) -> DocumentOut:
         """Upload for a member of the caller's own family (the signed-in member when none is named)."""
         scope = POLICY.upload.scope(caller.principal)
-        member_id = new.member_id or (caller.principal.member_id if caller.principal else None) or ""
+        member_id = ascii_digits(
+            new.member_id or (caller.principal.member_id if caller.principal else None) or ""
+        )
         family_id = await self._family_of(member_id)
         if family_id is None or not scope.admits(family_id=family_id):
             raise UnknownMember(member_id, field="member_id")

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from catalogue.digits import ascii_digits
 from gateway.audit import Actor, AuditTrail
 from gateway.identity.directory import MemberDirectory, RegisteredMember
 from gateway.identity.errors import SignInReason, SignInRefused
@@ -161,6 +162,7 @@ class OtpService:
 
     async def verify(self, challenge_id: str, code: str, actor: Actor) -> RegisteredMember:
         """The member the code was sent for, or ``SignInRefused`` saying why not."""
+        code = ascii_digits(code)
         now = self.clock()
         refusal: SignInRefused | None = None
         async with self.engine.begin() as conn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import msgspec
 from litestar import Request, Response
@@ -24,6 +24,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 
+from gateway.platform.body_fields import expected_fields, refusal
 from gateway.platform.language import preferred_language
 from gateway.platform.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -76,19 +77,33 @@ def _bad_json(text: str) -> SevaError:
     return MalformedJson(Message(en=text, hi=f"अनुरोध का JSON पढ़ा नहीं जा सका ({text})"))
 
 
-def _from_validation(exc: ValidationException) -> SevaError:
+def _from_validation(exc: ValidationException, body_type: Any = None) -> SevaError:
+    """Each refused input in words, in both languages; for a JSON body, also the fields it should have."""
     errors: list[FieldError] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
             source = item.get("source")
             source = getattr(source, "value", source)
-            where = ".".join(str(p) for p in (source, item.get("key")) if p)
-            errors.append(FieldError(field=where or "body", message=str(item.get("message", ""))))
+            key = str(item.get("key") or "")
+            where = ".".join(str(p) for p in (source, key) if p)
+            said = refusal(key, str(item.get("message", "")))
+            errors.append(FieldError(field=where or "body", message=said.en, message_hi=said.hi))
     text = str(exc.detail)
     if _is_bad_json(text):
         return _bad_json(text)
-    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or text
-    return InvalidRequest(Message(en=detail, hi=f"अमान्य इनपुट — {detail}"), errors=errors)
+    en = " ".join(e.message for e in errors) or text
+    hi = " ".join(e.message_hi or "" for e in errors) or InvalidRequest.title.hi + "।"
+    expected = expected_fields(body_type) if any(e.field.startswith("body") for e in errors) else None
+    if expected is not None:
+        en, hi = f"{en} {expected.en}", f"{hi} {expected.hi}"
+    return InvalidRequest(Message(en=en, hi=hi), errors=errors)
+
+
+def _body_type(request: Request[Any, Any, Any]) -> Any:
+    """The type of the route's JSON body, if it has one (``JSONBody[X]`` is ``X``)."""
+    field = getattr(request.scope.get("route_handler"), "parsed_data_field", None)
+    annotation = getattr(field, "annotation", None)
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
 
 def _from_http(exc: HTTPException) -> SevaError:
@@ -129,7 +144,7 @@ def exception_handlers(mappers: Mapping[type[Exception], ErrorMapper]) -> dict[A
 
     def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, ValidationException):
-            return problem_response(request, _from_validation(exc))
+            return problem_response(request, _from_validation(exc, _body_type(request)))
         return problem_response(request, _from_http(exc))
 
     def handle_other(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -155,7 +155,10 @@ class TestCitizenOverHttp:
         assert (no_key.status_code, no_key.json()["code"]) == (400, "idempotency_key_required")
         assert (unknown.status_code, fields(unknown)) == (404, ["service_code"])
         assert bad_form.status_code == 422 and set(fields(bad_form)) == {"form.vehicle_class", "form.mobile"}
-        assert "form.vehicle_class" in bad_form.json()["message"]["hi"]
+        hindi = bad_form.json()["message"][
+            "hi"
+        ]  # led by the fields' Hindi labels, never their internal names
+        assert "वाहन श्रेणी:" in hindi and "मोबाइल नंबर:" in hindi and "form." not in hindi
         assert (ineligible.status_code, ineligible.json()["code"]) == (422, "not_eligible")
         assert missing.status_code == 422 and fields(missing) == [f"documents.{d}" for d in LEARNER_DOCS]
         assert (others.status_code, fields(others)) == (404, ["member_id"])

@@ -51,9 +51,17 @@ def test_every_adjacent_swap_is_caught() -> None:
                 parse_reference(swapped)
 
 
-@pytest.mark.parametrize("text", ["", "12345", "26114829103751", "2611-4829-1037-X", "२६११४८२९१०३७५"])
+def test_devanagari_digits_are_read_as_digits() -> None:
+    """A reference typed on a Hindi keyboard (०-९), with or without dashes, parses to its 0-9 digits."""
+    ref = new_reference(dt.date(2026, 11, 23))
+    devanagari = format_reference(ref).translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+    assert parse_reference(devanagari) == ref
+    assert parse_reference(devanagari.replace("-", "")) == ref
+
+
+@pytest.mark.parametrize("text", ["", "12345", "26114829103751", "2611-4829-1037-X", "२६११४८२९१०३"])
 def test_malformed_text_is_refused_in_both_languages(text: str) -> None:
-    """Wrong length, letters and non-ASCII digits are refused with an English and a Hindi message."""
+    """Wrong length and letters are refused with an English and a Hindi message."""
     with pytest.raises(InvalidReference) as caught:
         parse_reference(text)
     assert "13" in caught.value.message and "13" in caught.value.message_hi

@@ -96,10 +96,11 @@ class TestRefused:
         await _nothing_written(world)
 
     async def test_missing_field_bad_pattern_and_bad_choice_are_each_named(self, world: World) -> None:
-        """Every refused field is named: a missing one, one failing its pattern, one not among the choices."""
+        """Every refused field is named by its label, with what to write in words: a missing one, one failing
+        its pattern, a day that does not exist, one not among the choices."""
         await _ready(world)
         asha = world.people.asha
-        form = {"vehicle_class": "rocket", "preferred_test_date": "15/12/2026", "learner_licence_number": "x"}
+        form = {"vehicle_class": "rocket", "preferred_test_date": "31/02/2027", "learner_licence_number": "x"}
         body = ApplicationCreate(service_code="tr-driving-licence", member_id=asha.member_id, form=form)
         with pytest.raises(FormInvalid) as caught:
             await world.applications.submit(asha.caller, body, "k")
@@ -107,8 +108,18 @@ class TestRefused:
         assert set(fields) == {
             "form.vehicle_class", "form.preferred_test_date", "form.learner_licence_number", "form.mobile",
         }  # fmt: skip
-        assert "pattern" in fields["form.learner_licence_number"]
-        assert fields["form.mobile"] == "is required"
+        assert fields["form.learner_licence_number"].startswith(
+            "Learner's licence number: write the number printed on the learner's licence"
+        )
+        assert (
+            fields["form.preferred_test_date"]
+            == "Preferred driving test date: there is no such date; check the day and the month"
+        )
+        assert fields["form.vehicle_class"].startswith("Vehicle class: choose one of: ")
+        assert fields["form.mobile"] == "Mobile number: fill this in"
+        hindi = {p.field: p.hi for p in caught.value.problems}
+        assert hindi["form.mobile"] == "मोबाइल नंबर: यह भरना आवश्यक है"
+        assert not any("^" in p.en or "$" in p.en or "form." in p.en + p.hi for p in caught.value.problems)
         await _nothing_written(world)
 
     async def test_unknown_field_and_out_of_range_number(self, world: World) -> None:
@@ -125,7 +136,7 @@ class TestRefused:
         }
 
     async def test_a_number_too_large_for_any_form_is_refused_not_crashed(self, world: World) -> None:
-        """A 400-digit integer in a number field is 'must be a number', not an overflow."""
+        """A 400-digit integer in a number field is 'write a number', not an overflow."""
         asha = world.people.asha
         form = {"purpose": "scheme", "declared_annual_income": 10**400, "income_source": "wages",
                 "mobile": "9876500001"}  # fmt: skip
@@ -133,7 +144,7 @@ class TestRefused:
         with pytest.raises(FormInvalid) as caught:
             await world.applications.submit(asha.caller, body, "k")
         assert [(p.field, p.en) for p in caught.value.problems] == [
-            ("form.declared_annual_income", "must be a number")
+            ("form.declared_annual_income", "Declared annual family income (Rs): write a number, such as 42")
         ]
 
     async def test_missing_documents_are_named_and_fetched_ones_listed(self, world: World) -> None:

@@ -100,9 +100,10 @@ class TestListServices:
         assert all(item["score"] > 0 for item in body["items"])
 
     def test_hindi_search(self, client: httpx.Client) -> None:
-        """A Hindi query finds services by their Hindi names; every word must match."""
+        """A Hindi query finds services by their Hindi names; the one matching every word comes first."""
         body = client.get("/api/v1/services", params={"q": "विधवा पेंशन"}).json()
-        assert [item["code"] for item in body["items"]] == ["sj-widow-pension"]
+        assert [item["code"] for item in body["items"]] == ["sj-widow-pension", "sj-old-age-pension"]
+        assert body["items"][0]["score"] > body["items"][1]["score"]
 
     def test_partial_word_and_case(self, client: httpx.Client) -> None:
         """``KHAS`` finds the khasra copy."""

@@ -165,7 +165,13 @@ class TestProfiles:
         assert member["family_id"] == "20000002" and member["occupation"] == "student"
         assert member["name_hi"] == "प्रिया यादव"
 
-    @pytest.mark.parametrize("bad", ["2000000", "200000011", "2000000a", "२००००००१"])
+    def test_a_family_id_in_devanagari_digits(self, served: Served) -> None:
+        """२००००००१ is family 20000001."""
+        answer = served.get("/api/v1/families/२००००००१")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["family_id"] == "20000001"
+
+    @pytest.mark.parametrize("bad", ["2000000", "200000011", "2000000a", "२००००००"])
     def test_a_malformed_family_id_is_a_400(self, served: Served, bad: str) -> None:
         body = assert_problem(served.get(f"/api/v1/families/{bad}"), 400, "invalid_id")
         assert "8 digits" in body["message"]["en"] and "8 अंक" in body["message"]["hi"]

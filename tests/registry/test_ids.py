@@ -108,7 +108,15 @@ class TestSamagraIds:
     def test_family_ids_are_eight_digits(self, value: str) -> None:
         assert check_family_id(value) == value
 
-    @pytest.mark.parametrize("value", ["1234567", "123456789", "1234567a", "१२३४५६७८", " 12345678", ""])
+    def test_devanagari_digits_are_digits(self) -> None:
+        """IDs, mobile and Aadhaar numbers typed on a Hindi keyboard are read as their 0-9 digits."""
+        assert check_family_id("१२३४५६७८") == "12345678"
+        assert check_member_id("०१२३४५६७८") == "012345678"
+        assert check_mobile("+९१ ९८७६५ ४३२१०") == "9876543210"
+        devanagari = AADHAAR["valid"].translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+        assert check_aadhaar(devanagari) == AADHAAR["valid"]
+
+    @pytest.mark.parametrize("value", ["1234567", "123456789", "1234567a", "१२३४५६७", " 12345678", ""])
     def test_other_family_ids_are_refused(self, value: str) -> None:
         with pytest.raises(InvalidId) as caught:
             check_family_id(value)
