@@ -43,7 +43,7 @@ import msgspec  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
-from adapters import AdapterConfig, build_client, default_registry  # noqa: E402
+from adapters import AdapterConfig, EgressPolicy, build_client, default_registry  # noqa: E402
 from catalogue import Catalogue, load_catalogue  # noqa: E402
 from gateway.applications.service import ApplicationService  # noqa: E402
 from gateway.audit.trail import Actor, AuditTrail  # noqa: E402
@@ -62,6 +62,7 @@ from schemas.endpoints_api import EndpointRegistration  # noqa: E402
 from tests.applications.support import LEARNER, LEARNER_DOCS, PDF, learner_form, seed_people  # noqa: E402
 
 PROXY_TARGET_MS = 2.0
+LOOPBACK = EgressPolicy.parse("127.0.0.1")  # the bench's department listens there
 SUBMIT_TARGET_SQLITE = 500.0
 
 
@@ -122,7 +123,9 @@ class Setup:
         for doc_type in LEARNER_DOCS:
             new = NewDocument(member_id=asha.member_id, doc_type=doc_type)
             await self.documents.upload(asha.family_id, new, PDF, asha.actor)
-        endpoints = EndpointService(self.engine, lambda: self.catalogue, default_registry(), self.audit)
+        endpoints = EndpointService(
+            self.engine, lambda: self.catalogue, default_registry(), self.audit, egress=LOOPBACK
+        )
         admin = Principal(role="administrator", subject="client:bench", client_id="bench")
         body = EndpointRegistration(kind="rest", endpoint=f"{department_url}/rest", max_concurrency=256)
         await endpoints.register(admin, Actor.system("bench", "set up"), "rest_transport", body)
@@ -135,7 +138,7 @@ class Setup:
 
     def worker(self, batch: int) -> DeliveryWorker:
         resolver = AdapterResolver(
-            self.engine, lambda: self.catalogue, default_registry(), refresh_seconds=3600
+            self.engine, lambda: self.catalogue, default_registry(), egress=LOOPBACK, refresh_seconds=3600
         )
         options = WorkerOptions(batch=batch, backoff=Backoff(initial=0.01, maximum=0.1), poll_seconds=3600)
         return DeliveryWorker(self.engine, lambda: self.catalogue, self.audit, resolver, options)
@@ -155,7 +158,7 @@ async def proxy_overhead(setup: Setup, department_url: str, seconds: float, roun
     rows = await worker.applications([item.reference])
     template = worker.submission_for(item, rows[item.reference])  # what the worker sends, for the baselines
     # The baseline goes through a client built the same way as the adapter's (same transport and pool).
-    client = build_client(AdapterConfig(code="direct", kind="rest", endpoint=department_url))
+    client = build_client(AdapterConfig(code="direct", kind="rest", endpoint=department_url), egress=LOOPBACK)
     body_headers = {"Content-Type": "application/json"}
 
     async def direct() -> None:

@@ -97,6 +97,11 @@ TITLES: dict[str, tuple[int, str, str]] = {
     "invalid_reference": (400, "Not a valid reference number", "मान्य संदर्भ संख्या नहीं है"),
     "unknown_adapter": (404, "No such adapter of your department", "आपके विभाग का ऐसा कोई एडॉप्टर नहीं है"),
     "invalid_adapter": (422, "The adapter configuration cannot be used", "एडॉप्टर विन्यास उपयोग योग्य नहीं है"),
+    "endpoint_not_allowed": (
+        422,
+        "The gateway may not call this endpoint",
+        "गेटवे इस पते पर अनुरोध नहीं भेज सकता",
+    ),
     "adapter_unhealthy": (
         502,
         "The department did not pass the health check",

@@ -176,18 +176,22 @@ def _document(exc: DocumentNotFound) -> Problem:
 
 def _endpoint(exc: EndpointRefused) -> Problem:
     return Problem(
-        "unknown_adapter" if exc.not_found else "invalid_adapter",
-        Message(en=exc.message, hi=f"एडॉप्टर स्वीकार नहीं हुआ: {exc.message}"),
+        exc.code,
+        Message(en=exc.message, hi=exc.message_hi or f"एडॉप्टर स्वीकार नहीं हुआ: {exc.message}"),
         errors=[FieldError(field=exc.field, message=exc.message)],
     )
 
 
 def _unhealthy(exc: AdapterUnhealthy) -> Problem:
+    # What failed, in a few fixed words and the HTTP status: never the department's answer, which could
+    # be any page the endpoint serves.
+    en, hi = exc.error.summary
+    status = f"HTTP {exc.error.status_code}: " if exc.error.status_code is not None else ""
     return Problem(
         "adapter_unhealthy",
         Message(
-            en=f"The department's system did not pass the health check, so it was not switched: {exc.error}",
-            hi=f"विभाग की प्रणाली स्वास्थ्य जाँच में सफल नहीं हुई, इसलिए बदली नहीं गई: {exc.error}",
+            en=f"The department's system did not pass the health check ({status}{en}); it was not switched.",
+            hi=f"विभाग की प्रणाली स्वास्थ्य जाँच में सफल नहीं हुई ({status}{hi}), इसलिए बदली नहीं गई।",
         ),
     )
 

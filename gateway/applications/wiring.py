@@ -41,7 +41,7 @@ _MULTIPART_OVERHEAD = 64 * 1024  # form fields and boundaries around the file
 def build_worker(
     settings: Settings, engine: AsyncEngine, catalogue: Callable[[], Catalogue], audit: AuditTrail
 ) -> tuple[DeliveryWorker, AdapterResolver]:
-    resolver = AdapterResolver(engine, catalogue, default_registry())
+    resolver = AdapterResolver(engine, catalogue, default_registry(), egress=settings.egress_policy)
     base = settings.gateway_url
     options = WorkerOptions(
         batch=settings.delivery_batch,
@@ -97,7 +97,7 @@ def wire_applications(
         document_types=lambda: catalogue().document_types,
     )
     worker, resolver = build_worker(settings, engine, catalogue, audit)
-    endpoints = EndpointService(engine, catalogue, default_registry(), audit)
+    endpoints = EndpointService(engine, catalogue, default_registry(), audit, egress=settings.egress_policy)
 
     def constant(value: object) -> Provide:
         return Provide(lambda: value, use_cache=True, sync_to_thread=False)

@@ -2,7 +2,9 @@
 
 A department may register an adapter code only if every service the catalogue delivers through it is
 one of its own (so no department can take over a shared adapter); administrators may register any. The
-new configuration must pass a ``health`` call before it is stored; every change goes to the audit trail.
+endpoint must be an address the operators allow (``adapters.egress``, ``SEVA_EGRESS_ALLOW``), and the
+new configuration must pass a ``health`` call before it is stored. Every change, and every refusal, goes
+to the audit trail.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
+import httpx
 import msgspec
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,9 +24,11 @@ from adapters import (
     AdapterRegistry,
     BearerToken,
     DepartmentError,
+    EgressPolicy,
     Timeouts,
     build_client,
 )
+from adapters.errors import DestinationRefused
 from catalogue import Catalogue
 from gateway.audit.trail import Actor, AuditTrail
 from gateway.delivery.tables import DepartmentEndpoint
@@ -37,13 +42,44 @@ AdapterCatalogue = Callable[[], Catalogue]
 
 
 class EndpointRefused(Exception):
-    """The caller may not register this adapter, or the configuration cannot be used; ``field`` names why."""
+    """The caller may not register this adapter, or the configuration cannot be used; ``field`` names why.
 
-    def __init__(self, field: str, message: str, *, not_found: bool = False) -> None:
+    ``code`` is the problem's code; ``message_hi`` the message in Hindi when it is not the generic one;
+    ``detail`` what the audit trail keeps when it says more than the caller may see.
+    """
+
+    def __init__(
+        self, field: str, message: str, *, not_found: bool = False, code: str | None = None,
+        message_hi: str | None = None, detail: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(message)
         self.field = field
         self.message = message
         self.not_found = not_found
+        self.code = code or ("unknown_adapter" if not_found else "invalid_adapter")
+        self.message_hi = message_hi
+        self.detail = detail or message
+
+
+def _not_allowed(exc: DestinationRefused) -> EndpointRefused:
+    # The answer never names the address the host resolved to: registration is no way to map a network.
+    return EndpointRefused(
+        "endpoint",
+        "The gateway may not call this endpoint: its address is not in the operators' allow-list "
+        "(SEVA_EGRESS_ALLOW). Ask the operators to allow the department's host.",
+        code="endpoint_not_allowed",
+        message_hi="गेटवे इस पते पर अनुरोध नहीं भेज सकता: यह संचालकों की अनुमति-सूची (SEVA_EGRESS_ALLOW) में "
+        "नहीं है। विभाग का होस्ट इस सूची में जुड़वाने के लिए संचालकों से कहें।",
+        detail=exc.reason,
+    )
+
+
+def _shown(url: str) -> str:
+    """The endpoint as the audit trail keeps it: without a user name or password, cut short."""
+    try:
+        return str(httpx.URL(url).copy_with(username=None, password=None))[:500]
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return "(not a URL)"
 
 
 class AdapterUnhealthy(Exception):
@@ -73,12 +109,19 @@ def _out(row: dict[str, object]) -> EndpointOut:
 
 class EndpointService:
     def __init__(
-        self, engine: AsyncEngine, catalogue: AdapterCatalogue, registry: AdapterRegistry, audit: AuditTrail
+        self,
+        engine: AsyncEngine,
+        catalogue: AdapterCatalogue,
+        registry: AdapterRegistry,
+        audit: AuditTrail,
+        *,
+        egress: EgressPolicy,
     ) -> None:
         self.engine = engine
         self.catalogue = catalogue
         self.registry = registry
         self.audit = audit
+        self.egress = egress
 
     def department_of(self, code: str) -> str:
         """The one department whose services the adapter delivers; ``EndpointRefused`` otherwise."""
@@ -94,6 +137,38 @@ class EndpointService:
         return departments.pop()
 
     async def register(
+        self, principal: Principal, actor: Actor, code: str, body: EndpointRegistration
+    ) -> EndpointOut:
+        """Check and store a registration; a refusal is audited before it is raised."""
+        try:
+            return await self._register(principal, actor, code, body)
+        except EndpointRefused as exc:
+            await self._refused(actor, code, body, exc.code, exc.detail)
+            raise
+        except AdapterUnhealthy as exc:
+            error = exc.error
+            reason = f"{type(error).__name__}: {error.reason}"[:300]
+            await self._refused(actor, code, body, "adapter_unhealthy", reason, error.status_code)
+            raise
+
+    async def _refused(
+        self, actor: Actor, code: str, body: EndpointRegistration, reason: str, detail: str,
+        status_code: int | None = None,
+    ) -> None:  # fmt: skip
+        details = {
+            "reason": reason,
+            "detail": detail[:300],
+            "kind": body.kind,
+            "endpoint": _shown(body.endpoint),
+        }
+        if status_code is not None:
+            details["status_code"] = str(status_code)
+        async with self.engine.begin() as conn:
+            await self.audit.append(
+                conn, actor, "department_endpoint.refused", f"adapter:{code[:64]}", details
+            )
+
+    async def _register(
         self, principal: Principal, actor: Actor, code: str, body: EndpointRegistration
     ) -> EndpointOut:
         department = self.department_of(code)
@@ -118,14 +193,21 @@ class EndpointService:
                 timeouts=Timeouts(read=body.timeout_seconds, write=body.timeout_seconds),
                 max_concurrency=body.max_concurrency,
             )
-            client = build_client(config)
+            await self.egress.check_url(config.require_endpoint(), adapter=code)
+            client = build_client(config, egress=self.egress)
         except (AdapterConfigError, msgspec.ValidationError) as exc:
             raise EndpointRefused("body", str(exc)) from None
+        except DestinationRefused as exc:
+            raise _not_allowed(exc) from None
+        except DepartmentError as exc:  # the name does not resolve
+            raise AdapterUnhealthy(exc) from None
         try:
             adapter = self.registry.create(config, client=client)
             await adapter.health()
         except AdapterConfigError as exc:
             raise EndpointRefused("body", str(exc)) from None
+        except DestinationRefused as exc:  # the name moved to a refused address since the check above
+            raise _not_allowed(exc) from None
         except DepartmentError as exc:
             raise AdapterUnhealthy(exc) from None
         finally:

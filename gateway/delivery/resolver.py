@@ -3,7 +3,8 @@
 A registered ``department_endpoints`` row wins. Without one, a catalogue adapter of kind ``local`` is the
 in-process demo department; a ``rest`` or ``soap`` adapter with no registered endpoint cannot be called
 yet, which is ``Retryable`` (the application waits, it is not failed). Registered rows are re-read every
-``refresh_seconds``; an adapter whose row changed is rebuilt and the old one's client closed.
+``refresh_seconds``; an adapter whose row changed is rebuilt and the old one's client closed. Every
+client connects only where the operator's ``EgressPolicy`` allows, checked again on each connection.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters import AdapterConfig, AdapterRegistry, DepartmentAdapter, Retryable, build_client
+from adapters import AdapterConfig, AdapterRegistry, DepartmentAdapter, EgressPolicy, Retryable, build_client
 from adapters.local import demo_config
 from catalogue import Catalogue
 from gateway.delivery.tables import DepartmentEndpoint
@@ -48,12 +49,14 @@ class AdapterResolver:
         catalogue: Callable[[], Catalogue],
         registry: AdapterRegistry,
         *,
+        egress: EgressPolicy,
         refresh_seconds: float = 2.0,
         local_options: dict[str, object] | None = None,
     ) -> None:
         self.engine = engine
         self.catalogue = catalogue
         self.registry = registry
+        self.egress = egress
         self.refresh_seconds = refresh_seconds
         self.local_options = local_options or {}
         self._registered: dict[str, tuple[int, str]] = {}
@@ -91,7 +94,7 @@ class AdapterResolver:
                     adapter=code,
                 )
             config = demo_config(code, **self.local_options)
-        client = build_client(config) if config.kind != "local" else None
+        client = build_client(config, egress=self.egress) if config.kind != "local" else None
         adapter = self.registry.create(config, client=client)
         if built is not None:
             await self._close(built)

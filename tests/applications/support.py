@@ -28,6 +28,7 @@ from gateway.documents.storage import DiskStorage
 from gateway.identity.principal import Principal
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
+from tests.adapters.conftest import LOOPBACK
 from tests.adapters.departments import DepartmentApp, ServerThread
 from tests.conftest import CATALOGUE
 
@@ -160,7 +161,8 @@ async def world(db_url: str, catalogue: Catalogue, tmp_path: Path) -> AsyncItera
         audit=audit,
         documents=documents,
         applications=ApplicationService(engine, lambda: catalogue, audit),
-        endpoints=EndpointService(engine, lambda: catalogue, default_registry(), audit),
+        # The departments of these tests listen on loopback, which the operators must allow explicitly.
+        endpoints=EndpointService(engine, lambda: catalogue, default_registry(), audit, egress=LOOPBACK),
     )
     await engine.dispose()
 

@@ -34,6 +34,7 @@ class Workers:
             "SEVA_DELIVERY_IDLE_SECONDS": "0.05",
             "SEVA_DELIVERY_BACKOFF_INITIAL": "0.05",
             "SEVA_DELIVERY_BATCH": "4",
+            "SEVA_EGRESS_ALLOW": "127.0.0.1",  # the test department listens on loopback
         }
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen[bytes]] = []
