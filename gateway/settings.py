@@ -65,6 +65,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     public_url: str = ""  # how departments reach this gateway (document links); default http://host:port
     inprocess_workers: bool | None = None  # run delivery inside `seva serve`; default: on in demo mode
     delivery_batch: Positive = 32
+    delivery_concurrency: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 16  # calls in flight per department
     delivery_lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
     delivery_idle_seconds: Annotated[float, msgspec.Meta(gt=0)] = 0.5
     delivery_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 2.0

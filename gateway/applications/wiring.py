@@ -45,6 +45,7 @@ def build_worker(
     base = settings.gateway_url
     options = WorkerOptions(
         batch=settings.delivery_batch,
+        concurrency=settings.delivery_concurrency,
         lease_seconds=settings.delivery_lease_seconds,
         idle_seconds=settings.delivery_idle_seconds,
         poll_seconds=settings.delivery_poll_seconds,

@@ -74,6 +74,15 @@ def _not_allowed(exc: DestinationRefused) -> EndpointRefused:
     )
 
 
+def _timeouts(seconds: float) -> Timeouts:
+    """The department's timeout for reading and sending; connecting and waiting for a connection take no
+    longer than that either (a call's longest time, and so its lease, is the sum of the four)."""
+    defaults = Timeouts()
+    return Timeouts(
+        connect=min(defaults.connect, seconds), pool=min(defaults.pool, seconds), read=seconds, write=seconds
+    )
+
+
 def _shown(url: str) -> str:
     """The endpoint as the audit trail keeps it: without a user name or password, cut short."""
     try:
@@ -190,7 +199,7 @@ class EndpointService:
                 service=body.service,
                 auth=BearerToken(token_ref=body.token_ref) if body.token_ref else None,
                 xsd=body.xsd,
-                timeouts=Timeouts(read=body.timeout_seconds, write=body.timeout_seconds),
+                timeouts=_timeouts(body.timeout_seconds),
                 max_concurrency=body.max_concurrency,
             )
             await self.egress.check_url(config.require_endpoint(), adapter=code)

@@ -62,6 +62,8 @@ class AdapterResolver:
         self._registered: dict[str, tuple[int, str]] = {}
         self._read_at = float("-inf")
         self._built: dict[str, _Built] = {}
+        self._decoded: dict[str, tuple[int, AdapterConfig]] = {}
+        self._local: tuple[Catalogue | None, dict[str, AdapterConfig]] = (None, {})
 
     async def _refresh(self) -> None:
         if time.monotonic() - self._read_at < self.refresh_seconds:
@@ -72,6 +74,30 @@ class AdapterResolver:
             ).all()
         self._registered = {row[0]: (int(row[1]), row[2]) for row in rows}
         self._read_at = time.monotonic()
+
+    async def configs(self) -> dict[str, AdapterConfig]:
+        """The configuration each adapter is (or would be) built from: registered ones over the catalogue's
+        local ones. The worker sizes each department's lane and lease from it before claiming work."""
+        await self._refresh()
+        catalogue = self.catalogue()
+        if self._local[0] is not catalogue:
+            local = {
+                code: demo_config(code, **self.local_options)
+                for code, declared in catalogue.adapters.items()
+                if declared.kind == "local"
+            }
+            self._local = (catalogue, local)
+        configs = dict(self._local[1])
+        for code, (version, text) in self._registered.items():
+            decoded = self._decoded.get(code)
+            if decoded is None or decoded[0] != version:
+                try:
+                    decoded = (version, msgspec.json.decode(text, type=AdapterConfig))
+                except msgspec.DecodeError:
+                    continue  # ``get`` reports it when the adapter is used
+                self._decoded[code] = decoded
+            configs[code] = decoded[1]
+        return configs
 
     def forget(self) -> None:
         """Read the registered endpoints again at the next call (after a registration in this process)."""
