@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.applications.statuses import MESSAGES
@@ -36,22 +36,34 @@ class Change:
 async def record_changes(
     conn: AsyncConnection, audit: AuditTrail, actor: Actor, changes: list[Change]
 ) -> None:
-    """Set each application's status, add the events to their timelines and the audit trail: one update
-    per application, then one insert of all the events and one audit append, in the caller's transaction."""
+    """Set each application's status, add the events to their timelines and the audit trail, in the
+    caller's transaction: one executemany update per shape of change, one insert of all the events and one
+    audit append."""
     now = time.time()
     events: list[dict[str, Any]] = []
     entries: list[Pending] = []
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for change in changes:
         text = change.message if change.message is not None else MESSAGES.get(change.status, ("", ""))[0]
-        await conn.execute(
-            update(APPLICATIONS)
-            .where(APPLICATIONS.c.reference == change.reference)
-            .values(status=change.status, status_message=text[:1000], updated_at=now, **change.extra)
-        )
+        values = {"b_reference": change.reference, "b_status": change.status, "b_message": text[:1000]}
+        values.update({f"b_{name}": value for name, value in change.extra.items()})
+        updates.setdefault(tuple(sorted(change.extra)), []).append(values)
         events.append({"reference": change.reference, "at": now, "kind": change.kind, "status": change.status,
                        "message": text[:1000], "actor": actor.subject[:80]})  # fmt: skip
         entries.append((actor, f"application.{change.kind}", f"application:{change.reference}",
                         {"status": change.status}))  # fmt: skip
+    for names, rows in updates.items():
+        statement = (
+            update(APPLICATIONS)
+            .where(APPLICATIONS.c.reference == bindparam("b_reference"))
+            .values(
+                status=bindparam("b_status"),
+                status_message=bindparam("b_message"),
+                updated_at=now,
+                **{name: bindparam(f"b_{name}") for name in names},
+            )
+        )
+        await conn.execute(statement, rows)
     if events:
         await conn.execute(insert(EVENTS), events)
         await audit.append_many(conn, entries)

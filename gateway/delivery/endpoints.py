@@ -234,17 +234,18 @@ class EndpointService:
             "updated_by": actor.subject[:80],
         }
         async with self.engine.begin() as conn:
-            current = (
-                await conn.execute(select(_ENDPOINTS.c.version).where(_ENDPOINTS.c.adapter == code))
-            ).scalar_one_or_none()
-            if current is None:
+            # Write first (no read before it): on SQLite a transaction that read before writing fails when
+            # another process wrote in between.
+            moved = await conn.execute(
+                update(_ENDPOINTS)
+                .where(_ENDPOINTS.c.adapter == code)
+                .values(version=_ENDPOINTS.c.version + 1, **values)
+                .returning(_ENDPOINTS.c.version)
+            )
+            version = moved.scalar_one_or_none()
+            if version is None:
                 version = 1
                 await conn.execute(insert(_ENDPOINTS).values(adapter=code, version=version, **values))
-            else:
-                version = int(current) + 1
-                await conn.execute(
-                    update(_ENDPOINTS).where(_ENDPOINTS.c.adapter == code).values(version=version, **values)
-                )
             await self.audit.append(
                 conn, actor, "department_endpoint.register", f"adapter:{code}",
                 {"kind": config.kind, "endpoint": config.endpoint, "version": version,

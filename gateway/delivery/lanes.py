@@ -6,18 +6,26 @@ Each adapter has a ``Lane`` with its own limit: the worker's ``concurrency`` set
 the worker claims work for a department only while its lane has room. A department that answers slowly or
 not at all fills its own lane and nothing else: other departments' lanes keep their room.
 
-Status polls may take at most a quarter of a lane (at least one place) and are claimed before deliveries,
-so a backlog of deliveries never stops decisions from coming back, and polls never crowd deliveries out.
+Each lane also keeps up to its limit of claimed deliveries **ready**: when a call ends, the next one
+starts at once from there, without waiting for the database, while the worker records outcomes and
+claims more in the background. Status polls may take at most a quarter of a lane (at least one place)
+and are claimed before deliveries; while polls may be due, that quarter is not refilled from the ready
+deliveries, so a backlog of deliveries never stops decisions from coming back, and polls never crowd
+deliveries out.
 
-A lease must outlast the longest call the department's adapter may make (the sum of its timeouts, where
-``HttpDepartmentAdapter`` cuts a call off) plus ``LEASE_MARGIN`` to record the outcome, so each lane's
-lease is derived from its adapter's configuration and never shorter than the ``lease_seconds`` setting.
+A lease must outlast what a claimed row may go through: waiting ready for one call of its lane to end,
+then its own call, each at most the longest call the adapter may make (the sum of its timeouts, where
+``HttpDepartmentAdapter`` cuts a call off), plus ``LEASE_MARGIN`` to record the outcome. So each lane's
+lease is derived from its adapter's configuration, never shorter than the ``lease_seconds`` setting, and
+a call that would outlive its lease is given up first.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from adapters import AdapterConfig, Timeouts
 from gateway.delivery.queue import ClaimPlan
@@ -29,23 +37,37 @@ LEASE_MARGIN = 5.0
 
 
 def lease_for(config: AdapterConfig | None, lease_seconds: float) -> float:
-    """The lease of a claimed row of this adapter: its longest call and the margin, or the setting."""
+    """The lease of a claimed row of this adapter: a wait and a call, each as long as its longest call, and
+    the margin; or the setting, if longer."""
     longest = config.call_deadline if config is not None else Timeouts().longest
-    return max(lease_seconds, longest + LEASE_MARGIN)
+    return max(lease_seconds, 2 * longest + LEASE_MARGIN)
 
 
 @dataclass(slots=True)
 class Lane:
+    """``busy``: calls in flight (``polling`` of them polls); ``ready``: claimed deliveries (with their
+    applications) waiting for a place."""
+
     limit: int
     lease: float
     busy: int = 0
     polling: int = 0
+    ready: deque[tuple[Any, Any]] = field(default_factory=deque)
 
     def room(self) -> int:
+        """Calls that may start now."""
         return self.limit - self.busy
 
+    def poll_share(self) -> int:
+        """Places of the lane's poll quarter not used by polls now."""
+        return max(0, max(1, self.limit // 4) - self.polling)
+
     def poll_room(self) -> int:
-        return min(self.room(), max(1, self.limit // 4) - self.polling)
+        return min(self.room(), self.poll_share())
+
+    def claim_room(self) -> int:
+        """Deliveries to claim: enough to fill the free places and to have a lane's worth ready."""
+        return 2 * self.limit - self.busy - len(self.ready)
 
 
 class Lanes:
@@ -81,7 +103,17 @@ class Lanes:
         lane.polling -= poll
 
     def full(self) -> set[str]:
-        return {code for code, lane in self._lanes.items() if lane.room() <= 0}
+        return {code for code, lane in self._lanes.items() if lane.claim_room() <= 0}
+
+    def with_ready(self) -> list[str]:
+        return [code for code, lane in self._lanes.items() if lane.ready]
+
+    def all_ready(self) -> list[Any]:
+        """Every claimed delivery still waiting for a place, taken out of the lanes."""
+        items = [item for lane in self._lanes.values() for item, _ in lane.ready]
+        for lane in self._lanes.values():
+            lane.ready.clear()
+        return items
 
     def in_flight(self) -> int:
         return sum(lane.busy for lane in self._lanes.values())

@@ -154,6 +154,25 @@ class DeliveryQueue:
             conn, item, state="done", lease_owner=None, lease_until=None, last_error=None, poll_at=poll_at
         )
 
+    async def done_many(
+        self, conn: AsyncConnection, items: Sequence[Claimed], *, poll_at: float | None
+    ) -> set[str]:
+        """``done`` for many rows in one statement; returns the references whose lease was still ours."""
+        result = await conn.execute(
+            update(DELIVERIES)
+            .where(
+                _D.reference.in_([item.reference for item in items]),
+                _D.state == "in_flight",
+                _D.lease_owner == self.owner,
+            )
+            .values(
+                state="done", lease_owner=None, lease_until=None, last_error=None, poll_at=poll_at,
+                updated_at=time.time(),
+            )
+            .returning(_D.reference)
+        )  # fmt: skip
+        return {row[0] for row in result}
+
     async def fail(self, conn: AsyncConnection, item: Claimed, *, error: str) -> bool:
         return await self._set(
             conn, item, state="failed", lease_owner=None, lease_until=None, last_error=error[:1000]

@@ -24,6 +24,7 @@ import asyncio
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,59 +139,118 @@ class DeliveryWorker:
         self.lanes = Lanes(options.concurrency, options.lease_seconds)
         self.actor = Actor.system("delivery", "deliver applications to departments")
         self._calls: set[asyncio.Task[None]] = set()
-        self._finished = asyncio.Event()  # a call ended: its lane has room again
+        self._finished = asyncio.Event()  # a call ended: its lane has room, its outcome waits
         self._waiting: list[_Delivered | _Polled] = []
-        self._writer: asyncio.Task[None] | None = None
         self._full: set[str] = set()  # lanes without room after the last claim
+        self._next_poll_claim = 0.0  # when polls may be due again (time.time())
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until ``stop`` is set, then let the calls in flight finish and record them."""
+        """Work until ``stop`` is set, then let the calls in flight finish and record them.
+
+        Cancelled instead, it cancels its calls and leaves their rows to their leases, as a crash would.
+        """
         log.info("delivery worker %s started", self.queue.owner)
-        while not stop.is_set():
-            try:
-                _, more = await self.dispatch()
-            except Exception:
-                log.exception("claiming deliveries failed; trying again")
-                more = False
-            if more:
-                continue
-            # Nothing more is due, or every lane with work is full: wait for a call to end, or for new
-            # work to come due (submissions, retries and polls are found by claiming again).
-            self._finished.clear()
-            waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._finished.wait())]
-            await asyncio.wait(waits, timeout=self.options.idle_seconds, return_when=asyncio.FIRST_COMPLETED)
-            for waiter in waits:
-                waiter.cancel()
-        await self.settle()
-        await self.resolver.aclose()
+        try:
+            while not stop.is_set():
+                self._finished.clear()  # before the cycle: a call that ends meanwhile wakes the next wait
+                try:
+                    _, more = await self.cycle()
+                except Exception:
+                    log.exception("a delivery cycle failed; trying again")
+                    more = False
+                if more or self._finished.is_set():
+                    continue
+                # Nothing more is due, or every lane with work is full: wait for a call to end, or for new
+                # work to come due (submissions, retries and polls are found by claiming again).
+                waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._finished.wait())]
+                await asyncio.wait(
+                    waits, timeout=self.options.idle_seconds, return_when=asyncio.FIRST_COMPLETED
+                )
+                for waiter in waits:
+                    waiter.cancel()
+            await self._release_ready()
+            await self.settle()
+        except asyncio.CancelledError:
+            self.lanes.all_ready()  # dropped: their leases run out and another worker takes them
+            for task in self._calls:
+                task.cancel()
+            raise
+        finally:
+            await self.resolver.aclose()
         log.info("delivery worker %s stopped", self.queue.owner)
 
     async def run_once(self) -> int:
         """Claim what is due for the lanes' free places, make those calls and record them; returns how many
         deliveries and polls it handled."""
-        started, _ = await self.dispatch()
+        started, _ = await self.cycle()
         await self.settle()
         return started
 
     async def settle(self) -> None:
-        """Wait for the calls in flight and for their outcomes to be recorded."""
+        """Wait for the calls in flight, and record their outcomes."""
         while self._calls:
             await asyncio.gather(*list(self._calls), return_exceptions=True)
-        while self._writer is not None and not self._writer.done():
-            await asyncio.shield(self._writer)
+        while self._waiting:
+            await self._record_apart(self._take_waiting())
 
-    async def dispatch(self) -> tuple[int, bool]:
-        """Claim due polls, then due deliveries, for the room in each department's lane, and start their
-        calls. Returns how many started and whether more may be due at once (a claim came back full, or
-        filled a lane so that a claim without it may find other departments' work)."""
+    async def cycle(self) -> tuple[int, bool]:
+        """One transaction: record the outcomes of the calls that ended, then claim due polls and due
+        deliveries for the room in each department's lane; then start those calls. Recording and claiming
+        share the transaction because both write, and on SQLite two writers only wait for each other.
+
+        Returns how many calls started and whether more may be due at once (a claim came back full, or
+        filled a lane, so that a claim without it may find other departments' work)."""
         self.lanes.configure(await self.resolver.configs())
         blocked = self.breakers.blocked()
-        polls = await self._claim_polls(blocked)
-        deliveries = await self._claim_deliveries(blocked)
-        more = (polls or deliveries) and (
-            polls == self.options.batch or deliveries == self.options.batch or self._newly_full()
-        )
-        return polls + deliveries, bool(more)
+        outcomes = self._take_waiting()
+        taken: list[tuple[str, bool]] = []
+        polls: list[PollClaim] = []
+        poll_rows: dict[str, Any] = {}
+        try:
+            async with self.engine.begin() as conn:
+                if outcomes:
+                    await self._record_in(conn, outcomes)
+                if time.time() >= self._next_poll_claim:
+                    polls, poll_rows = await self._claim_polls_in(conn, blocked)
+                    taken += [(claim.adapter, True) for claim in polls]
+                    for claim in polls:
+                        self.lanes.take(claim.adapter, poll=True)
+                claimed = await self.queue.claim_in(
+                    conn, self.options.batch, self.lanes.plan(Lane.claim_room, blocked)
+                )
+                rows = await self.read_in(conn, [item.reference for item in claimed]) if claimed else {}
+        except BaseException:
+            for code, poll in taken:  # nothing was claimed after all
+                self.lanes.give_back(code, poll=poll)
+            if outcomes and not isinstance(sys.exc_info()[1], asyncio.CancelledError):
+                await self._record_apart(outcomes)
+            raise
+        self._log(outcomes)
+        for claim in polls:
+            self._start(self._poll(claim, poll_rows[claim.reference]))
+        for item in claimed:
+            self.lanes.lane(item.adapter).ready.append((item, rows[item.reference]))
+        for code in self.lanes.with_ready():
+            self._start_ready(code, reserve=0)
+        batch = self.options.batch
+        more = (polls or claimed) and (len(polls) == batch or len(claimed) == batch or self._newly_full())
+        return len(polls) + len(claimed), bool(more)
+
+    def _start_ready(self, code: str, *, reserve: int) -> None:
+        """Start ready deliveries of ``code`` while its lane has room beyond ``reserve`` places."""
+        lane = self.lanes.lane(code)
+        while lane.ready and lane.room() > reserve:
+            item, row = lane.ready.popleft()
+            self.lanes.take(code)
+            self._start(self._deliver(item, row))
+
+    async def _release_ready(self) -> None:
+        """Give the deliveries still waiting for a place back to the queue, due at once (on stopping)."""
+        ready = self.lanes.all_ready()
+        if ready:
+            async with self.engine.begin() as conn:
+                for item in ready:
+                    await self.queue.release(conn, item, at=time.time())
 
     def _newly_full(self) -> bool:
         full = self.lanes.full()
@@ -198,31 +258,21 @@ class DeliveryWorker:
         self._full = full
         return grew
 
-    async def _claim_deliveries(self, blocked: list[str]) -> int:
-        plan = self.lanes.plan(Lane.room, blocked)
-        # Claim and read the applications in one transaction: one connection, one commit.
-        async with self.engine.begin() as conn:
-            claimed = await self.queue.claim_in(conn, self.options.batch, plan)
-            rows = await self.read_in(conn, [item.reference for item in claimed]) if claimed else {}
-        for item in claimed:
-            self.lanes.take(item.adapter)
-            self._start(self._deliver(item, rows[item.reference]))
-        return len(claimed)
-
-    async def _claim_polls(self, blocked: list[str]) -> int:
-        plan = self.lanes.plan(Lane.poll_room, blocked)
-        async with self.engine.begin() as conn:
-            claims = await self.queue.claim_polls_in(conn, self.options.batch, plan)
-            rows = {}
-            if claims:
-                query = select(
-                    APPLICATIONS.c.reference, APPLICATIONS.c.status, APPLICATIONS.c.department_reference
-                ).where(APPLICATIONS.c.reference.in_([claim.reference for claim in claims]))
-                rows = {row.reference: row for row in (await conn.execute(query)).all()}
-        for claim in claims:
-            self.lanes.take(claim.adapter, poll=True)
-            self._start(self._poll(claim, rows[claim.reference]))
-        return len(claims)
+    async def _claim_polls_in(
+        self, conn: AsyncConnection, blocked: list[str]
+    ) -> tuple[list[PollClaim], dict[str, Any]]:
+        """Due polls for the poll share of each lane, and the status and reference read before the call."""
+        claims = await self.queue.claim_polls_in(
+            conn, self.options.batch, self.lanes.plan(Lane.poll_room, blocked)
+        )
+        if len(claims) < self.options.batch:  # none left due: look again a little later, not every cycle
+            self._next_poll_claim = time.time() + min(self.options.idle_seconds, self.options.poll_seconds)
+        if not claims:
+            return [], {}
+        query = select(
+            APPLICATIONS.c.reference, APPLICATIONS.c.status, APPLICATIONS.c.department_reference
+        ).where(APPLICATIONS.c.reference.in_([claim.reference for claim in claims]))
+        return claims, {row.reference: row for row in (await conn.execute(query)).all()}
 
     def _start(self, call: Any) -> None:
         task = asyncio.create_task(call)
@@ -275,7 +325,13 @@ class DeliveryWorker:
         finally:
             self.lanes.give_back(item.adapter)
             self._finished.set()
-        self._record_later(_Delivered(item, outcome, row.status))
+            # The next ready delivery takes the place at once; while polls may be due, their quarter of
+            # the lane is left for the next claim.
+            reserve = (
+                self.lanes.lane(item.adapter).poll_share() if time.time() >= self._next_poll_claim else 0
+            )
+            self._start_ready(item.adapter, reserve=reserve)
+        self._waiting.append(_Delivered(item, outcome, row.status))
 
     async def _attempt(self, item: Claimed, row: Any) -> _Outcome:
         """Call the department once, giving up before the lease runs out; never raises."""
@@ -318,40 +374,75 @@ class DeliveryWorker:
         finally:
             self.lanes.give_back(claim.adapter, poll=True)
             self._finished.set()
-        self._record_later(_Polled(claim, row.status, answer))
+            self._start_ready(claim.adapter, reserve=0)
+        self._waiting.append(_Polled(claim, row.status, answer))
 
-    def _record_later(self, entry: _Delivered | _Polled) -> None:
-        self._waiting.append(entry)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_waiting())
+    def _take_waiting(self) -> list[_Delivered | _Polled]:
+        taken, self._waiting = self._waiting[:_MAX_RECORD], self._waiting[_MAX_RECORD:]
+        return taken
 
-    async def _write_waiting(self) -> None:
-        """Record every waiting outcome, up to ``_MAX_RECORD`` per transaction, until none is left."""
-        while self._waiting:
-            batch, self._waiting = self._waiting[:_MAX_RECORD], self._waiting[_MAX_RECORD:]
-            try:
-                await self._record(batch)
-            except Exception:
-                log.exception("recording %d outcomes together failed; recording them one by one", len(batch))
-                for entry in batch:
-                    try:
-                        await self._record([entry])
-                    except Exception:  # its lease runs out and another attempt is made: delayed, not lost
-                        log.exception("recording an outcome failed")
+    async def _record_apart(self, outcomes: list[_Delivered | _Polled]) -> None:
+        """Record outcomes in a transaction of their own; if that fails, one by one, so one bad outcome
+        cannot hold the others back (one that still fails is retried when its lease runs out)."""
+        try:
+            async with self.engine.begin() as conn:
+                await self._record_in(conn, outcomes)
+        except Exception:
+            if len(outcomes) == 1:
+                log.exception("recording an outcome failed")
+                return
+            log.exception("recording %d outcomes together failed; recording them one by one", len(outcomes))
+            for entry in outcomes:
+                await self._record_apart([entry])
+            return
+        self._log(outcomes)
 
-    async def _record(self, batch: list[_Delivered | _Polled]) -> None:
-        async with self.engine.begin() as conn:
-            changes: list[_Change] = []
-            for entry in batch:
-                if isinstance(entry, _Delivered):
-                    change = await self._apply(conn, entry.item, entry.outcome, entry.status)
-                else:
-                    change = await self._apply_poll(conn, entry)
+    async def _record_in(self, conn: AsyncConnection, outcomes: list[_Delivered | _Polled]) -> None:
+        """Move the rows on (each fenced by its lease) and record the changes of status, in ``conn``."""
+        delivered = [entry for entry in outcomes if isinstance(entry, _Delivered)]
+        changes = await self._apply_deliveries(conn, delivered)
+        for entry in outcomes:
+            if isinstance(entry, _Polled):
+                change = await self._apply_poll(conn, entry)
                 if change is not None:
                     changes.append(change)
-            if changes:
-                await record_changes(conn, self.audit, self.actor, changes)
-        for entry in batch:
+        if changes:
+            await record_changes(conn, self.audit, self.actor, changes)
+
+    async def _apply_deliveries(self, conn: AsyncConnection, delivered: list[_Delivered]) -> list[_Change]:
+        """Successes move on in one statement per kind (the common case); the rest one by one."""
+        changes: list[_Change] = []
+        now = time.time()
+        successes: dict[bool, list[_Delivered]] = {True: [], False: []}
+        for entry in delivered:
+            result = entry.outcome.result
+            if entry.outcome.kind == "done" and result is not None:
+                successes[result.status in FINAL].append(entry)
+            else:
+                change = await self._apply(conn, entry.item, entry.outcome, entry.status)
+                if change is not None:
+                    changes.append(change)
+        for final, entries in successes.items():
+            if not entries:
+                continue
+            poll_at = None if final else now + self.options.poll_seconds
+            # Rows whose lease ran out belong to another worker now, which records their outcome.
+            ours = await self.queue.done_many(conn, [entry.item for entry in entries], poll_at=poll_at)
+            if poll_at is not None and ours:
+                self._next_poll_claim = min(self._next_poll_claim, poll_at)
+            for entry in entries:
+                result = entry.outcome.result
+                if entry.item.reference in ours and result is not None:
+                    message = (
+                        result.message or f"Received by the department as {result.department_reference}."
+                    )
+                    extra = _extra(result.department_reference, result.certificate)
+                    changes.append(_Change(entry.item.reference, "delivered", result.status, message, extra))
+        return changes
+
+    def _log(self, outcomes: list[_Delivered | _Polled]) -> None:
+        """Log each delivery's outcome once it is committed."""
+        for entry in outcomes:
             if isinstance(entry, _Delivered):
                 item, outcome = entry.item, entry.outcome
                 log.info("delivery of %s (attempt %d): %s", item.reference, item.attempts, outcome.summary)

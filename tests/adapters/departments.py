@@ -5,7 +5,7 @@ misbehave between two calls: answer slowly, fail N times then recover, send malf
 When not told otherwise it answers from a ``LocalDepartment``, the same demo department the local
 adapter uses, so the three adapters can be held to one contract. It records every request it receives.
 
-``python -m tests.adapters.departments --port 8100`` serves it alone (the benchmark does that).
+``python -m tests.adapters.departments --port 8100 [--latency 0.1]`` serves it alone, for the benchmarks.
 """
 
 from __future__ import annotations
@@ -75,9 +75,10 @@ class DepartmentApp:
     ``release`` keep requests waiting until the test lets them go. ``in_flight`` and ``most_in_flight``
     count the requests being answered."""
 
-    def __init__(self, xsd: str = "energy_connection.xsd") -> None:
+    def __init__(self, xsd: str = "energy_connection.xsd", latency: float = 0.0) -> None:
         self.schema = load_xsd(xsd)
         self.namespace = self.schema.target_namespace
+        self.latency = latency  # seconds every answer but the health check takes (benchmarks set it)
         self.reset()
 
     def reset(self, department: LocalDepartment | None = None) -> None:
@@ -140,8 +141,11 @@ class DepartmentApp:
             answer = self.script.popleft() if self.script else None
             if self._holding:
                 await self._held()
-            if self.delay or (answer and answer.delay):
-                await asyncio.sleep(self.delay + (answer.delay if answer else 0))
+            latency = (
+                self.latency if not scope["path"].endswith("/health") and b"HealthCheck" not in body else 0
+            )
+            if self.delay or latency or (answer and answer.delay):
+                await asyncio.sleep(self.delay + latency + (answer.delay if answer else 0))
             if generation != self.generation:
                 answer = _problem(503, "reset", "the department was reset while this request waited")
             elif answer is None:
@@ -304,10 +308,11 @@ class ServerThread:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the loopback test department.")
     parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each answer but health takes")
     args = parser.parse_args()
     uvicorn.run(
-        DepartmentApp(), host="127.0.0.1", port=args.port, lifespan="off", ws="none", log_level="warning",
-        access_log=False,
+        DepartmentApp(latency=args.latency), host="127.0.0.1", port=args.port, lifespan="off", ws="none",
+        log_level="warning", access_log=False,
     )  # fmt: skip
 
 

@@ -128,8 +128,9 @@ class TestBulkheads:
     async def test_a_departments_concurrency_is_never_exceeded(
         self, world: World, slow_department: ServerThread, make_worker: WorkerFactory
     ) -> None:
-        """The department registered a limit of 3: with 8 due and the worker allowing 16, three calls go
-        out; claiming again while they are held takes nothing for it; the rest follow as calls end."""
+        """The department registered a limit of 3: with 8 due and the worker allowing 16, three calls go out
+        and three more wait ready; claiming again while they are held takes nothing more; the rest follow
+        as calls end, never more than three at once."""
         await _register(
             world,
             "rest_transport",
@@ -141,11 +142,11 @@ class TestBulkheads:
         references = await _learner_licences(world, 8)
         slow_department.app.hold()
         worker = make_worker(concurrency=16, poll_seconds=3600)
-        started, _ = await worker.dispatch()
-        assert started == 3
+        claimed, _ = await worker.cycle()
+        assert claimed == 6
         await _until(lambda: slow_department.app.in_flight == 3)
         for _ in range(3):
-            assert await worker.dispatch() == (0, False)  # the lane is full: nothing more is claimed
+            assert await worker.cycle() == (0, False)  # the lane is full: nothing more is claimed
         slow_department.app.release()
         await worker.settle()
         while await worker.run_once():
@@ -157,8 +158,9 @@ class TestBulkheads:
     async def test_the_lease_outlasts_the_adapters_longest_call(
         self, world: World, slow_department: ServerThread, make_worker: WorkerFactory
     ) -> None:
-        """A department allowed 30 s per answer gets leases longer than its longest call (the sum of its
-        timeouts, where the adapter cuts a call off) plus the time to record, whatever the setting says."""
+        """A department allowed 30 s per answer gets leases longer than a wait for one of its calls and its
+        own longest call (each the sum of its timeouts, where the adapter cuts a call off) plus the time
+        to record, whatever the setting says."""
         await _register(
             world, "rest_transport", "rest", f"{slow_department.url}/rest", timeout_seconds=SLOW_TIMEOUT
         )
@@ -166,7 +168,7 @@ class TestBulkheads:
         slow_department.app.hold()
         worker = make_worker(lease_seconds=3)
         before = time.time()
-        assert (await worker.dispatch())[0] == 1
+        assert (await worker.cycle())[0] == 1
         after = time.time()
         async with world.engine.connect() as conn:
             lease_until = (
@@ -175,7 +177,8 @@ class TestBulkheads:
                 )
             ).scalar_one()
         longest = Timeouts(connect=3, pool=5, read=SLOW_TIMEOUT, write=SLOW_TIMEOUT).longest
-        assert before + longest + LEASE_MARGIN <= lease_until <= after + longest + LEASE_MARGIN
+        lease = 2 * longest + LEASE_MARGIN  # waiting ready for one call of its lane, then its own call
+        assert before + lease <= lease_until <= after + lease
         slow_department.app.release()
         await worker.settle()
 
@@ -183,8 +186,8 @@ class TestBulkheads:
         quick = AdapterConfig(code="a", kind="rest", timeouts=Timeouts(connect=1, read=1, write=1, pool=1))
         slow = AdapterConfig(code="b", kind="rest", timeouts=Timeouts(connect=3, read=45, write=45, pool=5))
         assert lease_for(quick, 60) == 60
-        assert lease_for(slow, 60) == 98 + LEASE_MARGIN
-        assert lease_for(None, 1) == Timeouts().longest + LEASE_MARGIN
+        assert lease_for(slow, 60) == 2 * 98 + LEASE_MARGIN
+        assert lease_for(None, 1) == 2 * Timeouts().longest + LEASE_MARGIN
 
 
 async def _all(world: World, references: list[str], status: str) -> bool:
