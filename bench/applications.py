@@ -47,7 +47,7 @@ import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Awaitable, Callable  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, NamedTuple  # noqa: E402
 
 import aiohttp  # noqa: E402
 import httpx  # noqa: E402
@@ -302,7 +302,12 @@ async def submissions(
     return results
 
 
-async def direct_rate(setup: Setup, url: str, n: int, concurrency: int) -> float:
+class Rate(NamedTuple):
+    per_second: float
+    cpu_ms: float  # CPU time of this process per item (the department runs in its own process)
+
+
+async def direct_rate(setup: Setup, url: str, n: int, concurrency: int) -> Rate:
     """Submissions per second of a direct client: ``concurrency`` calls in flight, ``n`` in all, each the
     body and headers the worker would send, through a client built like the adapter's."""
     worker = setup.worker()
@@ -331,9 +336,9 @@ async def direct_rate(setup: Setup, url: str, n: int, concurrency: int) -> float
                 )
                 answer.raise_for_status()
 
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(caller() for _ in range(concurrency)))
-        return n / (time.perf_counter() - began)
+        return Rate(n / (time.perf_counter() - began), (time.process_time() - cpu) * 1000 / n)
 
 
 class CountingWorker(DeliveryWorker):
@@ -359,41 +364,45 @@ class CountingWorker(DeliveryWorker):
             self.reached.set()
 
 
-async def worker_rate(setup: Setup, adapter: str, n: int, concurrency: int) -> float:
+async def worker_rate(setup: Setup, adapter: str, n: int, concurrency: int) -> Rate:
     """Deliveries per second of one worker's loop draining ``n`` due applications of ``adapter``."""
     plain = setup.worker(concurrency=concurrency)
     worker = CountingWorker(
         setup.engine, plain.catalogue, setup.audit, plain.resolver, plain.options, adapter=adapter, target=n
     )
     stop = asyncio.Event()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     running = asyncio.create_task(worker.run(stop))
     await worker.reached.wait()
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
     running.cancel()  # a slow department's calls may still be held: no need to wait for them
     with contextlib.suppress(asyncio.CancelledError):
         await running
     await worker.settle()
-    return n / elapsed
+    return Rate(n / elapsed, cpu * 1000 / n)
 
 
 async def latency_rates(
     setup: Setup, urls: dict[float, str], seconds: float, rounds: int, lane: int, zero_n: int
-) -> dict[float, tuple[float, float]]:
-    """Median (direct, seva) deliveries per second at each department latency, rounds interleaved."""
-    results: dict[float, tuple[float, float]] = {}
+) -> dict[float, tuple[Rate, Rate]]:
+    """Median (direct, seva) rates at each department latency, rounds interleaved."""
+    results: dict[float, tuple[Rate, Rate]] = {}
     for latency, url in urls.items():
         n = zero_n if latency == 0 else max(lane, int(lane / latency * seconds))
         await setup.register("rest_transport", "rest", f"{url}/rest", lane, timeout_seconds=30)
         await direct_rate(setup, url, min(n, 4 * lane), lane)  # warm-up of the department
-        direct: list[float] = []
-        seva: list[float] = []
+        direct: list[Rate] = []
+        seva: list[Rate] = []
         for _ in range(rounds):
             direct.append(await direct_rate(setup, url, n, lane))
             await setup.submit(n)
             seva.append(await worker_rate(setup, "rest_transport", n, lane))
-        results[latency] = (statistics.median(direct), statistics.median(seva))
+        results[latency] = (median_rate(direct), median_rate(seva))
     return results
+
+
+def median_rate(rates: list[Rate]) -> Rate:
+    return Rate(statistics.median(r.per_second for r in rates), statistics.median(r.cpu_ms for r in rates))
 
 
 async def slow_beside_fast(
@@ -410,10 +419,10 @@ async def slow_beside_fast(
     for _ in range(rounds):
         await setup.park("soap_energy")
         await setup.submit(n)
-        alone.append(await worker_rate(setup, "rest_transport", n, lane))
+        alone.append((await worker_rate(setup, "rest_transport", n, lane)).per_second)
         await setup.submit_lt(4 * lane)  # a backlog for the slow department: its lane fills, the rest wait
         await setup.submit(n)
-        beside.append(await worker_rate(setup, "rest_transport", n, lane))
+        beside.append((await worker_rate(setup, "rest_transport", n, lane)).per_second)
     await setup.park("soap_energy")
     return alone, beside
 
@@ -520,11 +529,18 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
     print(f"   {'department answers in':<24}{'direct':>9}{'seva':>9}{'ratio':>8}{'goal':>7}")
     for latency, (direct, seva) in rates.items():
         goal = LATENCY_GOALS[latency]
-        ratio = seva / direct
+        ratio = seva.per_second / direct.per_second
         print(
-            f"   {latency * 1000:>6.0f} ms{'':<15}{direct:9.0f}{seva:9.0f}{ratio:8.2f}{goal:7.1f}"
-            f"  {verdict[ratio >= goal]}"
+            f"   {latency * 1000:>6.0f} ms{'':<15}{direct.per_second:9.0f}{seva.per_second:9.0f}{ratio:8.2f}"
+            f"{goal:7.1f}  {verdict[ratio >= goal]}"
         )
+    direct, seva = rates[0.0]
+    own = seva.cpu_ms - direct.cpu_ms
+    print(
+        f"   our own work per delivery at 0 ms (CPU of this process per item): seva {seva.cpu_ms:.2f} ms, "
+        f"direct {direct.cpu_ms:.2f} ms, adds {own:+.2f} ms; target < {PROXY_TARGET_MS:g} ms: "
+        f"{verdict[own < PROXY_TARGET_MS]}"
+    )
     print(f"\n4. A fast department (100 ms) alone and beside one that holds every call {SLOW_LATENCY:g} s")
     print(f"   alone:  {', '.join(f'{r:.0f}' for r in alone)} per s (median {statistics.median(alone):.0f})")
     print(
@@ -545,7 +561,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--deliveries", type=int, default=1000, help="applications per round at 0 ms")
+    parser.add_argument("--deliveries", type=int, default=2000, help="applications per round at 0 ms")
     parser.add_argument("--lane", type=int, default=16, help="calls in flight to one department")
     parser.add_argument(
         "--database-url", default="", help="a PostgreSQL URL; a fresh schema is made and dropped"

@@ -163,11 +163,13 @@ class DeliveryWorker:
                 # Nothing more is due, or every lane with work is full: wait for a call to end, or for new
                 # work to come due (submissions, retries and polls are found by claiming again).
                 waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._finished.wait())]
-                await asyncio.wait(
-                    waits, timeout=self.options.idle_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
-                for waiter in waits:
-                    waiter.cancel()
+                try:
+                    await asyncio.wait(
+                        waits, timeout=self.options.idle_seconds, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    for waiter in waits:
+                        waiter.cancel()
             await self._release_ready()
             await self.settle()
         except asyncio.CancelledError:
