@@ -54,6 +54,7 @@ class Claimed:
     idempotency_key: str
     attempts: int
     lease_until: float = float("inf")
+    also: tuple[Any, ...] = ()  # what the claim was asked to return besides (``claim_in``'s ``also``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +82,10 @@ class DeliveryQueue:
             return await self.claim_in(conn, limit, plan)
 
     async def claim_in(
-        self, conn: AsyncConnection, limit: int, plan: ClaimPlan | None = None
+        self, conn: AsyncConnection, limit: int, plan: ClaimPlan | None = None, *, also: Sequence[Any] = ()
     ) -> list[Claimed]:
-        """``claim`` in the caller's transaction, so the caller can read what it claimed before committing."""
+        """``claim`` in the caller's transaction. ``also``: expressions to return with each claimed row (the
+        worker reads the application with correlated subqueries, in the same statement)."""
         plan = plan or ClaimPlan()
         now = time.time()
         due = or_(
@@ -100,10 +102,10 @@ class DeliveryQueue:
                 attempts=_D.attempts + 1,
                 updated_at=now,
             )
-            .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts, _D.lease_until)
+            .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts, _D.lease_until, *also)
         )
         rows = (await conn.execute(statement)).all()
-        return [Claimed(*row) for row in rows]
+        return [Claimed(*row[:5], also=tuple(row[5:])) for row in rows]
 
     def _lease(self, plan: ClaimPlan) -> ColumnElement[Any]:
         default = plan.default_lease if plan.default_lease is not None else self.lease_seconds
