@@ -26,7 +26,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    any_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.database import is_postgres
@@ -114,26 +128,37 @@ class DeliveryQueue:
         return case(dict(plan.leases), value=_D.adapter, else_=default)
 
     def _chosen(self, due: ColumnElement[bool], order: Any, plan: ClaimPlan, limit: int) -> Select[Any]:
-        """The references to claim: the oldest due rows, at most ``limit``, shaped by ``plan``."""
-        window = limit if plan.default_cap is None and not plan.caps else max(4 * limit, 64)
+        """The references to claim: the oldest due rows, at most ``limit``, shaped by ``plan``.
+
+        On PostgreSQL only the rows chosen are locked (``SKIP LOCKED``: those another worker holds are left
+        to it), and they are checked to be still due, since the choice was made without locks.
+        """
         candidates = select(_D.reference, _D.adapter, order.label("due_at")).where(due)
         if plan.skip:
             candidates = candidates.where(_D.adapter.not_in(list(plan.skip)))
-        candidates = candidates.order_by(order).limit(window)
-        if self.postgres:
-            candidates = candidates.with_for_update(skip_locked=True)
-        if window == limit:
-            return select(candidates.subquery().c.reference)
-        rows = candidates.subquery()
-        ranked = select(
-            rows.c.reference,
-            rows.c.due_at,
-            rows.c.adapter,
-            func.row_number().over(partition_by=rows.c.adapter, order_by=rows.c.due_at).label("rank"),
-        ).subquery()
-        default = plan.default_cap if plan.default_cap is not None else limit
-        cap: Any = case(dict(plan.caps), value=ranked.c.adapter, else_=default) if plan.caps else default
-        return select(ranked.c.reference).where(ranked.c.rank <= cap).order_by(ranked.c.due_at).limit(limit)
+        if plan.default_cap is None and not plan.caps:
+            chosen = select(candidates.order_by(order).limit(limit).subquery().c.reference)
+        else:
+            # A window of the oldest due rows, ranked within each adapter, trimmed to each adapter's cap.
+            rows = candidates.order_by(order).limit(max(4 * limit, 64)).subquery()
+            rank = func.row_number().over(partition_by=rows.c.adapter, order_by=rows.c.due_at)
+            ranked = select(rows.c.reference, rows.c.due_at, rows.c.adapter, rank.label("rank")).subquery()
+            default = plan.default_cap if plan.default_cap is not None else limit
+            cap: Any = case(dict(plan.caps), value=ranked.c.adapter, else_=default) if plan.caps else default
+            chosen = (
+                select(ranked.c.reference).where(ranked.c.rank <= cap).order_by(ranked.c.due_at).limit(limit)
+            )
+        if not self.postgres:
+            return chosen  # SQLite has one writer: nobody can take the rows between choosing and claiming
+        # The chosen references as one array, so that the rows are found by their primary key.
+        aggregated = select(func.array_agg(chosen.subquery().c.reference)).scalar_subquery()
+        references = cast(aggregated, ARRAY(String))  # an expression, so ANY takes it as an array
+        return (
+            select(_D.reference)
+            .where(_D.reference == any_(references), due)
+            .with_for_update(skip_locked=True)
+            .correlate(None)
+        )
 
     def _mine(self, reference: str) -> Any:
         return and_(_D.reference == reference, _D.state == "in_flight", _D.lease_owner == self.owner)
