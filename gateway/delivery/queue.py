@@ -119,7 +119,7 @@ class DeliveryQueue:
             .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts, _D.lease_until, *also)
         )
         rows = (await conn.execute(statement)).all()
-        return [Claimed(*row[:5], also=tuple(row[5:])) for row in rows]
+        return [Claimed(row[0], row[1], row[2], row[3], row[4], also=tuple(row[5:])) for row in rows]
 
     def _lease(self, plan: ClaimPlan) -> ColumnElement[Any]:
         default = plan.default_lease if plan.default_lease is not None else self.lease_seconds

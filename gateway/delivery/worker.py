@@ -1,11 +1,11 @@
 """The delivery worker: hand applications to departments, retry what can be retried, poll for decisions.
 
-One ``run`` loop per process, with no rounds: it claims due deliveries and status polls for the free places
-of each department's lane (``gateway.delivery.lanes``), starts each call as its own task, and claims more
-as calls finish. A slow or failing department fills only its own lane; the others go on at their pace.
-Outcomes are recorded by group commit: each finished call joins a list, and one task writes everything
-waiting in one transaction (each change still fenced by its own lease), with the application's status,
-timeline and audit entry:
+One ``run`` loop per process, with no rounds. Each department has a lane (``gateway.delivery.lanes``):
+its own limit of calls in flight, and claimed deliveries ready to take a place as soon as a call ends.
+Every call runs as a task of its own; a slow or failing department fills only its own lane. Each cycle
+of the loop is one transaction: it records the outcomes of the calls that ended since the last (each
+change fenced by its lease), with the applications' statuses, timeline events and one audit append, and
+claims due polls and deliveries for the room in each lane. Outcomes:
 
 - success: delivery ``done``, the department's reference and status recorded;
 - ``Retryable``: delivery ``pending`` again at a back-off time; the citizen sees ``delayed_at_department``;
@@ -199,13 +199,17 @@ class DeliveryWorker:
     async def run_once(self) -> int:
         """Claim what is due for the lanes' free places, make those calls and record them; returns how many
         deliveries and polls it handled."""
-        started, _ = await self.cycle()
+        claimed, _ = await self.cycle()
         await self.settle()
-        return started
+        return claimed
 
     async def settle(self) -> None:
-        """Wait for the calls in flight, and record their outcomes."""
-        while self._calls:
+        """Make the calls claimed (ready ones included), wait for them, and record their outcomes."""
+        while True:
+            for code in self.lanes.with_ready():
+                self._start_ready(code, reserve=0)
+            if not self._calls:
+                break
             await asyncio.gather(*list(self._calls), return_exceptions=True)
         while self._waiting:
             await self._record_apart(self._take_waiting())
@@ -215,8 +219,8 @@ class DeliveryWorker:
         deliveries for the room in each department's lane; then start those calls. Recording and claiming
         share the transaction because both write, and on SQLite two writers only wait for each other.
 
-        Returns how many calls started and whether more may be due at once (a claim came back full, or
-        filled a lane, so that a claim without it may find other departments' work)."""
+        Returns how many polls and deliveries it claimed, and whether more may be due at once (a claim came
+        back full, or filled a lane, so that a claim without it may find other departments' work)."""
         self.lanes.configure(await self.resolver.configs())
         blocked = self.breakers.blocked()
         outcomes = self._take_waiting()
@@ -293,15 +297,6 @@ class DeliveryWorker:
         task = asyncio.create_task(call)
         self._calls.add(task)
         task.add_done_callback(self._calls.discard)
-
-    async def deliver_all(self, claimed: list[Claimed], rows: dict[str, Any] | None = None) -> None:
-        """Deliver claimed rows now and record the outcomes (``rows``: their applications, if read)."""
-        if rows is None:
-            rows = await self.applications([item.reference for item in claimed])
-        for item in claimed:
-            self.lanes.take(item.adapter)
-            self._start(self._deliver(item, rows[item.reference]))
-        await self.settle()
 
     async def applications(self, references: list[str]) -> dict[str, Any]:
         """The applications behind claimed deliveries, by reference."""
