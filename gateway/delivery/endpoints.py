@@ -84,9 +84,10 @@ def _timeouts(seconds: float) -> Timeouts:
 
 
 def _shown(url: str) -> str:
-    """The endpoint as the audit trail keeps it: without a user name or password, cut short."""
+    """The endpoint as the audit trail keeps it: without a user name, password, query or fragment (any of
+    which may hold a secret), cut short."""
     try:
-        return str(httpx.URL(url).copy_with(username=None, password=None))[:500]
+        return str(httpx.URL(url).copy_with(username=None, password=None, query=None, fragment=None))[:500]
     except (httpx.InvalidURL, TypeError, ValueError):
         return "(not a URL)"
 
