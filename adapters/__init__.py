@@ -2,7 +2,8 @@
 
 ``DepartmentAdapter`` (``adapters.base``) is the port: ``submit`` an application, ask its ``status``,
 check ``health``. ``rest``, ``soap`` and ``local`` implement it; ``registry`` builds one from an
-``AdapterConfig``; ``errors`` sorts every failure into ``Retryable`` or ``Permanent``. This package
+``AdapterConfig``; ``errors`` sorts every failure into ``Retryable`` or ``Permanent``; ``egress`` says
+which addresses may be called at all. This package
 knows the wire formats in ``schemas`` and nothing of the web framework. See ``docs/adapters.md``.
 """
 
@@ -14,6 +15,7 @@ from adapters.base import (
     SubmitResult,
 )
 from adapters.config import AdapterConfig, BearerToken, MutualTLS, Secret, Timeouts
+from adapters.egress import EgressPolicy
 from adapters.errors import (
     AdapterConfigError,
     AdapterError,
@@ -34,6 +36,7 @@ __all__ = [
     "BearerToken",
     "DepartmentAdapter",
     "DepartmentError",
+    "EgressPolicy",
     "ExchangeHeaders",
     "MutualTLS",
     "Permanent",

@@ -42,6 +42,15 @@ class Timeouts(_Config):
     write: Seconds = 15.0
     pool: Seconds = 5.0
 
+    @property
+    def longest(self) -> float:
+        """The most one call may take: waiting for a connection, connecting, sending and reading.
+
+        ``HttpDepartmentAdapter.send`` cuts a call off there, so a department that trickles its answer
+        cannot hold it longer, and a delivery's lease can be made to outlast it.
+        """
+        return self.pool + self.connect + self.write + self.read
+
 
 class BearerToken(_Config, tag="bearer", tag_field="type"):
     """Send ``Authorization: Bearer <token>``; ``token_ref`` names the secret holding the token."""
@@ -82,6 +91,11 @@ class AdapterConfig(_Config):
     max_response_bytes: Annotated[int, msgspec.Meta(ge=1024)] = 1 << 20
     transport: Literal["aiohttp", "httpx"] = "aiohttp"  # measured: docs/adapters.md, bench/adapters.py
     options: dict[str, Any] = msgspec.field(default_factory=dict)
+
+    @property
+    def call_deadline(self) -> float:
+        """Seconds after which a call to this department is given up (``Timeouts.longest``)."""
+        return self.timeouts.longest
 
     def require_endpoint(self) -> str:
         if not self.endpoint:

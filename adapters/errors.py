@@ -8,6 +8,7 @@ AdapterError                        root of the package
     ├── Retryable                   try again later: the application is delayed, never lost
     │   ├── DepartmentTimeout       no answer within the configured timeout
     │   ├── DepartmentUnreachable   connection refused, reset, or name not resolved
+    │   ├── DestinationRefused      the address is outside the operator's egress allow-list
     │   ├── DepartmentUnavailable   5xx, or a SOAP fault the server blames on itself
     │   └── DepartmentThrottled     429 (or 408 / 425): asked to slow down, maybe with Retry-After
     └── Permanent                   retrying cannot help: a person must look at it
@@ -30,6 +31,7 @@ __all__ = [
     "DepartmentTimeout",
     "DepartmentUnavailable",
     "DepartmentUnreachable",
+    "DestinationRefused",
     "MalformedAnswer",
     "Permanent",
     "RequestRefused",
@@ -69,6 +71,9 @@ class DepartmentError(AdapterError):
     """
 
     retryable: bool = False
+    # What went wrong in a few words, English and Hindi, for people who must not see the department's
+    # answer itself (it may be anything, even an internal page).
+    summary: tuple[str, str] = ("the call to the department failed", "विभाग को किया गया अनुरोध विफल रहा")
 
     def __init__(
         self,
@@ -108,30 +113,55 @@ class Permanent(DepartmentError):
 class DepartmentTimeout(Retryable):
     """The department did not answer within the configured timeout."""
 
+    summary = ("no answer in time", "समय पर उत्तर नहीं मिला")
+
 
 class DepartmentUnreachable(Retryable):
     """No connection could be made: refused, reset, or the name did not resolve."""
+
+    summary = ("no connection could be made", "संपर्क नहीं हो सका")
+
+
+class DestinationRefused(Retryable):
+    """The endpoint's address is not one the operator allows the gateway to call (``adapters.egress``).
+
+    Retryable for a delivery: the application waits until the operator or the department puts it right.
+    """
+
+    summary = ("the address is not allowed for the gateway's calls", "यह पता गेटवे की अनुमति-सूची में नहीं है")
 
 
 class DepartmentUnavailable(Retryable):
     """The department answered with a 5xx status or a server-side SOAP fault."""
 
+    summary = ("the department's system failed", "विभाग की प्रणाली विफल रही")
+
 
 class DepartmentThrottled(Retryable):
     """The department asked us to slow down (429, 408 or 425), maybe naming when to come back."""
+
+    summary = ("the department asked for fewer requests", "विभाग ने कम अनुरोध भेजने को कहा")
 
 
 class RequestRefused(Permanent):
     """The department refused the request (4xx, or a SOAP fault blaming the client)."""
 
+    summary = ("the department refused the request", "विभाग ने अनुरोध अस्वीकार किया")
+
 
 class SchemaViolation(Permanent):
     """A request or an answer breaks the department's contract or XSD."""
+
+    summary = ("the answer does not follow the contract", "उत्तर अनुबंध के अनुरूप नहीं है")
 
 
 class MalformedAnswer(Permanent):
     """The answer is not well-formed JSON or XML, or is larger than allowed."""
 
+    summary = ("the answer could not be read", "उत्तर पढ़ा नहीं जा सका")
+
 
 class UnsafeXML(Permanent):
     """The answer holds a DOCTYPE, an entity declaration or an external reference, which SOAP forbids."""
+
+    summary = ("the answer holds unsafe XML", "उत्तर में असुरक्षित XML है")

@@ -1,8 +1,11 @@
 """What the REST and SOAP adapters share: the client, the concurrency bound, and the mapping of failures.
 
 ``build_client`` is for the caller who wires adapters together: the adapter itself only receives the
-client. ``HttpDepartmentAdapter.send`` is the one place where httpx errors and HTTP statuses become
-``Retryable`` or ``Permanent`` department errors.
+client. Every client it builds connects only where the operator's ``EgressPolicy`` allows: the host is
+resolved and each address checked on every new connection, by a network backend under httpx's own
+pool or by a resolver under aiohttp's (``adapters.aiohttp_transport``). ``HttpDepartmentAdapter.send``
+is the one place where httpx errors and HTTP statuses become ``Retryable`` or ``Permanent`` department
+errors, and where a call is cut off at its deadline.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ import contextlib
 import datetime as dt
 import email.utils
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
+import httpcore
 import httpx
 import msgspec
 
 from adapters.base import DepartmentAdapter
 from adapters.config import AdapterConfig, MutualTLS, Secret
+from adapters.egress import EgressPolicy
 from adapters.errors import (
     AdapterConfigError,
     DepartmentError,
@@ -26,6 +32,7 @@ from adapters.errors import (
     DepartmentTimeout,
     DepartmentUnavailable,
     DepartmentUnreachable,
+    DestinationRefused,
     MalformedAnswer,
     Permanent,
     RequestRefused,
@@ -48,8 +55,72 @@ def ssl_context(config: AdapterConfig) -> ssl.SSLContext:
     return context
 
 
-def build_client(config: AdapterConfig) -> httpx.AsyncClient:
-    """An ``AsyncClient`` for one department: its timeouts, a pool sized to its concurrency, its TLS.
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting only to addresses the egress policy allows.
+
+    httpcore hands it the URL's host; it resolves the host through the policy and connects to the first
+    allowed address that answers. TLS still verifies the host name, which httpcore passes separately.
+    """
+
+    def __init__(self, egress: EgressPolicy, adapter: str) -> None:
+        self._egress = egress
+        self._adapter = adapter
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await self._egress.addresses(host, port, adapter=self._adapter)
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"resolving {host!r} took too long") from None
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None  # addresses is never empty: the policy raises instead
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise DestinationRefused("unix sockets are never called", adapter=self._adapter)
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _GuardedHTTPTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport over a pool whose connections go through ``GuardedBackend``."""
+
+    def __init__(self, ssl_context: ssl.SSLContext, limits: httpx.Limits, backend: GuardedBackend) -> None:
+        # httpx has no argument for a network backend, so the pool is built here as httpx builds it (no
+        # proxy: trust_env is off), with ours; every other method of the transport only uses ``_pool``.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
+
+
+def build_client(config: AdapterConfig, *, egress: EgressPolicy) -> httpx.AsyncClient:
+    """An ``AsyncClient`` for one department: its timeouts, a pool sized to its concurrency, its TLS,
+    and connections only to the addresses ``egress`` allows (checked on every new connection).
 
     With ``transport: aiohttp`` the requests go through ``httpx-aiohttp``'s transport behind the same
     httpx API (see ``docs/adapters.md`` for the measurements behind the choice).
@@ -69,12 +140,16 @@ def build_client(config: AdapterConfig) -> httpx.AsyncClient:
     verify: ssl.SSLContext | bool = True
     if https and (config.ca_bundle or isinstance(config.auth, MutualTLS)):
         verify = ssl_context(config)
+    transport: httpx.AsyncBaseTransport
     if config.transport == "aiohttp":
-        from httpx_aiohttp import AiohttpTransport  # imported only when chosen: aiohttp is heavy to load
+        # imported only when chosen: aiohttp is heavy to load
+        from adapters.aiohttp_transport import GuardedAiohttpTransport
 
-        transport = AiohttpTransport(verify=verify, limits=limits, trust_env=False)
-        return httpx.AsyncClient(timeout=timeout, transport=transport, trust_env=False)
-    return httpx.AsyncClient(timeout=timeout, limits=limits, verify=verify, trust_env=False)
+        transport = GuardedAiohttpTransport(egress, config.code, verify=verify, limits=limits)
+    else:
+        context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(trust_env=False)
+        transport = _GuardedHTTPTransport(context, limits, GuardedBackend(egress, config.code))
+    return httpx.AsyncClient(timeout=timeout, transport=transport, trust_env=False)
 
 
 class Answer(msgspec.Struct, frozen=True):
@@ -129,18 +204,27 @@ class HttpDepartmentAdapter(DepartmentAdapter):
         self, method: str, path: str, exchange: ExchangeHeaders, *, content: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Answer:  # fmt: skip
-        """Make one call, bounded by the department's concurrency, and return a success answer."""
+        """Make one call, bounded by the department's concurrency and cut off at ``config.call_deadline``
+        (httpx's timeouts bound each step, not a department that trickles its answer), and return a
+        success answer."""
         all_headers = {**exchange.as_http(), **(headers or {})}
         if self._token is not None:
             all_headers["Authorization"] = f"Bearer {self._token.reveal()}"
-        with map_httpx_errors(self.code):
-            async with (
-                self._slots,
-                self._client.stream(
-                    method, self.endpoint + path, content=content, headers=all_headers, timeout=self._timeout
-                ) as response,
-            ):
-                body = await self._read(response)
+        async with self._slots:
+            try:
+                with map_httpx_errors(self.code):
+                    async with (
+                        asyncio.timeout(self.config.call_deadline),
+                        self._client.stream(
+                            method, self.endpoint + path, content=content, headers=all_headers,
+                            timeout=self._timeout,
+                        ) as response,
+                    ):  # fmt: skip
+                        body = await self._read(response)
+            except TimeoutError:
+                raise DepartmentTimeout(
+                    f"no whole answer within {self.config.call_deadline:g} s", adapter=self.code
+                ) from None
         if not 200 <= response.status_code < 300:
             raise self.error_for(response, body)
         return Answer(response.status_code, response.headers.get("content-type", ""), body)

@@ -38,7 +38,7 @@ from dataclasses import dataclass  # noqa: E402
 import httpx  # noqa: E402
 import msgspec  # noqa: E402
 
-from adapters import AdapterConfig, build_client, default_registry  # noqa: E402
+from adapters import AdapterConfig, EgressPolicy, build_client, default_registry  # noqa: E402
 from adapters.base import Applicant, SubmissionRequest  # noqa: E402
 from adapters.config import Timeouts  # noqa: E402
 
@@ -115,7 +115,7 @@ async def measure(variant: str, url: str, concurrency: int, seconds: float) -> F
         max_concurrency=max(concurrency, 1),
         transport=transport,
     )
-    async with build_client(config) as client:
+    async with build_client(config, egress=EgressPolicy.parse("127.0.0.1")) as client:
         adapter = default_registry().create(config, client=client)
         body = msgspec.json.encode(REQUEST.wire())
         headers = {

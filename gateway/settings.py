@@ -9,6 +9,8 @@ from typing import Annotated
 
 import msgspec
 
+from adapters import EgressPolicy
+
 __all__ = ["Settings", "SettingsError"]
 
 
@@ -64,6 +66,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     public_url: str = ""  # how departments reach this gateway (document links); default http://host:port
     inprocess_workers: bool | None = None  # run delivery inside `seva serve`; default: on in demo mode
     delivery_batch: Positive = 32
+    delivery_concurrency: Annotated[int, msgspec.Meta(ge=1, le=1024)] = 16  # calls in flight per department
     delivery_lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
     delivery_idle_seconds: Annotated[float, msgspec.Meta(gt=0)] = 0.5
     delivery_poll_seconds: Annotated[float, msgspec.Meta(gt=0)] = 2.0
@@ -71,6 +74,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     delivery_backoff_max: Annotated[float, msgspec.Meta(gt=0)] = 300.0
     breaker_threshold: Positive = 5
     breaker_cooldown_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+    # Hosts and networks the gateway may call (department endpoints): nothing until the operators say.
+    # The demo offices of `make run` run in process and need none.
+    egress_allow: str = ""
 
     # Family registry: docs/registry.md explains each one.
     aadhaar_key: str = ""  # the key of the Aadhaar hashes; default: made once into data_dir/aadhaar.key
@@ -80,6 +86,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     def runs_inprocess_workers(self) -> bool:
         """Whether ``seva serve`` delivers applications itself: ``SEVA_INPROCESS_WORKERS``, else demo mode."""
         return self.demo if self.inprocess_workers is None else self.inprocess_workers
+
+    @property
+    def egress_policy(self) -> EgressPolicy:
+        """``SEVA_EGRESS_ALLOW`` read into the policy every department call is checked against."""
+        return EgressPolicy.parse(self.egress_allow)
 
     @property
     def gateway_url(self) -> str:
@@ -106,6 +117,10 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         if not settings.database_url:
             url = f"sqlite+aiosqlite:///{settings.data_dir / 'seva.db'}"
             settings = msgspec.structs.replace(settings, database_url=url)
+        try:
+            settings.egress_policy  # noqa: B018 - read once here so a bad entry stops the start
+        except ValueError as exc:
+            raise SettingsError(f"SEVA_EGRESS_ALLOW: {exc}") from None
         if settings.notifier == "sms" and not settings.sms_url:
             raise SettingsError("SEVA_NOTIFIER=sms needs SEVA_SMS_URL, the provider's address")
         return settings

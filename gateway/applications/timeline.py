@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue.models import Text
@@ -48,25 +48,41 @@ class Change:
 async def record_changes(
     conn: AsyncConnection, audit: AuditTrail, actor: Actor, changes: list[Change], at: float | None = None
 ) -> None:
-    """Set each application's status, add the events to their timelines and the audit trail: one update
-    per application, then one insert of all the events and one audit append, in the caller's transaction.
-    ``at`` is the time of the change (the caller's clock); now by default."""
+    """Set each application's status, add the events to their timelines and the audit trail, in the
+    caller's transaction: one executemany update per shape of change, one insert of all the events and one
+    audit append. ``at`` is the time of the change (the caller's clock); now by default."""
     now = time.time() if at is None else at
     events: list[dict[str, Any]] = []
     entries: list[Pending] = []
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for change in changes:
         text = change.text()
         en, hi = text.en[:1000], text.hi[:1000]
-        await conn.execute(
-            update(APPLICATIONS)
-            .where(APPLICATIONS.c.reference == change.reference)
-            .values(status=change.status, status_message=en, status_message_hi=hi, updated_at=now,
-                    **change.extra)
-        )  # fmt: skip
+        values = {
+            "b_reference": change.reference,
+            "b_status": change.status,
+            "b_message": en,
+            "b_message_hi": hi,
+        }
+        values.update({f"b_{name}": value for name, value in change.extra.items()})
+        updates.setdefault(tuple(sorted(change.extra)), []).append(values)
         events.append({"reference": change.reference, "at": now, "kind": change.kind, "status": change.status,
                        "message": en, "message_hi": hi, "actor": actor.subject[:80]})  # fmt: skip
         entries.append((actor, f"application.{change.kind}", f"application:{change.reference}",
                         {"status": change.status}))  # fmt: skip
+    for names, rows in updates.items():
+        statement = (
+            update(APPLICATIONS)
+            .where(APPLICATIONS.c.reference == bindparam("b_reference"))
+            .values(
+                status=bindparam("b_status"),
+                status_message=bindparam("b_message"),
+                status_message_hi=bindparam("b_message_hi"),
+                updated_at=now,
+                **{name: bindparam(f"b_{name}") for name in names},
+            )
+        )
+        await conn.execute(statement, rows)
     if events:
         await conn.execute(insert(EVENTS), events)
         await audit.append_many(conn, entries)

@@ -2,7 +2,8 @@
 
 Run as many as needed, on one machine or several sharing one PostgreSQL: rows are claimed with
 ``SKIP LOCKED`` and leases, so no two workers deliver the same application. SIGTERM or Ctrl-C stops a
-worker after its current round; a worker killed outright loses nothing (its leases expire).
+worker once its calls in flight have ended and been recorded; a worker killed outright loses nothing
+(its leases expire).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ async def _run(settings: Settings, once: bool) -> int:
 
 
 @click.command("workers")
-@click.option("--once", is_flag=True, help="Run one round (claim, deliver, poll) and exit.")
+@click.option("--once", is_flag=True, help="Claim what is due once, make those calls and polls, and exit.")
 def workers(once: bool) -> None:
     """Deliver submitted applications to departments until stopped (SIGTERM or Ctrl-C)."""
     settings = Settings.from_env()

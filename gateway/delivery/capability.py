@@ -32,10 +32,13 @@ class DeliveryBuilt:
 
 def build_delivery(platform: Platform, adapters: AdapterRegistry, *, inprocess: bool) -> DeliveryBuilt:
     settings = platform.settings
-    resolver = AdapterResolver(platform.engine, lambda: platform.catalogue.current, adapters)
+    resolver = AdapterResolver(
+        platform.engine, lambda: platform.catalogue.current, adapters, egress=settings.egress_policy
+    )
     base = settings.gateway_url
     options = WorkerOptions(
         batch=settings.delivery_batch,
+        concurrency=settings.delivery_concurrency,
         lease_seconds=settings.delivery_lease_seconds,
         idle_seconds=settings.delivery_idle_seconds,
         poll_seconds=settings.delivery_poll_seconds,

@@ -11,22 +11,43 @@ lease, so a worker that lost its lease cannot overwrite what the new holder did.
 
 Polls are leased the same way: ``claim_polls`` pushes ``poll_at`` past the time a status call can take,
 and ``rearm_poll`` sets the next poll only while that lease is still the row's ``poll_at``.
+
+A ``ClaimPlan`` shapes a claim to the worker's bulkheads: adapters to skip (their lane is full or their
+circuit open), how many rows of each adapter it may take (the free places in that department's lane),
+and each adapter's lease, which the worker derives from the adapter's longest call. The plan is applied
+in the same single statement, with a window function over the oldest due rows, so one department's
+backlog takes no more than its free places and never crowds out another department's work.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    any_,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.database import is_postgres
 from gateway.delivery.tables import Delivery
 
-__all__ = ["DELIVERIES", "Claimed", "DeliveryQueue", "PollClaim", "enqueue"]
+__all__ = ["DELIVERIES", "ClaimPlan", "Claimed", "DeliveryQueue", "PollClaim", "enqueue"]
 
 DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _D = DELIVERIES.c
@@ -47,6 +68,21 @@ class Claimed:
     adapter: str
     idempotency_key: str
     attempts: int
+    lease_until: float = float("inf")
+    also: tuple[Any, ...] = ()  # what the claim was asked to return besides (``claim_in``'s ``also``)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPlan:
+    """What one claim may take: no rows of ``skip``; at most ``caps[adapter]`` rows of an adapter (else
+    ``default_cap``; ``None``: no cap); leases of ``leases[adapter]`` seconds (else ``default_lease``, else
+    the queue's ``lease_seconds``)."""
+
+    skip: Sequence[str] = ()
+    caps: Mapping[str, int] = field(default_factory=dict)
+    default_cap: int | None = None
+    leases: Mapping[str, float] = field(default_factory=dict)
+    default_lease: float | None = None
 
 
 class DeliveryQueue:
@@ -56,38 +92,74 @@ class DeliveryQueue:
         self.lease_seconds = lease_seconds
         self.postgres = is_postgres(engine)
 
-    async def claim(self, limit: int, skip_adapters: Sequence[str] = ()) -> list[Claimed]:
+    async def claim(self, limit: int, plan: ClaimPlan | None = None) -> list[Claimed]:
         async with self.engine.begin() as conn:
-            return await self.claim_in(conn, limit, skip_adapters)
+            return await self.claim_in(conn, limit, plan)
 
     async def claim_in(
-        self, conn: AsyncConnection, limit: int, skip_adapters: Sequence[str] = ()
+        self, conn: AsyncConnection, limit: int, plan: ClaimPlan | None = None, *, also: Sequence[Any] = ()
     ) -> list[Claimed]:
-        """``claim`` in the caller's transaction, so the caller can read what it claimed before committing."""
+        """``claim`` in the caller's transaction. ``also``: expressions to return with each claimed row (the
+        worker reads the application with correlated subqueries, in the same statement)."""
+        plan = plan or ClaimPlan()
         now = time.time()
         due = or_(
             and_(_D.state == "pending", _D.next_attempt_at <= now),
             and_(_D.state == "in_flight", _D.lease_until < now),
         )
-        candidates = select(_D.reference).where(due).order_by(_D.next_attempt_at).limit(limit)
-        if skip_adapters:
-            candidates = candidates.where(_D.adapter.not_in(list(skip_adapters)))
-        if self.postgres:
-            candidates = candidates.with_for_update(skip_locked=True)
         statement = (
             update(DELIVERIES)
-            .where(_D.reference.in_(candidates.scalar_subquery()))
+            .where(_D.reference.in_(self._chosen(due, _D.next_attempt_at, plan, limit).scalar_subquery()))
             .values(
                 state="in_flight",
                 lease_owner=self.owner,
-                lease_until=now + self.lease_seconds,
+                lease_until=now + self._lease(plan),
                 attempts=_D.attempts + 1,
                 updated_at=now,
             )
-            .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts)
+            .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts, _D.lease_until, *also)
         )
         rows = (await conn.execute(statement)).all()
-        return [Claimed(*row) for row in rows]
+        return [Claimed(row[0], row[1], row[2], row[3], row[4], also=tuple(row[5:])) for row in rows]
+
+    def _lease(self, plan: ClaimPlan) -> ColumnElement[Any]:
+        default = plan.default_lease if plan.default_lease is not None else self.lease_seconds
+        if not plan.leases:
+            return literal(default)
+        return case(dict(plan.leases), value=_D.adapter, else_=default)
+
+    def _chosen(self, due: ColumnElement[bool], order: Any, plan: ClaimPlan, limit: int) -> Select[Any]:
+        """The references to claim: the oldest due rows, at most ``limit``, shaped by ``plan``.
+
+        On PostgreSQL only the rows chosen are locked (``SKIP LOCKED``: those another worker holds are left
+        to it), and they are checked to be still due, since the choice was made without locks.
+        """
+        candidates = select(_D.reference, _D.adapter, order.label("due_at")).where(due)
+        if plan.skip:
+            candidates = candidates.where(_D.adapter.not_in(list(plan.skip)))
+        if plan.default_cap is None and not plan.caps:
+            chosen = select(candidates.order_by(order).limit(limit).subquery().c.reference)
+        else:
+            # A window of the oldest due rows, ranked within each adapter, trimmed to each adapter's cap.
+            rows = candidates.order_by(order).limit(max(4 * limit, 64)).subquery()
+            rank = func.row_number().over(partition_by=rows.c.adapter, order_by=rows.c.due_at)
+            ranked = select(rows.c.reference, rows.c.due_at, rows.c.adapter, rank.label("rank")).subquery()
+            default = plan.default_cap if plan.default_cap is not None else limit
+            cap: Any = case(dict(plan.caps), value=ranked.c.adapter, else_=default) if plan.caps else default
+            chosen = (
+                select(ranked.c.reference).where(ranked.c.rank <= cap).order_by(ranked.c.due_at).limit(limit)
+            )
+        if not self.postgres:
+            return chosen  # SQLite has one writer: nobody can take the rows between choosing and claiming
+        # The chosen references as one array, so that the rows are found by their primary key.
+        aggregated = select(func.array_agg(chosen.subquery().c.reference)).scalar_subquery()
+        references = cast(aggregated, ARRAY(String))  # an expression, so ANY takes it as an array
+        return (
+            select(_D.reference)
+            .where(_D.reference == any_(references), due)
+            .with_for_update(skip_locked=True)
+            .correlate(None)
+        )
 
     def _mine(self, reference: str) -> Any:
         return and_(_D.reference == reference, _D.state == "in_flight", _D.lease_owner == self.owner)
@@ -110,6 +182,25 @@ class DeliveryQueue:
             conn, item, state="done", lease_owner=None, lease_until=None, last_error=None, poll_at=poll_at
         )
 
+    async def done_many(
+        self, conn: AsyncConnection, items: Sequence[Claimed], *, poll_at: float | None
+    ) -> set[str]:
+        """``done`` for many rows in one statement; returns the references whose lease was still ours."""
+        result = await conn.execute(
+            update(DELIVERIES)
+            .where(
+                _D.reference.in_([item.reference for item in items]),
+                _D.state == "in_flight",
+                _D.lease_owner == self.owner,
+            )
+            .values(
+                state="done", lease_owner=None, lease_until=None, last_error=None, poll_at=poll_at,
+                updated_at=time.time(),
+            )
+            .returning(_D.reference)
+        )  # fmt: skip
+        return {row[0] for row in result}
+
     async def fail(self, conn: AsyncConnection, item: Claimed, *, error: str) -> bool:
         return await self._set(
             conn, item, state="failed", lease_owner=None, lease_until=None, last_error=error[:1000]
@@ -122,31 +213,26 @@ class DeliveryQueue:
         )
         return bool(result.rowcount)
 
-    async def claim_polls(self, limit: int, lease: float) -> list[PollClaim]:
-        """Delivered rows whose status is due to be asked, each leased for ``lease`` seconds as it is taken.
+    async def claim_polls(self, limit: int, lease: float | None = None) -> list[PollClaim]:
+        async with self.engine.begin() as conn:
+            return await self.claim_polls_in(conn, limit, ClaimPlan(default_lease=lease))
+
+    async def claim_polls_in(self, conn: AsyncConnection, limit: int, plan: ClaimPlan) -> list[PollClaim]:
+        """Delivered rows whose status is due to be asked, each leased as it is taken.
 
         The lease must outlast a status call (the adapter's timeouts), so that no other worker asks about
         the same application meanwhile; ``rearm_poll`` sets the next poll once the call is over, and a
         worker that dies mid-call leaves the row to be polled again when its lease runs out.
         """
         now = time.time()
-        until = now + lease
-        candidates = (
-            select(_D.reference)
-            .where(_D.state == "done", _D.poll_at <= now)
-            .order_by(_D.poll_at)
-            .limit(limit)
-        )
-        if self.postgres:
-            candidates = candidates.with_for_update(skip_locked=True)
+        due = and_(_D.state == "done", _D.poll_at <= now)
         statement = (
             update(DELIVERIES)
-            .where(_D.reference.in_(candidates.scalar_subquery()))
-            .values(poll_at=until, updated_at=now)
+            .where(_D.reference.in_(self._chosen(due, _D.poll_at, plan, limit).scalar_subquery()))
+            .values(poll_at=now + self._lease(plan), updated_at=now)
             .returning(_D.reference, _D.adapter, _D.poll_at)
         )
-        async with self.engine.begin() as conn:
-            return [PollClaim(*row) for row in (await conn.execute(statement)).all()]
+        return [PollClaim(*row) for row in (await conn.execute(statement)).all()]
 
     async def rearm_poll(self, conn: AsyncConnection, claim: PollClaim, *, at: float) -> bool:
         """Poll again at ``at`` if the row still holds our poll lease (nobody stopped or took the polling)."""

@@ -1,29 +1,34 @@
 """The delivery worker: hand applications to departments, retry what can be retried, poll for decisions.
 
-One ``run`` loop per process. Each round claims a batch of due deliveries (skipping adapters whose circuit
-is open), delivers them concurrently, and asks departments about delivered applications whose ``poll_at``
-has come. Outcomes, each written with the application's status, timeline and audit entry in one
-transaction:
+One ``run`` loop per process, with no rounds. Each department has a lane (``gateway.delivery.lanes``):
+its own limit of calls in flight, and claimed deliveries ready to take a place as soon as a call ends.
+Every call runs as a task of its own; a slow or failing department fills only its own lane. Each cycle
+of the loop is one transaction: it records the outcomes of the calls that ended since the last (each
+change fenced by its lease), with the applications' statuses, timeline events and one audit append, and
+claims due polls and deliveries for the room in each lane. Outcomes:
 
 - success: delivery ``done``, the department's reference and status recorded;
 - ``Retryable``: delivery ``pending`` again at a back-off time; the citizen sees ``delayed_at_department``;
-- ``Permanent``: delivery ``failed`` with the department's reason; the application ``failed``.
+- ``Permanent``: delivery ``failed`` with the department's reason; the application ``failed``;
+- a status poll: the new status if the application still has the one read before the call, then the next
+  poll (or none, once final).
 
-A worker killed at any point leaves its rows ``in_flight`` under a lease that expires; the next worker
-sends them again with the same idempotency key, so the department files each application once.
+A worker killed at any point leaves its rows ``in_flight`` (or a poll's ``poll_at`` in the future) under a
+lease that outlasts the adapter's longest call; the next worker sends them again with the same idempotency
+key, so the department files each application once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 from sqlalchemy import select, update
@@ -37,7 +42,8 @@ from gateway.applications import Change as _Change
 from gateway.audit import Actor, AuditTrail
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
-from gateway.delivery.queue import Claimed, DeliveryQueue, PollClaim
+from gateway.delivery.lanes import LEASE_MARGIN, Lane, Lanes
+from gateway.delivery.queue import DELIVERIES, Claimed, DeliveryQueue, PollClaim
 from gateway.delivery.resolver import AdapterResolver
 from schemas.applications_api import AttachedDocument
 from schemas.department_api import Applicant, DocumentRef
@@ -49,7 +55,11 @@ log = logging.getLogger("seva.delivery")
 
 @dataclass(frozen=True, slots=True)
 class WorkerOptions:
+    """``batch``: most rows one claim takes; ``concurrency``: most calls in flight to one department;
+    ``lease_seconds``: the shortest lease (each adapter's is derived from its timeouts, see ``lanes``)."""
+
     batch: int = 32
+    concurrency: int = 16
     lease_seconds: float = 60.0
     idle_seconds: float = 0.5
     poll_seconds: float = 2.0
@@ -81,13 +91,44 @@ def _extra(department_reference: str, certificate: object) -> dict[str, object]:
     return extra
 
 
+@dataclass(frozen=True, slots=True)
+class _Delivered:
+    item: Claimed
+    outcome: _Outcome
+    status: str  # the application's status when it was claimed
+
+
+@dataclass(frozen=True, slots=True)
+class _Polled:
+    claim: PollClaim
+    status: str  # the application's status read before the call
+    answer: StatusResult | None
+
+
+_MAX_RECORD = 256  # outcomes written in one transaction
+
+
+class _Application(NamedTuple):
+    """What a delivery needs of its application, read with the claim."""
+
+    service_code: str
+    applicant: str
+    form: str
+    documents: str
+    status: str
+
+
 _COLUMNS = (
-    APPLICATIONS.c.reference,
     APPLICATIONS.c.service_code,
     APPLICATIONS.c.applicant,
     APPLICATIONS.c.form,
     APPLICATIONS.c.documents,
     APPLICATIONS.c.status,
+)
+# The same columns as correlated subqueries, returned by the claim statement itself: one statement less.
+_WITH_CLAIM = tuple(
+    select(column).where(APPLICATIONS.c.reference == DELIVERIES.c.reference).scalar_subquery()
+    for column in _COLUMNS
 )
 
 
@@ -109,57 +150,152 @@ class DeliveryWorker:
         self.breakers = CircuitBreakers(
             threshold=options.breaker_threshold, cooldown=options.breaker_cooldown
         )
+        self.lanes = Lanes(options.concurrency, options.lease_seconds)
         self.actor = Actor.system("delivery", "deliver applications to departments")
+        self._calls: set[asyncio.Task[None]] = set()
+        self._finished = asyncio.Event()  # a call ended: its lane has room, its outcome waits
+        self._waiting: list[_Delivered | _Polled] = []
+        self._full: set[str] = set()  # lanes without room after the last claim
+        self._next_poll_claim = 0.0  # when polls may be due again (time.time())
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until ``stop`` is set; a failing round is logged and the next one tried."""
+        """Work until ``stop`` is set, then let the calls in flight finish and record them.
+
+        Cancelled instead, it cancels its calls and leaves their rows to their leases, as a crash would.
+        """
         log.info("delivery worker %s started", self.queue.owner)
-        while not stop.is_set():
-            try:
-                busy = await self.run_once()
-            except Exception:
-                log.exception("delivery round failed; trying again")
-                busy = 0
-            if not busy:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.options.idle_seconds)
-        await self.resolver.aclose()
+        try:
+            while not stop.is_set():
+                self._finished.clear()  # before the cycle: a call that ends meanwhile wakes the next wait
+                try:
+                    _, more = await self.cycle()
+                except Exception:
+                    log.exception("a delivery cycle failed; trying again")
+                    more = False
+                if more or self._finished.is_set():
+                    continue
+                # Nothing more is due, or every lane with work is full: wait for a call to end, or for new
+                # work to come due (submissions, retries and polls are found by claiming again).
+                waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._finished.wait())]
+                try:
+                    await asyncio.wait(
+                        waits, timeout=self.options.idle_seconds, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    for waiter in waits:
+                        waiter.cancel()
+            await self._release_ready()
+            await self.settle()
+        except asyncio.CancelledError:
+            self.lanes.all_ready()  # dropped: their leases run out and another worker takes them
+            for task in self._calls:
+                task.cancel()
+            raise
+        finally:
+            await self.resolver.aclose()
         log.info("delivery worker %s stopped", self.queue.owner)
 
     async def run_once(self) -> int:
-        """One round; returns how many deliveries and polls it handled."""
-        # Claim and read the applications in one transaction: one connection, one commit.
-        async with self.engine.begin() as conn:
-            claimed = await self.queue.claim_in(conn, self.options.batch, self.breakers.blocked())
-            rows = await self.read_in(conn, [item.reference for item in claimed]) if claimed else {}
-        if claimed:
-            await self.deliver_all(claimed, rows)
-        # A poll is leased like a delivery, for longer than a status call may take (the adapter's timeouts).
-        lease = max(self.options.lease_seconds, self.options.poll_seconds)
-        polls = await self.queue.claim_polls(self.options.batch, lease)
-        if polls:
-            await asyncio.gather(*(self.poll(claim) for claim in polls))
-        return len(claimed) + len(polls)
+        """Claim what is due for the lanes' free places, make those calls and record them; returns how many
+        deliveries and polls it handled."""
+        claimed, _ = await self.cycle()
+        await self.settle()
+        return claimed
 
-    async def deliver(self, item: Claimed) -> None:
-        await self.deliver_all([item])
+    async def settle(self) -> None:
+        """Make the calls claimed (ready ones included), wait for them, and record their outcomes."""
+        while True:
+            for code in self.lanes.with_ready():
+                self._start_ready(code, reserve=0)
+            if not self._calls:
+                break
+            await asyncio.gather(*list(self._calls), return_exceptions=True)
+        while self._waiting:
+            await self._record_apart(self._take_waiting())
 
-    async def deliver_all(self, claimed: list[Claimed], rows: dict[str, Any] | None = None) -> None:
-        """Call the departments of the claimed applications concurrently, and record every outcome in one
-        transaction (each change still fenced by its own lease). ``rows``: the applications, if read."""
-        if rows is None:
-            rows = await self.applications([item.reference for item in claimed])
-        outcomes = await asyncio.gather(*(self._attempt(item, rows[item.reference]) for item in claimed))
-        async with self.engine.begin() as conn:
-            changes: list[_Change] = []
-            for item, outcome in zip(claimed, outcomes, strict=True):
-                change = await self._apply(conn, item, outcome, rows[item.reference].status)
-                if change is not None:
-                    changes.append(change)
-            if changes:
-                await record_changes(conn, self.audit, self.actor, changes)
-        for item, outcome in zip(claimed, outcomes, strict=True):
-            log.info("delivery of %s (attempt %d): %s", item.reference, item.attempts, outcome.summary)
+    async def cycle(self) -> tuple[int, bool]:
+        """One transaction: record the outcomes of the calls that ended, then claim due polls and due
+        deliveries for the room in each department's lane; then start those calls. Recording and claiming
+        share the transaction because both write, and on SQLite two writers only wait for each other.
+
+        Returns how many polls and deliveries it claimed, and whether more may be due at once (a claim came
+        back full, or filled a lane, so that a claim without it may find other departments' work)."""
+        self.lanes.configure(await self.resolver.configs())
+        blocked = self.breakers.blocked()
+        outcomes = self._take_waiting()
+        taken: list[tuple[str, bool]] = []
+        polls: list[PollClaim] = []
+        poll_rows: dict[str, Any] = {}
+        try:
+            async with self.engine.begin() as conn:
+                if outcomes:
+                    await self._record_in(conn, outcomes)
+                if time.time() >= self._next_poll_claim:
+                    polls, poll_rows = await self._claim_polls_in(conn, blocked)
+                    taken += [(claim.adapter, True) for claim in polls]
+                    for claim in polls:
+                        self.lanes.take(claim.adapter, poll=True)
+                plan = self.lanes.plan(Lane.claim_room, blocked)
+                claimed = await self.queue.claim_in(conn, self.options.batch, plan, also=_WITH_CLAIM)
+        except BaseException:
+            for code, poll in taken:  # nothing was claimed after all
+                self.lanes.give_back(code, poll=poll)
+            if outcomes and not isinstance(sys.exc_info()[1], asyncio.CancelledError):
+                await self._record_apart(outcomes)
+            raise
+        self._log(outcomes)
+        for claim in polls:
+            self._start(self._poll(claim, poll_rows[claim.reference]))
+        for item in claimed:
+            self.lanes.lane(item.adapter).ready.append((item, _Application(*item.also)))
+        for code in self.lanes.with_ready():
+            self._start_ready(code, reserve=0)
+        batch = self.options.batch
+        more = (polls or claimed) and (len(polls) == batch or len(claimed) == batch or self._newly_full())
+        return len(polls) + len(claimed), bool(more)
+
+    def _start_ready(self, code: str, *, reserve: int) -> None:
+        """Start ready deliveries of ``code`` while its lane has room beyond ``reserve`` places."""
+        lane = self.lanes.lane(code)
+        while lane.ready and lane.room() > reserve:
+            item, row = lane.ready.popleft()
+            self.lanes.take(code)
+            self._start(self._deliver(item, row))
+
+    async def _release_ready(self) -> None:
+        """Give the deliveries still waiting for a place back to the queue, due at once (on stopping)."""
+        ready = self.lanes.all_ready()
+        if ready:
+            async with self.engine.begin() as conn:
+                for item in ready:
+                    await self.queue.release(conn, item, at=time.time())
+
+    def _newly_full(self) -> bool:
+        full = self.lanes.full()
+        grew = bool(full - self._full)
+        self._full = full
+        return grew
+
+    async def _claim_polls_in(
+        self, conn: AsyncConnection, blocked: list[str]
+    ) -> tuple[list[PollClaim], dict[str, Any]]:
+        """Due polls for the poll share of each lane, and the status and reference read before the call."""
+        claims = await self.queue.claim_polls_in(
+            conn, self.options.batch, self.lanes.plan(Lane.poll_room, blocked)
+        )
+        if len(claims) < self.options.batch:  # none left due: look again a little later, not every cycle
+            self._next_poll_claim = time.time() + min(self.options.idle_seconds, self.options.poll_seconds)
+        if not claims:
+            return [], {}
+        query = select(
+            APPLICATIONS.c.reference, APPLICATIONS.c.status, APPLICATIONS.c.department_reference
+        ).where(APPLICATIONS.c.reference.in_([claim.reference for claim in claims]))
+        return claims, {row.reference: row for row in (await conn.execute(query)).all()}
+
+    def _start(self, call: Any) -> None:
+        task = asyncio.create_task(call)
+        self._calls.add(task)
+        task.add_done_callback(self._calls.discard)
 
     async def applications(self, references: list[str]) -> dict[str, Any]:
         """The applications behind claimed deliveries, by reference."""
@@ -168,8 +304,8 @@ class DeliveryWorker:
 
     @staticmethod
     async def read_in(conn: AsyncConnection, references: list[str]) -> dict[str, Any]:
-        rows = (await conn.execute(select(*_COLUMNS).where(APPLICATIONS.c.reference.in_(references)))).all()
-        return {row.reference: row for row in rows}
+        query = select(APPLICATIONS.c.reference, *_COLUMNS).where(APPLICATIONS.c.reference.in_(references))
+        return {row.reference: _Application(*row[1:]) for row in (await conn.execute(query)).all()}
 
     def submission_for(self, item: Claimed, row: Any) -> SubmissionRequest:
         service = self.catalogue().by_code.get(row.service_code)
@@ -193,23 +329,133 @@ class DeliveryWorker:
             ),
         )
 
+    async def _deliver(self, item: Claimed, row: Any) -> None:
+        try:
+            outcome = await self._attempt(item, row)
+        finally:
+            self.lanes.give_back(item.adapter)
+            self._finished.set()
+            # The next ready delivery takes the place at once; while polls may be due, their quarter of
+            # the lane is left for the next claim.
+            reserve = (
+                self.lanes.lane(item.adapter).poll_share() if time.time() >= self._next_poll_claim else 0
+            )
+            self._start_ready(item.adapter, reserve=reserve)
+        self._waiting.append(_Delivered(item, outcome, row.status))
+
     async def _attempt(self, item: Claimed, row: Any) -> _Outcome:
-        """Call the department once; never raises."""
+        """Call the department once, giving up before the lease runs out; never raises."""
         if not self.breakers.allow(item.adapter):
             return _Outcome("release", "circuit open")
         try:
-            adapter = await self.resolver.get(item.adapter)
-            result = await adapter.submit(self.submission_for(item, row))
+            async with asyncio.timeout(item.lease_until - LEASE_MARGIN - time.time()):
+                adapter = await self.resolver.get(item.adapter)
+                result = await adapter.submit(self.submission_for(item, row))
         except Permanent as exc:
             return _Outcome("failed", str(exc), reason=exc.department_message or exc.reason)
         except DepartmentError as exc:
             self.breakers.failure(item.adapter)
             return _Outcome("retry", str(exc), retry_after=exc.retry_after)
+        except TimeoutError:
+            self.breakers.failure(item.adapter)
+            return _Outcome("retry", f"{item.adapter}: no answer before the lease ran out")
         except Exception as exc:  # a bug or a broken configuration must delay, never lose, the application
             log.exception("delivery of %s raised", item.reference)
             return _Outcome("retry", f"{type(exc).__name__}: {exc}")
         self.breakers.success(item.adapter)
         return _Outcome("done", f"delivered as {result.department_reference}", result=result)
+
+    async def _poll(self, claim: PollClaim, row: Any) -> None:
+        """Ask the department where a delivered application stands (unless it is final already)."""
+        answer: StatusResult | None = None
+        try:
+            if row.status not in FINAL:
+                async with asyncio.timeout(claim.lease_until - LEASE_MARGIN - time.time()):
+                    adapter = await self.resolver.get(claim.adapter)
+                    answer = await adapter.status(
+                        StatusQuery(
+                            reference_number=claim.reference, department_reference=row.department_reference
+                        )
+                    )
+        except (DepartmentError, TimeoutError) as exc:
+            log.info("status of %s not known yet: %s", claim.reference, exc or "no answer in time")
+        except Exception:
+            log.exception("status poll of %s raised", claim.reference)
+        finally:
+            self.lanes.give_back(claim.adapter, poll=True)
+            self._finished.set()
+            self._start_ready(claim.adapter, reserve=0)
+        self._waiting.append(_Polled(claim, row.status, answer))
+
+    def _take_waiting(self) -> list[_Delivered | _Polled]:
+        taken, self._waiting = self._waiting[:_MAX_RECORD], self._waiting[_MAX_RECORD:]
+        return taken
+
+    async def _record_apart(self, outcomes: list[_Delivered | _Polled]) -> None:
+        """Record outcomes in a transaction of their own; if that fails, one by one, so one bad outcome
+        cannot hold the others back (one that still fails is retried when its lease runs out)."""
+        try:
+            async with self.engine.begin() as conn:
+                await self._record_in(conn, outcomes)
+        except Exception:
+            if len(outcomes) == 1:
+                log.exception("recording an outcome failed")
+                return
+            log.exception("recording %d outcomes together failed; recording them one by one", len(outcomes))
+            for entry in outcomes:
+                await self._record_apart([entry])
+            return
+        self._log(outcomes)
+
+    async def _record_in(self, conn: AsyncConnection, outcomes: list[_Delivered | _Polled]) -> None:
+        """Move the rows on (each fenced by its lease) and record the changes of status, in ``conn``."""
+        delivered = [entry for entry in outcomes if isinstance(entry, _Delivered)]
+        changes = await self._apply_deliveries(conn, delivered)
+        for entry in outcomes:
+            if isinstance(entry, _Polled):
+                change = await self._apply_poll(conn, entry)
+                if change is not None:
+                    changes.append(change)
+        if changes:
+            await record_changes(conn, self.audit, self.actor, changes)
+
+    async def _apply_deliveries(self, conn: AsyncConnection, delivered: list[_Delivered]) -> list[_Change]:
+        """Successes move on in one statement per kind (the common case); the rest one by one."""
+        changes: list[_Change] = []
+        now = time.time()
+        successes: dict[bool, list[_Delivered]] = {True: [], False: []}
+        for entry in delivered:
+            result = entry.outcome.result
+            if entry.outcome.kind == "done" and result is not None:
+                successes[result.status in FINAL].append(entry)
+            else:
+                change = await self._apply(conn, entry.item, entry.outcome, entry.status)
+                if change is not None:
+                    changes.append(change)
+        for final, entries in successes.items():
+            if not entries:
+                continue
+            poll_at = None if final else now + self.options.poll_seconds
+            # Rows whose lease ran out belong to another worker now, which records their outcome.
+            ours = await self.queue.done_many(conn, [entry.item for entry in entries], poll_at=poll_at)
+            if poll_at is not None and ours:
+                self._next_poll_claim = min(self._next_poll_claim, poll_at)
+            for entry in entries:
+                result = entry.outcome.result
+                if entry.item.reference in ours and result is not None:
+                    message = (
+                        result.message or f"Received by the department as {result.department_reference}."
+                    )
+                    extra = _extra(result.department_reference, result.certificate)
+                    changes.append(_Change(entry.item.reference, "delivered", result.status, message, extra))
+        return changes
+
+    def _log(self, outcomes: list[_Delivered | _Polled]) -> None:
+        """Log each delivery's outcome once it is committed."""
+        for entry in outcomes:
+            if isinstance(entry, _Delivered):
+                item, outcome = entry.item, entry.outcome
+                log.info("delivery of %s (attempt %d): %s", item.reference, item.attempts, outcome.summary)
 
     async def _apply(
         self, conn: AsyncConnection, item: Claimed, outcome: _Outcome, status: str
@@ -242,39 +488,24 @@ class DeliveryWorker:
             return None
         return _Change(item.reference, "delayed", "delayed_at_department")
 
-    async def poll(self, claim: PollClaim) -> None:
-        """Ask the department where a delivered application stands; record a change of status.
-
-        Whatever the answer, the poll lease taken by ``claim_polls`` ends here: polling stops once the
-        application is final, else the next poll is set ``poll_seconds`` on (unless another worker took it).
-        """
-        reference = claim.reference
-        async with self.engine.connect() as conn:
-            row = (
-                await conn.execute(
-                    select(APPLICATIONS.c.status, APPLICATIONS.c.department_reference).where(
-                        APPLICATIONS.c.reference == reference
-                    )
-                )
-            ).one()
-        final = row.status in FINAL
-        answer: StatusResult | None = None
-        if not final:
-            try:
-                adapter = await self.resolver.get(claim.adapter)
-                answer = await adapter.status(
-                    StatusQuery(reference_number=reference, department_reference=row.department_reference)
-                )
-            except DepartmentError as exc:
-                log.info("status of %s not known yet: %s", reference, exc)
-        async with self.engine.begin() as conn:
-            if answer is not None and answer.status != row.status:
-                recorded = await self.record_polled_status(conn, reference, row.status, answer)
-                final = recorded and answer.status in FINAL
-            if final:
-                await self.queue.stop_polling(conn, reference)
-            else:
-                await self.queue.rearm_poll(conn, claim, at=time.time() + self.options.poll_seconds)
+    async def _apply_poll(self, conn: AsyncConnection, entry: _Polled) -> _Change | None:
+        """Record a polled status over the one read before the call, then end this poll's lease: no more
+        polls once final, else the next in ``poll_seconds`` (unless another worker took the row)."""
+        claim, answer = entry.claim, entry.answer
+        final = entry.status in FINAL
+        change = None
+        if (
+            answer is not None
+            and answer.status != entry.status
+            and await self._move_status(conn, claim.reference, entry.status, answer.status)
+        ):
+            change = _polled_change(claim.reference, answer)
+            final = answer.status in FINAL
+        if final:
+            await self.queue.stop_polling(conn, claim.reference)
+        else:
+            await self.queue.rearm_poll(conn, claim, at=time.time() + self.options.poll_seconds)
+        return change
 
     async def record_polled_status(
         self, conn: AsyncConnection, reference: str, expected: str, answer: StatusResult
@@ -282,21 +513,28 @@ class DeliveryWorker:
         """Record ``answer`` if the application is still at ``expected``, the status read before the call,
         and not final; add its timeline event and audit entry only then. False when the row had moved on
         (another worker recorded a status meanwhile): a slow, stale answer never overwrites a newer one."""
-        claimed = await conn.execute(
+        if not await self._move_status(conn, reference, expected, answer.status):
+            return False
+        await record_changes(conn, self.audit, self.actor, [_polled_change(reference, answer)])
+        return True
+
+    @staticmethod
+    async def _move_status(conn: AsyncConnection, reference: str, expected: str, status: str) -> bool:
+        moved = await conn.execute(
             update(APPLICATIONS)
             .where(
                 APPLICATIONS.c.reference == reference,
                 APPLICATIONS.c.status == expected,
                 APPLICATIONS.c.status.not_in(sorted(FINAL)),
             )
-            .values(status=answer.status)
+            .values(status=status)
         )
-        if not claimed.rowcount:
-            log.info("status %s of %s not recorded: it is no longer %s", answer.status, reference, expected)
+        if not moved.rowcount:
+            log.info("status %s of %s not recorded: it is no longer %s", status, reference, expected)
             return False
-        # The row is ours now (locked on PostgreSQL until commit); write the status with its event and audit.
-        extra = _extra(answer.department_reference, answer.certificate)
-        await record_changes(
-            conn, self.audit, self.actor, [_Change(reference, "status", answer.status, answer.message, extra)]
-        )
-        return True
+        return True  # the row is ours now (locked on PostgreSQL until commit)
+
+
+def _polled_change(reference: str, answer: StatusResult) -> _Change:
+    extra = _extra(answer.department_reference, answer.certificate)
+    return _Change(reference, "status", answer.status, answer.message, extra)

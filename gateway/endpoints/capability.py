@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from adapters import AdapterRegistry
-from gateway.endpoints.errors import AdapterUnhealthy, EndpointRefused, UnknownAdapter
+from gateway.endpoints.errors import AdapterUnhealthy, EndpointNotAllowed, EndpointRefused, UnknownAdapter
 from gateway.endpoints.policy import POLICY
 from gateway.endpoints.routes import EndpointController
 from gateway.endpoints.service import EndpointService
@@ -30,6 +30,7 @@ def build_endpoints(
         lambda: platform.catalogue.current,
         adapters,
         platform.audit,
+        egress=platform.settings.egress_policy,
         on_change=on_change,
         clock=platform.clock,
     )
@@ -37,7 +38,7 @@ def build_endpoints(
         "endpoints",
         route_handlers=[EndpointController],
         dependencies={"endpoints": provide(service)},
-        errors=[UnknownAdapter, EndpointRefused, AdapterUnhealthy],
+        errors=[UnknownAdapter, EndpointRefused, EndpointNotAllowed, AdapterUnhealthy],
         policy=POLICY,
     )
     return EndpointsBuilt(service, capability)

@@ -8,7 +8,7 @@ from litestar import Controller, get, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
-from gateway.endpoints.errors import AdapterUnhealthy, EndpointRefused, UnknownAdapter
+from gateway.endpoints.errors import AdapterUnhealthy, EndpointNotAllowed, EndpointRefused, UnknownAdapter
 from gateway.endpoints.policy import POLICY
 from gateway.endpoints.service import EndpointService
 from gateway.platform.guard import Caller
@@ -24,7 +24,7 @@ class EndpointController(Controller):
     @put(
         "/{adapter:str}",
         summary="Register or update the adapter of your department's services (checked with a health call)",
-        **POLICY.route("register", UnknownAdapter, EndpointRefused, AdapterUnhealthy),
+        **POLICY.route("register", UnknownAdapter, EndpointRefused, EndpointNotAllowed, AdapterUnhealthy),
     )
     async def register(
         self,

@@ -2,7 +2,9 @@
 
 A department may register an adapter code only if every service the catalogue delivers through it is
 one of its own (so no department can take over a shared adapter); administrators may register any. The
-new configuration must pass a ``health`` call before it is stored; every change goes to the audit trail.
+endpoint must be an address the operators allow (``adapters.egress``, ``SEVA_EGRESS_ALLOW``), and the
+new configuration must pass a ``health`` call before it is stored. Every change, and every refusal, goes
+to the audit trail.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import httpx
 import msgspec
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,12 +23,14 @@ from adapters import (
     AdapterRegistry,
     BearerToken,
     DepartmentError,
+    EgressPolicy,
     Timeouts,
     build_client,
 )
+from adapters.errors import DestinationRefused
 from catalogue import Catalogue
 from gateway.audit import Actor, AuditTrail
-from gateway.endpoints.errors import AdapterUnhealthy, EndpointRefused, UnknownAdapter
+from gateway.endpoints.errors import AdapterUnhealthy, EndpointNotAllowed, EndpointRefused, UnknownAdapter
 from gateway.endpoints.policy import POLICY
 from gateway.endpoints.tables import DepartmentEndpoint
 from gateway.platform.clock import Clock, SystemClock
@@ -64,6 +69,24 @@ def _out(row: dict[str, object]) -> EndpointOut:
     )
 
 
+def _timeouts(seconds: float) -> Timeouts:
+    """The department's timeout for reading and sending; connecting and waiting for a connection take no
+    longer than that either (a call's longest time, and so its lease, is the sum of the four)."""
+    defaults = Timeouts()
+    return Timeouts(
+        connect=min(defaults.connect, seconds), pool=min(defaults.pool, seconds), read=seconds, write=seconds
+    )
+
+
+def _shown(url: str) -> str:
+    """The endpoint as the audit trail keeps it: without a user name, password, query or fragment (any of
+    which may hold a secret), cut short."""
+    try:
+        return str(httpx.URL(url).copy_with(username=None, password=None, query=None, fragment=None))[:500]
+    except (httpx.InvalidURL, TypeError, ValueError):
+        return "(not a URL)"
+
+
 class EndpointService:
     def __init__(
         self,
@@ -72,6 +95,7 @@ class EndpointService:
         registry: AdapterRegistry,
         audit: AuditTrail,
         *,
+        egress: EgressPolicy,
         on_change: Callable[[], None] = lambda: None,
         clock: Clock | None = None,
     ) -> None:
@@ -79,6 +103,7 @@ class EndpointService:
         self.catalogue = catalogue
         self.registry = registry
         self.audit = audit
+        self.egress = egress
         self.on_change = on_change  # an in-process worker switches at its next delivery
         self.clock = clock or SystemClock()
 
@@ -96,8 +121,39 @@ class EndpointService:
         return departments.pop()
 
     async def register(self, caller: Caller, code: str, body: EndpointRegistration) -> EndpointOut:
+        """Check and store a registration; a refusal is audited before it is raised."""
+        try:
+            stored = await self._register(caller, code, body)
+        except EndpointRefused as exc:
+            await self._refused(caller.actor, code, body, exc.code, exc.audit_detail)
+            raise
+        except AdapterUnhealthy as exc:
+            error = exc.error
+            reason = f"{type(error).__name__}: {error.reason}"[:300]
+            await self._refused(caller.actor, code, body, exc.code, reason, error.status_code)
+            raise
+        self.on_change()
+        return stored
+
+    async def _refused(
+        self, actor: Actor, code: str, body: EndpointRegistration, reason: str, detail: str,
+        status_code: int | None = None,
+    ) -> None:  # fmt: skip
+        details = {
+            "reason": reason,
+            "detail": detail[:300],
+            "kind": body.kind,
+            "endpoint": _shown(body.endpoint),
+        }
+        if status_code is not None:
+            details["status_code"] = str(status_code)
+        async with self.engine.begin() as conn:
+            await self.audit.append(
+                conn, actor, "department_endpoint.refused", f"adapter:{code[:64]}", details
+            )
+
+    async def _register(self, caller: Caller, code: str, body: EndpointRegistration) -> EndpointOut:
         scope = POLICY.register.scope(caller.principal)
-        actor = caller.actor
         department = self.department_of(code)
         if not scope.admits(department=department):
             raise UnknownAdapter("adapter", f"adapter {code!r} belongs to another department")
@@ -115,24 +171,29 @@ class EndpointService:
                 service=body.service,
                 auth=BearerToken(token_ref=body.token_ref) if body.token_ref else None,
                 xsd=body.xsd,
-                timeouts=Timeouts(read=body.timeout_seconds, write=body.timeout_seconds),
+                timeouts=_timeouts(body.timeout_seconds),
                 max_concurrency=body.max_concurrency,
             )
-            client = build_client(config)
+            await self.egress.check_url(config.require_endpoint(), adapter=code)
+            client = build_client(config, egress=self.egress)
         except (AdapterConfigError, msgspec.ValidationError) as exc:
             raise EndpointRefused("body", str(exc)) from None
+        except DestinationRefused as exc:
+            raise EndpointNotAllowed(exc.reason) from None
+        except DepartmentError as exc:  # the name does not resolve
+            raise AdapterUnhealthy(exc) from None
         try:
             adapter = self.registry.create(config, client=client)
             await adapter.health()
         except AdapterConfigError as exc:
             raise EndpointRefused("body", str(exc)) from None
+        except DestinationRefused as exc:  # the name moved to a refused address since the check above
+            raise EndpointNotAllowed(exc.reason) from None
         except DepartmentError as exc:
             raise AdapterUnhealthy(exc) from None
         finally:
             await client.aclose()
-        stored = await self._store(actor, code, department, config)
-        self.on_change()
-        return stored
+        return await self._store(caller.actor, code, department, config)
 
     async def _store(self, actor: Actor, code: str, department: str, config: AdapterConfig) -> EndpointOut:
         now = self.clock.time()
@@ -145,17 +206,18 @@ class EndpointService:
             "updated_by": actor.subject[:80],
         }
         async with self.engine.begin() as conn:
-            current = (
-                await conn.execute(select(_ENDPOINTS.c.version).where(_ENDPOINTS.c.adapter == code))
-            ).scalar_one_or_none()
-            if current is None:
+            # Write first (no read before it): on SQLite a transaction that read before writing fails when
+            # another process wrote in between.
+            moved = await conn.execute(
+                update(_ENDPOINTS)
+                .where(_ENDPOINTS.c.adapter == code)
+                .values(version=_ENDPOINTS.c.version + 1, **values)
+                .returning(_ENDPOINTS.c.version)
+            )
+            version = moved.scalar_one_or_none()
+            if version is None:
                 version = 1
                 await conn.execute(insert(_ENDPOINTS).values(adapter=code, version=version, **values))
-            else:
-                version = int(current) + 1
-                await conn.execute(
-                    update(_ENDPOINTS).where(_ENDPOINTS.c.adapter == code).values(version=version, **values)
-                )
             await self.audit.append(
                 conn, actor, POLICY.register.action, f"adapter:{code}",
                 {"kind": config.kind, "endpoint": config.endpoint, "version": version,

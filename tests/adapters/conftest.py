@@ -10,12 +10,15 @@ import pytest
 
 from adapters.base import Applicant, DocumentRef, SubmissionRequest
 from adapters.config import AdapterConfig, Timeouts
+from adapters.egress import EgressPolicy
 from tests.adapters.certs import Pki, make_pki
 from tests.adapters.departments import DepartmentApp, ServerThread
 
 MEMBER_ID = "123456789"
 REFERENCE = "MP-2026-000123-7"
 SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+# The test departments listen on loopback, which the gateway refuses unless the operator allows it.
+LOOPBACK = EgressPolicy.parse("127.0.0.0/8 ::1")
 
 
 class FakeClock:

@@ -5,7 +5,7 @@ misbehave between two calls: answer slowly, fail N times then recover, send malf
 When not told otherwise it answers from a ``LocalDepartment``, the same demo department the local
 adapter uses, so the three adapters can be held to one contract. It records every request it receives.
 
-``python -m tests.adapters.departments --port 8100`` serves it alone (the benchmark does that).
+``python -m tests.adapters.departments --port 8100 [--latency 0.1]`` serves it alone, for the benchmarks.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Scripted:
     content_type: bytes = JSON
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0  # seconds between the body's bytes, sent one at a time
 
 
 @dataclass
@@ -70,14 +71,20 @@ def soap_fault(code: str, message: str) -> bytes:
 
 class DepartmentApp:
     """The ASGI app. Attributes a test sets: ``script`` (answers to give first), ``delay`` (for every
-    answer), ``token`` (the bearer token required), ``department`` (who decides)."""
+    answer), ``token`` (the bearer token required), ``department`` (who decides); ``hold`` and
+    ``release`` keep requests waiting until the test lets them go. ``in_flight`` and ``most_in_flight``
+    count the requests being answered."""
 
-    def __init__(self, xsd: str = "energy_connection.xsd") -> None:
+    def __init__(self, xsd: str = "energy_connection.xsd", latency: float = 0.0) -> None:
         self.schema = load_xsd(xsd)
         self.namespace = self.schema.target_namespace
+        self.latency = latency  # seconds every answer but the health check takes (benchmarks set it)
         self.reset()
 
     def reset(self, department: LocalDepartment | None = None) -> None:
+        # A request still held from before the reset (one a test gave up on) belongs to that earlier
+        # test: it must not file into the new department nor count in the new counters.
+        self.generation = getattr(self, "generation", 0) + 1
         self.department = department or LocalDepartment(DefaultOffice(), review_after=0, decide_after=0)
         self.script: deque[Scripted] = deque()
         self.delay = 0.0
@@ -85,6 +92,31 @@ class DepartmentApp:
         self.requests: deque[Recorded] = deque(maxlen=1000)
         self.in_flight = 0
         self.most_in_flight = 0
+        self.stale_answered = 0  # requests from before the last reset that have since been answered
+        self._gate: asyncio.Event | None = getattr(self, "_gate", None)
+        self.release()
+
+    def hold(self) -> None:
+        """Hold every request that arrives from now on until ``release``."""
+        self._holding = True
+
+    def release(self) -> None:
+        """Let the held requests go on and stop holding new ones; callable from the test's thread."""
+        self._holding = False
+        loop = getattr(self, "_loop", None)
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._open)
+
+    def _open(self) -> None:  # in the server's loop, so it cannot interleave with a request's check
+        self._holding = False
+        gate, self._gate = getattr(self, "_gate", None), None
+        if gate is not None:
+            gate.set()
+
+    async def _held(self) -> None:
+        if self._gate is None:
+            self._gate = asyncio.Event()
+        await self._gate.wait()
 
     def fail(self, times: int = 1, **answer: Any) -> None:
         """Give ``answer`` (``Scripted`` fields) to the next ``times`` requests, then behave again."""
@@ -100,23 +132,41 @@ class DepartmentApp:
             if not message.get("more_body"):
                 break
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        generation = self.generation
+        self._loop = asyncio.get_running_loop()
         self.requests.append(Recorded(scope["method"], scope["path"], headers, body))
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
             answer = self.script.popleft() if self.script else None
-            if self.delay or (answer and answer.delay):
-                await asyncio.sleep(self.delay + (answer.delay if answer else 0))
-            if answer is None:
+            if self._holding:
+                await self._held()
+            latency = (
+                self.latency if not scope["path"].endswith("/health") and b"HealthCheck" not in body else 0
+            )
+            if self.delay or latency or (answer and answer.delay):
+                await asyncio.sleep(self.delay + latency + (answer.delay if answer else 0))
+            if generation != self.generation:
+                answer = _problem(503, "reset", "the department was reset while this request waited")
+            elif answer is None:
                 answer = self._answer(scope["method"], scope["path"], headers, body)
         finally:
-            self.in_flight -= 1
+            if generation == self.generation:
+                self.in_flight -= 1
+            else:
+                self.stale_answered += 1
         extra = [(name.encode(), value.encode()) for name, value in answer.headers.items()]
         await send({
             "type": "http.response.start",
             "status": answer.status,
             "headers": [(b"content-type", answer.content_type), *extra],
         })  # fmt: skip
+        if answer.trickle:
+            for byte in answer.body:
+                await send({"type": "http.response.body", "body": bytes([byte]), "more_body": True})
+                await asyncio.sleep(answer.trickle)
+            await send({"type": "http.response.body", "body": b""})
+            return
         await send({"type": "http.response.body", "body": answer.body})
 
     def _answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Scripted:
@@ -258,10 +308,11 @@ class ServerThread:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the loopback test department.")
     parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each answer but health takes")
     args = parser.parse_args()
     uvicorn.run(
-        DepartmentApp(), host="127.0.0.1", port=args.port, lifespan="off", ws="none", log_level="warning",
-        access_log=False,
+        DepartmentApp(latency=args.latency), host="127.0.0.1", port=args.port, lifespan="off", ws="none",
+        log_level="warning", access_log=False,
     )  # fmt: skip
 
 

@@ -14,7 +14,15 @@ from adapters.exchange import ExchangeHeaders
 from adapters.http import build_client
 from adapters.local import DefaultOffice, LocalAdapter, LocalDepartment
 from adapters.registry import default_registry
-from tests.adapters.conftest import MEMBER_ID, REFERENCE, FakeClock, rest_config, soap_config, submission
+from tests.adapters.conftest import (
+    LOOPBACK,
+    MEMBER_ID,
+    REFERENCE,
+    FakeClock,
+    rest_config,
+    soap_config,
+    submission,
+)
 from tests.adapters.departments import ServerThread
 
 
@@ -47,7 +55,10 @@ async def harness(
     config = (rest_config if kind == "rest" else soap_config)(
         department.url, transport=transport or "aiohttp"
     )
-    async with build_client(config) as client, default_registry().create(config, client=client) as adapter:
+    async with (
+        build_client(config, egress=LOOPBACK) as client,
+        default_registry().create(config, client=client) as adapter,
+    ):
         yield Harness(adapter, office, clock, config.service or "")
 
 

@@ -26,7 +26,7 @@ from adapters.errors import (
 from adapters.http import build_client
 from adapters.registry import default_registry
 from tests.adapters.certs import Pki
-from tests.adapters.conftest import rest_config, submission
+from tests.adapters.conftest import LOOPBACK, rest_config, submission
 from tests.adapters.departments import ServerThread
 
 TOKEN = "s3cret-token-value"
@@ -37,7 +37,7 @@ def secrets(ref: str) -> Secret:
 
 
 async def _adapter(config: AdapterConfig) -> AsyncIterator[DepartmentAdapter]:
-    async with build_client(config) as client:
+    async with build_client(config, egress=LOOPBACK) as client:
         yield default_registry(secrets=secrets).create(config, client=client)
 
 
@@ -95,6 +95,33 @@ class TestRetryable:
         with pytest.raises(DepartmentTimeout) as caught:
             await rest.submit(submission())
         assert caught.value.retryable
+
+    async def test_a_trickling_answer_is_cut_off_at_the_call_deadline(
+        self, rest: DepartmentAdapter, department: ServerThread
+    ) -> None:
+        """Each byte comes within the read timeout, but the whole answer not within the sum of the
+        timeouts, which is the longest a call may take (a delivery's lease is made to outlast it)."""
+        state = b'{"department_reference":"X-1","status":"received","message":"ok"}'
+        department.app.fail(1, status=202, body=state, trickle=0.1)
+        with pytest.raises(DepartmentTimeout, match="no whole answer"):
+            await rest.submit(submission())
+
+    async def test_a_request_given_up_on_never_reaches_the_next_tests_department(
+        self, rest: DepartmentAdapter, department: ServerThread
+    ) -> None:
+        """The department is shared by the session's tests: a request a test stopped waiting for must not
+        be filed in the department the next test starts with (it once made the suite order-dependent)."""
+        department.app.hold()
+        with pytest.raises(DepartmentTimeout):
+            await rest.submit(submission())
+        department.app.reset()  # what the fixture does between two tests; it lets the held request go
+        for _ in range(500):
+            if department.app.stale_answered:
+                break
+            await asyncio.sleep(0.01)
+        assert department.app.stale_answered == 1
+        assert department.app.in_flight == 0 and list(department.app.requests) == []
+        assert (await rest.submit(submission())).department_reference == "MP-DEP-000001"
 
     async def test_slow_but_in_time_succeeds(self, rest: DepartmentAdapter, department: ServerThread) -> None:
         """A department that answers within the timeout is simply slow."""
@@ -227,7 +254,7 @@ class TestMutualTLS:
         """Mutual TLS over plain HTTP is a configuration error."""
         config = rest_config("http://127.0.0.1:1", auth=MutualTLS(cert=str(pki.client_cert), key="k"))
         with pytest.raises(AdapterConfigError, match="https"):
-            build_client(config)
+            build_client(config, egress=LOOPBACK)
 
     def test_missing_certificate_files_are_named(self, pki: Pki) -> None:
         """A certificate path that cannot be read is a configuration error naming the adapter."""
@@ -235,4 +262,4 @@ class TestMutualTLS:
             "https://127.0.0.1:1", auth=MutualTLS(cert="/nonexistent.pem", key="/nonexistent.key")
         )
         with pytest.raises(AdapterConfigError, match="rest_transport"):
-            build_client(config)
+            build_client(config, egress=LOOPBACK)

@@ -24,7 +24,7 @@ from adapters.http import build_client
 from adapters.local import LocalDepartment, RevenueOffice
 from adapters.registry import default_registry
 from adapters.soap import load_xsd
-from tests.adapters.conftest import REFERENCE, FakeClock, soap_config, submission
+from tests.adapters.conftest import LOOPBACK, REFERENCE, FakeClock, soap_config, submission
 from tests.adapters.departments import XML, ServerThread, soap_fault
 
 NS = "urn:in:gov:mp:energy:connection:v1"
@@ -61,7 +61,7 @@ async def energy(department: ServerThread, transport: str) -> AsyncIterator[Depa
     """A SOAP adapter to the loopback energy department, with a read timeout of half a second."""
     timeouts = Timeouts(connect=1, read=0.5, write=1, pool=1)
     config = soap_config(department.url, timeouts=timeouts, transport=transport)
-    async with build_client(config) as client:
+    async with build_client(config, egress=LOOPBACK) as client:
         yield default_registry().create(config, client=client)
 
 
@@ -234,6 +234,6 @@ class TestRequestAndSchema:
     async def test_soap_needs_an_xsd(self, department: ServerThread) -> None:
         """A SOAP adapter without an XSD cannot be built."""
         config = soap_config(department.url, xsd=None)
-        async with build_client(config) as client:
+        async with build_client(config, egress=LOOPBACK) as client:
             with pytest.raises(AdapterConfigError, match="xsd"):
                 default_registry().create(config, client=client)

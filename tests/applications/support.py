@@ -157,7 +157,13 @@ async def world(db_url: str, catalogue: Catalogue, tmp_path: Path) -> AsyncItera
     engine = create_engine(db_url)
     # Documents under tmp_path/data, where a server started by a test looks.
     seva = build_seva(
-        tmp_path / "data", db_url, engine=engine, catalogue=catalogue, max_upload_bytes=64 * 1024
+        tmp_path / "data",
+        db_url,
+        engine=engine,
+        catalogue=catalogue,
+        max_upload_bytes=64 * 1024,
+        # The departments of these tests listen on loopback, which the operators must allow explicitly.
+        egress_allow="127.0.0.0/8 ::1",
     )
     yield World(
         seva=seva,

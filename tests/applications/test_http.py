@@ -61,6 +61,12 @@ def _apply(client: httpx.AsyncClient, auth: dict[str, str], key: str | None, bod
     return client.post("/api/v1/applications", headers=headers, json=body)
 
 
+async def _audited(world: World, action: str) -> int:
+    entries = AuditEntry.__table__  # type: ignore[attr-defined]
+    async with world.engine.connect() as conn:
+        return int(await conn.scalar(select(func.count()).where(entries.c.action == action)) or 0)
+
+
 def _learner(person: Person, **form: object) -> dict[str, Any]:
     return {"service_code": LEARNER, "member_id": person.member_id, "form": learner_form(**form)}
 
@@ -191,8 +197,9 @@ class TestDepartmentOverHttp:
         department: ServerThread,
         server_factory: Callable[..., LiveServer],
     ) -> None:
-        """A department moves its own adapter, only to a healthy endpoint; each move is audited."""
-        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        """A department moves its own adapter, only to a healthy endpoint the operators allow (here
+        loopback, named in SEVA_EGRESS_ALLOW); each move and each refusal is audited."""
+        server = server_factory({"SEVA_DATABASE_URL": db_url, "SEVA_EGRESS_ALLOW": "127.0.0.1", **SECRET})
         transport, revenue = (
             await _department(tmp_path, world, "transport"),
             await _department(tmp_path, world, "revenue"),
@@ -212,12 +219,79 @@ class TestDepartmentOverHttp:
         assert (unhealthy.status_code, unhealthy.json()["code"]) == (502, "adapter_unhealthy")
         assert (not_theirs.status_code, not_theirs.json()["code"]) == (404, "unknown_adapter")
         assert [(e["adapter"], e["version"]) for e in listed.json()] == [("rest_transport", 2)]
-        entries = AuditEntry.__table__  # type: ignore[attr-defined]
-        async with world.engine.connect() as conn:
-            audited = await conn.scalar(
-                select(func.count()).where(entries.c.action == "department_endpoint.register")
+        assert await _audited(world, "department_endpoint.register") == 2
+        assert await _audited(world, "department_endpoint.refused") == 2
+
+    async def test_internal_addresses_are_refused_without_the_allow_list(
+        self,
+        world: World,
+        db_url: str,
+        tmp_path: Path,
+        department: ServerThread,
+        server_factory: Callable[..., LiveServer],
+    ) -> None:
+        """With SEVA_EGRESS_ALLOW empty (the default), no internal address can be registered, not even
+        through a name; nothing is called, the answer names no resolved address, every refusal is audited."""
+        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        transport = await _department(tmp_path, world, "transport")
+        endpoints = [
+            f"{department.url}/rest",
+            f"http://localhost:{department.port}/rest",
+            "http://169.254.169.254/latest/meta-data",
+            "http://10.0.0.8/rest",
+            "http://192.168.1.1/rest",
+            "http://[fc00::1]/rest",
+            "http://[::1]:9911/admin",
+        ]
+        path = "/api/v1/departments/adapters/rest_transport"
+        async with httpx.AsyncClient(base_url=server.url, timeout=20) as client:
+            answers = [
+                await client.put(path, json={"kind": "rest", "endpoint": e}, headers=transport)
+                for e in endpoints
+            ]
+            hindi = await client.put(
+                path,
+                json={"kind": "rest", "endpoint": endpoints[1]},
+                headers={**transport, "accept-language": "hi"},
             )
-        assert audited == 2
+            fragment = await client.put(
+                path, json={"kind": "rest", "endpoint": "http://127.0.0.1:9911/admin#"}, headers=transport
+            )
+        for answer in answers:
+            assert (answer.status_code, answer.json()["code"]) == (422, "endpoint_not_allowed"), answer.text
+            assert answer.json()["errors"][0]["field"] == "endpoint"
+            assert "127.0.0.1" not in answer.text  # localhost's address is not told
+        assert "अनुमति-सूची" in hindi.json()["detail"]
+        assert (fragment.status_code, fragment.json()["code"]) == (422, "invalid_adapter")
+        assert list(department.app.requests) == []
+        assert await _audited(world, "department_endpoint.refused") == len(endpoints) + 2
+        assert await _audited(world, "department_endpoint.register") == 0
+
+    async def test_a_failed_health_check_never_returns_the_departments_answer(
+        self,
+        world: World,
+        db_url: str,
+        tmp_path: Path,
+        department: ServerThread,
+        server_factory: Callable[..., LiveServer],
+    ) -> None:
+        """The 502 says what failed, with the status, in both languages; the page the endpoint served is not
+        in it (a gateway that echoed it would read internal pages for whoever registers them)."""
+        server = server_factory({"SEVA_DATABASE_URL": db_url, "SEVA_EGRESS_ALLOW": "127.0.0.1", **SECRET})
+        transport = await _department(tmp_path, world, "transport")
+        page = b"<html><title>Admin</title>db_password=hunter2</html>"
+        department.app.fail(2, status=500, body=page, content_type=b"text/html")
+        body = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 2}
+        path = "/api/v1/departments/adapters/rest_transport"
+        async with httpx.AsyncClient(base_url=server.url, timeout=20) as client:
+            english = await client.put(path, json=body, headers=transport)
+            hindi = await client.put(path, json=body, headers={**transport, "accept-language": "hi"})
+        for answer in (english, hindi):
+            assert (answer.status_code, answer.json()["code"]) == (502, "adapter_unhealthy")
+            assert "hunter2" not in answer.text and "Admin" not in answer.text
+            assert "HTTP 500" in answer.json()["detail"]
+        assert "failed" in english.json()["detail"]
+        assert "विफल" in hindi.json()["detail"]
 
     async def test_a_department_names_only_its_own_token_variable(
         self,
@@ -228,7 +302,7 @@ class TestDepartmentOverHttp:
         server_factory: Callable[..., LiveServer],
     ) -> None:
         """A token_ref other than the adapter's own variable is refused before any call is made."""
-        server = server_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
+        server = server_factory({"SEVA_DATABASE_URL": db_url, "SEVA_EGRESS_ALLOW": "127.0.0.1", **SECRET})
         transport = await _department(tmp_path, world, "transport")
         path = "/api/v1/departments/adapters/rest_transport"
         body = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 2}
@@ -240,7 +314,7 @@ class TestDepartmentOverHttp:
         assert stolen.status_code == 422, stolen.text
         assert stolen.json()["errors"][0]["field"].endswith("token_ref")
         assert "SEVA_ADAPTER_REST_TRANSPORT_TOKEN" in stolen.json()["detail"]
-        assert unset.status_code == 422  # the right name, but the operators have not set it
+        assert (unset.status_code, unset.json()["code"]) == (422, "invalid_adapter")  # the right name, unset
         assert list(department.app.requests) == []  # the department's endpoint was never called
 
     async def test_a_department_sees_only_applications_for_its_services(

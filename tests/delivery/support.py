@@ -12,6 +12,7 @@ from adapters import default_registry
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.resolver import AdapterResolver
 from gateway.delivery.worker import DeliveryWorker, WorkerOptions
+from tests.adapters.conftest import LOOPBACK
 from tests.adapters.departments import ServerThread
 from tests.applications.support import LEARNER_DOCS, World
 
@@ -26,7 +27,7 @@ async def make_worker(world: World) -> AsyncIterator[WorkerFactory]:
 
     def factory(owner: str | None = None, **options: object) -> DeliveryWorker:
         resolver = AdapterResolver(
-            world.engine, lambda: world.catalogue, default_registry(), refresh_seconds=0
+            world.engine, lambda: world.catalogue, default_registry(), egress=LOOPBACK, refresh_seconds=0
         )
         settings: dict[str, object] = {"backoff": FAST, "poll_seconds": 0.05, "idle_seconds": 0.02, **options}
         worker = DeliveryWorker(

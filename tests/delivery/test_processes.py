@@ -34,6 +34,7 @@ class Workers:
             "SEVA_DELIVERY_IDLE_SECONDS": "0.05",
             "SEVA_DELIVERY_BACKOFF_INITIAL": "0.05",
             "SEVA_DELIVERY_BATCH": "4",
+            "SEVA_EGRESS_ALLOW": "127.0.0.1",  # the test department listens on loopback
         }
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen[bytes]] = []
@@ -99,7 +100,7 @@ class TestCrash:
         await _until(lambda: department.app.in_flight == 0, within=10)
         department.app.delay = 0.0
         workers.start()
-        await _all_delivered(world, references, within=30)
+        await _all_delivered(world, references, within=60)  # after the lease: 2 x 8 s + 5 s
         seen = Counter(keys_seen(department))
         assert set(seen) == {f"seva-{r}" for r in references}
         assert max(seen.values()) >= 2  # the requests cut off by the kill really were sent again
