@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from gateway.bootstrap import Seva, build
 from gateway.database import upgrade
+from gateway.platform.bodies import SevaRequest
 from gateway.platform.capability import Lifespan
 from gateway.platform.contract import declare_problem_responses
 from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
@@ -120,6 +121,8 @@ def compose(seva: Seva) -> Litestar:
         lifespan=lifespans,
         openapi_config=_openapi("/schema"),
         response_cache_config=ResponseCacheConfig(),
+        request_class=SevaRequest,
+        request_max_body_size=platform.settings.max_json_bytes,
         logging_config=None,
         debug=False,
     )

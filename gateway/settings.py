@@ -58,6 +58,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     api_per_minute: Positive = 600
     ratelimit_sync_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 1.0
 
+    # Bounded work per request (docs/security.md): the body of any route but the document upload.
+    max_json_bytes: Positive = 1024 * 1024
+
     # Documents, applications and delivery: docs/applications.md explains each one.
     max_upload_bytes: Positive = 5 * 1024 * 1024
     public_url: str = ""  # how departments reach this gateway (document links); default http://host:port
