@@ -19,6 +19,8 @@ from gateway.database import upgrade
 from gateway.platform.bodies import SevaRequest
 from gateway.platform.capability import Lifespan
 from gateway.platform.contract import declare_problem_responses
+from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
+from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
 from gateway.platform.openapi_ui import openapi_assets_router, openapi_render_plugins
 from gateway.platform.policy import BEARER, declare_preflight, public
@@ -112,6 +114,7 @@ def compose(seva: Seva) -> Litestar:
         dependencies.update(capability.dependencies)
         handlers.extend(capability.route_handlers)
         lifespans.extend(capability.lifespans)
+    proxies = ProxyTrust.parse(platform.settings.trusted_proxies)
     app = Litestar(
         route_handlers=handlers,
         dependencies=dependencies,
@@ -129,6 +132,7 @@ def compose(seva: Seva) -> Litestar:
     declare_preflight(app.routes)
     declare_problem_responses(app.routes)
     app.state.seva = seva
+    app.state[PROXY_STATE_KEY] = proxies
     app.state.settings = platform.settings
     app.state.catalogue = platform.catalogue
     app.state.engine = platform.engine

@@ -15,6 +15,7 @@ from gateway.audit import AuditTrail
 from gateway.database import create_engine
 from gateway.platform.catalogue import CatalogueHolder
 from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.files import private_folder
 from gateway.platform.server_secret import load_server_secret
 from gateway.settings import Settings
 
@@ -40,6 +41,7 @@ def build_platform(
 ) -> Platform:
     """The platform of one process. Raises ``CatalogueInvalid`` when the catalogue does not load."""
     clock = clock or SystemClock()
+    private_folder(settings.data_dir)
     if engine is None:
         # With SQLAlchemy's default pool, concurrent requests queued for a connection (bench/applications.py:
         # 355 -> 555 submissions/s on SQLite at 20); a SQLite connection is only a thread of this process.
