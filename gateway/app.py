@@ -22,7 +22,8 @@ from gateway.platform.contract import declare_problem_responses
 from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
 from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
-from gateway.platform.openapi_ui import openapi_assets_router, openapi_render_plugins
+from gateway.platform.headers import SecurityHeaders, content_security_policy
+from gateway.platform.openapi_ui import SWAGGER_PAGE, openapi_assets_router, openapi_render_plugins
 from gateway.platform.policy import BEARER, declare_preflight, public
 from gateway.platform.problems import ErrorMapper
 from gateway.platform.request_id import RequestIdMiddleware
@@ -121,6 +122,13 @@ def compose(seva: Seva) -> Litestar:
         guards=[Guard(seva.identity.authenticator, seva.ratelimits.limits)],
         exception_handlers=exception_handlers(mappers),
         middleware=[RequestIdMiddleware],
+        before_send=[
+            SecurityHeaders(
+                proxies=proxies,
+                https=platform.settings.served_over_https,
+                exceptions={f"/schema{SWAGGER_PAGE}": content_security_policy(img_src="'self' data:")},
+            )
+        ],
         lifespan=lifespans,
         openapi_config=_openapi("/schema"),
         response_cache_config=ResponseCacheConfig(),
