@@ -18,6 +18,7 @@ from typing import Any
 from catalogue.models import FormField
 from family_registry.errors import InvalidMobile
 from family_registry.mobile import check_mobile
+from gateway.platform.masking import mask_aadhaar_numbers
 
 __all__ = ["FormInvalid", "FormProblem", "check_form"]
 
@@ -100,6 +101,8 @@ def _check(spec: FormField, value: Any) -> tuple[Any, tuple[str, str] | None]:
         return value, ("must not be empty", "खाली नहीं हो सकता")
     if spec.pattern and not _compiled(spec.pattern).fullmatch(value):
         return value, (f"does not match the pattern {spec.pattern}", f"प्रारूप {spec.pattern} से मेल नहीं खाता")
+    if kind == "text":
+        value = mask_aadhaar_numbers(value)  # never stored in clear, whatever field it was typed into
     return value, None
 
 
