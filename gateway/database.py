@@ -14,13 +14,22 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gateway.platform.files import private_file, private_folder
 
-__all__ = ["MIGRATIONS", "create_engine", "current_heads", "is_postgres", "upgrade", "upgrade_url"]
+__all__ = [
+    "MIGRATIONS",
+    "create_engine",
+    "current_heads",
+    "expected_heads",
+    "is_postgres",
+    "upgrade",
+    "upgrade_url",
+]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant will do; every seva process that migrates takes this lock first.
@@ -99,6 +108,11 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
             await conn.exec_driver_sql("BEGIN IMMEDIATE")
         await conn.run_sync(_upgrade, revision)
         await conn.commit()
+
+
+def expected_heads() -> set[str]:
+    """The revisions this code's migrations end at: the heads a database must be at to be served."""
+    return set(ScriptDirectory.from_config(_config()).get_heads())
 
 
 async def current_heads(engine: AsyncEngine) -> set[str]:

@@ -11,6 +11,7 @@ import click
 import uvicorn
 
 from catalogue import CatalogueInvalid, load_catalogue
+from gateway.platform.logs import configure_logging
 from gateway.settings import Settings
 
 __all__ = ["demo_exposure", "is_loopback", "serve"]
@@ -84,6 +85,7 @@ def serve(host: str | None, port: int | None, workers: int | None, demo_on_netwo
             "SEVA_WORKERS": str(settings.workers),
         }
     )
+    configure_logging(settings.log_level, settings.log_format)
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
@@ -92,6 +94,7 @@ def serve(host: str | None, port: int | None, workers: int | None, demo_on_netwo
         workers=settings.workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        log_config=None,  # uvicorn's lines go through seva's handler, as JSON like every other
         # The client's address is taken from forwarded headers by the platform, from trusted proxies only
         # (SEVA_TRUSTED_PROXIES); uvicorn's own handling would believe anything from 127.0.0.1.
         proxy_headers=False,

@@ -37,8 +37,10 @@ from gateway.applications import Change as _Change
 from gateway.audit import Actor, AuditTrail
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
+from gateway.delivery.observed import OUTCOMES
 from gateway.delivery.queue import Claimed, DeliveryQueue, PollClaim
 from gateway.delivery.resolver import AdapterResolver
+from gateway.platform.metrics import Metrics
 from schemas.applications_api import AttachedDocument
 from schemas.department_api import Applicant, DocumentRef
 
@@ -99,6 +101,7 @@ class DeliveryWorker:
         audit: AuditTrail,
         resolver: AdapterResolver,
         options: WorkerOptions = WorkerOptions(),
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.catalogue = catalogue
@@ -110,6 +113,9 @@ class DeliveryWorker:
             threshold=options.breaker_threshold, cooldown=options.breaker_cooldown
         )
         self.actor = Actor.system("delivery", "deliver applications to departments")
+        self.metrics = metrics
+        if metrics is not None:
+            metrics.watch_breakers(self.breakers.states)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until ``stop`` is set; a failing round is logged and the next one tried."""
@@ -160,6 +166,13 @@ class DeliveryWorker:
                 await record_changes(conn, self.audit, self.actor, changes)
         for item, outcome in zip(claimed, outcomes, strict=True):
             log.info("delivery of %s (attempt %d): %s", item.reference, item.attempts, outcome.summary)
+            self._count(item, rows[item.reference], outcome)
+
+    def _count(self, item: Claimed, row: Any, outcome: _Outcome) -> None:
+        if self.metrics is not None:
+            service = self.catalogue().by_code.get(row.service_code)
+            department = service.department if service else item.adapter
+            self.metrics.delivery(department, OUTCOMES.get(outcome.kind, outcome.kind))
 
     async def applications(self, references: list[str]) -> dict[str, Any]:
         """The applications behind claimed deliveries, by reference."""
