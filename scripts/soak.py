@@ -360,6 +360,7 @@ async def soak(args: argparse.Namespace) -> int:
         for worker in workers:
             worker.start()
         tally = Tally()
+        load_at_start = os.getloadavg()[0]
         started = time.monotonic()
         submitting = asyncio.create_task(
             submit_all(gateways, citizens, args.applications, args.concurrency, tally)
@@ -400,18 +401,19 @@ async def soak(args: argparse.Namespace) -> int:
             f"({tally.resent} requests sent again)"
         )
 
-        # Wait until the queue stops moving (or is empty).
+        # Wait until every application is delivered, or the queue stops moving.
         last, still = -1, time.monotonic()
         while True:
             done, total = await delivered_count(url)
             if done == total == len(tally.references):
+                finished = time.monotonic()
                 break
             if done != last:
                 last, still = done, time.monotonic()
             elif time.monotonic() - still > args.settle:
+                finished = still
                 break
-            await asyncio.sleep(0.5)
-        finished = time.monotonic()
+            await asyncio.sleep(0.2)
 
         references = set(tally.references.values())
         in_database = {row[0] for row in await query(url, "SELECT reference FROM applications")}
@@ -436,7 +438,9 @@ async def soak(args: argparse.Namespace) -> int:
             "submissions_per_second": round(len(references) / (submitted_at - started), 1),
             "delivery_seconds": round(finished - started, 1),
             "deliveries_per_second": round(len(filings) / (finished - started), 1),
-            "department_requests": sum(1 for r in department.app.requests if r.method == "POST"),
+            "last_delivery_after_last_submission_seconds": round(finished - submitted_at, 1),
+            "department_filings": sum(filings.values()),
+            "load_average_1min_at_start_and_end": [round(load_at_start, 1), round(os.getloadavg()[0], 1)],
         }
         print(json.dumps(result, indent=2))
         if lost:
