@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules_cel.py
 	$(BIN)/python bench/security.py
 	$(BIN)/python bench/applications.py
+	$(BIN)/python bench/lookup_privacy.py
+
+# Not part of `make test`: minutes of load and faults against the PostgreSQL at SEVA_SOAK_POSTGRES_URL
+# (default postgresql+asyncpg://postgres@127.0.0.1:5432/test); docs/operations.md has its last result.
+soak: $(STAMP)
+	$(BIN)/python scripts/soak.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache seva-data

@@ -36,7 +36,7 @@ def load_or_create_key(explicit: str, data_dir: Path) -> bytes:
 def _create_exclusive(path: Path, data: bytes) -> None:
     """Write ``data`` to a private temporary file and link it into place, so that of several processes
     starting at once exactly one creates the key and none reads half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

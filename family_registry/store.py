@@ -3,6 +3,7 @@ Aadhaar number. Core statements built once, as the hot paths of the API (see PER
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,16 @@ class Match:
     member_ids: tuple[str, ...]
 
 
+def _by_family(found: Iterable[Any]) -> list[tuple[str, tuple[str, ...]]]:
+    by_family: dict[str, list[str]] = {}
+    for family_id, member_id in found:
+        by_family.setdefault(family_id, []).append(member_id)
+    return [
+        (family_id, tuple(members))
+        for family_id, members in list(by_family.items())[:_MAX_FAMILIES_PER_MOBILE]
+    ]
+
+
 def _member(values: dict[str, Any]) -> MemberRecord:
     return MemberRecord(**values)
 
@@ -103,13 +114,24 @@ class Registry:
         return _member(dict(row._mapping))
 
     async def _families(self, found: list[Any]) -> list[Match]:
-        by_family: dict[str, list[str]] = {}
-        for family_id, member_id in found:
-            by_family.setdefault(family_id, []).append(member_id)
-        return [
-            Match(await self.family(family_id), tuple(members))
-            for family_id, members in list(by_family.items())[:_MAX_FAMILIES_PER_MOBILE]
-        ]
+        return [Match(await self.family(family_id), members) for family_id, members in _by_family(found)]
+
+    async def holders_of_mobile(self, mobile: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The families (and their members) registered with this mobile number, in one statement, without
+        reading the families: ``[(family_id, member_ids)]``, empty when nobody holds it; ``InvalidMobile``.
+
+        A caller that must not learn whether a number is registered decides what it may see from these
+        IDs, and reads whole families only for what it may see; a number of a family it may not see and a
+        number nobody holds then cost the same statements."""
+        digits = check_mobile(mobile)
+        async with self._reads.connect() as conn:
+            return _by_family((await conn.execute(_BY_MOBILE, {"mobile": digits})).all())
+
+    async def holders_of_aadhaar(self, aadhaar: str) -> list[tuple[str, tuple[str, ...]]]:
+        """As ``holders_of_mobile``, for an Aadhaar number (by its keyed hash); ``InvalidAadhaar``."""
+        digits = check_aadhaar(aadhaar)
+        async with self._reads.connect() as conn:
+            return _by_family((await conn.execute(_BY_AADHAAR, {"digest": self.hasher.digest(digits)})).all())
 
     async def find_by_mobile(self, mobile: str) -> list[Match]:
         """Families with a member registered with this mobile number; ``InvalidMobile`` or ``NoMatch``."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,10 +15,16 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from gateway.bootstrap import Seva, build
 from gateway.database import upgrade
+from gateway.platform.bodies import SevaRequest
 from gateway.platform.capability import Lifespan
 from gateway.platform.contract import declare_problem_responses
+from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
+from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
-from gateway.platform.openapi_ui import openapi_assets_router, openapi_render_plugins
+from gateway.platform.headers import SecurityHeaders, content_security_policy
+from gateway.platform.logs import configure_logging
+from gateway.platform.metrics import RequestMetrics, RequestTimer
+from gateway.platform.openapi_ui import SWAGGER_PAGE, openapi_assets_router, openapi_render_plugins
 from gateway.platform.policy import BEARER, declare_preflight, public
 from gateway.platform.problems import ErrorMapper
 from gateway.platform.request_id import RequestIdMiddleware
@@ -28,14 +33,6 @@ from gateway.platform.root import Platform
 from gateway.settings import Settings
 
 __all__ = ["configure_logging", "create_app"]
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # httpx logs every request at INFO, which would dominate the cost of proxying; aiosqlite logs every
-    # statement with its parameters at DEBUG, mobile numbers included.
-    for noisy in ("httpx", "httpcore", "aiosqlite"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _platform_lifespans(platform: Platform) -> list[Lifespan]:
@@ -111,21 +108,33 @@ def compose(seva: Seva) -> Litestar:
         dependencies.update(capability.dependencies)
         handlers.extend(capability.route_handlers)
         lifespans.extend(capability.lifespans)
+    proxies = ProxyTrust.parse(platform.settings.trusted_proxies)
     app = Litestar(
         route_handlers=handlers,
         dependencies=dependencies,
         guards=[Guard(seva.identity.authenticator, seva.ratelimits.limits)],
         exception_handlers=exception_handlers(mappers),
-        middleware=[RequestIdMiddleware],
+        middleware=[RequestIdMiddleware, RequestTimer],
+        before_send=[
+            RequestMetrics(platform.metrics),
+            SecurityHeaders(
+                proxies=proxies,
+                https=platform.settings.served_over_https,
+                exceptions={f"/schema{SWAGGER_PAGE}": content_security_policy(img_src="'self' data:")},
+            ),
+        ],
         lifespan=lifespans,
         openapi_config=_openapi("/schema"),
         response_cache_config=ResponseCacheConfig(),
+        request_class=SevaRequest,
+        request_max_body_size=platform.settings.max_json_bytes,
         logging_config=None,
         debug=False,
     )
     declare_preflight(app.routes)
     declare_problem_responses(app.routes)
     app.state.seva = seva
+    app.state[PROXY_STATE_KEY] = proxies
     app.state.settings = platform.settings
     app.state.catalogue = platform.catalogue
     app.state.engine = platform.engine
@@ -138,5 +147,5 @@ def create_app(settings: Settings | None = None, **parts: Any) -> Litestar:
     Raises ``CatalogueInvalid`` when the catalogue does not load.
     """
     settings = settings or Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return compose(build(settings, **parts))

@@ -14,11 +14,22 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["MIGRATIONS", "create_engine", "current_heads", "is_postgres", "upgrade", "upgrade_url"]
+from gateway.platform.files import private_file, private_folder
+
+__all__ = [
+    "MIGRATIONS",
+    "create_engine",
+    "current_heads",
+    "expected_heads",
+    "is_postgres",
+    "upgrade",
+    "upgrade_url",
+]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant will do; every seva process that migrates takes this lock first.
@@ -38,13 +49,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _private_database(path: Path) -> None:
+    """The database file is created 0600 before SQLite opens it, so its WAL and shared-memory files, which
+    SQLite creates with the database's mode, are 0600 too; a folder made for it is 0700."""
+    if not path.parent.exists():
+        private_folder(path.parent)
+    private_file(path)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists():
+            private_file(extra)
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for ``url``; the folder of a SQLite file is created when missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _private_database(Path(database))
         engine = create_async_engine(parsed, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
@@ -86,6 +108,11 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
             await conn.exec_driver_sql("BEGIN IMMEDIATE")
         await conn.run_sync(_upgrade, revision)
         await conn.commit()
+
+
+def expected_heads() -> set[str]:
+    """The revisions this code's migrations end at: the heads a database must be at to be served."""
+    return set(ScriptDirectory.from_config(_config()).get_heads())
 
 
 async def current_heads(engine: AsyncEngine) -> set[str]:

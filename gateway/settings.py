@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
 from adapters import EgressPolicy
+from gateway.platform.forwarded import parse_networks
 
 __all__ = ["Settings", "SettingsError"]
 
@@ -37,8 +38,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     port: int = 8000
     workers: int = 1
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"  # JSON lines (structlog) for machines, text for a terminal
     catalogue_watch_seconds: float = 2.0
     demo: bool = False
+    demo_on_network: bool = False  # demo mode listens on loopback only unless this says otherwise
+    # Proxies whose X-Forwarded-For and -Proto are believed (addresses or networks, comma-separated).
+    trusted_proxies: str = ""
+    # Who may read /metrics without a token: addresses or networks (after trusted proxies are applied).
+    operations_networks: str = "127.0.0.0/8, ::1"
 
     # Identity, rate limits and audit: docs/security.md explains each one.
     secret_key: str = ""
@@ -61,8 +68,12 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     api_per_minute: Positive = 600
     ratelimit_sync_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 1.0
 
+    # Bounded work per request (docs/security.md): the body of any route but the document upload.
+    max_json_bytes: Positive = 1024 * 1024
+
     # Documents, applications and delivery: docs/applications.md explains each one.
     max_upload_bytes: Positive = 5 * 1024 * 1024
+    document_quota_bytes: Positive = 50 * 1024 * 1024  # all documents of one family together
     public_url: str = ""  # how departments reach this gateway (document links); default http://host:port
     inprocess_workers: bool | None = None  # run delivery inside `seva serve`; default: on in demo mode
     delivery_batch: Positive = 32
@@ -93,6 +104,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return EgressPolicy.parse(self.egress_allow)
 
     @property
+    def served_over_https(self) -> bool:
+        """Whether the public address is https (then every answer carries Strict-Transport-Security)."""
+        return self.public_url.lower().startswith("https://")
+
+    @property
     def gateway_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
@@ -121,6 +137,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
             settings.egress_policy  # noqa: B018 - read once here so a bad entry stops the start
         except ValueError as exc:
             raise SettingsError(f"SEVA_EGRESS_ALLOW: {exc}") from None
+        for name in ("trusted_proxies", "operations_networks"):
+            try:
+                parse_networks(getattr(settings, name))
+            except ValueError as exc:
+                raise SettingsError(f"SEVA_{name.upper()}: {exc}") from None
         if settings.notifier == "sms" and not settings.sms_url:
             raise SettingsError("SEVA_NOTIFIER=sms needs SEVA_SMS_URL, the provider's address")
         return settings

@@ -18,6 +18,7 @@ __all__ = [
 ]
 
 FormValue = str | int | float | bool | None
+MAX_FORM_FIELDS = 100  # fields of one form; a service asks for a handful
 
 
 class ApplicationCreate(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -25,7 +26,9 @@ class ApplicationCreate(msgspec.Struct, kw_only=True, frozen=True, forbid_unknow
 
     service_code: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
     member_id: Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
-    form: dict[str, FormValue] = msgspec.field(default_factory=dict)
+    form: Annotated[dict[str, FormValue], msgspec.Meta(max_length=MAX_FORM_FIELDS)] = msgspec.field(
+        default_factory=dict
+    )
 
 
 class AttachedDocument(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):

@@ -19,6 +19,8 @@ __all__ = [
     "ServiceSummary",
 ]
 
+MAX_FACTS = 200
+
 
 class ServiceSummary(msgspec.Struct, kw_only=True):
     """A service as listed in search results. ``guaranteed`` says whether the guarantee Act covers it;
@@ -59,7 +61,8 @@ class CategoryOut(msgspec.Struct, kw_only=True):
 class EligibilityRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Facts of one member; ``service`` names one service, or is left out for the whole catalogue."""
 
-    facts: dict[str, Any]
+    # Far more than the facts there are: a body of thousands of names is refused before any is looked at.
+    facts: Annotated[dict[str, Any], msgspec.Meta(max_length=MAX_FACTS)]
     service: Annotated[str, msgspec.Meta(max_length=80)] | None = None
 
 

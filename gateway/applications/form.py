@@ -27,6 +27,7 @@ from catalogue.models import FormField, Text
 from catalogue.patterns import describe_pattern
 from family_registry.errors import InvalidMobile
 from family_registry.mobile import check_mobile
+from gateway.platform.masking import mask_aadhaar_numbers
 
 __all__ = ["FormInvalid", "FormProblem", "check_form"]
 
@@ -188,8 +189,11 @@ def _check(spec: FormField, value: Any) -> tuple[Any, Text | None]:
     if kind == "choice":
         return _choice(spec, value)
     if spec.pattern:
-        return _patterned(spec, value)
-    return value, None
+        value, reason = _patterned(spec, value)
+        if reason is not None:
+            return value, reason
+    # An Aadhaar number is never stored in clear, whatever free-text field it was typed into.
+    return mask_aadhaar_numbers(value), None
 
 
 def _problem(spec: FormField, reason: Text) -> FormProblem:

@@ -2,25 +2,67 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import sys
 
 import click
 import uvicorn
 
 from catalogue import CatalogueInvalid, load_catalogue
+from gateway.platform.logs import configure_logging
 from gateway.settings import Settings
 
-__all__ = ["serve"]
+__all__ = ["demo_exposure", "is_loopback", "serve"]
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or a name) is reachable from this machine only."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(
+        ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in found
+    )
+
+
+def demo_exposure(settings: Settings) -> str | None:
+    """Why demo mode may not listen where it was asked to, or None. Demo mode shows every text message seva
+    sends, sign-in codes included, to anyone who opens /demo/inbox: on the network, anyone could sign in
+    as any citizen."""
+    if not settings.demo or settings.demo_on_network or is_loopback(settings.host):
+        return None
+    return (
+        f"seva: demo mode shows every sign-in code at /demo/inbox, so it listens on this machine only "
+        f"(127.0.0.1), not on {settings.host}. To serve the demo to other machines all the same, add "
+        f"--demo-on-network (or set SEVA_DEMO_ON_NETWORK=1); for real use, leave SEVA_DEMO unset."
+    )
 
 
 @click.command("serve")
 @click.option("--host", help="Address to listen on (default $SEVA_HOST or 127.0.0.1).")
 @click.option("--port", type=click.IntRange(0, 65535), help="Port (default $SEVA_PORT or 8000).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default $SEVA_WORKERS or 1).")
-def serve(host: str | None, port: int | None, workers: int | None) -> None:
-    """Serve the gateway. Refuses to start on an invalid catalogue."""
-    settings = Settings.from_env(host=host, port=port, workers=workers)
+@click.option(
+    "--demo-on-network",
+    is_flag=True,
+    default=None,
+    help="In demo mode, listen on a non-loopback address all the same ($SEVA_DEMO_ON_NETWORK).",
+)
+def serve(host: str | None, port: int | None, workers: int | None, demo_on_network: bool | None) -> None:
+    """Serve the gateway. Refuses to start on an invalid catalogue, and in demo mode on an address other
+    machines can reach unless told so."""
+    settings = Settings.from_env(host=host, port=port, workers=workers, demo_on_network=demo_on_network)
+    refusal = demo_exposure(settings)
+    if refusal:
+        click.echo(refusal, err=True)
+        sys.exit(2)
     try:
         catalogue = load_catalogue(settings.catalogue)
     except CatalogueInvalid as exc:
@@ -43,6 +85,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
             "SEVA_WORKERS": str(settings.workers),
         }
     )
+    configure_logging(settings.log_level, settings.log_format)
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
@@ -51,4 +94,9 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         workers=settings.workers,
         log_level=settings.log_level.lower(),
         access_log=False,
+        log_config=None,  # uvicorn's lines go through seva's handler, as JSON like every other
+        # The client's address is taken from forwarded headers by the platform, from trusted proxies only
+        # (SEVA_TRUSTED_PROXIES); uvicorn's own handling would believe anything from 127.0.0.1.
+        proxy_headers=False,
+        server_header=False,
     )

@@ -12,25 +12,30 @@ import asyncio
 import signal
 
 import click
+from prometheus_client import start_http_server
 
 from catalogue import CatalogueInvalid
-from gateway.app import configure_logging
 from gateway.bootstrap import Extensions
 from gateway.database import upgrade
 from gateway.delivery.capability import build_delivery
+from gateway.platform.logs import configure_logging
 from gateway.platform.root import build_platform
 from gateway.settings import Settings
 
 __all__ = ["workers"]
 
 
-async def _run(settings: Settings, once: bool) -> int:
+async def _run(settings: Settings, once: bool, metrics_port: int | None = None) -> int:
     try:
         platform = build_platform(settings)
     except CatalogueInvalid as exc:
         click.echo(f"The catalogue is invalid; no worker started.\n{exc}", err=True)
         raise SystemExit(1) from None
     delivery = build_delivery(platform, Extensions().adapters, inprocess=False)
+    if metrics_port is not None:
+        # Deliveries by department and outcome, and breaker states, are this process's to tell; on loopback
+        # only, for a Prometheus (or an agent) on the same machine. The queue is reported by the gateways.
+        start_http_server(metrics_port, addr="127.0.0.1", registry=platform.metrics.registry)
     try:
         await upgrade(platform.engine)
         if once:
@@ -52,11 +57,16 @@ async def _run(settings: Settings, once: bool) -> int:
 
 @click.command("workers")
 @click.option("--once", is_flag=True, help="Claim what is due once, make those calls and polls, and exit.")
-def workers(once: bool) -> None:
+@click.option(
+    "--metrics-port",
+    type=click.IntRange(1, 65535),
+    help="Serve this worker's Prometheus metrics on 127.0.0.1:PORT/metrics.",
+)
+def workers(once: bool, metrics_port: int | None) -> None:
     """Deliver submitted applications to departments until stopped (SIGTERM or Ctrl-C)."""
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
-    handled = asyncio.run(_run(settings, once))
+    configure_logging(settings.log_level, settings.log_format)
+    handled = asyncio.run(_run(settings, once, metrics_port))
     if once:
         click.echo(f"handled {handled} deliveries and status checks")
 

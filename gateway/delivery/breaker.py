@@ -40,6 +40,10 @@ class CircuitBreakers:
             return "open"
         return "half_open"
 
+    def states(self) -> dict[str, BreakerState]:
+        """The state of every adapter that has failed since it last succeeded (the others are closed)."""
+        return {code: self.state(code) for code in list(self._circuits)}
+
     def blocked(self) -> list[str]:
         """Adapters not to claim work for now: open ones, and half-open ones whose trial is running."""
         return [

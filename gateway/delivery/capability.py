@@ -15,6 +15,7 @@ from litestar import Litestar
 
 from adapters import AdapterRegistry
 from gateway.delivery.backoff import Backoff
+from gateway.delivery.observed import queue_reader
 from gateway.delivery.resolver import AdapterResolver
 from gateway.delivery.worker import DeliveryWorker, WorkerOptions
 from gateway.platform.capability import Capability
@@ -48,8 +49,14 @@ def build_delivery(platform: Platform, adapters: AdapterRegistry, *, inprocess: 
         document_url=lambda document_id: f"{base}/api/v1/documents/{document_id}/content",
     )
     worker = DeliveryWorker(
-        platform.engine, lambda: platform.catalogue.current, platform.audit, resolver, options
+        platform.engine,
+        lambda: platform.catalogue.current,
+        platform.audit,
+        resolver,
+        options,
+        platform.metrics,
     )
+    platform.metrics.read_before_export(queue_reader(platform.engine, platform.clock.time))
 
     @contextlib.asynccontextmanager
     async def running(app: Litestar) -> AsyncIterator[None]:

@@ -43,8 +43,10 @@ from gateway.audit import Actor, AuditTrail
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
 from gateway.delivery.lanes import LEASE_MARGIN, Lane, Lanes
+from gateway.delivery.observed import OUTCOMES
 from gateway.delivery.queue import DELIVERIES, Claimed, DeliveryQueue, PollClaim
 from gateway.delivery.resolver import AdapterResolver
+from gateway.platform.metrics import Metrics
 from schemas.applications_api import AttachedDocument
 from schemas.department_api import Applicant, DocumentRef
 
@@ -140,6 +142,7 @@ class DeliveryWorker:
         audit: AuditTrail,
         resolver: AdapterResolver,
         options: WorkerOptions = WorkerOptions(),
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.catalogue = catalogue
@@ -157,6 +160,9 @@ class DeliveryWorker:
         self._waiting: list[_Delivered | _Polled] = []
         self._full: set[str] = set()  # lanes without room after the last claim
         self._next_poll_claim = 0.0  # when polls may be due again (time.time())
+        self.metrics = metrics
+        if metrics is not None:
+            metrics.watch_breakers(self.breakers.states)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until ``stop`` is set, then let the calls in flight finish and record them.
@@ -451,11 +457,19 @@ class DeliveryWorker:
         return changes
 
     def _log(self, outcomes: list[_Delivered | _Polled]) -> None:
-        """Log each delivery's outcome once it is committed."""
+        """Log and count each delivery's outcome once it is committed."""
+        departments: dict[str, str] | None = None
         for entry in outcomes:
             if isinstance(entry, _Delivered):
                 item, outcome = entry.item, entry.outcome
                 log.info("delivery of %s (attempt %d): %s", item.reference, item.attempts, outcome.summary)
+                if self.metrics is not None:
+                    if departments is None:
+                        departments = {
+                            s.delivery.adapter: s.department for s in self.catalogue().services if s.delivery
+                        }
+                    department = departments.get(item.adapter, item.adapter)
+                    self.metrics.delivery(department, OUTCOMES.get(outcome.kind, outcome.kind))
 
     async def _apply(
         self, conn: AsyncConnection, item: Claimed, outcome: _Outcome, status: str

@@ -8,6 +8,7 @@ from litestar import Router
 
 from gateway.documents.errors import (
     DocumentNotFound,
+    DocumentQuotaExceeded,
     DocumentTooLarge,
     InvalidDocumentField,
     UnknownDocumentType,
@@ -38,6 +39,7 @@ def build_documents(platform: Platform, storage: DocumentStorage | None = None) 
         storage or DiskStorage(settings.data_dir / "documents"),
         platform.audit,
         max_bytes=settings.max_upload_bytes,
+        quota_bytes=settings.document_quota_bytes,
         document_types=lambda: platform.catalogue.current.document_types,
         clock=platform.clock,
     )
@@ -54,6 +56,7 @@ def build_documents(platform: Platform, storage: DocumentStorage | None = None) 
         errors=[
             DocumentNotFound,
             DocumentTooLarge,
+            DocumentQuotaExceeded,
             UnsupportedDocument,
             UnknownDocumentType,
             InvalidDocumentField,

@@ -2,6 +2,7 @@
 
 ```
 DocumentTooLarge        413  more bytes than SEVA_MAX_UPLOAD_BYTES
+DocumentQuotaExceeded   413  the family's documents would take more than SEVA_DOCUMENT_QUOTA_BYTES
 UnsupportedDocument     415  the bytes are not a PDF, JPEG or PNG (whatever the file name says)
 UnknownDocumentType     422  the catalogue declares no such document type
 InvalidDocumentField    422  issuer or validity date that cannot be used
@@ -16,6 +17,7 @@ from schemas.problem import FieldError, Message
 
 __all__ = [
     "DocumentNotFound",
+    "DocumentQuotaExceeded",
     "DocumentTooLarge",
     "InvalidDocumentField",
     "UnknownDocumentType",
@@ -37,6 +39,33 @@ class DocumentTooLarge(SevaError):
         )
         self.size = size
         self.limit = limit
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+class DocumentQuotaExceeded(SevaError):
+    """The family's stored documents and this one together would pass the family's storage quota."""
+
+    code, status = "document_quota_exceeded", 413
+    title = Message(en="Your family's document storage is full", hi="आपके परिवार के दस्तावेज़ों की जगह भर गई है")
+
+    def __init__(self, used: int, size: int, quota: int) -> None:
+        left = max(quota - used, 0)
+        super().__init__(
+            Message(
+                en=f"Your family's documents take {_megabytes(used)} of the {_megabytes(quota)} allowed; "
+                f"this file needs {_megabytes(size)} and only {_megabytes(left)} is left. "
+                "Upload a smaller scan, or ask the help desk (181) to remove documents you no longer need.",
+                hi=f"आपके परिवार के दस्तावेज़ {_megabytes(quota)} में से {_megabytes(used)} जगह ले चुके हैं; इस "
+                f"फ़ाइल को {_megabytes(size)} चाहिए और केवल {_megabytes(left)} बची है। छोटी स्कैन फ़ाइल अपलोड करें, "
+                "या जो दस्तावेज़ अब नहीं चाहिए उन्हें हटाने के लिए हेल्पलाइन (181) से संपर्क करें।",
+            ),
+            errors=[FieldError(field="file", message=f"the family's storage quota of {quota} bytes is full")],
+        )
+        self.used = used
+        self.quota = quota
 
 
 class UnsupportedDocument(SevaError):

@@ -15,8 +15,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from gateway.documents.download import content_disposition
 from gateway.documents.errors import (
     DocumentNotFound,
+    DocumentQuotaExceeded,
     DocumentTooLarge,
     InvalidDocumentField,
     UnknownDocumentType,
@@ -59,6 +61,7 @@ class DocumentController(Controller):
             "upload",
             UnknownMember,
             DocumentTooLarge,
+            DocumentQuotaExceeded,
             UnsupportedDocument,
             UnknownDocumentType,
             InvalidDocumentField,
@@ -117,5 +120,8 @@ class DocumentController(Controller):
         caller: NamedDependency[Caller],
     ) -> Response[bytes]:
         document, data = await documents.fetch(caller, document_id)
-        headers = {"X-Content-SHA256": document.sha256, "X-Content-Type-Options": "nosniff"}
+        headers = {
+            "X-Content-SHA256": document.sha256,
+            "Content-Disposition": content_disposition(document.filename, document.content_type),
+        }
         return Response(data, media_type=document.content_type, headers=headers)

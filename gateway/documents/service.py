@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable, Collection, Iterable
 
 import msgspec
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue.digits import ascii_digits
@@ -24,6 +24,7 @@ from family_registry.tables import Member
 from gateway.audit import Actor, AuditTrail
 from gateway.documents.errors import (
     DocumentNotFound,
+    DocumentQuotaExceeded,
     DocumentTooLarge,
     InvalidDocumentField,
     UnknownDocumentType,
@@ -36,7 +37,7 @@ from gateway.documents.tables import Document, DocumentGrant
 from gateway.families import UnknownMember
 from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.guard import Caller
-from gateway.platform.masking import mask_id, mask_text
+from gateway.platform.masking import mask_aadhaar_numbers, mask_id, mask_text
 from gateway.platform.policy import Rule, Scope
 from schemas.documents_api import DocumentOut
 
@@ -45,6 +46,7 @@ __all__ = ["DocumentStore", "NewDocument", "document_out"]
 _DOCS = Document.__table__  # type: ignore[attr-defined]
 _GRANTS = DocumentGrant.__table__  # type: ignore[attr-defined]
 _MEMBERS = Member.__table__  # type: ignore[attr-defined]
+_QUOTA_LOCK = 0x5E7A_0D0C  # the first key of the advisory lock on a family's uploads (PostgreSQL)
 log = logging.getLogger("seva.documents")
 
 
@@ -107,6 +109,7 @@ class DocumentStore:
         *,
         max_bytes: int,
         document_types: Callable[[], Collection[str]],
+        quota_bytes: int | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.clock = clock or SystemClock()
@@ -114,6 +117,7 @@ class DocumentStore:
         self.storage = storage
         self.audit = audit
         self.max_bytes = max_bytes
+        self.quota_bytes = quota_bytes
         self.document_types = document_types
 
     async def upload(self, family_id: str, new: NewDocument, data: bytes, actor: Actor) -> DocumentOut:
@@ -129,6 +133,11 @@ class DocumentStore:
         if new.issuer is not None and len(new.issuer) > 200:
             raise InvalidDocumentField("issuer", "must be at most 200 characters", "अधिकतम 200 अक्षर हो सकते हैं")
         valid_until = _valid_until(new.valid_until, self.clock.today())
+        # Free text is kept, but never an Aadhaar number typed into it.
+        issuer = mask_aadhaar_numbers(new.issuer) if new.issuer is not None else None
+        filename = mask_aadhaar_numbers(new.filename[-200:])
+        async with self.engine.connect() as conn:
+            await self._check_quota(conn, family_id, len(data))  # before any bytes are stored
         # Bytes first: a row must never point at bytes that are not there. Bytes without a row are
         # harmless (and shared by content address), so a failed insert leaves nothing a citizen can see.
         sha256 = await asyncio.to_thread(self.storage.put, data)
@@ -140,19 +149,38 @@ class DocumentStore:
             "sha256": sha256,
             "content_type": content_type,
             "size": len(data),
-            "filename": new.filename[-200:],
-            "issuer": new.issuer,
+            "filename": filename,
+            "issuer": issuer,
             "valid_until": valid_until,
             "uploaded_at": self.clock.time(),
             "uploaded_by": actor.subject[:80],
         }
         async with self.engine.begin() as conn:
+            await self._check_quota(conn, family_id, len(data), lock=True)
             await conn.execute(insert(_DOCS).values(**row))
             await self.audit.append(
                 conn, actor, "document.upload", f"document:{row['id']}",
                 {"member_id": new.member_id, "doc_type": new.doc_type, "sha256": sha256, "size": len(data)},
             )  # fmt: skip
         return document_out(row)
+
+    async def _check_quota(
+        self, conn: AsyncConnection, family_id: str, size: int, *, lock: bool = False
+    ) -> None:
+        """``DocumentQuotaExceeded`` if the family's documents and ``size`` more bytes pass the quota. With
+        ``lock``, in the transaction that inserts: PostgreSQL serialises a family's uploads on an advisory
+        lock (SQLite has one writer), so two uploads at once cannot both squeeze under the quota."""
+        if self.quota_bytes is None:
+            return
+        if lock and conn.dialect.name == "postgresql":
+            await conn.execute(select(func.pg_advisory_xact_lock(_QUOTA_LOCK, int(family_id))))
+        used = (
+            await conn.execute(
+                select(func.coalesce(func.sum(_DOCS.c.size), 0)).where(_DOCS.c.family_id == family_id)
+            )
+        ).scalar_one()
+        if int(used) + size > self.quota_bytes:
+            raise DocumentQuotaExceeded(int(used), size, self.quota_bytes)
 
     async def list_family(self, family_id: str | None, member_id: str | None = None) -> list[DocumentOut]:
         """Documents of a family (or of everyone, for ``None``), newest first; optionally one member's."""

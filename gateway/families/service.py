@@ -33,6 +33,8 @@ __all__ = ["Applied", "FamilyService"]
 Applied = Callable[[str, str], Awaitable[bool]]
 """Whether the family (first argument) has applied for a service of the department (second)."""
 
+_NOBODY = ""  # a family ID no application can carry (IDs have eight digits)
+
 # How far from today eligibility may be asked about: ages on a date decades away mean nothing.
 _FURTHEST = dt.timedelta(days=5 * 366)
 
@@ -58,6 +60,20 @@ class FamilyService:
         if scope.kind == "own_department":
             return scope.department is not None and await self.applied(family_id, scope.department)
         return scope.admits(family_id=family_id)
+
+    async def _visible(
+        self, scope: Scope, holders: list[tuple[str, tuple[str, ...]]]
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """The holders inside ``scope``. A department's question (has this family applied to us?) is asked
+        once even when nobody holds the number, about a family ID that cannot exist, so that a number of
+        a family that never applied and a number of nobody take the same statements."""
+        if scope.kind != "own_department":
+            return [holder for holder in holders if scope.admits(family_id=holder[0])]
+        return [
+            holder
+            for holder in holders or [(_NOBODY, ())]
+            if await self._admits(scope, holder[0]) and holder[0] != _NOBODY
+        ]
 
     async def _family(self, rule: Rule, caller: Caller, family_id: str) -> FamilyRecord:
         family = await self.registry.family(family_id)
@@ -97,23 +113,31 @@ class FamilyService:
                 errors=[FieldError(field="body", message="exactly one of mobile, aadhaar, family_id")],
             )
         kind, value = next(iter(given.items()))
+        scope = rule.scope(caller.principal)
         if kind == "family_id":
             family = await self.registry.family(value)
-            matches = [Match(family, tuple(m.member_id for m in family.members))]
+            holders = [(family.family_id, tuple(m.member_id for m in family.members))]
         elif kind == "mobile":
-            matches = await self.registry.find_by_mobile(value)
+            holders = await self.registry.holders_of_mobile(value)
         else:
-            matches = await self.registry.find_by_aadhaar(value)
-        scope = rule.scope(caller.principal)
-        visible = [match for match in matches if await self._admits(scope, match.family.family_id)]
+            holders = await self.registry.holders_of_aadhaar(value)
+        # Whether a number is registered to a family the caller may not see must not show, not even in
+        # the time the answer takes: decide what is visible from the IDs alone, with the same statements
+        # whether or not anyone holds the number, and read only the families the caller may see.
+        visible = await self._visible(scope, holders)
         if not visible:
             if kind == "family_id":
                 raise UnknownFamily(value)
             if kind == "mobile":
                 raise NoMatch("mobile", mask_mobile(check_mobile(value)))
             raise NoMatch("Aadhaar", mask_aadhaar(check_aadhaar(value)[-4:]))
+        matches = (
+            [Match(family, holders[0][1])]
+            if kind == "family_id"
+            else [Match(await self.registry.family(family_id), members) for family_id, members in visible]
+        )
         # The target names families, never the number looked up.
-        targets = ",".join(f"family:{m.family.family_id}" for m in visible)
+        targets = ",".join(f"family:{m.family.family_id}" for m in matches)
         await self.audit.record(caller.actor, f"{rule.action}.{kind}", targets)
         masked = rule.masks(caller.principal)
         today, districts = self.clock.today(), self.catalogue.current.districts
@@ -123,7 +147,7 @@ class FamilyService:
                     family=family_out(m.family, today, districts, masked=masked),
                     matched_member_ids=[mask_id(i) if masked else i for i in m.member_ids],
                 )
-                for m in visible
+                for m in matches
             ]
         )
 

@@ -111,11 +111,15 @@ class OtpService:
         """Send a code for ``login``. An unregistered login gets the same answer and a challenge that can
         never succeed, so the answer does not tell who is in the registry. ``wording(code, minutes)``
         makes the message (a sign-in code by default)."""
-        login_hash = keyed_hash(
-            self.secret, "login", *([self.namespace] if self.namespace else []), login.kind, login.value
-        )
-        await self.limiter.hit([(self._resend, login_hash), (self._hourly, login_hash)])
+        space = [self.namespace] if self.namespace else []
+        login_hash = keyed_hash(self.secret, "login", *space, login.kind, login.value)
         member, mobile, other_text = await self._resolve(login)
+        # Codes are limited per phone, not per login typed: a member ID and the mobile number of the same
+        # phone share one limit (or a family's member IDs would multiply it). A login that reaches no phone
+        # is limited by itself.
+        phone = mobile or (login.value if login.kind == "mobile" else None)
+        throttle = keyed_hash(self.secret, "login", *space, "mobile", phone) if phone else login_hash
+        await self.limiter.hit([(self._resend, throttle), (self._hourly, throttle)])
         challenge_id = secrets.token_hex(16)
         code = f"{secrets.randbelow(1_000_000):06d}"
         now = self.clock()

@@ -1,1 +1,1 @@
-"""Operations: liveness and what the process is serving."""
+"""Operations: liveness, readiness and metrics, for the machines that run and watch seva."""

@@ -3,8 +3,8 @@
 ``declare_problem_responses`` runs once the routes are registered (Litestar builds the document lazily,
 on the first request for it). For each route it adds, beside its success response:
 
-- 400 when it takes parameters or a body (``invalid_request``, ``malformed_json``), 413 and 415 when it
-  takes a body;
+- 400 when it takes parameters or a body (``invalid_request``; ``malformed_json`` and ``json_too_deep``
+  for a body), 413 and 415 when it takes a body;
 - 401 always (a token that is sent must be valid, even on a public route); 403 unless the route is public;
 - 429 unless its rule is not rate-limited;
 - 503 where personal data is read (the audit trail must be there to record it);
@@ -22,6 +22,7 @@ from typing import Any
 from litestar.openapi.datastructures import ResponseSpec
 
 from gateway.platform.authentication import AuthorizationMalformed, TokenExpired, TokenInvalid, TokenMissing
+from gateway.platform.bodies import JsonTooDeep
 from gateway.platform.policy import declared, declared_problems
 from gateway.platform.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -60,7 +61,7 @@ def route_problems(handler: Any) -> list[type[SevaError]]:
         InternalError,
     ]
     if _takes_input(handler):
-        found += [InvalidRequest, MalformedJson] if _takes_body(handler) else [InvalidRequest]
+        found += [InvalidRequest, MalformedJson, JsonTooDeep] if _takes_body(handler) else [InvalidRequest]
     if _takes_body(handler):
         found += [PayloadTooLarge, UnsupportedMediaType]
     if rule is not None:

@@ -19,6 +19,8 @@ from litestar.handlers.base import BaseRouteHandler
 
 from gateway.audit import Actor
 from gateway.platform.authentication import Authenticator, AuthorizationMalformed, TokenMissing, TokenRefused
+from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
+from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.policy import RateClass, Rule, declared
 from gateway.platform.principal import Principal
 from gateway.platform.problems import Forbidden
@@ -66,9 +68,14 @@ class Caller:
         return self.principal
 
 
+_NO_PROXIES = ProxyTrust()
+
+
 def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The caller's address as the server saw it; uvicorn applies ``X-Forwarded-For`` from trusted proxies."""
-    return connection.client.host if connection.client else "unknown"
+    """The caller's address, for rate limits and the audit trail: the direct peer's, or the one a trusted
+    proxy forwarded (``SEVA_TRUSTED_PROXIES``, ``gateway.platform.forwarded``)."""
+    trust = connection.app.state.get(PROXY_STATE_KEY) or _NO_PROXIES
+    return str(trust.client(connection.scope))
 
 
 def _token(header: str) -> str:

@@ -5,9 +5,35 @@ Mobile numbers are masked by the registry's own ``family_registry.mobile.mask_mo
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from family_registry import verhoeff
+from family_registry.aadhaar import mask_aadhaar
 from family_registry.mobile import mask_mobile
 
-__all__ = ["mask_id", "mask_ip", "mask_mobile", "mask_name", "mask_text"]
+__all__ = ["mask_aadhaar_numbers", "mask_id", "mask_ip", "mask_mobile", "mask_name", "mask_text"]
+
+# Twelve digits of any script, in groups of four with a space or hyphen between them or none; not part of a
+# longer run of digits.
+_TWELVE = re.compile(r"(?<![\d])(\d{4})[ \-]?(\d{4})[ \-]?(\d{4})(?![\d])")
+
+
+def _aadhaar_digits(match: re.Match[str]) -> str | None:
+    digits = "".join(str(unicodedata.digit(c)) for c in "".join(match.groups()))
+    return digits if digits[0] not in "01" and verhoeff.is_valid(digits) else None
+
+
+def mask_aadhaar_numbers(text: str) -> str:
+    """``text`` with every Aadhaar number in it masked (``********1234``): 12 digits that start with 2 to 9
+    and pass the Verhoeff check, written together or in groups of four, in any script's digits. Used on
+    free text before it is stored: a citizen may type their Aadhaar number into a note."""
+
+    def masked(match: re.Match[str]) -> str:
+        digits = _aadhaar_digits(match)
+        return mask_aadhaar(digits[-4:]) if digits else match.group(0)
+
+    return _TWELVE.sub(masked, text) if text else text
 
 
 def mask_id(value: str) -> str:

@@ -8,6 +8,8 @@ import uuid
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.platform.logs import bind_request
+
 __all__ = ["RequestIdMiddleware", "request_id_for"]
 
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -39,4 +41,5 @@ class RequestIdMiddleware:
                 MutableScopeHeaders.from_message(message)["x-request-id"] = request_id
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        with bind_request(request_id):
+            await self.app(scope, receive, send_with_id)

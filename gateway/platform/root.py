@@ -1,8 +1,9 @@
 """``Platform``: what every capability stands on, built once per process from settings.
 
-The settings, the one clock, the database engine, the catalogue being served, the audit trail and the
-server secret. Capabilities receive it from their builders and never build any of these themselves, so
-a test (or the CLI) that passes a ``MovableClock`` or another database gets them everywhere at once.
+The settings, the one clock, the database engine, the catalogue being served, the audit trail, the
+server secret and the process's metrics. Capabilities receive it from their builders and never build any
+of these themselves, so a test (or the CLI) that passes a ``MovableClock`` or another database gets
+them everywhere at once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from gateway.audit import AuditTrail
 from gateway.database import create_engine
 from gateway.platform.catalogue import CatalogueHolder
 from gateway.platform.clock import Clock, SystemClock
+from gateway.platform.files import private_folder
+from gateway.platform.metrics import Metrics
 from gateway.platform.server_secret import load_server_secret
 from gateway.settings import Settings
 
@@ -29,6 +32,7 @@ class Platform:
     catalogue: CatalogueHolder
     audit: AuditTrail
     secret: bytes = field(repr=False)
+    metrics: Metrics = field(default_factory=Metrics, repr=False)
 
 
 def build_platform(
@@ -40,6 +44,7 @@ def build_platform(
 ) -> Platform:
     """The platform of one process. Raises ``CatalogueInvalid`` when the catalogue does not load."""
     clock = clock or SystemClock()
+    private_folder(settings.data_dir)
     if engine is None:
         # With SQLAlchemy's default pool, concurrent requests queued for a connection (bench/applications.py:
         # 355 -> 555 submissions/s on SQLite at 20); a SQLite connection is only a thread of this process.

@@ -35,6 +35,7 @@ from tests.identity.support import (
     seed_families,
     sign_in,
     sms_env,
+    staff_tokens,
 )
 
 EXAMPLES = 20  # per operation; derandomized, so every run calls the same cases
@@ -61,6 +62,7 @@ def contract(
         tokens = {"citizen": sign_in(client, sms, "9876500001")["access_token"]}
         for role, department in (("department", "revenue"), ("auditor", None), ("administrator", None)):
             tokens[role] = client_token(client, *make_client(db_url, role, department))
+        tokens.update(staff_tokens(client, sms, tokens["administrator"]))
         rules = {
             (method, route.path_format): declared(handler.opt)
             for route in server.app.routes
@@ -73,7 +75,7 @@ def contract(
 def _role_for(rule: Any) -> str | None:
     if rule is None or rule.public:
         return None
-    for role in ("administrator", "citizen", "department", "auditor"):
+    for role in ("administrator", "citizen", "department", "auditor", "officer", "agent", "operator"):
         if role in rule.roles:
             return role
     return None

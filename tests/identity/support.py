@@ -290,3 +290,30 @@ def shared(
             yield SharedServer(server, provider, url, folder / "data")
         finally:
             server.stop()
+
+
+STAFF = {
+    "officer": {"role": "officer", "name": "Test Officer", "mobile": "9812311001", "department": "revenue",
+                "designation": "Tehsildar", "district": "bhopal", "tehsil": "Huzur", "level": 1},
+    "agent": {"role": "agent", "name": "Test Agent", "mobile": "9812311002", "level": 1},
+    "operator": {"role": "operator", "name": "Test Operator", "mobile": "9812311003", "district": "bhopal",
+                 "centre": "Lok Seva Kendra Huzur"},
+}  # fmt: skip
+
+
+def staff_tokens(client: httpx.Client, provider: SmsProvider, admin_token: str) -> dict[str, str]:
+    """An officer, an agent and an operator made by the administrator and signed in by code; their tokens."""
+    tokens = {}
+    for role, body in STAFF.items():
+        made = client.post("/api/v1/admin/staff", json=body, headers=bearer(admin_token))
+        assert made.status_code == 201, made.text
+        started = client.post("/api/v1/auth/staff/otp", json={"mobile": body["mobile"]})
+        assert started.status_code == 202, started.text
+        code = provider.last_code(str(body["mobile"]))
+        verified = client.post(
+            "/api/v1/auth/staff/otp/verify",
+            json={"challenge_id": started.json()["challenge_id"], "code": code},
+        )
+        assert verified.status_code == 200, verified.text
+        tokens[role] = str(verified.json()["access_token"])
+    return tokens

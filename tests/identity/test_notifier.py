@@ -147,7 +147,7 @@ class TestLogs:
             pair = sign_in(client, sms_provider, "9876500001")
             client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
             client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
-            started = client.post("/api/v1/auth/otp", json={"login": "100000011"})
+            started = client.post("/api/v1/auth/otp", json={"login": "100000021"})
             client.post(
                 "/api/v1/auth/otp/verify",
                 json={"challenge_id": started.json()["challenge_id"], "code": "000000"},
