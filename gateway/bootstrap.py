@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters import AdapterRegistry, default_registry
 from gateway.applications.capability import ApplicationsBuilt, build_applications
+from gateway.applications.writer import Enqueue
 from gateway.audit.capability import build_audit
+from gateway.certificates.capability import CertificatesBuilt, build_certificates
+from gateway.deadlines.capability import DeadlinesBuilt, build_deadlines
 from gateway.delivery import enqueue
 from gateway.delivery.capability import DeliveryBuilt, build_delivery
+from gateway.desk.capability import DeskBuilt, build_desk
 from gateway.documents.capability import DocumentsBuilt, build_documents
 from gateway.documents.storage import DocumentStorage
 from gateway.endpoints.capability import EndpointsBuilt, build_endpoints
@@ -59,6 +64,9 @@ class Seva:
     documents: DocumentsBuilt
     delivery: DeliveryBuilt
     applications: ApplicationsBuilt
+    certificates: CertificatesBuilt
+    deadlines: DeadlinesBuilt
+    desk: DeskBuilt
     families: FamiliesBuilt
     endpoints: EndpointsBuilt
     services: ServicesBuilt
@@ -72,6 +80,9 @@ class Seva:
         yield self.documents.capability
         yield self.delivery.capability
         yield self.applications.capability
+        yield self.certificates.capability
+        yield self.deadlines.capability
+        yield self.desk.capability
         yield self.families.capability
         yield self.endpoints.capability
         yield self.services.capability
@@ -87,17 +98,36 @@ def build(
     extensions: Extensions | None = None,
     storage: DocumentStorage | None = None,
     inprocess_workers: bool | None = None,
+    inprocess_watcher: bool | None = None,
 ) -> Seva:
     """Build every capability from ``settings``; keywords replace a part (tests pass fakes and a clock)."""
     extensions = extensions or Extensions()
     platform = build_platform(settings, clock=clock, engine=engine, catalogue=catalogue)
     ratelimits = build_ratelimits(platform)
     notifications = build_notifications(platform, extensions.notifiers)
-    identity = build_identity(platform, notifications.notifications.notifier, ratelimits.limits.exact)
+    notifier = notifications.notifications.notifier
     documents = build_documents(platform, storage)
+    certificates = build_certificates(platform, documents.store)
+    identity = build_identity(
+        platform, notifier, ratelimits.limits.exact, also_published=certificates.signer.public_keys
+    )
+    staff = identity.service.staff
+    watching = settings.runs_inprocess_watcher if inprocess_watcher is None else inprocess_watcher
+    deadlines = build_deadlines(platform, notifier, (staff.officers_of, staff.mobile_of), inprocess=watching)
     inprocess = settings.runs_inprocess_workers if inprocess_workers is None else inprocess_workers
     delivery = build_delivery(platform, extensions.adapters, inprocess=inprocess)
-    applications = build_applications(platform, enqueue)
+    # A new application goes onto an officer's desk or the delivery queue; the desk needs the applications
+    # service to read them, so the way out of a submission is bound once the desk is built.
+    intake: list[Enqueue] = []
+
+    async def desk_or_queue(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+        await intake[0](conn, rows)
+
+    applications = build_applications(platform, desk_or_queue, deadlines.service.clocks.due_date)
+    desk = build_desk(
+        platform, deadlines.service, certificates.service, applications.service, staff.principal
+    )
+    intake.append(desk.service.intake(enqueue))
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
     return Seva(
@@ -109,6 +139,9 @@ def build(
         documents=documents,
         delivery=delivery,
         applications=applications,
+        certificates=certificates,
+        deadlines=deadlines,
+        desk=desk,
         families=families,
         endpoints=endpoints,
         services=build_services(platform),

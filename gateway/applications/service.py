@@ -55,7 +55,10 @@ from schemas.applications_api import (
 )
 from schemas.documents_api import DocumentOut
 
-__all__ = ["MAX_KEY", "ApplicationService", "due_on", "request_hash"]
+__all__ = ["MAX_KEY", "ApplicationService", "DueDate", "due_on", "request_hash"]
+
+DueDate = Callable[[Any, dt.date], dt.date]
+"""The day a decision is promised for a catalogue service applied for on a given day."""
 
 MAX_KEY = 128  # characters of an Idempotency-Key
 
@@ -204,7 +207,11 @@ class ApplicationService:
         audit: AuditTrail,
         enqueue: Enqueue,
         clock: Clock | None = None,
+        due_date: DueDate | None = None,
     ) -> None:
+        """``due_date``: the day the guarantee promises a decision for a service applied for on a day (the
+        deadlines capability's working calendar); Monday to Friday when none is given."""
+        self.due_date: DueDate = due_date or (lambda service, day: due_on(day, service.time_limit_days))
         self.engine = engine
         self.catalogue = catalogue
         self.audit = audit
@@ -282,7 +289,7 @@ class ApplicationService:
             "created_by": actor.subject[:80],
             "created_at": now,
             "updated_at": now,
-            "due_on": due_on(today, service.time_limit_days).isoformat(),
+            "due_on": self.due_date(service, today).isoformat(),
             "department_reference": None,
             "certificate": None,
         }
