@@ -207,6 +207,7 @@ class DeskService:
             select(
                 _K.reference,
                 _K.service_code,
+                _K.department,
                 _K.state,
                 _K.district,
                 _K.tehsil,
