@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from litestar import Controller, MediaType, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
 from gateway.deadlines.charts import report_page
@@ -90,7 +90,7 @@ class AppealController(Controller):
         self,
         deadlines: NamedDependency[Deadlines],
         caller: NamedDependency[Caller],
-        which: Annotated[Literal["open", "decided"], Parameter(query="state")] = "open",
+        which: Annotated[Literal["open", "decided"], QueryParameter(name="state")] = "open",
     ) -> list[AppealOut]:
         return await deadlines.list_appeals(caller, which)
 

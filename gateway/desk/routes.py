@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, JSONBody, Parameter
+from litestar.params import HeaderParameter, JSONBody, Parameter, QueryParameter
 
 from gateway.deadlines import digits
 from gateway.desk.errors import (
@@ -73,7 +73,9 @@ class DeskController(Controller):
         self,
         desk: NamedDependency[DeskService],
         caller: NamedDependency[Caller],
-        which: Annotated[Literal["open", "returned", "verification"] | None, Parameter(query="state")] = None,
+        which: Annotated[
+            Literal["open", "returned", "verification"] | None, QueryParameter(name="state")
+        ] = None,
     ) -> DeskPage:
         return await desk.list(caller, which)
 

@@ -264,3 +264,26 @@ async def test_field_verification_and_refusals_outside_the_jurisdiction(guarante
     await desk.approve(g.staff.officer, reference, IssueBody())
     assert await g.timeline(reference) == ["submitted", "routed", "field_verification", "verified", "decided"]
     assert await g.count("certificate") == 1
+
+
+async def test_an_issued_income_certificate_is_attached_to_a_later_scholarship(guarantee: Guarantee) -> None:
+    """The income certificate the officer issued is in the student's documents, signed, with its type and
+    validity; her scholarship application attaches it with no upload."""
+    from tests.deadlines.support import SCHOLARSHIP
+
+    g = guarantee
+    student = g.student
+    reference = await g.apply_income(student, key="inc-student")
+    opened = await g.seva.desk.service.approve(g.staff.officer, reference, IssueBody())
+    assert opened.status == "issued" and opened.certificate_id
+    documents = await g.seva.documents.store.list_family(student.family_id, student.member_id)
+    (certificate,) = [d for d in documents if d.doc_type == "income_certificate"]
+    assert certificate.content_type == "application/jose" and certificate.valid_until == "2029-03-01"
+    for doc_type in ("caste_certificate", "marksheet", "admission_receipt", "bank_passbook"):
+        await g.upload(student, doc_type)
+    form = {"institution_name": "Government College Bhopal", "course": "BA", "year_of_study": 1, "hosteller": True,
+            "previous_exam_percent": 71, "mobile": "9876500003"}  # fmt: skip
+    scholarship = await g.apply(student, SCHOLARSHIP, form, "sch-1")
+    attached = {d.type: d for d in (await g.seva.applications.service.get(scholarship)).documents}
+    assert attached["income_certificate"].document_id == certificate.id
+    assert attached["income_certificate"].status == "fetched"
