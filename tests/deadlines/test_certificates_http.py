@@ -23,10 +23,9 @@ from gateway.commands.certificate import certificate_group
 from gateway.database import create_engine
 from gateway.platform.clock import MovableClock
 from schemas.guarantee_api import IssueBody
-from tests.applications.support import LEARNER, LEARNER_DOCS, learner_form
+from tests.applications.support import LEARNER, LEARNER_DOCS, learner_form, seed_people
 from tests.conftest import InProcessServer, migrated_database
 from tests.deadlines.support import START, Guarantee, Staff, _staff, seed_student
-from tests.applications.support import seed_people
 
 SECRET = "a-callback-secret-of-the-transport-department"
 
