@@ -34,7 +34,7 @@ class _Strict(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=T
     pass
 
 
-class Act(_Strict):
+class Act(_Strict, frozen=True):
     """What the Act promises besides each service's own time limit."""
 
     name: Text
@@ -50,12 +50,12 @@ class Act(_Strict):
     inferred: tuple[str, ...] = ()
 
 
-class NamedDay(_Strict):
+class NamedDay(_Strict, frozen=True):
     date: dt.date
     name: Text
 
 
-class CalendarData(_Strict):
+class CalendarData(_Strict, frozen=True):
     """The working calendar: the ``holidays`` package's country and subdivision, the Saturdays that are
     off by their number in the month, and the state's notified additions and removals."""
 
@@ -67,13 +67,13 @@ class CalendarData(_Strict):
     not_holidays: tuple[NamedDay, ...] = ()
 
 
-class CertificateData(_Strict):
+class CertificateData(_Strict, frozen=True):
     validity_days: dict[str, Annotated[int, msgspec.Meta(ge=1, le=3650)]] = msgspec.field(
         default_factory=dict
     )
 
 
-class GuaranteeData(_Strict):
+class GuaranteeData(_Strict, frozen=True):
     act: Act
     calendar: CalendarData
     certificates: CertificateData = msgspec.field(default_factory=CertificateData)

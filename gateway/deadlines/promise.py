@@ -10,7 +10,7 @@ Either way, the days an appellate authority has come from the Act's data when th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from catalogue.models import Text
 from gateway.deadlines.calendar import TimeUnit
@@ -55,6 +55,7 @@ def promise_of(service: Any, act: Act) -> Promise:
         covered, days, unit = True, int(service.time_limit_days), "working_days"
     if unit == "working_days" and days == 0:
         unit = "same_day"
+    unit = cast(TimeUnit, unit)
     officer = service.designated_officer
     return Promise(
         covered=covered,

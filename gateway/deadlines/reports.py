@@ -90,7 +90,7 @@ async def report_rows(
     async with engine.connect() as conn:
         rows = (await conn.execute(query)).mappings().all()
     return [
-        ReportRow(**{name: (str(row[name]) if name == "key" else int(row[name] or 0)) for name in FIELDS})
+        ReportRow(key=str(row["key"]), **{name: int(row[name] or 0) for name in FIELDS if name != "key"})
         for row in rows
     ]
 

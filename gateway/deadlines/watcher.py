@@ -138,7 +138,7 @@ class DeadlineWatcher:
         if not claimed:
             return []
         refs = [row.reference for row in claimed]
-        statuses = dict(
+        statuses: dict[str, str] = dict(
             (
                 await conn.execute(
                     select(APPLICATIONS.c.reference, APPLICATIONS.c.status).where(

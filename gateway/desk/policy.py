@@ -9,11 +9,12 @@ the signature is the credential (checked by the service). Administrators may see
 
 from __future__ import annotations
 
-from gateway.platform.policy import ALL, OWN_DEPARTMENT, OWN_FAMILY, Policy, Rule, public
+from gateway.platform.policy import ALL, OWN_DEPARTMENT, OWN_FAMILY, Grant, Policy, Rule, public
+from gateway.platform.principal import Role
 
 __all__ = ["POLICY"]
 
-_OFFICER = {"officer": OWN_DEPARTMENT}
+_OFFICER: dict[Role, Grant] = {"officer": OWN_DEPARTMENT}
 
 POLICY = Policy(
     "desk",

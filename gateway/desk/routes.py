@@ -77,7 +77,7 @@ class DeskController(Controller):
             Literal["open", "returned", "verification"] | None, QueryParameter(name="state")
         ] = None,
     ) -> DeskPage:
-        return await desk.list(caller, which)
+        return await desk.list_due(caller, which)
 
     @get(
         "/{reference:str}",

@@ -200,7 +200,7 @@ class DeskService:
             raise CaseNotFound(reference)
         return case
 
-    async def list(self, caller: Caller, state: str | None) -> DeskPage:
+    async def list_due(self, caller: Caller, state: str | None) -> DeskPage:
         """What is due on the caller's desk, the nearest deadline first, with working days left."""
         principal = self._scope(caller, "list")
         query = (
@@ -754,7 +754,7 @@ class DeskService:
             service = self.catalogue().by_code.get(row.service_code) if row is not None else None
             if row is None or service is None or service.delivery.adapter != adapter:
                 raise CaseNotFound(reference)
-            status = word.status
+            status: str = word.status
             extra: dict[str, Any] = {}
             if word.department_reference:
                 extra["department_reference"] = word.department_reference

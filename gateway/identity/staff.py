@@ -8,6 +8,7 @@ may be both). An account is live until revoked; tokens of a revoked account stop
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import secrets
 import time
@@ -175,7 +176,9 @@ class StaffService:
             )
         return principal_of(row) if row is not None else None
 
-    async def officers_of(self, department: str, district: str, tehsil: str | None) -> list[tuple[str, str]]:
+    async def officers_of(
+        self, department: str, district: str, tehsil: str | None
+    ) -> builtins.list[tuple[str, str]]:
         """Live officers (ID, mobile) of a department in a district, and of the tehsil where it is known
         (an officer without a tehsil serves the whole district): whom a deadline reminder goes to."""
         query = select(_TABLE.c.id, _TABLE.c.mobile).where(

@@ -37,13 +37,23 @@ ADMIN = Caller(
 
 
 def income_form(**changes: object) -> dict[str, object]:
-    return {"purpose": "scholarship", "declared_annual_income": 90000, "income_source": "wages",
-            "mobile": "9876500001", **changes}  # fmt: skip
+    return {
+        "purpose": "scholarship",
+        "declared_annual_income": 90000,
+        "income_source": "wages",
+        "mobile": "9876500001",
+        **changes,
+    }
 
 
 def demarcation_form() -> dict[str, object]:
-    return {"village": "Bairagarh", "tehsil": "Huzur", "khasra_number": "120/2", "area_hectare": 1.5,
-            "mobile": "9876500001"}  # fmt: skip
+    return {
+        "village": "Bairagarh",
+        "tehsil": "Huzur",
+        "khasra_number": "120/2",
+        "area_hectare": 1.5,
+        "mobile": "9876500001",
+    }
 
 
 @dataclass
@@ -146,11 +156,26 @@ async def seed_student(engine: AsyncEngine) -> Person:
                 updated_at=now,
             )
         )
-        await conn.execute(insert(Member.__table__).values(  # type: ignore[attr-defined]
-            member_id="200000031", family_id="20000003", name_en="Sunita Bhuria", name_hi="सुनीता भूरिया",
-            gender="female", date_of_birth=dt.date(2007, 1, 10), relation="head", marital_status="unmarried",
-            social_category="st", tribe="bhil", disability_percent=0, occupation="student", annual_income=0,
-            mobile="9876500003", ekyc_done=True, updated_at=now))  # fmt: skip
+        await conn.execute(
+            insert(Member.__table__).values(  # type: ignore[attr-defined]
+                member_id="200000031",
+                family_id="20000003",
+                name_en="Sunita Bhuria",
+                name_hi="सुनीता भूरिया",
+                gender="female",
+                date_of_birth=dt.date(2007, 1, 10),
+                relation="head",
+                marital_status="unmarried",
+                social_category="st",
+                tribe="bhil",
+                disability_percent=0,
+                occupation="student",
+                annual_income=0,
+                mobile="9876500003",
+                ekyc_done=True,
+                updated_at=now,
+            )
+        )
     return Person("200000031", "20000003")
 
 
@@ -166,20 +191,63 @@ async def guarantee(db_url: str, tmp_path: Path) -> AsyncIterator[Guarantee]:
     )
     staff = Staff(
         officer=await _staff(seva, name="Rekha Verma", mobile="9000000001", **officer),
-        revenue=await _staff(seva, name="Amit Rai", mobile="9000000002", role="officer", department="revenue",
-                             designation="Tehsildar", district="bhopal", tehsil="Huzur"),
-        revenue_elsewhere=await _staff(seva, name="Om Joshi", mobile="9000000003", role="officer",
-                                       department="revenue", designation="Tehsildar", district="bhopal",
-                                       tehsil="Berasia"),
-        field=await _staff(seva, name="Lal Singh", mobile="9000000004", role="officer",
-                           department="general_administration", designation="Patwari", district="bhopal"),
-        other_district=await _staff(seva, name="Nina Rao", mobile="9000000005", role="officer",
-                                    department="general_administration", designation="Tehsildar", district="indore"),
-        first=await _staff(seva, name="S. Khan", mobile="9000000006", role="appellate", designation="SDO (Revenue)",
-                           district="bhopal", level=1),
-        second=await _staff(seva, name="P. Das", mobile="9000000007", role="appellate", designation="Collector",
-                            district="bhopal", level=2),
-    )  # fmt: skip
+        revenue=await _staff(
+            seva,
+            name="Amit Rai",
+            mobile="9000000002",
+            role="officer",
+            department="revenue",
+            designation="Tehsildar",
+            district="bhopal",
+            tehsil="Huzur",
+        ),
+        revenue_elsewhere=await _staff(
+            seva,
+            name="Om Joshi",
+            mobile="9000000003",
+            role="officer",
+            department="revenue",
+            designation="Tehsildar",
+            district="bhopal",
+            tehsil="Berasia",
+        ),
+        field=await _staff(
+            seva,
+            name="Lal Singh",
+            mobile="9000000004",
+            role="officer",
+            department="general_administration",
+            designation="Patwari",
+            district="bhopal",
+        ),
+        other_district=await _staff(
+            seva,
+            name="Nina Rao",
+            mobile="9000000005",
+            role="officer",
+            department="general_administration",
+            designation="Tehsildar",
+            district="indore",
+        ),
+        first=await _staff(
+            seva,
+            name="S. Khan",
+            mobile="9000000006",
+            role="appellate",
+            designation="SDO (Revenue)",
+            district="bhopal",
+            level=1,
+        ),
+        second=await _staff(
+            seva,
+            name="P. Das",
+            mobile="9000000007",
+            role="appellate",
+            designation="Collector",
+            district="bhopal",
+            level=2,
+        ),
+    )
     yield Guarantee(seva, engine, clock, people, student, staff)
     await seva.delivery.resolver.aclose()
     await engine.dispose()

@@ -42,10 +42,24 @@ async def _seed(tmp_path: Path) -> tuple[str, dict[str, str]]:
     seva = build_seva(tmp_path / "data", url, engine=engine, clock=clock)
     people = await seed_people(engine)
     await seed_student(engine)
-    officer = await _staff(seva, name="Rekha", mobile="9000000001", role="officer", department="general_administration",
-                           designation="Tehsildar", district="bhopal")  # fmt: skip
-    revenue = await _staff(seva, name="Amit", mobile="9000000002", role="officer", department="revenue",
-                           designation="Tehsildar", district="bhopal")  # fmt: skip
+    officer = await _staff(
+        seva,
+        name="Rekha",
+        mobile="9000000001",
+        role="officer",
+        department="general_administration",
+        designation="Tehsildar",
+        district="bhopal",
+    )
+    revenue = await _staff(
+        seva,
+        name="Amit",
+        mobile="9000000002",
+        role="officer",
+        department="revenue",
+        designation="Tehsildar",
+        district="bhopal",
+    )
     g = Guarantee(
         seva,
         engine,
@@ -143,12 +157,21 @@ def test_a_revoked_certificate_says_so_on_the_verify_page(issued) -> None:  # ty
     server, ids = issued
     reason = {"reason": {"en": "Issued on a false declaration", "hi": "झूठी घोषणा पर जारी"}}
     with server.client() as client:
-        other = client.post(f"/api/v1/certificates/{ids['certificate']}/revoke", json=reason,
-                            headers=_token(server, ids["revenue"]))  # fmt: skip
-        revoked = client.post(f"/api/v1/certificates/{ids['certificate']}/revoke", json=reason,
-                              headers=_token(server, ids["officer"]))  # fmt: skip
-        again = client.post(f"/api/v1/certificates/{ids['certificate']}/revoke", json=reason,
-                            headers=_token(server, ids["officer"]))  # fmt: skip
+        other = client.post(
+            f"/api/v1/certificates/{ids['certificate']}/revoke",
+            json=reason,
+            headers=_token(server, ids["revenue"]),
+        )
+        revoked = client.post(
+            f"/api/v1/certificates/{ids['certificate']}/revoke",
+            json=reason,
+            headers=_token(server, ids["officer"]),
+        )
+        again = client.post(
+            f"/api/v1/certificates/{ids['certificate']}/revoke",
+            json=reason,
+            headers=_token(server, ids["officer"]),
+        )
         page = client.get(f"/verify/{ids['certificate']}", headers={"accept-language": "hi"})
         anonymous = client.post(f"/api/v1/certificates/{ids['certificate']}/revoke", json=reason)
     assert other.status_code == 404  # another department's officer
@@ -162,20 +185,30 @@ def test_a_revoked_certificate_says_so_on_the_verify_page(issued) -> None:  # ty
 def _signed(body: dict[str, object], at: float, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
     raw = json.dumps(body).encode()
     signature = hmac.new(secret.encode(), f"{int(at)}.".encode() + raw, hashlib.sha256).hexdigest()
-    return raw, {"x-seva-timestamp": str(int(at)), "x-seva-signature": f"v1={signature}",
-                 "content-type": "application/json"}  # fmt: skip
+    return raw, {
+        "x-seva-timestamp": str(int(at)),
+        "x-seva-signature": f"v1={signature}",
+        "content-type": "application/json",
+    }
 
 
 def test_signed_callbacks(issued, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     server, ids = issued
     monkeypatch.setenv("SEVA_ADAPTER_REST_TRANSPORT_CALLBACK_SECRET", SECRET)
     now = START.timestamp()
-    decision = {"reference_number": ids["learner"], "status": "issued", "message": "Learner's licence issued",
-                "department_reference": "TR-77"}  # fmt: skip
+    decision = {
+        "reference_number": ids["learner"],
+        "status": "issued",
+        "message": "Learner's licence issued",
+        "department_reference": "TR-77",
+    }
     with server.client() as client:
         raw, headers = _signed(decision, now)
-        forged = client.post("/api/v1/departments/callbacks/rest_transport", content=raw,
-                             headers={**headers, "x-seva-signature": "v1=" + "0" * 64})  # fmt: skip
+        forged = client.post(
+            "/api/v1/departments/callbacks/rest_transport",
+            content=raw,
+            headers={**headers, "x-seva-signature": "v1=" + "0" * 64},
+        )
         old_raw, old_headers = _signed(decision, now - 3600)
         stale = client.post(
             "/api/v1/departments/callbacks/rest_transport", content=old_raw, headers=old_headers

@@ -53,9 +53,9 @@ async def test_routed_to_the_desk_of_its_tehsil_with_the_promised_day(guarantee:
     assert (await g.seva.applications.service.get(reference)).due_on == clock["due_on"]
     assert clock["position"] == "revenue/bhopal/Huzur" and clock["stage"] == "remind"
     desk = g.seva.desk.service
-    assert [i.reference for i in (await desk.list(g.staff.revenue, None)).items] == [reference]
-    assert (await desk.list(g.staff.revenue_elsewhere, None)).items == []
-    assert (await desk.list(g.staff.officer, None)).items == []  # another department
+    assert [i.reference for i in (await desk.list_due(g.staff.revenue, None)).items] == [reference]
+    assert (await desk.list_due(g.staff.revenue_elsewhere, None)).items == []
+    assert (await desk.list_due(g.staff.officer, None)).items == []  # another department
     with pytest.raises(CaseNotFound):
         await desk.open(g.staff.revenue_elsewhere, reference)
     opened = await desk.open(g.staff.revenue, reference)
@@ -97,8 +97,11 @@ async def test_reminded_breached_appealed_automatically_and_decided_by_the_first
     appeals = await g.seva.deadlines.service.list_appeals(g.staff.first, "open")
     assert [a.id for a in appeals] == [appeal.id]
     assert await g.seva.deadlines.service.list_appeals(g.staff.second, "open") == []
-    order = AppealDecisionBody(outcome="allowed", order=Reason(en="Demarcate within five days", hi="पाँच दिन में सीमांकन करें"),
-                               within_days=5)  # fmt: skip
+    order = AppealDecisionBody(
+        outcome="allowed",
+        order=Reason(en="Demarcate within five days", hi="पाँच दिन में सीमांकन करें"),
+        within_days=5,
+    )
     decided = await g.seva.deadlines.service.decide_appeal(g.staff.first, appeal.id, order)
     assert decided.state == "allowed" and decided.order is not None
     with pytest.raises(AppealDecided):
@@ -153,19 +156,27 @@ async def test_a_rejection_appealed_by_the_citizen_to_the_second_appeal_with_a_p
 
     dismiss = AppealDecisionBody(outcome="dismissed", order=Reason(en="Rejection upheld", hi="अस्वीकृति यथावत"))
     with pytest.raises(AppealRefused):  # only the second level penalises
-        await service.decide_appeal(g.staff.first, first.id, AppealDecisionBody(
-            outcome="dismissed", order=dismiss.order, penalty=True))  # fmt: skip
+        await service.decide_appeal(
+            g.staff.first,
+            first.id,
+            AppealDecisionBody(outcome="dismissed", order=dismiss.order, penalty=True),
+        )
     await service.decide_appeal(g.staff.first, first.id, dismiss)
     g.at(D(2026, 3, 20))
     second = await service.file_appeal(g.people.asha.caller, reference, AppealFiled(grounds="Still wrong"))
     assert second.level == 2
-    too_much = AppealDecisionBody(outcome="allowed", order=Reason(en="Issue it", hi="जारी करें"), penalty=True,
-                                  amount_inr=6000)  # fmt: skip
+    too_much = AppealDecisionBody(
+        outcome="allowed", order=Reason(en="Issue it", hi="जारी करें"), penalty=True, amount_inr=6000
+    )
     with pytest.raises(AppealRefused):
         await service.decide_appeal(g.staff.second, second.id, too_much)
     assert await g.count("guarantee_penalty") == 0  # nothing half written
-    penalise = AppealDecisionBody(outcome="allowed", order=Reason(en="Issue it within two days", hi="दो दिन में जारी करें"),
-                                  within_days=2, penalty=True)  # fmt: skip
+    penalise = AppealDecisionBody(
+        outcome="allowed",
+        order=Reason(en="Issue it within two days", hi="दो दिन में जारी करें"),
+        within_days=2,
+        penalty=True,
+    )
     await service.decide_appeal(g.staff.second, second.id, penalise)
     view = await service.view(g.people.asha.caller, reference)
     assert view.compensation_due is not None
@@ -210,8 +221,9 @@ async def test_the_clock_pauses_while_the_citizen_owes_a_document_and_resumes(gu
     reference = await g.apply_demarcation()
     before = await _clock(g, reference)
     with pytest.raises(DeskRefused):
-        await desk.return_to_citizen(g.staff.revenue, reference, ReturnBody(
-            message=Reason(en="x", hi="x"), documents=["no_such_type"]))  # fmt: skip
+        await desk.return_to_citizen(
+            g.staff.revenue, reference, ReturnBody(message=Reason(en="x", hi="x"), documents=["no_such_type"])
+        )
     asked = ReturnBody(
         message=Reason(en="Attach the khasra copy", hi="खसरा की प्रति संलग्न करें"), documents=["khasra_b1"]
     )
@@ -252,10 +264,22 @@ async def test_field_verification_and_refusals_outside_the_jurisdiction(guarante
     with pytest.raises(CaseNotFound):
         await desk.approve(g.staff.revenue, reference, IssueBody())
     with pytest.raises(DeskRefused):  # a field officer of another district
-        await desk.send_for_verification(g.staff.officer, reference, VerifyFieldBody(
-            field_officer=g.staff.other_district.signed_in.staff_id or "", instructions="check"))  # fmt: skip
-    await desk.send_for_verification(g.staff.officer, reference, VerifyFieldBody(
-        field_officer=g.staff.field.signed_in.staff_id or "", instructions="Check the family's income", days=3))  # fmt: skip
+        await desk.send_for_verification(
+            g.staff.officer,
+            reference,
+            VerifyFieldBody(
+                field_officer=g.staff.other_district.signed_in.staff_id or "", instructions="check"
+            ),
+        )
+    await desk.send_for_verification(
+        g.staff.officer,
+        reference,
+        VerifyFieldBody(
+            field_officer=g.staff.field.signed_in.staff_id or "",
+            instructions="Check the family's income",
+            days=3,
+        ),
+    )
     (assigned,) = await desk.verifications(g.staff.field)
     assert assigned.due_on == "2026-03-06" and assigned.days_left == 3
     await desk.report(
@@ -281,8 +305,14 @@ async def test_an_issued_income_certificate_is_attached_to_a_later_scholarship(g
     assert certificate.content_type == "application/jose" and certificate.valid_until == "2029-03-01"
     for doc_type in ("caste_certificate", "marksheet", "admission_receipt", "bank_passbook"):
         await g.upload(student, doc_type)
-    form = {"institution_name": "Government College Bhopal", "course": "BA", "year_of_study": 1, "hosteller": True,
-            "previous_exam_percent": 71, "mobile": "9876500003"}  # fmt: skip
+    form = {
+        "institution_name": "Government College Bhopal",
+        "course": "BA",
+        "year_of_study": 1,
+        "hosteller": True,
+        "previous_exam_percent": 71,
+        "mobile": "9876500003",
+    }
     scholarship = await g.apply(student, SCHOLARSHIP, form, "sch-1")
     attached = {d.type: d for d in (await g.seva.applications.service.get(scholarship)).documents}
     assert attached["income_certificate"].document_id == certificate.id

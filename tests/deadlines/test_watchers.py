@@ -33,18 +33,58 @@ async def seed_breached(url: str, count: int, due_at: float) -> None:
     rows, clocks = [], []
     for i in range(count):
         ref = f"{2603000000000 + i}"
-        rows.append({"reference": ref, "service_code": "gad-income-certificate", "department": "general_administration",
-                     "member_id": "200000011", "family_id": "20000001", "applicant": "{}", "form": "{}", "documents": "[]",
-                     "status": "received", "status_message": "", "department_reference": None, "certificate": None,
-                     "idempotency_scope": "seed", "idempotency_key": ref, "request_hash": "x", "created_by": "seed",
-                     "created_at": due_at - 86400, "updated_at": due_at - 86400, "due_on": "2026-03-04"})  # fmt: skip
-        clocks.append({"reference": ref, "service_code": "gad-income-certificate", "department": "general_administration",
-                       "district": "bhopal", "tehsil": None, "position": "general_administration/bhopal/-",
-                       "designated_officer": "Tahsildar", "unit": "working_days", "limit_days": 1,
-                       "started_on": "2026-03-02", "due_on": "2026-03-04", "state": "running", "stage": "breach",
-                       "paused_on": None, "paused_days": 0, "next_check_at": due_at + (i % 7), "lease_owner": None,
-                       "reminded_on": None, "breached_on": None, "decided_on": None, "decision": None,
-                       "decided_by": None, "officer": None, "created_at": due_at, "updated_at": due_at})  # fmt: skip
+        rows.append(
+            {
+                "reference": ref,
+                "service_code": "gad-income-certificate",
+                "department": "general_administration",
+                "member_id": "200000011",
+                "family_id": "20000001",
+                "applicant": "{}",
+                "form": "{}",
+                "documents": "[]",
+                "status": "received",
+                "status_message": "",
+                "department_reference": None,
+                "certificate": None,
+                "idempotency_scope": "seed",
+                "idempotency_key": ref,
+                "request_hash": "x",
+                "created_by": "seed",
+                "created_at": due_at - 86400,
+                "updated_at": due_at - 86400,
+                "due_on": "2026-03-04",
+            }
+        )
+        clocks.append(
+            {
+                "reference": ref,
+                "service_code": "gad-income-certificate",
+                "department": "general_administration",
+                "district": "bhopal",
+                "tehsil": None,
+                "position": "general_administration/bhopal/-",
+                "designated_officer": "Tahsildar",
+                "unit": "working_days",
+                "limit_days": 1,
+                "started_on": "2026-03-02",
+                "due_on": "2026-03-04",
+                "state": "running",
+                "stage": "breach",
+                "paused_on": None,
+                "paused_days": 0,
+                "next_check_at": due_at + (i % 7),
+                "lease_owner": None,
+                "reminded_on": None,
+                "breached_on": None,
+                "decided_on": None,
+                "decision": None,
+                "decided_by": None,
+                "officer": None,
+                "created_at": due_at,
+                "updated_at": due_at,
+            }
+        )
     async with engine.begin() as conn:
         for start in range(0, count, 500):
             await conn.execute(insert(APPLICATIONS), rows[start : start + 500])
@@ -74,15 +114,26 @@ async def test_two_watchers_never_act_on_the_same_clock(db_url: str, tmp_path: P
     watchers = []
     for n, engine in enumerate(engines):
         seva = build_seva(tmp_path / f"data{n}", db_url, engine=engine, clock=clock)
-        watchers.append(DeadlineWatcher(engine, seva.deadlines.service.clocks, seva.platform.audit,
-                                        seva.deadlines.service.notices, WatcherOptions(batch=40), owner=f"w{n}"))  # fmt: skip
+        watchers.append(
+            DeadlineWatcher(
+                engine,
+                seva.deadlines.service.clocks,
+                seva.platform.audit,
+                seva.deadlines.service.notices,
+                WatcherOptions(batch=40),
+                owner=f"w{n}",
+            )
+        )
     acted = await asyncio.gather(*(w.sweep() for w in watchers))
     assert sum(acted) == 600
     assert await _counts(db_url) == (600, 600, 0)
     async with engines[0].connect() as conn:
-        per = (await conn.exec_driver_sql(
-            "SELECT reference, count(*) FROM application_events WHERE kind = 'appeal' GROUP BY reference HAVING count(*) > 1"
-        )).all()  # fmt: skip
+        per = (
+            await conn.exec_driver_sql(
+                "SELECT reference, count(*) FROM application_events WHERE kind = 'appeal' "
+                "GROUP BY reference HAVING count(*) > 1"
+            )
+        ).all()
     assert per == []
     if "postgres" in db_url:
         assert all(acted), acted  # SKIP LOCKED: both took a share
@@ -98,9 +149,15 @@ async def test_a_watcher_killed_mid_sweep_leaves_nothing_half_done(kind: str, tm
     async with migrated_database(kind, tmp_path) as url:
         due_at = time.time() - 3600  # the process runs on the real clock
         await seed_breached(url, total, due_at)
-        env = {**os.environ, "SEVA_DATABASE_URL": url, "SEVA_DATA_DIR": str(tmp_path / "data"),
-               "SEVA_WATCHER_BATCH": "25", "SEVA_LOG_LEVEL": "WARNING", "SEVA_CATALOGUE_WATCH_SECONDS": "0"}  # fmt: skip
-        process = subprocess.Popen(
+        env = {
+            **os.environ,
+            "SEVA_DATABASE_URL": url,
+            "SEVA_DATA_DIR": str(tmp_path / "data"),
+            "SEVA_WATCHER_BATCH": "25",
+            "SEVA_LOG_LEVEL": "WARNING",
+            "SEVA_CATALOGUE_WATCH_SECONDS": "0",
+        }
+        process = subprocess.Popen(  # noqa: ASYNC220
             [sys.executable, "-m", "gateway.cli", "watcher"], cwd=ROOT, env=env
         )  # our CLI
         try:
@@ -119,7 +176,13 @@ async def test_a_watcher_killed_mid_sweep_leaves_nothing_half_done(kind: str, tm
         appeals, events, waiting = await _counts(url)
         assert 0 < appeals < total, "killed mid-sweep"
         assert appeals == events and appeals + waiting == total  # every clock acted on whole, or not at all
-        finish = subprocess.run([sys.executable, "-m", "gateway.cli", "watcher", "--once"], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        finish = subprocess.run(  # noqa: ASYNC221
+            [sys.executable, "-m", "gateway.cli", "watcher", "--once"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert finish.returncode == 0, finish.stderr
         assert await _counts(url) == (total, total, 0)
