@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.applications.statuses import MESSAGES
@@ -20,6 +20,11 @@ __all__ = ["APPLICATIONS", "EVENTS", "Change", "record_changes"]
 
 APPLICATIONS = Application.__table__  # type: ignore[attr-defined]
 EVENTS = ApplicationEvent.__table__  # type: ignore[attr-defined]
+_PLAIN = (
+    update(APPLICATIONS)
+    .where(APPLICATIONS.c.reference == bindparam("b_reference"))
+    .values(status=bindparam("b_status"), status_message=bindparam("b_message"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,17 +47,23 @@ async def record_changes(
     now = time.time() if at is None else at
     events: list[dict[str, Any]] = []
     entries: list[Pending] = []
+    plain: list[dict[str, Any]] = []  # changes of status and message only: one executemany for all of them
     for change in changes:
         text = change.message if change.message is not None else MESSAGES.get(change.status, ("", ""))[0]
-        await conn.execute(
-            update(APPLICATIONS)
-            .where(APPLICATIONS.c.reference == change.reference)
-            .values(status=change.status, status_message=text[:1000], updated_at=now, **change.extra)
-        )
+        if change.extra:
+            await conn.execute(
+                update(APPLICATIONS)
+                .where(APPLICATIONS.c.reference == change.reference)
+                .values(status=change.status, status_message=text[:1000], updated_at=now, **change.extra)
+            )
+        else:
+            plain.append({"b_reference": change.reference, "b_status": change.status, "b_message": text[:1000]})
         events.append({"reference": change.reference, "at": now, "kind": change.kind, "status": change.status,
                        "message": text[:1000], "actor": actor.subject[:80]})  # fmt: skip
         entries.append((actor, f"application.{change.kind}", f"application:{change.reference}",
                         {"status": change.status}))  # fmt: skip
+    if plain:
+        await conn.execute(_PLAIN.values(updated_at=now), plain)
     if events:
         await conn.execute(insert(EVENTS), events)
         await audit.append_many(conn, entries)

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from jose import jws
 from jose.exceptions import JOSEError
 
@@ -24,6 +25,7 @@ from gateway.identity import ALGORITHM, KeyRing
 __all__ = ["TYPE", "CertificateSigner", "Checked"]
 
 TYPE = "seva-certificate+jws"
+_CANONICAL = msgspec.json.Encoder(order="sorted")  # compact, keys sorted: the same claims sign the same bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,7 @@ class CertificateSigner:
     def sign(self, claims: dict[str, Any]) -> tuple[str, str]:
         """The compact JWS of ``claims`` (canonical JSON: sorted keys, no spaces) and its key ID."""
         key = self.ring.current()
-        payload = json.dumps(claims, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        payload = _CANONICAL.encode(claims)
         token = jws.sign(payload, key.private, headers={"kid": key.kid, "typ": TYPE}, algorithm=ALGORITHM)
         return token, key.kid
 

@@ -21,7 +21,7 @@ from gateway.deadlines.clocks import APPEALS, CLOCKS
 from gateway.deadlines.watcher import DeadlineWatcher, WatcherOptions
 from gateway.platform.clock import MovableClock
 from tests.building import build_seva
-from tests.conftest import ROOT, migrated_database
+from tests.conftest import DATABASES, ROOT, migrated_database
 
 EVENTS_SQL = "SELECT count(*) FROM application_events WHERE kind = 'appeal'"
 
@@ -141,10 +141,8 @@ async def test_two_watchers_never_act_on_the_same_clock(db_url: str, tmp_path: P
         await engine.dispose()
 
 
-@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("kind", DATABASES)
 async def test_a_watcher_killed_mid_sweep_leaves_nothing_half_done(kind: str, tmp_path: Path) -> None:
-    if kind == "postgres" and not os.environ.get("SEVA_TEST_POSTGRES_URL"):
-        pytest.skip("SEVA_TEST_POSTGRES_URL is not set")
     total = 3000
     async with migrated_database(kind, tmp_path) as url:
         due_at = time.time() - 3600  # the process runs on the real clock
