@@ -1,9 +1,12 @@
 """The one root that builds every capability, for ``create_app``, the CLI and the tests alike.
 
 ``build(settings, ...)`` makes the platform and then each capability in the order their public services
-need each other: audit and rate limits; notifications; identity; documents; delivery; applications (with the
-delivery queue and the documents store); families (asking applications who applied); endpoints (telling
-the delivery resolver of a change); services and operations. Fakes and a clock go in through the keyword
+need each other: audit and rate limits; notifications; documents; certificates (signing into the document
+store); identity (publishing the certificate keys beside its own); deadlines (texting officers through
+identity's staff); delivery; applications (its new applications leave through the desk, which puts them on
+an officer's desk or the delivery queue, and its due dates come from the deadlines' calendar); the desk;
+families (asking applications who applied); endpoints (telling the delivery resolver of a change);
+services and operations. Fakes and a clock go in through the keyword
 arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
 module-global registry of either.
 """
