@@ -237,3 +237,34 @@ def test_signed_callbacks(issued, monkeypatch: pytest.MonkeyPatch) -> None:  # t
     assert application.status == "issued" and application.department_reference == "TR-77"
     assert [e.kind for e in application.timeline][-1] == "callback"
     assert time.time() > 0
+
+
+def test_the_auditors_report_as_json_csv_and_a_page_of_charts(issued) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from gateway.audit import Actor
+    from gateway.platform.principal import Principal
+
+    server, ids = issued
+    made = asyncio.run(
+        server.seva.identity.service.clients.create("audit", "auditor", None, Actor.system("t", "t"))
+    )
+    token = server.seva.identity.service.tokens.issue(Principal.client(made.client_id, "auditor", None)).token
+    auditor = {"authorization": f"Bearer {token}"}
+    with server.client() as client:
+        page = client.get("/api/v1/reports/guarantee", params={"by": "service"}, headers=auditor)
+        csv = client.get("/api/v1/reports/guarantee/csv", params={"by": "district"}, headers=auditor)
+        html = client.get("/reports/guarantee", params={"by": "month"}, headers=auditor)
+        wrong = client.get("/api/v1/reports/guarantee", params={"since": "2026-04-01", "until": "2026-03-01"},
+                           headers=auditor)  # fmt: skip
+        citizen = client.get("/api/v1/reports/guarantee", headers=_token(server, ids["officer"]))
+    rows = {r["key"]: r for r in page.json()["rows"]}
+    assert rows["gad-income-certificate"]["applications"] == 1
+    assert rows["gad-income-certificate"]["decided_within"] == 1
+    assert rows["tr-learner-licence"]["pending_within"] == 1
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[0].startswith("key,applications,decided_within")
+    assert csv.text.splitlines()[1].startswith("bhopal,2,1,0,1,0")
+    assert html.status_code == 200 and "<svg" in html.text and "2026-03" in html.text
+    assert wrong.status_code == 400 and wrong.json()["code"] == "report_refused"
+    assert citizen.status_code == 403
