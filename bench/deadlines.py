@@ -91,8 +91,14 @@ async def sweep_figures(url: str, n: int, batch: int, data_dir: Path) -> dict[st
             await conn.execute(text("ANALYZE applications"))
     seeded = time.perf_counter() - started
     clock = MovableClock(BASE + dt.timedelta(minutes=30))
-    settings = Settings.from_env({}, data_dir=str(data_dir), database_url=url, catalogue=str(ROOT / "catalogue.yaml"),
-                                 catalogue_watch_seconds=0, watcher_batch=batch)  # fmt: skip
+    settings = Settings.from_env(
+        {},
+        data_dir=str(data_dir),
+        database_url=url,
+        catalogue=str(ROOT / "catalogue.yaml"),
+        catalogue_watch_seconds=0,
+        watcher_batch=batch,
+    )
     seva = build(settings, clock=clock, engine=engine, inprocess_workers=False, inprocess_watcher=False)
     watcher = seva.deadlines.watcher
     watcher.send_after_round = False
@@ -114,13 +120,20 @@ async def sweep_figures(url: str, n: int, batch: int, data_dir: Path) -> dict[st
     assert sum(r.applications for r in rows) == n
     await seva.delivery.resolver.aclose()
     await engine.dispose()
-    return {"seed": seeded, "idle": sorted(probes)[len(probes) // 2], "acted": acted, "sweep": swept, "sent": sent,
-            "sending": sending, "report": reported}  # fmt: skip
+    return {
+        "seed": seeded,
+        "idle": sorted(probes)[len(probes) // 2],
+        "acted": acted,
+        "sweep": swept,
+        "sent": sent,
+        "sending": sending,
+        "report": reported,
+    }
 
 
-async def databases(sizes: list[int], batch: int) -> None:
+async def databases(sizes: list[int], batch: int, only: str) -> None:
     pg = os.environ.get("SEVA_BENCH_POSTGRES_URL") or os.environ.get("SEVA_TEST_POSTGRES_URL")
-    kinds = ["sqlite"] + (["postgres"] if pg else [])
+    kinds = [k for k in ["sqlite"] + (["postgres"] if pg else []) if k in only.split(",")]
     for kind in kinds:
         print(f"\n== the watcher's sweep on {kind} (batch {batch})")
         for n in sizes:
@@ -143,8 +156,12 @@ async def databases(sizes: list[int], batch: int) -> None:
                         await admin.dispose()
             print(f"  {n:,} open applications (made in {f['seed']:.1f} s)")
             line("idle round, nothing due (median of 20)", f["idle"] * 1000, "ms")
-            line(f"a day's sweep: {int(f['acted']):,} due, reminded or breached + appeal", f["sweep"], "s",
-                 f"{f['acted'] / f['sweep']:,.0f} clocks/s")  # fmt: skip
+            line(
+                f"a day's sweep: {int(f['acted']):,} due, reminded or breached + appeal",
+                f["sweep"],
+                "s",
+                f"{f['acted'] / f['sweep']:,.0f} clocks/s",
+            )
             line(f"  texts handed to the notifier ({int(f['sent']):,}, database outbox)", f["sending"], "s")
             line("report by department over every clock", f["report"] * 1000, "ms")
 
@@ -158,12 +175,25 @@ def certificates(seconds: float) -> None:
     with tempfile.TemporaryDirectory() as folder:
         signer = CertificateSigner(KeyRing.open(Path(folder)))
         key = signer.ring.current()
-        claims = {"iss": "seva", "jti": "0" * 32, "iat": 1772400000, "exp": 1867000000,
-                  "cert": {"number": "SEVA-2026-0A1B2C3D4E", "type": "income_certificate",
-                           "holder": {"member_id": "200000011", "name_en": "Asha Devi", "name_hi": "आशा देवी"},
-                           "facts": {"declared_annual_income": 90000, "income_source": "wages", "purpose": "scholarship"},
-                           "issued_on": "2026-03-02", "valid_until": "2029-03-01",
-                           "issuer": {"designation": "Tehsildar", "district": "bhopal"}}}  # fmt: skip
+        claims = {
+            "iss": "seva",
+            "jti": "0" * 32,
+            "iat": 1772400000,
+            "exp": 1867000000,
+            "cert": {
+                "number": "SEVA-2026-0A1B2C3D4E",
+                "type": "income_certificate",
+                "holder": {"member_id": "200000011", "name_en": "Asha Devi", "name_hi": "आशा देवी"},
+                "facts": {
+                    "declared_annual_income": 90000,
+                    "income_source": "wages",
+                    "purpose": "scholarship",
+                },
+                "issued_on": "2026-03-02",
+                "valid_until": "2029-03-01",
+                "issuer": {"designation": "Tehsildar", "district": "bhopal"},
+            },
+        }
         payload = json.dumps(claims, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
         headers = {"kid": key.kid, "typ": TYPE}
 
@@ -175,16 +205,25 @@ def certificates(seconds: float) -> None:
             return count / seconds
 
         token, _ = signer.sign(claims)
-        print("\n== certificates (ES256), per second, one core")
-        base_sign = rate(lambda: jws.sign(payload, key.private, headers=headers, algorithm="ES256"))
-        ours_sign = rate(lambda: signer.sign(claims))
-        base_verify = rate(lambda: jws.verify(token, key.public, algorithms=["ES256"]))
-        ours_verify = rate(lambda: signer.check(token))
+        print("\n== certificates (ES256), per second, one core (best of 3 alternating runs)")
+        figures: dict[str, list[float]] = {"bs": [], "os": [], "bv": [], "ov": []}
+        for _ in range(3):  # alternate, so a busy moment of a shared machine does not fall on one side only
+            figures["bs"].append(
+                rate(lambda: jws.sign(payload, key.private, headers=headers, algorithm="ES256"))
+            )
+            figures["os"].append(rate(lambda: signer.sign(claims)))
+            figures["bv"].append(rate(lambda: jws.verify(token, key.public, algorithms=["ES256"])))
+            figures["ov"].append(rate(lambda: signer.check(token)))
+        base_sign, ours_sign, base_verify, ours_verify = (max(figures[k]) for k in ("bs", "os", "bv", "ov"))
         line("python-jose jws.sign of the same payload (baseline)", base_sign, "/s")
         line("seva: canonical JSON + sign", ours_sign, "/s", f"{ours_sign / base_sign:.2f}x the baseline")
         line("python-jose jws.verify of the same token (baseline)", base_verify, "/s")
-        line("seva: header checks + key by kid + verify + claims", ours_verify, "/s",
-             f"{ours_verify / base_verify:.2f}x the baseline")  # fmt: skip
+        line(
+            "seva: header checks + key by kid + verify + claims",
+            ours_verify,
+            "/s",
+            f"{ours_verify / base_verify:.2f}x the baseline",
+        )
 
 
 def main() -> None:
@@ -192,9 +231,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--no-certificates", action="store_true")
     args = parser.parse_args()
-    certificates(args.seconds)
-    asyncio.run(databases([int(s) for s in args.sizes.split(",")], args.batch))
+    if not args.no_certificates:
+        certificates(args.seconds)
+    asyncio.run(databases([int(s) for s in args.sizes.split(",")], args.batch, args.databases))
 
 
 if __name__ == "__main__":

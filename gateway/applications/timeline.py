@@ -57,7 +57,9 @@ async def record_changes(
                 .values(status=change.status, status_message=text[:1000], updated_at=now, **change.extra)
             )
         else:
-            plain.append({"b_reference": change.reference, "b_status": change.status, "b_message": text[:1000]})
+            plain.append(
+                {"b_reference": change.reference, "b_status": change.status, "b_message": text[:1000]}
+            )
         events.append({"reference": change.reference, "at": now, "kind": change.kind, "status": change.status,
                        "message": text[:1000], "actor": actor.subject[:80]})  # fmt: skip
         entries.append((actor, f"application.{change.kind}", f"application:{change.reference}",
