@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules_cel.py
 	$(BIN)/python bench/security.py
 	$(BIN)/python bench/applications.py
+	$(BIN)/python bench/deadlines.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache seva-data
