@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/security.py
 	$(BIN)/python bench/applications.py
 	$(BIN)/python bench/lookup_privacy.py
+	$(BIN)/python bench/deadlines.py
 
 # Not part of `make test`: minutes of load and faults against the PostgreSQL at SEVA_SOAK_POSTGRES_URL
 # (default postgresql+asyncpg://postgres@127.0.0.1:5432/test); docs/operations.md has its last result.

@@ -1,9 +1,12 @@
 """The one root that builds every capability, for ``create_app``, the CLI and the tests alike.
 
 ``build(settings, ...)`` makes the platform and then each capability in the order their public services
-need each other: audit and rate limits; notifications; identity; documents; delivery; applications (with the
-delivery queue and the documents store); families (asking applications who applied); endpoints (telling
-the delivery resolver of a change); services and operations. Fakes and a clock go in through the keyword
+need each other: audit and rate limits; notifications; documents; certificates (signing into the document
+store); identity (publishing the certificate keys beside its own); deadlines (texting officers through
+identity's staff); delivery; applications (its new applications leave through the desk, which puts them on
+an officer's desk or the delivery queue, and its due dates come from the deadlines' calendar); the desk;
+families (asking applications who applied); endpoints (telling the delivery resolver of a change);
+services and operations. Fakes and a clock go in through the keyword
 arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
 module-global registry of either.
 """
@@ -12,14 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters import AdapterRegistry, default_registry
 from gateway.applications.capability import ApplicationsBuilt, build_applications
+from gateway.applications.writer import Enqueue
 from gateway.audit.capability import build_audit
+from gateway.certificates.capability import CertificatesBuilt, build_certificates
+from gateway.deadlines.capability import DeadlinesBuilt, build_deadlines
 from gateway.delivery import enqueue
 from gateway.delivery.capability import DeliveryBuilt, build_delivery
+from gateway.desk.capability import DeskBuilt, build_desk
 from gateway.documents.capability import DocumentsBuilt, build_documents
 from gateway.documents.storage import DocumentStorage
 from gateway.endpoints.capability import EndpointsBuilt, build_endpoints
@@ -59,6 +67,9 @@ class Seva:
     documents: DocumentsBuilt
     delivery: DeliveryBuilt
     applications: ApplicationsBuilt
+    certificates: CertificatesBuilt
+    deadlines: DeadlinesBuilt
+    desk: DeskBuilt
     families: FamiliesBuilt
     endpoints: EndpointsBuilt
     services: ServicesBuilt
@@ -72,6 +83,9 @@ class Seva:
         yield self.documents.capability
         yield self.delivery.capability
         yield self.applications.capability
+        yield self.certificates.capability
+        yield self.deadlines.capability
+        yield self.desk.capability
         yield self.families.capability
         yield self.endpoints.capability
         yield self.services.capability
@@ -87,17 +101,36 @@ def build(
     extensions: Extensions | None = None,
     storage: DocumentStorage | None = None,
     inprocess_workers: bool | None = None,
+    inprocess_watcher: bool | None = None,
 ) -> Seva:
     """Build every capability from ``settings``; keywords replace a part (tests pass fakes and a clock)."""
     extensions = extensions or Extensions()
     platform = build_platform(settings, clock=clock, engine=engine, catalogue=catalogue)
     ratelimits = build_ratelimits(platform)
     notifications = build_notifications(platform, extensions.notifiers)
-    identity = build_identity(platform, notifications.notifications.notifier, ratelimits.limits.exact)
+    notifier = notifications.notifications.notifier
     documents = build_documents(platform, storage)
+    certificates = build_certificates(platform, documents.store)
+    identity = build_identity(
+        platform, notifier, ratelimits.limits.exact, also_published=certificates.signer.public_keys
+    )
+    staff = identity.service.staff
+    watching = settings.runs_inprocess_watcher if inprocess_watcher is None else inprocess_watcher
+    deadlines = build_deadlines(platform, notifier, (staff.officers_of, staff.mobile_of), inprocess=watching)
     inprocess = settings.runs_inprocess_workers if inprocess_workers is None else inprocess_workers
     delivery = build_delivery(platform, extensions.adapters, inprocess=inprocess)
-    applications = build_applications(platform, enqueue)
+    # A new application goes onto an officer's desk or the delivery queue; the desk needs the applications
+    # service to read them, so the way out of a submission is bound once the desk is built.
+    intake: list[Enqueue] = []
+
+    async def desk_or_queue(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+        await intake[0](conn, rows)
+
+    applications = build_applications(platform, desk_or_queue, deadlines.service.clocks.due_date)
+    desk = build_desk(
+        platform, deadlines.service, certificates.service, applications.service, staff.principal
+    )
+    intake.append(desk.service.intake(enqueue))
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
     return Seva(
@@ -109,6 +142,9 @@ def build(
         documents=documents,
         delivery=delivery,
         applications=applications,
+        certificates=certificates,
+        deadlines=deadlines,
+        desk=desk,
         families=families,
         endpoints=endpoints,
         services=build_services(platform),

@@ -13,6 +13,11 @@ __all__ = ["main"]
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "audit": ("gateway.commands.audit", "audit_group", "The append-only, hash-chained audit trail."),
     "catalogue": ("gateway.commands.catalogue", "catalogue_group", "Check and search the service catalogue."),
+    "certificate": (
+        "gateway.commands.certificate",
+        "certificate_group",
+        "Verify a signed certificate offline.",
+    ),
     "clients": (
         "gateway.commands.identity",
         "clients_group",
@@ -30,6 +35,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "gateway.commands.staff",
         "staff_group",
         "Officers, agents and operators who sign in as people.",
+    ),
+    "watcher": (
+        "gateway.commands.watcher",
+        "watcher",
+        "Watch the guarantee's deadlines: reminders, appeals.",
     ),
     "workers": ("gateway.commands.workers", "workers", "Deliver submitted applications to departments."),
 }

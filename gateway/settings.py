@@ -89,6 +89,18 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     # The demo offices of `make run` run in process and need none.
     egress_allow: str = ""
 
+    # Guaranteed deadlines, the desk and certificates: docs/deadlines.md explains each one.
+    guarantee_file: Path | None = None  # the Act's figures and the working calendar; default: shipped data
+    local_decisions: Literal["desk", "demo"] = (
+        "desk"  # who decides for `local` adapters: officers or demo offices
+    )
+    inprocess_watcher: bool | None = None  # run the deadline watcher inside `seva serve`; default: as workers
+    watcher_batch: Positive = 500
+    watcher_lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    watcher_idle_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    callback_window_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 300.0
+    certificate_keys_dir: Path | None = None
+
     # Family registry: docs/registry.md explains each one.
     aadhaar_key: str = ""  # the key of the Aadhaar hashes; default: made once into data_dir/aadhaar.key
     eligibility_cache_families: Positive = 1000
@@ -107,6 +119,16 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     def served_over_https(self) -> bool:
         """Whether the public address is https (then every answer carries Strict-Transport-Security)."""
         return self.public_url.lower().startswith("https://")
+
+    @property
+    def runs_inprocess_watcher(self) -> bool:
+        """Whether ``seva serve`` runs the deadline watcher: ``SEVA_INPROCESS_WATCHER``, else as workers."""
+        return self.runs_inprocess_workers if self.inprocess_watcher is None else self.inprocess_watcher
+
+    @property
+    def certificate_keys_path(self) -> Path:
+        """Where certificate signing keys live: ``SEVA_CERTIFICATE_KEYS_DIR``, or ``certificate-keys/``."""
+        return self.certificate_keys_dir or self.data_dir / "certificate-keys"
 
     @property
     def gateway_url(self) -> str:

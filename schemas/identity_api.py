@@ -98,9 +98,11 @@ class StaffOtpStart(_In):
 
 class StaffCreate(_In):
     """An officer names a department, a designation and a district (a tehsil, a grievance level from 1 to
-    4, where they apply); an agent may name a level; an operator names a centre and its district."""
+    4, where they apply); an appellate authority a designation, a district and its level (1: first
+    appeals, 2: second appeals), and a department and tehsil where its jurisdiction is that narrow; an
+    agent may name a level; an operator names a centre and its district."""
 
-    role: Literal["officer", "agent", "operator"]
+    role: Literal["officer", "appellate", "agent", "operator"]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     mobile: Mobile
     department: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)] | None = None

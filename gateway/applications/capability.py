@@ -19,7 +19,7 @@ from gateway.applications.errors import (
 )
 from gateway.applications.policy import POLICY
 from gateway.applications.routes import ApplicationController
-from gateway.applications.service import ApplicationService
+from gateway.applications.service import ApplicationService, DueDate
 from gateway.applications.writer import Enqueue
 from gateway.platform.capability import Capability, provide
 from gateway.platform.root import Platform
@@ -33,10 +33,13 @@ class ApplicationsBuilt:
     capability: Capability
 
 
-def build_applications(platform: Platform, enqueue: Enqueue) -> ApplicationsBuilt:
-    """``enqueue``: how a new application's delivery record joins the queue (``gateway.delivery``)."""
+def build_applications(
+    platform: Platform, enqueue: Enqueue, due_date: DueDate | None = None
+) -> ApplicationsBuilt:
+    """``enqueue``: how a new application's delivery record joins the queue (``gateway.delivery``), or
+    the officer's desk; ``due_date``: the guarantee's working calendar (``gateway.deadlines``)."""
     service = ApplicationService(
-        platform.engine, lambda: platform.catalogue.current, platform.audit, enqueue, platform.clock
+        platform.engine, lambda: platform.catalogue.current, platform.audit, enqueue, platform.clock, due_date
     )
     capability = Capability(
         "applications",

@@ -60,7 +60,10 @@ from schemas.applications_api import (
 )
 from schemas.documents_api import DocumentOut
 
-__all__ = ["MAX_KEY", "ApplicationService", "due_on", "request_hash"]
+__all__ = ["MAX_KEY", "ApplicationService", "DueDate", "due_on", "request_hash"]
+
+DueDate = Callable[[Any, dt.date], dt.date | None]
+"""The day a decision is promised for a catalogue service applied for on a given day (None: no promise)."""
 
 MAX_KEY = 128  # characters of an Idempotency-Key
 
@@ -98,18 +101,15 @@ def due_on(start: dt.date, working_days: int) -> dt.date:
     return day
 
 
-def _due(today: dt.date, service: Any) -> str | None:
-    """The day the Act's time limit runs out, or None where the Act promises none.
-
-    Calendar days are counted as they come; working days (and the same day, 0) skip weekends only,
-    until the deadlines work brings the state's holiday calendar.
-    """
+def _due(service: Any, today: dt.date) -> dt.date | None:
+    """The day the Act's time limit runs out, or None where the Act promises none, without a holiday
+    calendar (the application builder is given the deadlines capability's, which knows the state's)."""
     limit = service.guarantee.time_limit
     if limit is None:
         return None
     if limit.unit == "calendar_days":
-        return (today + dt.timedelta(days=limit.days)).isoformat()
-    return due_on(today, limit.days).isoformat()
+        return today + dt.timedelta(days=limit.days)
+    return due_on(today, limit.days)
 
 
 def _iso(epoch: float) -> str:
@@ -233,7 +233,11 @@ class ApplicationService:
         audit: AuditTrail,
         enqueue: Enqueue,
         clock: Clock | None = None,
+        due_date: DueDate | None = None,
     ) -> None:
+        """``due_date``: the day the guarantee promises a decision for a service applied for on a day (the
+        deadlines capability's working calendar); Monday to Friday when none is given."""
+        self.due_date: DueDate = due_date or _due
         self.engine = engine
         self.catalogue = catalogue
         self.audit = audit
@@ -322,7 +326,7 @@ class ApplicationService:
             "created_by": actor.subject[:80],
             "created_at": now,
             "updated_at": now,
-            "due_on": _due(today, service),
+            "due_on": due.isoformat() if (due := self.due_date(service, today)) else None,
             "department_reference": None,
             "certificate": None,
         }

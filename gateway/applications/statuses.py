@@ -38,10 +38,12 @@ PublicStatus = Literal[
     "rejected",
     "issued",
     "failed",
+    "returned",
+    "field_verification",
 ]
 PUBLIC_STATUSES: tuple[PublicStatus, ...] = (
     "submitted", "delayed_at_department", "received", "in_progress",
-    "approved", "rejected", "issued", "failed",
+    "approved", "rejected", "issued", "failed", "returned", "field_verification",
 )  # fmt: skip
 FINAL = frozenset({"approved", "rejected", "issued", "failed"})
 _DEVANAGARI = re.compile(r"[\u0900-\u097f]")
@@ -72,6 +74,10 @@ LABELS: dict[str, Text] = {
     "rejected": Text(en="Rejected", hi="अस्वीकृत"),
     "issued": Text(en="Issued", hi="जारी किया गया"),
     "failed": Text(en="Not accepted by the department", hi="विभाग द्वारा स्वीकार नहीं"),
+    # The officer's desk (gateway.desk): waiting on the citizen (the guarantee's clock is stopped), and
+    # a field officer checking on the ground.
+    "returned": Text(en="Returned to you: something is missing", hi="आपको लौटाया गया: कुछ कमी है"),
+    "field_verification": Text(en="Being verified in the field", hi="मौके पर सत्यापन जारी"),
 }
 
 

@@ -65,14 +65,16 @@ def staff_group() -> None:
 
 
 @staff_group.command("create")
-@click.option("--role", required=True, type=click.Choice(["officer", "agent", "operator"]))
+@click.option("--role", required=True, type=click.Choice(["officer", "appellate", "agent", "operator"]))
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--mobile", required=True, help="Their own mobile number: sign-in codes go there.")
 @click.option("--department", help="Officers: the department code.")
 @click.option("--designation", help="Officers: e.g. Tehsildar, SDO, Block Officer.")
 @click.option("--district", help="Officers and operators: the district code.")
 @click.option("--tehsil", help="Officers: the tehsil, where their jurisdiction is one.")
-@click.option("--level", type=click.IntRange(1, 4), help="Grievance level (1 to 4), where it applies.")
+@click.option(
+    "--level", type=click.IntRange(1, 4), help="Grievance level (1 to 4); appellate: 1 first, 2 second."
+)
 @click.option("--centre", help="Operators: the Lok Seva Kendra.")
 @click.option(
     "--reason", default="created from the command line", show_default=True, help="For the audit trail."

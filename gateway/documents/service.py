@@ -182,6 +182,33 @@ class DocumentStore:
         if int(used) + size > self.quota_bytes:
             raise DocumentQuotaExceeded(int(used), size, self.quota_bytes)
 
+    async def keep_issued(
+        self,
+        conn: AsyncConnection,
+        *,
+        family_id: str,
+        new: NewDocument,
+        data: bytes,
+        content_type: str,
+        actor: Actor,
+    ) -> DocumentOut:
+        """Keep a document seva itself issued (a signed certificate) in the holder's store, in the caller's
+        transaction, so it commits with the decision. Its bytes are seva's own, so they are not judged
+        as an upload's are; the type and validity make later applications attach it like any other."""
+        sha256 = await asyncio.to_thread(self.storage.put, data)
+        row = {
+            "id": secrets.token_hex(16), "family_id": family_id, "member_id": new.member_id,
+            "doc_type": new.doc_type, "sha256": sha256, "content_type": content_type[:32], "size": len(data),
+            "filename": new.filename[-200:], "issuer": new.issuer, "valid_until": new.valid_until,
+            "uploaded_at": self.clock.time(), "uploaded_by": actor.subject[:80],
+        }  # fmt: skip
+        await conn.execute(insert(_DOCS).values(**row))
+        await self.audit.append(
+            conn, actor, "document.issued", f"document:{row['id']}",
+            {"member_id": new.member_id, "doc_type": new.doc_type, "sha256": sha256, "size": len(data)},
+        )  # fmt: skip
+        return document_out(row)
+
     async def list_family(self, family_id: str | None, member_id: str | None = None) -> list[DocumentOut]:
         """Documents of a family (or of everyone, for ``None``), newest first; optionally one member's."""
         query = select(_DOCS).order_by(_DOCS.c.uploaded_at.desc()).limit(500)

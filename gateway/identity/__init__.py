@@ -3,3 +3,7 @@
 Errors are in ``gateway.identity.errors`` (each declares its code); the routes' rules in
 ``gateway.identity.policy``; ``gateway.identity.capability.build_identity`` wires it all.
 """
+
+from gateway.identity.keys import ALGORITHM, KeyRing
+
+__all__ = ["ALGORITHM", "KeyRing"]

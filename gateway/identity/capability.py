@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from litestar import Litestar
@@ -62,8 +62,13 @@ class IdentityBuilt:
 
 
 def build_identity(
-    platform: Platform, notifier: Notifier, limiter: ExactLimiter, directory: MemberDirectory | None = None
+    platform: Platform,
+    notifier: Notifier,
+    limiter: ExactLimiter,
+    directory: MemberDirectory | None = None,
+    also_published: Callable[[], list[dict[str, str]]] | None = None,
 ) -> IdentityBuilt:
+    """``also_published``: public keys seva signs other things with (certificates), shown in the JWKS."""
     settings, clock, engine = platform.settings, platform.clock, platform.engine
     keys = KeyRing.open(settings.keys_path)
     tokens = TokenService(
@@ -115,6 +120,7 @@ def build_identity(
         staff_otp=codes(StaffDirectory(engine), "staff"),
         assist_otp=codes(directory, "assist"),
         staff_token_seconds=settings.staff_token_seconds,
+        also_published=also_published,
     )
 
     @contextlib.asynccontextmanager

@@ -101,7 +101,9 @@ class IdentityService:
         staff_otp: OtpService,
         assist_otp: OtpService,
         staff_token_seconds: int,
+        also_published: Callable[[], list[dict[str, str]]] | None = None,
     ) -> None:
+        self.also_published = also_published
         self.keys = keys
         self.tokens = tokens
         self.otp = otp
@@ -213,7 +215,10 @@ class IdentityService:
             )
 
     def jwks(self) -> Jwks:
-        return Jwks(keys=self.keys.jwks()["keys"])
+        # Other keys seva signs with (certificates) are published beside the token keys; verifying a token
+        # looks only at the token ring, so a certificate key can never pass for a token key.
+        extra = self.also_published() if self.also_published else []
+        return Jwks(keys=self.keys.jwks()["keys"] + extra)
 
     async def list_clients(self) -> list[ClientOut]:
         return [_client_out(view) for view in await self.clients.list()]

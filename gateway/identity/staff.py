@@ -8,6 +8,7 @@ may be both). An account is live until revoked; tokens of a revoked account stop
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import secrets
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from cachetools import TTLCache
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from family_registry.errors import InvalidMobile
@@ -99,13 +100,16 @@ class StaffService:
             raise StaffInvalid("mobile", "not a mobile number", "मोबाइल नंबर नहीं है") from None
         needs = {
             "officer": ("department", "designation", "district"),
+            "appellate": ("designation", "district", "level"),
             "agent": (),
             "operator": ("centre", "district"),
         }[new.role]
         for field in needs:
             if getattr(new, field) is None:
                 raise StaffInvalid(field, f"an {new.role} needs a {field}", f"{field} आवश्यक है")
-        if new.role != "officer" and (new.department or new.designation or new.tehsil):
+        if new.role == "appellate" and new.level not in (1, 2):
+            raise StaffInvalid("level", "an appellate authority is level 1 or 2", "अपीलीय स्तर 1 या 2 होता है")
+        if new.role not in ("officer", "appellate") and (new.department or new.designation or new.tehsil):
             raise StaffInvalid(
                 "department", "only an officer has a department", "विभाग केवल अधिकारी का होता है"
             )
@@ -171,6 +175,31 @@ class StaffService:
                 .first()
             )
         return principal_of(row) if row is not None else None
+
+    async def officers_of(
+        self, department: str, district: str, tehsil: str | None
+    ) -> builtins.list[tuple[str, str]]:
+        """Live officers (ID, mobile) of a department in a district, and of the tehsil where it is known
+        (an officer without a tehsil serves the whole district): whom a deadline reminder goes to."""
+        query = select(_TABLE.c.id, _TABLE.c.mobile).where(
+            _TABLE.c.role == "officer",
+            _TABLE.c.revoked_at.is_(None),
+            _TABLE.c.department == department,
+            _TABLE.c.district == district,
+        )
+        if tehsil is not None:
+            query = query.where(or_(_TABLE.c.tehsil.is_(None), _TABLE.c.tehsil == tehsil))
+        async with self.engine.connect() as conn:
+            return [(str(r[0]), str(r[1])) for r in (await conn.execute(query)).all()]
+
+    async def mobile_of(self, staff_id: str) -> str | None:
+        """The mobile of a live account, for a text about its work; None when revoked or unknown."""
+        async with self.engine.connect() as conn:
+            found = await conn.execute(
+                select(_TABLE.c.mobile).where(_TABLE.c.id == staff_id, _TABLE.c.revoked_at.is_(None))
+            )
+            row = found.first()
+        return str(row[0]) if row is not None else None
 
     async def is_live(self, staff_id: str) -> bool:
         """Whether the account exists and is not revoked; remembered for ``LIVE_SECONDS``."""

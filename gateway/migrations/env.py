@@ -24,6 +24,9 @@ TABLE_MODULES = (
     "gateway.applications.tables",
     "gateway.delivery.tables",
     "gateway.endpoints.tables",
+    "gateway.deadlines.tables",
+    "gateway.desk.tables",
+    "gateway.certificates.tables",
 )
 
 for module in TABLE_MODULES:

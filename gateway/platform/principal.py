@@ -8,10 +8,13 @@ import msgspec
 
 __all__ = ["ROLES", "STAFF_ROLES", "Principal", "Role"]
 
-Role = Literal["citizen", "officer", "agent", "operator", "department", "auditor", "administrator"]
+Role = Literal[
+    "citizen", "officer", "appellate", "agent", "operator", "department", "auditor", "administrator"
+]
 ROLES: tuple[Role, ...] = (
     "citizen",
     "officer",
+    "appellate",
     "agent",
     "operator",
     "department",
@@ -19,8 +22,9 @@ ROLES: tuple[Role, ...] = (
     "administrator",
 )
 # People who work for the state and sign in as people (a one-time code to their own mobile):
-# officers of departments, CM Helpline call-centre agents and Lok Seva Kendra operators.
-STAFF_ROLES: tuple[Role, ...] = ("officer", "agent", "operator")
+# officers of departments, appellate authorities under the guarantee Act (level 1 hears first appeals,
+# level 2 second appeals), CM Helpline call-centre agents and Lok Seva Kendra operators.
+STAFF_ROLES: tuple[Role, ...] = ("officer", "appellate", "agent", "operator")
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

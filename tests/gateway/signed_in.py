@@ -38,6 +38,9 @@ SAMPLE_VALUES = {
     "adapter": "rest_transport",
     "file_path": "swagger-ui.css",
     "staff_id": "no-such-staff",
+    "appeal_id": "999999",
+    "verification_id": "999999",
+    "certificate_id": "0" * 32,
 }
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -74,7 +77,16 @@ class SignedIn:
         """A token of a role the rule admits (an administrator where allowed), none on a public route."""
         if rule.public:
             return {}
-        for role in ("administrator", "citizen", "department", "auditor", "officer", "agent", "operator"):
+        for role in (
+            "administrator",
+            "citizen",
+            "department",
+            "auditor",
+            "officer",
+            "agent",
+            "operator",
+            "appellate",
+        ):
             if role in rule.roles:
                 return bearer(self.tokens[role])
         return {}

@@ -75,7 +75,16 @@ def contract(
 def _role_for(rule: Any) -> str | None:
     if rule is None or rule.public:
         return None
-    for role in ("administrator", "citizen", "department", "auditor", "officer", "agent", "operator"):
+    for role in (
+        "administrator",
+        "citizen",
+        "department",
+        "auditor",
+        "officer",
+        "agent",
+        "operator",
+        "appellate",
+    ):
         if role in rule.roles:
             return role
     return None

@@ -298,6 +298,9 @@ STAFF = {
     "agent": {"role": "agent", "name": "Test Agent", "mobile": "9812311002", "level": 1},
     "operator": {"role": "operator", "name": "Test Operator", "mobile": "9812311003", "district": "bhopal",
                  "centre": "Lok Seva Kendra Huzur"},
+    "appellate": {"role": "appellate", "name": "Test Appellate", "mobile": "9812311004", "district": "bhopal",
+                  "designation": "SDO",
+                  "level": 1},
 }  # fmt: skip
 
 

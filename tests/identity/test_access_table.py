@@ -20,6 +20,7 @@ from litestar.exceptions import LitestarDeprecationWarning
 
 from gateway.app import create_app
 from gateway.platform.policy import Rule, declared
+from gateway.platform.principal import ROLES as EVERY_ROLE
 from gateway.settings import Settings
 from tests.conftest import CATALOGUE, LiveServer
 from tests.identity.support import (
@@ -58,6 +59,10 @@ SAMPLE_VALUES = {
     "adapter": "rest_transport",
     "file_path": "swagger-ui.css",  # the API pages' own files
     "staff_id": "no-such-staff",
+    # The guarantee: appeals, field verifications and certificates that do not exist.
+    "appeal_id": "999999",
+    "verification_id": "999999",
+    "certificate_id": "0" * 32,
 }
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
@@ -135,7 +140,7 @@ def route_table(app: Any) -> list[str]:
             if rule.public
             else ", ".join(
                 f"{r}{scopes[rule.grants[r]]}{' masked' if r in rule.masked else ''}"
-                for r in ROLES
+                for r in EVERY_ROLE
                 if r in rule.roles
             )
         )

@@ -249,5 +249,10 @@ class TestOverHttp:
             rotated = client.get("/.well-known/jwks.json").json()
             still = client.get("/api/v1/auth/me", headers=bearer(pair["access_token"]))
         assert claims["sub"] == "member:100000011" and claims["role"] == "citizen"
-        assert len(rotated["keys"]) == 2 and rotated["keys"][1] == keys["keys"][0]
+        # The JWKS also publishes the certificate keys (docs/certificates.md); the token keys are the others.
+        certificates = {key.kid for key in KeyRing.open(tmp_path / "data" / "certificate-keys").all()}
+        tokens_before = [k for k in keys["keys"] if k["kid"] not in certificates]
+        tokens_after = [k for k in rotated["keys"] if k["kid"] not in certificates]
+        assert len(certificates) == 1 and len(rotated["keys"]) == 3
+        assert len(tokens_after) == 2 and tokens_after[1] == tokens_before[0]
         assert still.status_code == 200
