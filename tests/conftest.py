@@ -1,9 +1,12 @@
-"""Fixtures shared by the whole suite: paths, and real servers started on loopback."""
+"""Fixtures shared by the whole suite: paths, the application served in-process (``app_factory``), real
+servers started on loopback where the process is what is tested (``server_factory``), and databases."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import logging
 import os
 import secrets
 import socket
@@ -17,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar.testing.transport import TestClientTransport
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,48 +92,159 @@ def start_server(
     raise RuntimeError(f"server did not answer within {wait}s:\n{log.read_text()}")
 
 
+class _LoopbackTransport(TestClientTransport):  # type: ignore[type-arg]
+    """Litestar's test transport, with requests coming from 127.0.0.1 (as from a client on loopback)
+    rather than from the host name ``testclient``, so addresses the application records are addresses."""
+
+    def parse_request(self, request: httpx.Request) -> dict[str, Any]:
+        scope = super().parse_request(request)
+        scope["client"] = ("127.0.0.1", 50000)
+        return scope
+
+
+def _test_client(app: Any, url: str, portal: Any = None, **kwargs: Any) -> Any:
+    """Litestar's TestClient on ``app``; with ``portal`` (of a running application) it shares that
+    application and opening or closing it runs no lifespan."""
+    from litestar.testing import TestClient
+
+    class Client(TestClient):  # type: ignore[type-arg]
+        def __enter__(self) -> Any:
+            return self if portal is not None else super().__enter__()
+
+        def __exit__(self, *args: Any) -> None:
+            if portal is None:
+                super().__exit__(*args)
+
+    client = Client(app, base_url=url, timeout=10, **kwargs)
+    client._transport = _LoopbackTransport(client=client)
+    if portal is not None:
+        client.blocking_portal = portal
+    return client
+
+
+def _async_test_client(app: Any, url: str, portal: Any, **kwargs: Any) -> Any:
+    """Litestar's AsyncTestClient sharing the running application of ``portal`` (Litestar runs the
+    application in the portal's thread either way: a request blocks the caller's loop until answered)."""
+    from litestar.testing import AsyncTestClient
+
+    class Client(AsyncTestClient):  # type: ignore[type-arg]
+        async def __aenter__(self) -> Any:
+            return self
+
+        async def __aexit__(self, *args: Any) -> None:
+            pass
+
+    client = Client(app, base_url=url, timeout=10, **kwargs)
+    client._transport = _LoopbackTransport(client=client)
+    client.blocking_portal = portal
+    return client
+
+
 @dataclass
 class InProcessServer:
     """The application built by ``create_app`` and served in this process through Litestar's test client:
-    the same interface as ``LiveServer`` (``url``, ``client()``), for every test whose subject is not the
-    process itself. ``seva`` holds the built capabilities, ``clock`` the clock the application runs on."""
+    the same interface as ``LiveServer`` (``url``, ``client()``, ``stop()``), for every test whose subject
+    is not the process itself. ``seva`` holds the built capabilities, ``clock`` the clock the application
+    runs on (move it instead of sleeping).
+
+    The application starts (migrations, lifespans) at ``start()`` or at the first ``client()``, and runs
+    until ``stop()``; every client shares it, so a ``with server.client()`` block only closes the client.
+    Requests come from 127.0.0.1."""
 
     app: Any
     clock: Any
     url: str = "http://testserver.local"
+    _running: Any = None
 
     @property
     def seva(self) -> Any:
         return self.app.state.seva
 
-    def client(self, **kwargs: object) -> httpx.Client:
-        from litestar.testing import TestClient
+    def start(self) -> InProcessServer:
+        if self._running is None:
+            self._running = _test_client(self.app, self.url).__enter__()
+        return self
 
-        return TestClient(self.app, base_url=self.url, timeout=10, **kwargs)  # type: ignore[arg-type]
+    def client(self, **kwargs: Any) -> httpx.Client:
+        self.start()
+        return _test_client(self.app, self.url, self._running.blocking_portal, **kwargs)  # type: ignore[no-any-return]
+
+    def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
+        """``client()`` for async tests: ``async with server.async_client() as client``."""
+        self.start()
+        return _async_test_client(self.app, self.url, self._running.blocking_portal, **kwargs)  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        if self._running is not None:
+            running, self._running = self._running, None
+            running.__exit__(None, None, None)
+
+
+_LOADED: dict[tuple[Path, str], Any] = {}
+
+
+def _catalogue(path: Path) -> Any:
+    """The catalogue in ``path``, loaded once per content for the whole session (the loader is the
+    slowest part of building an application, and a catalogue is never changed once loaded)."""
+    from catalogue import load_catalogue
+
+    key = (path, hashlib.sha256(path.read_bytes()).hexdigest())
+    if key not in _LOADED:
+        _LOADED[key] = load_catalogue(path)
+    return _LOADED[key]
 
 
 def build_in_process(env: dict[str, str], clock: Any = None) -> InProcessServer:
     """``create_app`` from ``env`` as ``seva serve`` would read it, on ``clock`` (a ``MovableClock`` by
-    default, started at the real time)."""
+    default, started at the real time). Call ``stop()`` when done (``app_factory`` does it for a test).
+    Raises ``CatalogueInvalid`` as ``create_app`` does."""
     from gateway.app import create_app
+    from gateway.platform.catalogue import CatalogueHolder
     from gateway.platform.clock import MovableClock
     from gateway.settings import Settings
 
     clock = clock or MovableClock()
     settings = Settings.from_env({"SEVA_HOST": "127.0.0.1", "SEVA_LOG_LEVEL": "WARNING", **env})
-    return InProcessServer(create_app(settings, clock=clock), clock)
+    holder = CatalogueHolder(settings.catalogue, _catalogue(settings.catalogue), clock=clock)
+    return InProcessServer(create_app(settings, clock=clock, catalogue=holder), clock)
 
 
 @pytest.fixture
-def app_factory(tmp_path: Path) -> Callable[..., InProcessServer]:
-    """Build applications in this process, like ``server_factory`` starts processes: ``app_factory(env)``.
-    Open ``server.client()`` in a ``with`` block: the application starts (migrations, lifespans) when the
-    client opens and stops when it closes."""
+def app_factory(tmp_path: Path) -> Iterator[Callable[..., InProcessServer]]:
+    """Build applications in this process, like ``server_factory`` starts processes: ``app_factory(env)``;
+    each is stopped at the end of the test."""
+    built: list[InProcessServer] = []
 
     def factory(env: dict[str, str] | None = None, clock: Any = None) -> InProcessServer:
-        return build_in_process({"SEVA_DATA_DIR": str(tmp_path / "data"), **(env or {})}, clock)
+        server = build_in_process({"SEVA_DATA_DIR": str(tmp_path / "data"), **(env or {})}, clock)
+        built.append(server)
+        return server
 
-    return factory
+    yield factory
+    for server in built:
+        server.stop()
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"  # as gateway.app.configure_logging
+
+
+@contextlib.contextmanager
+def captured_log(path: Path, level: int = logging.DEBUG) -> Iterator[Path]:
+    """Write every log record of this process at ``level`` or above to ``path`` in the format
+    ``seva serve`` logs in, until the block ends: the log of an application served in-process."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setLevel(level)
+    root = logging.getLogger()
+    before = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
+    try:
+        yield path
+    finally:
+        root.setLevel(before)
+        root.removeHandler(handler)
+        handler.close()
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def build_identity(
     platform: Platform, notifier: Notifier, limiter: ExactLimiter, directory: MemberDirectory | None = None
 ) -> IdentityBuilt:
     settings, clock, engine = platform.settings, platform.clock, platform.engine
-    keys = KeyRing.open(settings.keys_path)
+    keys = KeyRing.open(settings.keys_path, clock)
     tokens = TokenService(
         keys,
         issuer=settings.token_issuer,

@@ -1,27 +1,52 @@
-"""Rate limits shared through the database: the exact and the batched limiter, alone and across servers."""
+"""Rate limits shared through the database: the exact and the batched limiter, alone, in the application,
+and across two server processes."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
-import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.database import create_engine
 from gateway.ratelimit.counter import Limit, RateLimited
 from gateway.ratelimit.limiters import BatchedLimiter, ExactLimiter
-from tests.conftest import LiveServer
+from gateway.ratelimit.tables import RateCounter
+from tests.conftest import InProcessServer, LiveServer
 
 WINDOW = 60
 
 
 def away_from_window_edge(margin: float = 10.0) -> None:
-    """Fixed windows restart every minute; wait out the last seconds of one so a test stays inside it."""
+    """Fixed windows restart every minute; wait out the last seconds of one so a test stays inside it.
+    Only for tests of two real processes, whose clock is the machine's: the application in-process runs
+    on a clock that stands still."""
     left = WINDOW - time.time() % WINDOW
     if left < margin:
         time.sleep(left + 0.05)
+
+
+def wait_until_counted(db_url: str, bucket: str, hits: int, within: float = 60.0) -> None:
+    """Wait until a server process has written ``hits`` hits of ``bucket`` to the database."""
+    table = RateCounter.__table__  # type: ignore[attr-defined]
+
+    async def counted() -> int:
+        engine = create_engine(db_url)
+        try:
+            async with engine.connect() as conn:
+                found = await conn.execute(select(table.c.count).where(table.c.bucket == bucket))
+                return max((int(n) for n in found.scalars()), default=0)
+        finally:
+            await engine.dispose()
+
+    deadline = time.monotonic() + within
+    while asyncio.run(counted()) < hits:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{bucket}: {hits} hits not synced within {within} s")
+        time.sleep(0.05)
 
 
 class Clock:
@@ -122,10 +147,11 @@ class TestAcrossServers:
         first = server_factory(_env(db_url, SEVA_SIGNIN_PER_MINUTE="5"))
         second = server_factory(_env(db_url, SEVA_SIGNIN_PER_MINUTE="5"))
         away_from_window_edge()
-        answers = [
-            httpx.post(f"{server.url}/api/v1/auth/otp", json={"login": f"98765{n:05d}"})
-            for n, server in enumerate((first, second, first, second, first, second, first))
-        ]
+        with first.client() as a, second.client() as b:
+            answers = [
+                client.post("/api/v1/auth/otp", json={"login": f"98765{n:05d}"})
+                for n, client in enumerate((a, b, a, b, a, b, a))
+            ]
         assert [a.status_code for a in answers] == [202, 202, 202, 202, 202, 429, 429]
         refused = answers[5]
         assert refused.json()["code"] == "rate_limited"
@@ -141,18 +167,19 @@ class TestAcrossServers:
         with first.client() as a, second.client() as b:
             passed = [a.get("/api/v1/departments").status_code for _ in range(8)]
             over = a.get("/api/v1/departments")
-            time.sleep(0.6)
+            wait_until_counted(db_url, "api:ip:127.0.0.1", 8)  # the first server's sync
             elsewhere = b.get("/api/v1/departments")
         assert passed == [200] * 8
         assert over.status_code == 429 and int(over.headers["retry-after"]) >= 1
         assert elsewhere.status_code == 429 and elsewhere.json()["code"] == "rate_limited"
 
+
+class TestInTheApplication:
     def test_a_flood_of_bad_tokens_is_rate_limited(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """Refused tokens count against the caller's address, so a flood of them ends in 429."""
-        server = server_factory(_env(db_url, SEVA_API_PER_MINUTE="5"))
-        away_from_window_edge()
+        server = app_factory(_env(db_url, SEVA_API_PER_MINUTE="5"))
         with server.client() as client:
             codes = [
                 client.get("/api/v1/services", headers={"authorization": "Bearer a.b.c"}).status_code
@@ -160,8 +187,8 @@ class TestAcrossServers:
             ]
         assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
 
-    def test_health_is_not_limited(self, db_url: str, server_factory: Callable[..., LiveServer]) -> None:
+    def test_health_is_not_limited(self, db_url: str, app_factory: Callable[..., InProcessServer]) -> None:
         """Operations endpoints declare no limit: a load balancer may poll them freely."""
-        server = server_factory(_env(db_url, SEVA_API_PER_MINUTE="2"))
+        server = app_factory(_env(db_url, SEVA_API_PER_MINUTE="2"))
         with server.client() as client:
             assert {client.get("/health").status_code for _ in range(6)} == {200}
