@@ -15,7 +15,7 @@ from adapters.http import build_client
 from adapters.local import DefaultOffice, LocalAdapter, LocalDepartment
 from adapters.registry import default_registry
 from tests.adapters.conftest import MEMBER_ID, REFERENCE, FakeClock, rest_config, soap_config, submission
-from tests.adapters.departments import ServerThread
+from tests.adapters.mounts import Department
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Harness:
 
 @pytest.fixture(params=["rest", "soap", "local", "rest-httpx", "soap-httpx"])
 async def harness(
-    request: pytest.FixtureRequest, department: ServerThread, clock: FakeClock
+    request: pytest.FixtureRequest, department: Department, clock: FakeClock
 ) -> AsyncIterator[Harness]:
     """Each adapter kind (HTTP ones over both transports) before an office deciding after 3 s."""
     office = LocalDepartment(DefaultOffice(), review_after=1, decide_after=3, clock=clock)

@@ -27,7 +27,7 @@ from adapters.http import build_client
 from adapters.registry import default_registry
 from tests.adapters.certs import Pki
 from tests.adapters.conftest import rest_config, submission
-from tests.adapters.departments import ServerThread
+from tests.adapters.mounts import Department
 
 TOKEN = "s3cret-token-value"
 
@@ -42,7 +42,7 @@ async def _adapter(config: AdapterConfig) -> AsyncIterator[DepartmentAdapter]:
 
 
 @pytest.fixture
-async def rest(department: ServerThread, transport: str) -> AsyncIterator[DepartmentAdapter]:
+async def rest(department: Department, transport: str) -> AsyncIterator[DepartmentAdapter]:
     """A REST adapter to the loopback department, with a read timeout of half a second."""
     config = rest_config(
         department.url, timeouts=Timeouts(connect=1, read=0.5, write=1, pool=1), transport=transport
@@ -53,7 +53,7 @@ async def rest(department: ServerThread, transport: str) -> AsyncIterator[Depart
 
 class TestSuccess:
     async def test_submission_body_follows_the_contract(
-        self, rest: DepartmentAdapter, department: ServerThread
+        self, rest: DepartmentAdapter, department: Department
     ) -> None:
         """The department receives JSON with the applicant, form and documents, and no idempotency key."""
         await rest.submit(submission())
@@ -64,9 +64,7 @@ class TestSuccess:
         assert b'"load_kw":2' in request.body
         assert b"idempotency_key" not in request.body
 
-    async def test_bearer_token_is_sent_and_never_shown(
-        self, department: ServerThread, transport: str
-    ) -> None:
+    async def test_bearer_token_is_sent_and_never_shown(self, department: Department, transport: str) -> None:
         """A configured bearer token authenticates, and appears in no repr of the configuration or adapter."""
         department.app.token = TOKEN
         config = rest_config(
@@ -78,7 +76,7 @@ class TestSuccess:
         assert department.app.requests[-1].headers["authorization"] == f"Bearer {TOKEN}"
 
     async def test_wrong_token_is_refused_permanently(
-        self, rest: DepartmentAdapter, department: ServerThread
+        self, rest: DepartmentAdapter, department: Department
     ) -> None:
         """A 401 is a permanent refusal that keeps the department's words and never echoes a token."""
         department.app.token = "another"
@@ -89,19 +87,19 @@ class TestSuccess:
 
 
 class TestRetryable:
-    async def test_slow_department_times_out(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_slow_department_times_out(self, rest: DepartmentAdapter, department: Department) -> None:
         """A department slower than the read timeout is a retryable timeout."""
         department.app.delay = 2.0
         with pytest.raises(DepartmentTimeout) as caught:
             await rest.submit(submission())
         assert caught.value.retryable
 
-    async def test_slow_but_in_time_succeeds(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_slow_but_in_time_succeeds(self, rest: DepartmentAdapter, department: Department) -> None:
         """A department that answers within the timeout is simply slow."""
         department.app.delay = 0.2
         assert (await rest.submit(submission())).department_reference
 
-    async def test_500s_then_recovery(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_500s_then_recovery(self, rest: DepartmentAdapter, department: Department) -> None:
         """Two 500s are retryable with the department's message; the third try succeeds under the same key."""
         department.app.fail(times=2, status=500, body=b'{"title":"database down"}')
         errors = []
@@ -116,7 +114,7 @@ class TestRetryable:
         assert result.status in {"received", "approved"}
         assert [h.idempotency_key for h in department.app.department.received] == ["same"]
 
-    async def test_503_keeps_retry_after(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_503_keeps_retry_after(self, rest: DepartmentAdapter, department: Department) -> None:
         """A 503 with Retry-After tells the worker how long to wait."""
         department.app.fail(
             status=503, body=b"maintenance", content_type=b"text/plain", headers={"Retry-After": "120"}
@@ -126,7 +124,7 @@ class TestRetryable:
         assert caught.value.retry_after == 120.0
         assert caught.value.department_message == "maintenance"
 
-    async def test_429_is_throttling(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_429_is_throttling(self, rest: DepartmentAdapter, department: Department) -> None:
         """A 429 is retryable throttling, not a refusal."""
         department.app.fail(status=429, body=b'{"detail":"slow down"}', headers={"Retry-After": "3"})
         with pytest.raises(DepartmentThrottled) as caught:
@@ -150,7 +148,7 @@ class TestRetryable:
 class TestPermanent:
     @pytest.mark.parametrize("status", [400, 422])
     async def test_4xx_is_permanent_with_the_department_message(
-        self, rest: DepartmentAdapter, department: ServerThread, status: int
+        self, rest: DepartmentAdapter, department: Department, status: int
     ) -> None:
         """A 400 or 422 is a permanent refusal keeping the problem's detail and the status."""
         body = b'{"title":"invalid","detail":"form field load_kw must be at most 50","status":%d}' % status
@@ -161,21 +159,21 @@ class TestPermanent:
         assert caught.value.department_message == "form field load_kw must be at most 50"
         assert "form field load_kw must be at most 50" in str(caught.value)
 
-    async def test_malformed_json_is_refused(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_malformed_json_is_refused(self, rest: DepartmentAdapter, department: Department) -> None:
         """An answer that is not JSON is a permanent error naming the cause."""
         department.app.fail(body=b'{"department_reference": "X-1", "status": ')
         with pytest.raises(MalformedAnswer, match="not valid JSON"):
             await rest.submit(submission())
 
     async def test_json_of_the_wrong_shape_is_a_schema_violation(
-        self, rest: DepartmentAdapter, department: ServerThread
+        self, rest: DepartmentAdapter, department: Department
     ) -> None:
         """Well-formed JSON that breaks the contract names the field at fault."""
         department.app.fail(body=b'{"department_reference": "X-1", "status": "done"}')
         with pytest.raises(SchemaViolation, match=r"\$\.status"):
             await rest.submit(submission())
 
-    async def test_oversized_answer_is_refused(self, department: ServerThread, transport: str) -> None:
+    async def test_oversized_answer_is_refused(self, department: Department, transport: str) -> None:
         """An answer larger than the configured limit is refused before it is read whole."""
         department.app.fail(body=b'{"message": "' + b"x" * 5000 + b'"}')
         async for adapter in _adapter(
@@ -184,7 +182,7 @@ class TestPermanent:
             with pytest.raises(MalformedAnswer, match="larger than"):
                 await adapter.submit(submission())
 
-    async def test_redirect_is_not_followed(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_redirect_is_not_followed(self, rest: DepartmentAdapter, department: Department) -> None:
         """A department that answers with a redirect must be reconfigured, not followed."""
         department.app.fail(status=302, headers={"Location": "http://elsewhere.test/"})
         with pytest.raises(Permanent, match=r"elsewhere\.test"):
@@ -192,7 +190,7 @@ class TestPermanent:
 
 
 class TestConcurrency:
-    async def test_calls_in_flight_are_bounded(self, department: ServerThread, transport: str) -> None:
+    async def test_calls_in_flight_are_bounded(self, department: Department, transport: str) -> None:
         """No more than ``max_concurrency`` calls reach a department at once."""
         department.app.delay = 0.5  # long enough that calls overlap even on a loaded machine
         async for adapter in _adapter(rest_config(department.url, max_concurrency=2, transport=transport)):
@@ -201,20 +199,19 @@ class TestConcurrency:
 
 
 class TestMutualTLS:
-    def mtls_config(self, server: ServerThread, pki: Pki, **changes: object) -> AdapterConfig:
+    def mtls_config(self, server: Department, pki: Pki, **changes: object) -> AdapterConfig:
         auth = MutualTLS(cert=str(pki.client_cert), key=str(pki.client_key))
         return rest_config(server.url, auth=auth, ca_bundle=str(pki.ca), **changes)
 
     async def test_client_certificate_authenticates(
-        self, mtls_server: ServerThread, pki: Pki, transport: str
+        self, mtls_server: Department, pki: Pki, transport: str
     ) -> None:
         """With mTLS configured, ``build_client`` presents our certificate and trusts the department's CA."""
-        mtls_server.app.reset()
         async for adapter in _adapter(self.mtls_config(mtls_server, pki, transport=transport)):
             assert (await adapter.submit(submission())).department_reference
 
     async def test_without_client_certificate_the_call_fails(
-        self, mtls_server: ServerThread, pki: Pki, transport: str
+        self, mtls_server: Department, pki: Pki, transport: str
     ) -> None:
         """A department that requires a client certificate refuses a client without one."""
         async for adapter in _adapter(

@@ -18,7 +18,7 @@ from gateway.identity.clients import ClientService
 from gateway.identity.keys import KeyRing
 from gateway.identity.tokens import TokenService
 from gateway.platform.principal import Principal
-from tests.adapters.departments import ServerThread
+from tests.adapters.mounts import Department
 from tests.applications.support import JPEG, LEARNER, LEARNER_DOCS, PDF, Person, World, learner_form
 from tests.conftest import InProcessServer, free_port
 
@@ -192,7 +192,7 @@ class TestDepartmentOverHttp:
         world: World,
         db_url: str,
         tmp_path: Path,
-        department: ServerThread,
+        department: Department,
         app_factory: Callable[..., InProcessServer],
     ) -> None:
         """A department moves its own adapter, only to a healthy endpoint; each move is audited."""
@@ -228,7 +228,7 @@ class TestDepartmentOverHttp:
         world: World,
         db_url: str,
         tmp_path: Path,
-        department: ServerThread,
+        department: Department,
         app_factory: Callable[..., InProcessServer],
     ) -> None:
         """A token_ref other than the adapter's own variable is refused before any call is made."""
