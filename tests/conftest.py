@@ -14,12 +14,13 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from litestar.testing import AsyncTestClient, TestClient
 from litestar.testing.transport import TestClientTransport
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -94,7 +95,7 @@ def start_server(
 
 class _LoopbackTransport(TestClientTransport):  # type: ignore[type-arg]
     """Litestar's test transport, with requests coming from 127.0.0.1 (as from a client on loopback)
-    rather than from the host name ``testclient``, so addresses the application records are addresses."""
+    rather than from the host name ``testclient``, so the addresses the application records are addresses."""
 
     def parse_request(self, request: httpx.Request) -> dict[str, Any]:
         scope = super().parse_request(request)
@@ -102,42 +103,39 @@ class _LoopbackTransport(TestClientTransport):  # type: ignore[type-arg]
         return scope
 
 
-def _test_client(app: Any, url: str, portal: Any = None, **kwargs: Any) -> Any:
-    """Litestar's TestClient on ``app``; with ``portal`` (of a running application) it shares that
-    application and opening or closing it runs no lifespan."""
-    from litestar.testing import TestClient
+class _Client(TestClient):  # type: ignore[type-arg]
+    """Litestar's TestClient, from 127.0.0.1. Given the ``portal`` of a running application it shares
+    that application: opening and closing it starts and stops nothing."""
 
-    class Client(TestClient):  # type: ignore[type-arg]
-        def __enter__(self) -> Any:
-            return self if portal is not None else super().__enter__()
+    def __init__(self, app: Any, url: str, portal: Any = None, **kwargs: Any) -> None:
+        super().__init__(app, base_url=url, timeout=10, **kwargs)
+        self._transport = _LoopbackTransport(client=self)  # type: ignore[assignment]  # as Litestar does
+        self.shared = portal is not None
+        if portal is not None:
+            self.blocking_portal = portal
 
-        def __exit__(self, *args: Any) -> None:
-            if portal is None:
-                super().__exit__(*args)
+    def __enter__(self) -> _Client:
+        return self if self.shared else super().__enter__()
 
-    client = Client(app, base_url=url, timeout=10, **kwargs)
-    client._transport = _LoopbackTransport(client=client)
-    if portal is not None:
-        client.blocking_portal = portal
-    return client
+    def __exit__(self, *args: Any) -> None:
+        if not self.shared:
+            super().__exit__(*args)
 
 
-def _async_test_client(app: Any, url: str, portal: Any, **kwargs: Any) -> Any:
-    """Litestar's AsyncTestClient sharing the running application of ``portal`` (Litestar runs the
-    application in the portal's thread either way: a request blocks the caller's loop until answered)."""
-    from litestar.testing import AsyncTestClient
+class _AsyncClient(AsyncTestClient):  # type: ignore[type-arg]
+    """Litestar's AsyncTestClient, from 127.0.0.1, sharing the running application of ``portal``. (Litestar
+    runs the application in the portal's thread either way: a request blocks the caller's loop.)"""
 
-    class Client(AsyncTestClient):  # type: ignore[type-arg]
-        async def __aenter__(self) -> Any:
-            return self
+    def __init__(self, app: Any, url: str, portal: Any, **kwargs: Any) -> None:
+        super().__init__(app, base_url=url, timeout=10, **kwargs)
+        self._transport = _LoopbackTransport(client=self)  # type: ignore[assignment]  # as Litestar does
+        self.blocking_portal = portal
 
-        async def __aexit__(self, *args: Any) -> None:
-            pass
+    async def __aenter__(self) -> _AsyncClient:
+        return self
 
-    client = Client(app, base_url=url, timeout=10, **kwargs)
-    client._transport = _LoopbackTransport(client=client)
-    client.blocking_portal = portal
-    return client
+    async def __aexit__(self, *args: Any) -> None:
+        pass
 
 
 @dataclass
@@ -154,29 +152,31 @@ class InProcessServer:
     app: Any
     clock: Any
     url: str = "http://testserver.local"
-    _running: Any = None
+    running: _Client | None = field(default=None, init=False, repr=False)
 
     @property
     def seva(self) -> Any:
         return self.app.state.seva
 
     def start(self) -> InProcessServer:
-        if self._running is None:
-            self._running = _test_client(self.app, self.url).__enter__()
+        if self.running is None:
+            self.running = _Client(self.app, self.url).__enter__()
         return self
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        self.start()
-        return _test_client(self.app, self.url, self._running.blocking_portal, **kwargs)  # type: ignore[no-any-return]
+        """A client of the application (started if it is not running yet)."""
+        portal = self.start().running.blocking_portal  # type: ignore[union-attr]
+        return _Client(self.app, self.url, portal, **kwargs)
 
     def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
         """``client()`` for async tests: ``async with server.async_client() as client``."""
-        self.start()
-        return _async_test_client(self.app, self.url, self._running.blocking_portal, **kwargs)  # type: ignore[no-any-return]
+        portal = self.start().running.blocking_portal  # type: ignore[union-attr]
+        return _AsyncClient(self.app, self.url, portal, **kwargs)
 
     def stop(self) -> None:
-        if self._running is not None:
-            running, self._running = self._running, None
+        """Stop the application: its lifespans end."""
+        if self.running is not None:
+            running, self.running = self.running, None
             running.__exit__(None, None, None)
 
 
