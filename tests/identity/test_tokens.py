@@ -182,13 +182,17 @@ class TestTokenService:
         verifier = TokenService(here, issuer="seva", audience="seva-api", lifetime=60, clock=clock)
         assert verifier.verify(token) == CITIZEN
 
-    def test_pruning_removes_keys_retired_long_enough(self, ring: KeyRing) -> None:
+    def test_pruning_removes_keys_retired_long_enough(self, tmp_path: Path) -> None:
         """Only keys whose successor is older than the limit are removed; the current key stays."""
+        clock = MovableClock()
+        ring = KeyRing.open(tmp_path / "keys", clock)
         first = ring.current()
-        ring.rotate()
+        second = ring.rotate()
         assert ring.prune(older_than=3600) == []
-        assert [k.kid for k in ring.prune(older_than=-1)] == [first.kid]
+        clock.advance(3600 + 60)
+        assert [k.kid for k in ring.prune(older_than=3600)] == [first.kid]
         assert ring.find(first.kid) is None
+        assert [k.kid for k in ring.all()] == [second.kid]
 
     def test_key_files_are_private(self, ring: KeyRing) -> None:
         """Private key files are readable by the owner only."""
