@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 
@@ -27,7 +28,8 @@ from adapters.http import build_client
 from adapters.registry import default_registry
 from tests.adapters.certs import Pki
 from tests.adapters.conftest import rest_config, submission
-from tests.adapters.mounts import Department
+from tests.adapters.departments import DepartmentApp, Receive, Scope, Send
+from tests.adapters.mounts import Department, DepartmentHost
 
 TOKEN = "s3cret-token-value"
 
@@ -189,12 +191,34 @@ class TestPermanent:
             await rest.submit(submission())
 
 
+class _Together(DepartmentApp):
+    """A department that lets no request in until ``size`` have arrived (or ``patience`` seconds have
+    passed): calls a client sends together are then in the department together, however slowly a loaded
+    machine delivers them."""
+
+    def __init__(self, size: int, patience: float = 60.0) -> None:
+        super().__init__()
+        self.size, self.patience = size, patience
+        self.arrived = 0
+        self.together = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.arrived += 1
+        if self.arrived >= self.size:
+            self.together.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.together.wait(), self.patience)
+        await super().__call__(scope, receive, send)
+
+
 class TestConcurrency:
-    async def test_calls_in_flight_are_bounded(self, department: Department, transport: str) -> None:
+    async def test_calls_in_flight_are_bounded(self, department_host: DepartmentHost, transport: str) -> None:
         """No more than ``max_concurrency`` calls reach a department at once."""
-        department.app.delay = 0.5  # long enough that calls overlap even on a loaded machine
-        async for adapter in _adapter(rest_config(department.url, max_concurrency=2, transport=transport)):
-            await asyncio.gather(*(adapter.submit(submission(key=f"k{n}")) for n in range(6)))
+        with department_host.mounted(_Together(size=2)) as department:
+            department.app.delay = 0.5  # the two let in together are still there when a third could come
+            config = rest_config(department.url, max_concurrency=2, transport=transport)
+            async for adapter in _adapter(config):
+                await asyncio.gather(*(adapter.submit(submission(key=f"k{n}")) for n in range(6)))
         assert department.app.most_in_flight == 2
 
 
