@@ -55,13 +55,13 @@ def submission(reference: str = REFERENCE, key: str = "key-1", **changes: object
 
 
 def rest_config(url: str, **changes: object) -> AdapterConfig:
-    """The configuration of a REST department at ``url``/rest, with short timeouts for tests."""
+    """The configuration of a REST department at ``url``/rest, with timeouts no loaded machine reaches."""
     fields: dict[str, object] = {
         "code": "rest_transport",
         "kind": "rest",
         "endpoint": f"{url}/rest",
         "service": "IN/GOV/MP-TRANSPORT/licences",
-        "timeouts": Timeouts(connect=2, read=2, write=2, pool=2),
+        "timeouts": Timeouts(connect=10, read=10, write=10, pool=10),
     }
     fields.update(changes)
     return AdapterConfig(**fields)  # type: ignore[arg-type]
@@ -75,7 +75,7 @@ def soap_config(url: str, **changes: object) -> AdapterConfig:
         "endpoint": f"{url}/soap",
         "service": "IN/GOV/MP-ENERGY/connections",
         "xsd": "energy_connection.xsd",
-        "timeouts": Timeouts(connect=2, read=2, write=2, pool=2),
+        "timeouts": Timeouts(connect=10, read=10, write=10, pool=10),
     }
     fields.update(changes)
     return AdapterConfig(**fields)  # type: ignore[arg-type]

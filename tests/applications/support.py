@@ -142,7 +142,7 @@ class World:
         return application.reference
 
     async def register_rest(self, url: str, adapter: str = "rest_transport") -> None:
-        body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=2)
+        body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=10)
         await self.endpoints.register(ADMIN_CALLER, adapter, body)
 
 

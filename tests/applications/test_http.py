@@ -201,8 +201,8 @@ class TestDepartmentOverHttp:
             await _department(server, world, "transport"),
             await _department(server, world, "revenue"),
         )
-        good = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 2}
-        dead = {"kind": "rest", "endpoint": f"http://127.0.0.1:{free_port()}/rest", "timeout_seconds": 2}
+        good = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 10}
+        dead = {"kind": "rest", "endpoint": f"http://127.0.0.1:{free_port()}/rest", "timeout_seconds": 10}
         path = "/api/v1/departments/adapters/rest_transport"
         async with server.async_client() as client:
             first = await client.put(path, json=good, headers=transport)
@@ -235,7 +235,7 @@ class TestDepartmentOverHttp:
         server = app_factory({"SEVA_DATABASE_URL": db_url, **SECRET})
         transport = await _department(server, world, "transport")
         path = "/api/v1/departments/adapters/rest_transport"
-        body = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 2}
+        body = {"kind": "rest", "endpoint": f"{department.url}/rest", "timeout_seconds": 10}
         async with server.async_client() as client:
             stolen = await client.put(path, json={**body, "token_ref": "SEVA_SECRET_KEY"}, headers=transport)
             unset = await client.put(
