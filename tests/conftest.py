@@ -43,7 +43,7 @@ class LiveServer:
     log: Path
 
     def client(self, **kwargs: object) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=10, **kwargs)  # type: ignore[arg-type]
+        return httpx.Client(base_url=self.url, timeout=30, **kwargs)  # type: ignore[arg-type]
 
     def stop(self) -> None:
         if self.process.poll() is None:
