@@ -145,9 +145,9 @@ class InProcessServer:
     is not the process itself. ``seva`` holds the built capabilities, ``clock`` the clock the application
     runs on (move it instead of sleeping).
 
-    The application starts (migrations, lifespans) at ``start()`` or at the first ``client()``, and runs
-    until ``stop()``; every client shares it, so a ``with server.client()`` block only closes the client.
-    Requests come from 127.0.0.1."""
+    Open ``server.client()`` in a ``with`` block: the application starts (migrations, lifespans) when the
+    client opens and stops when it closes. Or ``start()`` it (a module's tests share one application this
+    way): it then runs until ``stop()``, and every client shares it. Requests come from 127.0.0.1."""
 
     app: Any
     clock: Any
@@ -164,12 +164,14 @@ class InProcessServer:
         return self
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        """A client of the application (started if it is not running yet)."""
-        portal = self.start().running.blocking_portal  # type: ignore[union-attr]
+        """A client of the application: of the running one after ``start()``, else one whose ``with``
+        block runs the application."""
+        portal = self.running.blocking_portal if self.running is not None else None
         return _Client(self.app, self.url, portal, **kwargs)
 
     def async_client(self, **kwargs: Any) -> httpx.AsyncClient:
-        """``client()`` for async tests: ``async with server.async_client() as client``."""
+        """A client for async tests (``async with server.async_client() as client``) of the application,
+        started here if it is not running; ``stop()`` it (``app_factory`` does)."""
         portal = self.start().running.blocking_portal  # type: ignore[union-attr]
         return _AsyncClient(self.app, self.url, portal, **kwargs)
 
@@ -196,8 +198,7 @@ def _catalogue(path: Path) -> Any:
 
 def build_in_process(env: dict[str, str], clock: Any = None) -> InProcessServer:
     """``create_app`` from ``env`` as ``seva serve`` would read it, on ``clock`` (a ``MovableClock`` by
-    default, started at the real time). Call ``stop()`` when done (``app_factory`` does it for a test).
-    Raises ``CatalogueInvalid`` as ``create_app`` does."""
+    default, started at the real time). Raises ``CatalogueInvalid`` as ``create_app`` does."""
     from gateway.app import create_app
     from gateway.platform.catalogue import CatalogueHolder
     from gateway.platform.clock import MovableClock
@@ -211,8 +212,9 @@ def build_in_process(env: dict[str, str], clock: Any = None) -> InProcessServer:
 
 @pytest.fixture
 def app_factory(tmp_path: Path) -> Iterator[Callable[..., InProcessServer]]:
-    """Build applications in this process, like ``server_factory`` starts processes: ``app_factory(env)``;
-    each is stopped at the end of the test."""
+    """Build applications in this process, like ``server_factory`` starts processes: ``app_factory(env)``.
+    Open ``server.client()`` in a ``with`` block (see ``InProcessServer``); one still running at the end of
+    the test is stopped."""
     built: list[InProcessServer] = []
 
     def factory(env: dict[str, str] | None = None, clock: Any = None) -> InProcessServer:

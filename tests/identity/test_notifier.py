@@ -153,7 +153,6 @@ class TestLogs:
                 json={"challenge_id": started.json()["challenge_id"], "code": "000000"},
             )
             client.get("/api/v1/auth/me", headers=bearer(pair["access_token"] + "x"))
-            server.stop()
         log = log_file.read_text()
         assert "sign-in refused" in log and "refused GET /api/v1/auth/me" in log  # refusals are logged...
         secrets = [
