@@ -70,7 +70,7 @@ def build_identity(
 ) -> IdentityBuilt:
     """``also_published``: public keys seva signs other things with (certificates), shown in the JWKS."""
     settings, clock, engine = platform.settings, platform.clock, platform.engine
-    keys = KeyRing.open(settings.keys_path)
+    keys = KeyRing.open(settings.keys_path, clock)
     tokens = TokenService(
         keys,
         issuer=settings.token_issuer,

@@ -3,7 +3,7 @@
 Keys are PEM files ``0001.pem``, ``0002.pem``... in the keys folder; the highest number signs, all of them
 verify. A number is claimed by creating its file exclusively, so processes that start (or rotate) at the
 same moment agree on one key. Other processes notice a new key within ``RESCAN_SECONDS``, or at once
-when a token names a key ID they have not seen.
+when a token names a key ID they have not seen (both by the gateway's clock).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import json
 import logging
 import re
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jose import jwk
 from jose.backends.base import Key
 
+from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.files import create_exclusive
 
 __all__ = ["ALGORITHM", "KeyRing", "SigningKey"]
@@ -74,17 +74,18 @@ def _new_pem() -> bytes:
 class KeyRing:
     """The signing keys of one keys folder; safe to share between threads of one process."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, clock: Clock | None = None) -> None:
         self.directory = directory
+        self.clock = clock or SystemClock()
         self._keys: dict[int, SigningKey] = {}
         self._by_kid: dict[str, SigningKey] = {}
         self._scanned = 0.0
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, directory: Path) -> KeyRing:
+    def open(cls, directory: Path, clock: Clock | None = None) -> KeyRing:
         """Load the keys in ``directory``, making the first one if there is none."""
-        ring = cls(directory)
+        ring = cls(directory, clock)
         ring.scan()
         if not ring._keys:
             # Not rotate(): another process may make 0001 meanwhile, and rotate() would then add 0002.
@@ -97,7 +98,7 @@ class KeyRing:
     def scan(self) -> None:
         """Read key files not loaded yet. Files are never changed once made, so known ones are skipped."""
         with self._lock:
-            self._scanned = time.monotonic()
+            self._scanned = self.clock.time()
             if not self.directory.is_dir():
                 return
             for path in self.directory.iterdir():
@@ -112,7 +113,8 @@ class KeyRing:
                 self._by_kid.pop(self._keys.pop(number).kid, None)
 
     def _fresh(self, age: float) -> None:
-        if time.monotonic() - self._scanned > age:
+        # Either way: a wall clock set back must not stop the rescans.
+        if abs(self.clock.time() - self._scanned) > age:
             self.scan()
 
     def current(self) -> SigningKey:
@@ -159,7 +161,7 @@ class KeyRing:
         numbers = sorted(self._keys)
         removed = []
         for number, successor in itertools.pairwise(numbers):
-            if time.time() - self._keys[successor].created > older_than:
+            if self.clock.time() - self._keys[successor].created > older_than:
                 (self.directory / f"{number:04d}.pem").unlink(missing_ok=True)
                 removed.append(self._keys[number])
         self.scan()

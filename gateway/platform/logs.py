@@ -25,7 +25,7 @@ import structlog
 
 from gateway.platform.masking import mask_aadhaar_numbers, mask_id, mask_mobile
 
-__all__ = ["bind_request", "configure_logging", "scrub"]
+__all__ = ["bind_request", "configure_logging", "log_formatter", "scrub"]
 
 _MOBILE = re.compile(r"(?<![\d*])(?:\+91[ -]?|0)?([6-9]\d{9})(?!\d)")
 _PREFIXED_ID = re.compile(r"\b(member|family):(\d{8,9})\b")
@@ -55,12 +55,12 @@ def _shared() -> list[Any]:
     ]
 
 
-def configure_logging(level: str, fmt: str = "json") -> None:
-    """Every log record of the process, seva's and its libraries', through one handler on stderr."""
+def log_formatter(fmt: str = "json") -> logging.Formatter:
+    """The formatter of seva's log lines: one JSON object a line (or a console line), scrubbed."""
     renderer: Any = (
         structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
+    return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=_shared(),
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
@@ -69,8 +69,12 @@ def configure_logging(level: str, fmt: str = "json") -> None:
             renderer,
         ],
     )
+
+
+def configure_logging(level: str, fmt: str = "json") -> None:
+    """Every log record of the process, seva's and its libraries', through one handler on stderr."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(formatter)
+    handler.setFormatter(log_formatter(fmt))
     handler.set_name("seva")
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if h.get_name() != "seva" and not _is_default(h)] + [handler]

@@ -1,4 +1,5 @@
-"""Fixtures of the adapter tests: a real department server on loopback, a clock moved by hand, requests."""
+"""Fixtures of the adapter tests: a real department on loopback for each test, a clock moved by hand,
+requests."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from adapters.base import Applicant, DocumentRef, SubmissionRequest
 from adapters.config import AdapterConfig, Timeouts
 from adapters.egress import EgressPolicy
 from tests.adapters.certs import Pki, make_pki
-from tests.adapters.departments import DepartmentApp, ServerThread
+from tests.adapters.mounts import Department, DepartmentHost
 
 MEMBER_ID = "123456789"
 REFERENCE = "MP-2026-000123-7"
@@ -57,13 +58,13 @@ def submission(reference: str = REFERENCE, key: str = "key-1", **changes: object
 
 
 def rest_config(url: str, **changes: object) -> AdapterConfig:
-    """The configuration of a REST department at ``url``/rest, with short timeouts for tests."""
+    """The configuration of a REST department at ``url``/rest, with timeouts no loaded machine reaches."""
     fields: dict[str, object] = {
         "code": "rest_transport",
         "kind": "rest",
         "endpoint": f"{url}/rest",
         "service": "IN/GOV/MP-TRANSPORT/licences",
-        "timeouts": Timeouts(connect=2, read=2, write=2, pool=2),
+        "timeouts": Timeouts(connect=10, read=10, write=10, pool=10),
     }
     fields.update(changes)
     return AdapterConfig(**fields)  # type: ignore[arg-type]
@@ -77,26 +78,25 @@ def soap_config(url: str, **changes: object) -> AdapterConfig:
         "endpoint": f"{url}/soap",
         "service": "IN/GOV/MP-ENERGY/connections",
         "xsd": "energy_connection.xsd",
-        "timeouts": Timeouts(connect=2, read=2, write=2, pool=2),
+        "timeouts": Timeouts(connect=10, read=10, write=10, pool=10),
     }
     fields.update(changes)
     return AdapterConfig(**fields)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
-def department_server() -> Iterator[ServerThread]:
-    """One department server on loopback for the whole session."""
-    server = ServerThread(DepartmentApp()).start()
-    yield server
-    server.stop()
+def department_host() -> Iterator[DepartmentHost]:
+    """One loopback server for the whole session, on which each test mounts its department."""
+    host = DepartmentHost().start()
+    yield host
+    host.stop()
 
 
 @pytest.fixture
-def department(department_server: ServerThread) -> Iterator[ServerThread]:
-    """The department server, reset to good behaviour for each test."""
-    department_server.app.reset()
-    yield department_server
-    department_server.app.reset()
+def department(department_host: DepartmentHost) -> Iterator[Department]:
+    """A department of this test's own: requests another test gave up on never reach it."""
+    with department_host.mounted() as department:
+        yield department
 
 
 @pytest.fixture(scope="session")
@@ -106,17 +106,23 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture(scope="session")
-def mtls_server(pki: Pki) -> Iterator[ServerThread]:
-    """A department server on HTTPS that requires a client certificate signed by the test CA."""
-    server = ServerThread(
-        DepartmentApp(),
+def mtls_host(pki: Pki) -> Iterator[DepartmentHost]:
+    """A loopback server on HTTPS that requires a client certificate signed by the test CA."""
+    host = DepartmentHost(
         ssl_certfile=str(pki.server_cert),
         ssl_keyfile=str(pki.server_key),
         ssl_ca_certs=str(pki.ca),
         ssl_cert_reqs=ssl.CERT_REQUIRED,
     ).start()
-    yield server
-    server.stop()
+    yield host
+    host.stop()
+
+
+@pytest.fixture
+def mtls_server(mtls_host: DepartmentHost) -> Iterator[Department]:
+    """A department of this test's own behind mutual TLS."""
+    with mtls_host.mounted() as department:
+        yield department
 
 
 @pytest.fixture(params=["aiohttp", "httpx"])

@@ -23,7 +23,7 @@ from tests.adapters.conftest import (
     soap_config,
     submission,
 )
-from tests.adapters.departments import ServerThread
+from tests.adapters.mounts import Department
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Harness:
 
 @pytest.fixture(params=["rest", "soap", "local", "rest-httpx", "soap-httpx"])
 async def harness(
-    request: pytest.FixtureRequest, department: ServerThread, clock: FakeClock
+    request: pytest.FixtureRequest, department: Department, clock: FakeClock
 ) -> AsyncIterator[Harness]:
     """Each adapter kind (HTTP ones over both transports) before an office deciding after 3 s."""
     office = LocalDepartment(DefaultOffice(), review_after=1, decide_after=3, clock=clock)

@@ -16,7 +16,7 @@ from adapters.errors import AdapterConfigError, DepartmentUnreachable, Destinati
 from adapters.http import build_client
 from adapters.registry import default_registry
 from tests.adapters.conftest import LOOPBACK, rest_config, submission
-from tests.adapters.departments import ServerThread
+from tests.adapters.mounts import Department
 
 REFUSED = {
     "127.0.0.1": "loopback",
@@ -152,7 +152,7 @@ class TestEndpoints:
 
 
 @pytest.fixture
-def quiet(department: ServerThread) -> Iterator[ServerThread]:
+def quiet(department: Department) -> Iterator[Department]:
     yield department
     assert department.app.in_flight == 0
 
@@ -161,26 +161,26 @@ class TestConnections:
     """The check runs where connections are made, on both transports, not only at registration."""
 
     async def test_a_name_resolving_to_loopback_is_refused_when_connecting(
-        self, quiet: ServerThread, transport: str
+        self, quiet: Department, transport: str
     ) -> None:
         """``localhost`` is an allowed host name, but it resolves to 127.0.0.1: nothing is sent."""
-        config = rest_config(f"http://localhost:{quiet.port}", transport=transport)
+        config = rest_config(quiet.url.replace("127.0.0.1", "localhost"), transport=transport)
         async with build_client(config, egress=EgressPolicy.parse("localhost")) as client:
             adapter = default_registry().create(config, client=client)
             with pytest.raises(DestinationRefused, match="loopback"):
                 await adapter.submit(submission())
             with pytest.raises(DestinationRefused):
-                await client.get(f"http://127.0.0.1:{quiet.port}/rest/health")
+                await client.get(f"{quiet.url}/rest/health")
         assert list(quiet.app.requests) == []
 
     async def test_a_name_that_moves_to_a_refused_address_is_refused_on_its_next_connection(
-        self, quiet: ServerThread, transport: str
+        self, quiet: Department, transport: str
     ) -> None:
         """DNS rebinding: the name first resolves to the allowed department, then to the metadata service;
         the next connection is refused before it is made, through the same client."""
         dns = Mapping(transport_mp_test=["10.9.9.9", "127.0.0.1"])  # the refused address is skipped
         policy = EgressPolicy.parse("127.0.0.1 transport.mp.test", resolve=dns)
-        config = rest_config(f"http://transport.mp.test:{quiet.port}", transport=transport)
+        config = rest_config(quiet.url.replace("127.0.0.1", "transport.mp.test"), transport=transport)
         await policy.check_url(config.endpoint or "", adapter=config.code)
         async with build_client(config, egress=policy) as client:
             adapter = default_registry().create(config, client=client)
@@ -193,9 +193,7 @@ class TestConnections:
         assert len(quiet.app.requests) == 1
         assert dns.asked.count("transport.mp.test") >= 3  # registration, then each connection
 
-    async def test_an_allowed_loopback_department_is_reached(
-        self, quiet: ServerThread, transport: str
-    ) -> None:
+    async def test_an_allowed_loopback_department_is_reached(self, quiet: Department, transport: str) -> None:
         config = rest_config(quiet.url, transport=transport)
         async with build_client(config, egress=LOOPBACK) as client:
             adapter = default_registry().create(config, client=client)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 
@@ -27,7 +28,8 @@ from adapters.http import build_client
 from adapters.registry import default_registry
 from tests.adapters.certs import Pki
 from tests.adapters.conftest import LOOPBACK, rest_config, submission
-from tests.adapters.departments import ServerThread
+from tests.adapters.departments import DepartmentApp, Receive, Scope, Send
+from tests.adapters.mounts import Department, DepartmentHost
 
 TOKEN = "s3cret-token-value"
 
@@ -41,19 +43,21 @@ async def _adapter(config: AdapterConfig) -> AsyncIterator[DepartmentAdapter]:
         yield default_registry(secrets=secrets).create(config, client=client)
 
 
+# Timeouts no loaded machine reaches, and a read timeout a slow department is made to pass.
+ROOMY = Timeouts(connect=10, read=10, write=10, pool=10)
+SHORT_READ = Timeouts(connect=10, read=0.5, write=10, pool=10)
+
+
 @pytest.fixture
-async def rest(department: ServerThread, transport: str) -> AsyncIterator[DepartmentAdapter]:
-    """A REST adapter to the loopback department, with a read timeout of half a second."""
-    config = rest_config(
-        department.url, timeouts=Timeouts(connect=1, read=0.5, write=1, pool=1), transport=transport
-    )
-    async for adapter in _adapter(config):
+async def rest(department: Department, transport: str) -> AsyncIterator[DepartmentAdapter]:
+    """A REST adapter to the loopback department."""
+    async for adapter in _adapter(rest_config(department.url, timeouts=ROOMY, transport=transport)):
         yield adapter
 
 
 class TestSuccess:
     async def test_submission_body_follows_the_contract(
-        self, rest: DepartmentAdapter, department: ServerThread
+        self, rest: DepartmentAdapter, department: Department
     ) -> None:
         """The department receives JSON with the applicant, form and documents, and no idempotency key."""
         await rest.submit(submission())
@@ -64,9 +68,7 @@ class TestSuccess:
         assert b'"load_kw":2' in request.body
         assert b"idempotency_key" not in request.body
 
-    async def test_bearer_token_is_sent_and_never_shown(
-        self, department: ServerThread, transport: str
-    ) -> None:
+    async def test_bearer_token_is_sent_and_never_shown(self, department: Department, transport: str) -> None:
         """A configured bearer token authenticates, and appears in no repr of the configuration or adapter."""
         department.app.token = TOKEN
         config = rest_config(
@@ -78,7 +80,7 @@ class TestSuccess:
         assert department.app.requests[-1].headers["authorization"] == f"Bearer {TOKEN}"
 
     async def test_wrong_token_is_refused_permanently(
-        self, rest: DepartmentAdapter, department: ServerThread
+        self, rest: DepartmentAdapter, department: Department
     ) -> None:
         """A 401 is a permanent refusal that keeps the department's words and never echoes a token."""
         department.app.token = "another"
@@ -89,46 +91,32 @@ class TestSuccess:
 
 
 class TestRetryable:
-    async def test_slow_department_times_out(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_slow_department_times_out(self, department: Department, transport: str) -> None:
         """A department slower than the read timeout is a retryable timeout."""
         department.app.delay = 2.0
-        with pytest.raises(DepartmentTimeout) as caught:
-            await rest.submit(submission())
+        async for adapter in _adapter(rest_config(department.url, timeouts=SHORT_READ, transport=transport)):
+            with pytest.raises(DepartmentTimeout) as caught:
+                await adapter.submit(submission())
         assert caught.value.retryable
 
     async def test_a_trickling_answer_is_cut_off_at_the_call_deadline(
-        self, rest: DepartmentAdapter, department: ServerThread
+        self, department: Department, transport: str
     ) -> None:
         """Each byte comes within the read timeout, but the whole answer not within the sum of the
-        timeouts, which is the longest a call may take (a delivery's lease is made to outlast it)."""
-        state = b'{"department_reference":"X-1","status":"received","message":"ok"}'
+        timeouts (3.5 s here), which is the longest a call may take (a delivery's lease outlasts it)."""
+        state = b'{"department_reference":"X-1","status":"received","message":"ok"}'  # 6.7 s at 0.1 s a byte
         department.app.fail(1, status=202, body=state, trickle=0.1)
-        with pytest.raises(DepartmentTimeout, match="no whole answer"):
-            await rest.submit(submission())
+        timeouts = Timeouts(connect=1, read=0.5, write=1, pool=1)
+        async for adapter in _adapter(rest_config(department.url, timeouts=timeouts, transport=transport)):
+            with pytest.raises(DepartmentTimeout, match="no whole answer"):
+                await adapter.submit(submission())
 
-    async def test_a_request_given_up_on_never_reaches_the_next_tests_department(
-        self, rest: DepartmentAdapter, department: ServerThread
-    ) -> None:
-        """The department is shared by the session's tests: a request a test stopped waiting for must not
-        be filed in the department the next test starts with (it once made the suite order-dependent)."""
-        department.app.hold()
-        with pytest.raises(DepartmentTimeout):
-            await rest.submit(submission())
-        department.app.reset()  # what the fixture does between two tests; it lets the held request go
-        for _ in range(500):
-            if department.app.stale_answered:
-                break
-            await asyncio.sleep(0.01)
-        assert department.app.stale_answered == 1
-        assert department.app.in_flight == 0 and list(department.app.requests) == []
-        assert (await rest.submit(submission())).department_reference == "MP-DEP-000001"
-
-    async def test_slow_but_in_time_succeeds(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_slow_but_in_time_succeeds(self, rest: DepartmentAdapter, department: Department) -> None:
         """A department that answers within the timeout is simply slow."""
         department.app.delay = 0.2
         assert (await rest.submit(submission())).department_reference
 
-    async def test_500s_then_recovery(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_500s_then_recovery(self, rest: DepartmentAdapter, department: Department) -> None:
         """Two 500s are retryable with the department's message; the third try succeeds under the same key."""
         department.app.fail(times=2, status=500, body=b'{"title":"database down"}')
         errors = []
@@ -143,7 +131,7 @@ class TestRetryable:
         assert result.status in {"received", "approved"}
         assert [h.idempotency_key for h in department.app.department.received] == ["same"]
 
-    async def test_503_keeps_retry_after(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_503_keeps_retry_after(self, rest: DepartmentAdapter, department: Department) -> None:
         """A 503 with Retry-After tells the worker how long to wait."""
         department.app.fail(
             status=503, body=b"maintenance", content_type=b"text/plain", headers={"Retry-After": "120"}
@@ -153,7 +141,7 @@ class TestRetryable:
         assert caught.value.retry_after == 120.0
         assert caught.value.department_message == "maintenance"
 
-    async def test_429_is_throttling(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_429_is_throttling(self, rest: DepartmentAdapter, department: Department) -> None:
         """A 429 is retryable throttling, not a refusal."""
         department.app.fail(status=429, body=b'{"detail":"slow down"}', headers={"Retry-After": "3"})
         with pytest.raises(DepartmentThrottled) as caught:
@@ -177,7 +165,7 @@ class TestRetryable:
 class TestPermanent:
     @pytest.mark.parametrize("status", [400, 422])
     async def test_4xx_is_permanent_with_the_department_message(
-        self, rest: DepartmentAdapter, department: ServerThread, status: int
+        self, rest: DepartmentAdapter, department: Department, status: int
     ) -> None:
         """A 400 or 422 is a permanent refusal keeping the problem's detail and the status."""
         body = b'{"title":"invalid","detail":"form field load_kw must be at most 50","status":%d}' % status
@@ -188,21 +176,21 @@ class TestPermanent:
         assert caught.value.department_message == "form field load_kw must be at most 50"
         assert "form field load_kw must be at most 50" in str(caught.value)
 
-    async def test_malformed_json_is_refused(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_malformed_json_is_refused(self, rest: DepartmentAdapter, department: Department) -> None:
         """An answer that is not JSON is a permanent error naming the cause."""
         department.app.fail(body=b'{"department_reference": "X-1", "status": ')
         with pytest.raises(MalformedAnswer, match="not valid JSON"):
             await rest.submit(submission())
 
     async def test_json_of_the_wrong_shape_is_a_schema_violation(
-        self, rest: DepartmentAdapter, department: ServerThread
+        self, rest: DepartmentAdapter, department: Department
     ) -> None:
         """Well-formed JSON that breaks the contract names the field at fault."""
         department.app.fail(body=b'{"department_reference": "X-1", "status": "done"}')
         with pytest.raises(SchemaViolation, match=r"\$\.status"):
             await rest.submit(submission())
 
-    async def test_oversized_answer_is_refused(self, department: ServerThread, transport: str) -> None:
+    async def test_oversized_answer_is_refused(self, department: Department, transport: str) -> None:
         """An answer larger than the configured limit is refused before it is read whole."""
         department.app.fail(body=b'{"message": "' + b"x" * 5000 + b'"}')
         async for adapter in _adapter(
@@ -211,37 +199,58 @@ class TestPermanent:
             with pytest.raises(MalformedAnswer, match="larger than"):
                 await adapter.submit(submission())
 
-    async def test_redirect_is_not_followed(self, rest: DepartmentAdapter, department: ServerThread) -> None:
+    async def test_redirect_is_not_followed(self, rest: DepartmentAdapter, department: Department) -> None:
         """A department that answers with a redirect must be reconfigured, not followed."""
         department.app.fail(status=302, headers={"Location": "http://elsewhere.test/"})
         with pytest.raises(Permanent, match=r"elsewhere\.test"):
             await rest.submit(submission())
 
 
+class _Together(DepartmentApp):
+    """A department that lets no request in until ``size`` have arrived (or ``patience`` seconds have
+    passed): calls a client sends together are then in the department together, however slowly a loaded
+    machine delivers them."""
+
+    def __init__(self, size: int, patience: float = 60.0) -> None:
+        super().__init__()
+        self.size, self.patience = size, patience
+        self.arrived = 0
+        self.together = asyncio.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.arrived += 1
+        if self.arrived >= self.size:
+            self.together.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.together.wait(), self.patience)
+        await super().__call__(scope, receive, send)
+
+
 class TestConcurrency:
-    async def test_calls_in_flight_are_bounded(self, department: ServerThread, transport: str) -> None:
+    async def test_calls_in_flight_are_bounded(self, department_host: DepartmentHost, transport: str) -> None:
         """No more than ``max_concurrency`` calls reach a department at once."""
-        department.app.delay = 0.5  # long enough that calls overlap even on a loaded machine
-        async for adapter in _adapter(rest_config(department.url, max_concurrency=2, transport=transport)):
-            await asyncio.gather(*(adapter.submit(submission(key=f"k{n}")) for n in range(6)))
+        with department_host.mounted(_Together(size=2)) as department:
+            department.app.delay = 0.5  # the two let in together are still there when a third could come
+            config = rest_config(department.url, max_concurrency=2, transport=transport)
+            async for adapter in _adapter(config):
+                await asyncio.gather(*(adapter.submit(submission(key=f"k{n}")) for n in range(6)))
         assert department.app.most_in_flight == 2
 
 
 class TestMutualTLS:
-    def mtls_config(self, server: ServerThread, pki: Pki, **changes: object) -> AdapterConfig:
+    def mtls_config(self, server: Department, pki: Pki, **changes: object) -> AdapterConfig:
         auth = MutualTLS(cert=str(pki.client_cert), key=str(pki.client_key))
         return rest_config(server.url, auth=auth, ca_bundle=str(pki.ca), **changes)
 
     async def test_client_certificate_authenticates(
-        self, mtls_server: ServerThread, pki: Pki, transport: str
+        self, mtls_server: Department, pki: Pki, transport: str
     ) -> None:
         """With mTLS configured, ``build_client`` presents our certificate and trusts the department's CA."""
-        mtls_server.app.reset()
         async for adapter in _adapter(self.mtls_config(mtls_server, pki, transport=transport)):
             assert (await adapter.submit(submission())).department_reference
 
     async def test_without_client_certificate_the_call_fails(
-        self, mtls_server: ServerThread, pki: Pki, transport: str
+        self, mtls_server: Department, pki: Pki, transport: str
     ) -> None:
         """A department that requires a client certificate refuses a client without one."""
         async for adapter in _adapter(

@@ -28,7 +28,7 @@ from gateway.platform.guard import Caller
 from gateway.platform.principal import Principal
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
-from tests.adapters.departments import DepartmentApp, ServerThread
+from tests.adapters.mounts import Department, DepartmentHost
 from tests.building import build_seva
 from tests.conftest import CATALOGUE
 
@@ -142,7 +142,7 @@ class World:
         return application.reference
 
     async def register_rest(self, url: str, adapter: str = "rest_transport") -> None:
-        body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=2)
+        body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=10)
         await self.endpoints.register(ADMIN_CALLER, adapter, body)
 
 
@@ -180,16 +180,15 @@ async def world(db_url: str, catalogue: Catalogue, tmp_path: Path) -> AsyncItera
 
 
 @pytest.fixture(scope="session")
-def department_server() -> Iterator[ServerThread]:
-    """A REST (and SOAP) department on loopback for the session."""
-    server = ServerThread(DepartmentApp()).start()
-    yield server
-    server.stop()
+def department_host() -> Iterator[DepartmentHost]:
+    """A loopback server for the session on which each test mounts a REST (and SOAP) department."""
+    host = DepartmentHost().start()
+    yield host
+    host.stop()
 
 
 @pytest.fixture
-def department(department_server: ServerThread) -> Iterator[ServerThread]:
-    """The department, back to good behaviour and an empty filing cabinet for each test."""
-    department_server.app.reset()
-    yield department_server
-    department_server.app.reset()
+def department(department_host: DepartmentHost) -> Iterator[Department]:
+    """A department of this test's own, behaving well and with an empty filing cabinet."""
+    with department_host.mounted() as department:
+        yield department

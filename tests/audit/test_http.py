@@ -8,7 +8,7 @@ from collections.abc import Callable
 from gateway.audit import Actor, AuditTrail
 from gateway.database import create_engine
 from tests.audit.tampering import tamper
-from tests.conftest import LiveServer
+from tests.conftest import InProcessServer
 from tests.identity.support import bearer, client_token, make_client
 
 
@@ -37,12 +37,12 @@ def _tamper(db_url: str, statement: str) -> None:
 
 
 def test_auditors_page_through_the_trail_with_addresses_masked(
-    db_url: str, server_factory: Callable[..., LiveServer]
+    db_url: str, app_factory: Callable[..., InProcessServer]
 ) -> None:
     """Pages follow one another by ``next_after``; auditors see addresses masked, administrators whole."""
     _fill(db_url, 7)
     auditor, admin = make_client(db_url, "auditor"), make_client(db_url, "administrator")
-    server = server_factory({"SEVA_DATABASE_URL": db_url})
+    server = app_factory({"SEVA_DATABASE_URL": db_url})
     with server.client() as client:
         headers = bearer(client_token(client, *auditor))
         first = client.get("/api/v1/audit/entries", params={"limit": 4}, headers=headers).json()
@@ -59,12 +59,12 @@ def test_auditors_page_through_the_trail_with_addresses_masked(
 
 
 def test_the_auditor_endpoint_names_an_edited_and_a_deleted_entry(
-    db_url: str, server_factory: Callable[..., LiveServer]
+    db_url: str, app_factory: Callable[..., InProcessServer]
 ) -> None:
     """GET /api/v1/audit/verify is ok on a whole trail, then names the entry edited, then the one removed."""
     _fill(db_url, 6)
     auditor = make_client(db_url, "auditor")
-    server = server_factory({"SEVA_DATABASE_URL": db_url})
+    server = app_factory({"SEVA_DATABASE_URL": db_url})
     with server.client() as client:
         headers = bearer(client_token(client, *auditor))
         whole = client.get("/api/v1/audit/verify", headers=headers).json()
@@ -78,12 +78,12 @@ def test_the_auditor_endpoint_names_an_edited_and_a_deleted_entry(
 
 
 def test_nobody_can_change_the_trail_over_http(
-    db_url: str, server_factory: Callable[..., LiveServer]
+    db_url: str, app_factory: Callable[..., InProcessServer]
 ) -> None:
     """An administrator's PUT, PATCH, DELETE or POST on the trail gets 405, and nothing changes."""
     _fill(db_url, 2)
     admin = make_client(db_url, "administrator")
-    server = server_factory({"SEVA_DATABASE_URL": db_url})
+    server = app_factory({"SEVA_DATABASE_URL": db_url})
     with server.client() as client:
         headers = bearer(client_token(client, *admin))
         answers = [

@@ -13,7 +13,7 @@ from gateway.delivery.backoff import Backoff
 from gateway.delivery.resolver import AdapterResolver
 from gateway.delivery.worker import DeliveryWorker, WorkerOptions
 from tests.adapters.conftest import LOOPBACK
-from tests.adapters.departments import ServerThread
+from tests.adapters.mounts import Department
 from tests.applications.support import LEARNER_DOCS, World
 
 FAST = Backoff(initial=0.02, maximum=0.1, jitter=0.01)
@@ -48,7 +48,7 @@ async def make_worker(world: World) -> AsyncIterator[WorkerFactory]:
 
 
 async def drain(
-    worker: DeliveryWorker, world: World, reference: str, until: set[str], within: float = 10
+    worker: DeliveryWorker, world: World, reference: str, until: set[str], within: float = 60
 ) -> str:
     """Run rounds until the application's status is one of ``until``; return it."""
     deadline = time.monotonic() + within
@@ -62,7 +62,7 @@ async def drain(
     raise AssertionError(f"{reference} still {status!r} after {within}s")
 
 
-async def submitted(world: World, department: ServerThread, n: int = 1) -> list[str]:
+async def submitted(world: World, department: Department, n: int = 1) -> list[str]:
     """``n`` applications by Asha for a learner's licence, with the REST department registered."""
     await world.register_rest(department.url)
     for doc_type in LEARNER_DOCS:
@@ -70,7 +70,7 @@ async def submitted(world: World, department: ServerThread, n: int = 1) -> list[
     return [await world.apply(world.people.asha, key=f"key-{i}") for i in range(n)]
 
 
-def keys_seen(department: ServerThread) -> list[str]:
+def keys_seen(department: Department) -> list[str]:
     """The idempotency keys of the submissions the department received, in order."""
     return [
         r.headers.get("idempotency-key", "")

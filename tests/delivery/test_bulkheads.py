@@ -17,6 +17,7 @@ from gateway.delivery.queue import DELIVERIES
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.departments import DepartmentApp, ServerThread
+from tests.adapters.mounts import Department
 from tests.applications.support import ADMIN_CALLER, LEARNER_DOCS, World
 from tests.delivery.support import WorkerFactory, keys_seen
 
@@ -75,7 +76,7 @@ async def _until(condition: Callable[[], object], within: float = 20) -> None:
     raise AssertionError("condition not met in time")
 
 
-def _soap_submissions(department: ServerThread) -> list[str]:
+def _soap_submissions(department: Department) -> list[str]:
     """The references the SOAP department received submissions for (its health check aside)."""
     return [
         r.headers["x-road-issue"] for r in department.app.requests if b"SubmitApplicationRequest" in r.body

@@ -14,7 +14,8 @@ from gateway.applications.timeline import APPLICATIONS
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
-from tests.adapters.departments import ServerThread
+from tests.adapters.conftest import FakeClock
+from tests.adapters.mounts import Department
 from tests.applications.support import ADMIN_CALLER, World
 from tests.delivery.support import WorkerFactory, drain, keys_seen, submitted
 
@@ -31,7 +32,7 @@ async def _delivery(world: World, reference: str) -> dict[str, object]:
 
 class TestDelivery:
     async def test_success_records_the_department_reference(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """A delivered application has the department's reference and status; it went once, with its key."""
         (reference,) = await submitted(world, department)
@@ -48,7 +49,7 @@ class TestDelivery:
         assert (await _delivery(world, reference))["state"] == "done"
 
     async def test_department_down_for_a_while_delays_then_delivers(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """Three 503s show the citizen 'delayed at the department', then the fourth attempt delivers."""
         (reference,) = await submitted(world, department)
@@ -66,7 +67,7 @@ class TestDelivery:
         assert set(keys_seen(department)) == {f"seva-{reference}"}
 
     async def test_permanent_refusal_fails_with_the_departments_reason(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """A 422 from the department fails the application at once, with the department's own words."""
         (reference,) = await submitted(world, department)
@@ -81,7 +82,7 @@ class TestDelivery:
         assert "422" in str(delivery["last_error"])
 
     async def test_polling_brings_the_decision_and_certificate_back(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """A department that decides later is polled until it issues; the certificate is kept."""
         department.app.reset(LocalDepartment(RevenueOffice(), review_after=0.1, decide_after=0.3))
@@ -107,35 +108,38 @@ class TestDelivery:
 
 
 async def _delivered_and_due_for_a_poll(
-    world: World, department: ServerThread, make_worker: WorkerFactory
+    world: World, department: Department, make_worker: WorkerFactory
 ) -> str:
     """An application the department has as ``received`` (``in_progress`` when asked), due to be polled;
     from now on the department takes 1 s to answer, room for the test to act even on a loaded machine."""
-    department.app.reset(LocalDepartment(RevenueOffice(), review_after=0.1, decide_after=1000))
+    office_clock = FakeClock(time.time())
+    department.app.reset(
+        LocalDepartment(RevenueOffice(), review_after=0.1, decide_after=1000, clock=office_clock)
+    )
     (reference,) = await submitted(world, department)
     await drain(make_worker(poll_seconds=3600), world, reference, {"received"})
-    await asyncio.sleep(0.1)
+    office_clock.advance(1)  # the office has begun to examine it
     async with world.engine.begin() as conn:
         await conn.execute(update(DELIVERIES).where(DELIVERIES.c.reference == reference).values(poll_at=0))
     department.app.delay = 1.0
     return reference
 
 
-async def _status_calls(department: ServerThread) -> int:
+async def _status_calls(department: Department) -> int:
     return sum(1 for r in department.app.requests if r.method == "GET")
 
 
-async def _in_flight(department: ServerThread) -> None:
-    for _ in range(200):
-        if department.app.in_flight:
-            return
+async def _in_flight(department: Department, within: float = 60.0) -> None:
+    deadline = time.monotonic() + within
+    while not department.app.in_flight:
+        if time.monotonic() > deadline:
+            raise AssertionError("the department never received the status call")
         await asyncio.sleep(0.01)
-    raise AssertionError("the department never received the status call")
 
 
 class TestPolling:
     async def test_a_slow_stale_answer_never_overwrites_a_status_recorded_meanwhile(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """A poll that read 'received' and waits for the department must not record its 'in_progress' over
         the 'issued' recorded while it waited; nothing is added to the timeline or the audit trail."""
@@ -159,7 +163,7 @@ class TestPolling:
         assert (await _delivery(world, reference))["poll_at"] is None  # its polling stays stopped
 
     async def test_a_poll_in_flight_is_not_taken_by_another_worker(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """A poll claim lasts as long as a delivery lease, not the poll interval, so a second worker does not
         ask about the same application while the first is still waiting for the department."""
@@ -176,7 +180,7 @@ class TestPolling:
         assert isinstance(poll_at, float) and poll_at < time.time() + 1  # the next poll is due again soon
 
     async def test_recording_with_a_stale_expected_status_leaves_an_issued_application_issued(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """``record_polled_status`` writes only over the status read before the call, and never over a final
         one: the stale answer changes no row and writes no event; the expected one writes exactly one."""
@@ -208,7 +212,7 @@ class TestPolling:
 
 class TestCircuitBreaker:
     async def test_open_circuit_stops_calls_and_a_recovered_department_is_used_again(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """After two failures no call reaches the department until the cooldown; then delivery resumes."""
         references = await submitted(world, department, n=3)
@@ -230,13 +234,16 @@ class TestCircuitBreaker:
 
 class TestLeases:
     async def test_expired_lease_is_taken_over_and_the_old_holder_is_fenced(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """A worker that lost its lease cannot record an outcome over the worker that took the row."""
         (reference,) = await submitted(world, department)
-        crashed = DeliveryQueue(world.engine, "crashed:1", lease_seconds=0.05)
+        crashed = DeliveryQueue(world.engine, "crashed:1", lease_seconds=60)
         (item,) = await crashed.claim(10)
-        await asyncio.sleep(0.1)
+        async with world.engine.begin() as conn:  # its lease runs out
+            await conn.execute(
+                update(DELIVERIES).where(DELIVERIES.c.reference == reference).values(lease_until=0)
+            )
         worker = make_worker(owner="survivor:2")
         await drain(worker, world, reference, {"approved"})
         async with world.engine.begin() as conn:
@@ -247,7 +254,7 @@ class TestLeases:
 
 class TestSoap:
     async def test_a_registered_soap_department_gets_the_application_checked_against_its_xsd(
-        self, world: World, department: ServerThread, make_worker: WorkerFactory
+        self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """The energy department registers its SOAP endpoint and XSD; an LT connection is delivered there."""
         body = EndpointRegistration(

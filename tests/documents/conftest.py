@@ -1,5 +1,5 @@
 """Fixtures: a seeded database, its services, a REST department (``tests/applications/support.py``)."""
 
-from tests.applications.support import catalogue, department, department_server, world
+from tests.applications.support import catalogue, department, department_host, world
 
-__all__ = ["catalogue", "department", "department_server", "world"]
+__all__ = ["catalogue", "department", "department_host", "world"]

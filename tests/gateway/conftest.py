@@ -1,4 +1,4 @@
-"""Fixtures of the gateway tests: catalogue files written by the tests, and a shared server on loopback."""
+"""Fixtures of the gateway tests: catalogue files written by the tests, and one application per module."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.catalogue.samples import Data, dump, mini_catalogue, not_covered, rule, service, text
-from tests.conftest import LiveServer, start_server
+from tests.conftest import InProcessServer, build_in_process
 
 
 def served_catalogue() -> Data:
@@ -53,24 +53,20 @@ def catalogue_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(catalogue_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One ``seva serve`` on loopback for the read-only tests of a module, serving ``served_catalogue()``.
-
-    It is started with the same ``start_server`` as the ``server_factory`` fixture, once per module
-    rather than per test, because starting a server costs about a second.
-    """
+def live(catalogue_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
+    """One application for the read-only tests of a module, serving ``served_catalogue()``, in-process."""
     folder = tmp_path_factory.mktemp("server")
     env = {
         "SEVA_CATALOGUE": str(catalogue_file),
         "SEVA_DATA_DIR": str(folder / "data"),
         "SEVA_CATALOGUE_WATCH_SECONDS": "0",
     }
-    server = start_server(env, folder / "server.log")
+    server = build_in_process(env).start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def client(live: LiveServer) -> Iterator[httpx.Client]:
+def client(live: InProcessServer) -> Iterator[httpx.Client]:
     with live.client() as http:
         yield http

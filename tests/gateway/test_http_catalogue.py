@@ -1,4 +1,5 @@
-"""The catalogue and eligibility API, exercised over HTTP against a real ``seva serve`` on loopback."""
+"""The catalogue and eligibility API over HTTP: the application in-process for what it answers, a real
+``seva serve`` on loopback for refusing to start on a bad catalogue and reloading one from disk."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from catalogue import load_catalogue
 from tests.catalogue.samples import dump, rule, service, text
-from tests.conftest import CATALOGUE, LiveServer
+from tests.conftest import CATALOGUE, InProcessServer, LiveServer
 from tests.gateway.conftest import served_catalogue
 
 PROBLEM = "application/problem+json"
@@ -41,7 +42,7 @@ def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
     return document
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
     """Poll ``condition`` every 50 ms until it holds; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -448,9 +449,9 @@ class TestStartAndReload:
         assert "bad.yaml:" in output
         assert "The catalogue is invalid; the server was not started." in output
 
-    def test_serves_the_shipped_catalogue(self, server_factory: Callable[..., LiveServer]) -> None:
+    def test_serves_the_shipped_catalogue(self, app_factory: Callable[..., InProcessServer]) -> None:
         """The real ``catalogue.yaml`` is served whole."""
-        server = server_factory({"SEVA_CATALOGUE": str(CATALOGUE)})
+        server = app_factory({"SEVA_CATALOGUE": str(CATALOGUE)})
         with server.client() as http:
             health = http.get("/health").json()
             assert health["services"] == len(load_catalogue(CATALOGUE).services)

@@ -108,8 +108,9 @@ class TestMetrics:
     def test_refused_outside_the_operations_network(
         self, app_factory: Callable[..., InProcessServer]
     ) -> None:
-        """Litestar's test client is no address of the operations network: 403 ``metrics_refused``."""
-        with app_factory().client() as client:
+        """A caller outside the operations network (here the test client's 127.0.0.1, with the network set
+        to 10.0.0.0/8) is refused: 403 ``metrics_refused``."""
+        with app_factory({"SEVA_OPERATIONS_NETWORKS": "10.0.0.0/8"}).client() as client:
             answer = client.get("/metrics")
         assert answer.status_code == 403 and answer.json()["code"] == "metrics_refused"
 

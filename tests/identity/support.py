@@ -1,5 +1,5 @@
 """Fixtures and helpers of the identity, audit and rate-limit tests: an engine on the shared ``db_url``,
-registry rows, a loopback SMS provider, and sign-in over HTTP.
+registry rows, a loopback SMS provider, one application per module, and sign-in over HTTP.
 
 Each test folder's ``conftest.py`` imports the fixtures it needs from here.
 """
@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from family_registry.tables import Family, Member
 from gateway.database import create_engine
 from gateway.identity.keys import KeyRing
-from tests.conftest import DATABASES, LiveServer, migrated_database_sync, start_server
+from tests.conftest import DATABASES, InProcessServer, build_in_process, migrated_database_sync
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ class SmsProvider:
             for m in re.findall(r"\b(\d{6})\b", msg["text"])
         ]
 
-    def last_code(self, mobile: str, wait: float = 5.0) -> str:
+    def last_code(self, mobile: str, wait: float = 30.0) -> str:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             codes = self.codes_for(mobile)
@@ -249,17 +249,26 @@ GENEROUS_LIMITS = {"SEVA_SIGNIN_PER_MINUTE": "100000", "SEVA_API_PER_MINUTE": "1
 
 @dataclass
 class SharedServer:
-    """One server, database and SMS provider for a whole test module. Each test takes citizens of its
-    own (``citizen()``), so that no test sees another's codes, throttles or tokens."""
+    """One application (in-process), database and SMS provider for a whole test module. Each test takes
+    citizens of its own (``citizen()``), so that no test sees another's codes, throttles or tokens."""
 
-    server: LiveServer
+    server: InProcessServer
     sms: SmsProvider
     db_url: str
     data_dir: Path
     numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
+    @property
+    def clock(self) -> Any:
+        """The application's clock: it stands still until a test moves it."""
+        return self.server.clock
+
     def client(self) -> httpx.Client:
         return self.server.client()
+
+    def env(self) -> dict[str, str]:
+        """The environment of this server: another process given it shares database, keys and secret."""
+        return sms_env(self.db_url, self.sms, SEVA_DATA_DIR=str(self.data_dir), **GENEROUS_LIMITS)
 
     def citizen(self, mobile: str | None = None) -> Person:
         """A new family whose head holds a new mobile number (or ``mobile``)."""
@@ -281,11 +290,11 @@ class SharedServer:
 def shared(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SharedServer]:
-    """A server for the module, with generous rate limits (the tests of limits start their own)."""
+    """An application for the module, with generous rate limits (the tests of limits build their own)."""
     folder = tmp_path_factory.mktemp("shared")
     with migrated_database_sync(request.param, folder) as url, running_sms_provider() as provider:
         env = sms_env(url, provider, SEVA_DATA_DIR=str(folder / "data"), **GENEROUS_LIMITS)
-        server = start_server(env, folder / "server.log")
+        server = build_in_process(env).start()
         try:
             yield SharedServer(server, provider, url, folder / "data")
         finally:

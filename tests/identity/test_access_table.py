@@ -1,8 +1,8 @@
 """Every route against every role: each route declares who may call it, and the server keeps to it.
 
 The table is the application itself: the test walks ``app.routes``, so a route added without an access
-rule fails here, and every route is called as each role over HTTP against a real server. Path parameters
-get a sample value by name (``SAMPLE_VALUES``), or the route gets a whole sample in ``SAMPLES``.
+rule fails here, and every route is called as each role over HTTP (the application in-process). Path
+parameters get a sample value by name (``SAMPLE_VALUES``), or the route gets a whole sample in ``SAMPLES``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from gateway.app import create_app
 from gateway.platform.policy import Rule, declared
 from gateway.platform.principal import ROLES as EVERY_ROLE
 from gateway.settings import Settings
-from tests.conftest import CATALOGUE, LiveServer
+from tests.conftest import CATALOGUE, InProcessServer
 from tests.identity.support import (
     SmsProvider,
     audit_head,
@@ -201,12 +201,12 @@ class TestEveryRoleAgainstEveryRoute:
         tmp_path: Path,
         db_url: str,
         sms_provider: SmsProvider,
-        server_factory: Callable[..., LiveServer],
+        app_factory: Callable[..., InProcessServer],
     ) -> None:
         """Allowed roles are never refused, others get 401 (signed out) or 403 (wrong role), nobody a 5xx,
         and every answer with personal data leaves an entry in the audit trail."""
         seed_families(db_url)
-        server = server_factory(
+        server = app_factory(
             sms_env(
                 db_url,
                 sms_provider,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from gateway.database import create_engine
 from gateway.identity.tables import ApiClient
 from gateway.platform.hashing import hash_client_secret, verify_client_secret
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import ROOT, InProcessServer
 from tests.identity.support import bearer, client_token, make_client
 
 
@@ -88,11 +88,11 @@ class TestCommand:
 
 class TestOverHttp:
     def test_client_credentials_give_a_token_for_the_clients_role(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """A department client's token names its role and department."""
         client_id, secret = make_client(db_url, "department", "revenue")
-        server = server_factory({"SEVA_DATABASE_URL": db_url})
+        server = app_factory({"SEVA_DATABASE_URL": db_url})
         with server.client() as client:
             me = client.get("/api/v1/auth/me", headers=bearer(client_token(client, client_id, secret))).json()
         assert me == {
@@ -103,12 +103,12 @@ class TestOverHttp:
         }
 
     def test_wrong_secret_unknown_client_and_revoked_client_are_refused(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """Each bad credential gets 401 client_invalid; a revoked client gets no new token."""
         admin_id, admin_secret = make_client(db_url, "administrator")
         auditor_id, auditor_secret = make_client(db_url, "auditor")
-        server = server_factory({"SEVA_DATABASE_URL": db_url})
+        server = app_factory({"SEVA_DATABASE_URL": db_url})
         with server.client() as client:
             wrong = client.post("/api/v1/auth/token", json={"client_id": auditor_id, "client_secret": "nope"})
             unknown = client.post(
@@ -125,11 +125,11 @@ class TestOverHttp:
         assert revoked.status_code == 204 and again.status_code == 404
 
     def test_an_administrator_creates_and_lists_clients(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """The secret comes back once on creation; the list never shows secrets."""
         admin_id, admin_secret = make_client(db_url, "administrator")
-        server = server_factory({"SEVA_DATABASE_URL": db_url})
+        server = app_factory({"SEVA_DATABASE_URL": db_url})
         with server.client() as client:
             admin = bearer(client_token(client, admin_id, admin_secret))
             made = client.post(
@@ -151,12 +151,12 @@ class TestOverHttp:
         assert token
 
     def test_a_revoked_clients_token_stops_working(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """Once revoked, a client's unexpired token is refused (at once here; within 30 s elsewhere)."""
         admin_id, admin_secret = make_client(db_url, "administrator")
         auditor_id, auditor_secret = make_client(db_url, "auditor")
-        server = server_factory({"SEVA_DATABASE_URL": db_url})
+        server = app_factory({"SEVA_DATABASE_URL": db_url})
         with server.client() as client:
             auditor = bearer(client_token(client, auditor_id, auditor_secret))
             before = client.get("/api/v1/auth/me", headers=auditor)

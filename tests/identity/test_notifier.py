@@ -25,7 +25,7 @@ from gateway.notifications.notifier import (
 from gateway.notifications.tables import OutboxMessage
 from gateway.platform.clock import SystemClock
 from gateway.settings import Settings
-from tests.conftest import LiveServer
+from tests.conftest import InProcessServer, captured_log
 from tests.identity.support import SmsProvider, bearer, seed_families, sign_in, sms_env
 
 MESSAGE = TextMessage(mobile="9876500001", text="seva: your sign-in code is 123456.", purpose="otp")
@@ -104,11 +104,11 @@ class TestRegistry:
 
 class TestDemoInbox:
     def test_sign_in_through_the_demo_inbox(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """In demo mode the code is read from the inbox (JSON and page) and signs the citizen in."""
         seed_families(db_url)
-        server = server_factory({"SEVA_DATABASE_URL": db_url, "SEVA_DEMO": "1"})
+        server = app_factory({"SEVA_DATABASE_URL": db_url, "SEVA_DEMO": "1"})
         with server.client() as client:
             started = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()
             inbox = client.get("/api/v1/demo/inbox", params={"mobile": "9876500001"}).json()
@@ -122,10 +122,10 @@ class TestDemoInbox:
         assert verified.status_code == 200 and verified.json()["family_id"] == "10000001"
 
     def test_outside_demo_mode_the_inbox_does_not_exist(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """Without demo mode both inbox addresses answer 404."""
-        server = server_factory({"SEVA_DATABASE_URL": db_url})
+        server = app_factory({"SEVA_DATABASE_URL": db_url})
         with server.client() as client:
             assert client.get("/api/v1/demo/inbox").status_code == 404
             assert client.get("/demo/inbox").status_code == 404
@@ -137,13 +137,13 @@ class TestLogs:
         tmp_path: Path,
         db_url: str,
         sms_provider: SmsProvider,
-        server_factory: Callable[..., LiveServer],
+        app_factory: Callable[..., InProcessServer],
     ) -> None:
         """After sign-in, a refresh, failures and refusals, the server's log holds none of the secrets."""
         seed_families(db_url)
         env = sms_env(db_url, sms_provider, SEVA_LOG_LEVEL="DEBUG")
-        server = server_factory(env)
-        with server.client() as client:
+        server = app_factory(env)
+        with captured_log(tmp_path / "server.log") as log_file, server.client() as client:
             pair = sign_in(client, sms_provider, "9876500001")
             client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
             client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
@@ -153,8 +153,7 @@ class TestLogs:
                 json={"challenge_id": started.json()["challenge_id"], "code": "000000"},
             )
             client.get("/api/v1/auth/me", headers=bearer(pair["access_token"] + "x"))
-        server.stop()
-        log = server.log.read_text()
+        log = log_file.read_text()
         assert "sign-in refused" in log and "refused GET /api/v1/auth/me" in log  # refusals are logged...
         secrets = [
             "9876500001",

@@ -1,19 +1,16 @@
-"""Citizen sign-in over HTTP against real servers, with a real SMS provider on loopback.
+"""Citizen sign-in over HTTP, with a real SMS provider on loopback.
 
-Most tests share one server per module and take citizens of their own (``shared.citizen()``); tests
-that need other settings, or two processes, start their own.
+Most tests share one application per module and take citizens of their own (``shared.citizen()``); tests
+that need other settings build their own, and tests of two processes sharing a database start two real
+servers. Time passes by moving the application's clock.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-import httpx
-
-from tests.conftest import LiveServer
+from tests.conftest import InProcessServer, LiveServer
 from tests.identity.support import (
-    GENEROUS_LIMITS,
     SharedServer,
     SmsProvider,
     bearer,
@@ -23,10 +20,11 @@ from tests.identity.support import (
 )
 
 
-def _second_process(shared: SharedServer, server_factory: Callable[..., LiveServer]) -> LiveServer:
-    """Another server on the shared database, keys and secret: a second process of one deployment."""
-    env = sms_env(shared.db_url, shared.sms, SEVA_DATA_DIR=str(shared.data_dir), **GENEROUS_LIMITS)
-    return server_factory(env)
+def _two_processes(
+    shared: SharedServer, server_factory: Callable[..., LiveServer]
+) -> tuple[LiveServer, LiveServer]:
+    """Two servers on the shared database, keys and secret: two processes of one deployment."""
+    return server_factory(shared.env()), server_factory(shared.env())
 
 
 def _wrong(code: str) -> str:
@@ -63,11 +61,11 @@ class TestSignIn:
         assert verified.status_code == 200 and verified.json()["member_id"] == person.member_id
 
     def test_a_family_member_without_a_mobile_signs_in_through_the_head(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+        self, db_url: str, sms_provider: SmsProvider, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """A mobile held by the head signs in the head; a member without a mobile gets no code at all."""
         people = seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
+        server = app_factory(sms_env(db_url, sms_provider))
         with server.client() as client:
             pair = sign_in(client, sms_provider, "9876500001")
             client.post("/api/v1/auth/otp", json={"login": people["ravi"].member_id})
@@ -152,8 +150,8 @@ class TestRefusals:
     ) -> None:
         """Wrong codes counted by one process lock the challenge for the other."""
         person = shared.citizen()
-        second = _second_process(shared, server_factory)
-        with shared.client() as a, second.client() as b:
+        first, second = _two_processes(shared, server_factory)
+        with first.client() as a, second.client() as b:
             challenge = a.post("/api/v1/auth/otp", json={"login": person.mobile}).json()["challenge_id"]
             code = shared.sms.last_code(person.mobile or "")
             for client in (a, b, a):
@@ -173,30 +171,31 @@ class TestRefusals:
         assert again.status_code == 400 and again.json()["code"] == "otp_used"
 
     def test_an_expired_code_is_refused(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+        self, db_url: str, sms_provider: SmsProvider, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """A code checked after its lifetime is refused as expired."""
         seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider, SEVA_OTP_SECONDS="1"))
+        server = app_factory(sms_env(db_url, sms_provider))
         with server.client() as client:
             challenge = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
             code = sms_provider.last_code("9876500001")
-            time.sleep(1.2)
+            server.clock.advance(server.seva.platform.settings.otp_seconds + 1)
             late = client.post("/api/v1/auth/otp/verify", json={"challenge_id": challenge, "code": code})
         assert late.status_code == 400 and late.json()["code"] == "otp_expired"
 
     def test_a_newer_code_supersedes_the_older_one(
-        self, db_url: str, sms_provider: SmsProvider, server_factory: Callable[..., LiveServer]
+        self, db_url: str, sms_provider: SmsProvider, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """Once a second code is sent, the first one is refused as superseded."""
         seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider, SEVA_OTP_RESEND_SECONDS="1"))
+        server = app_factory(sms_env(db_url, sms_provider))
         with server.client() as client:
             first = client.post("/api/v1/auth/otp", json={"login": "9876500001"}).json()["challenge_id"]
             old_code = sms_provider.last_code("9876500001")
-            time.sleep(1.1)
-            client.post("/api/v1/auth/otp", json={"login": "9876500001"})
+            server.clock.advance(server.seva.platform.settings.otp_resend_seconds + 1)
+            resent = client.post("/api/v1/auth/otp", json={"login": "9876500001"})
             old = client.post("/api/v1/auth/otp/verify", json={"challenge_id": first, "code": old_code})
+        assert resent.status_code == 202
         assert old.json()["code"] == "otp_superseded"
 
     def test_resending_too_soon_is_throttled_with_retry_after(
@@ -204,10 +203,11 @@ class TestRefusals:
     ) -> None:
         """A second code within the resend interval is refused with 429 and Retry-After, on any process."""
         person = shared.citizen()
-        second = _second_process(shared, server_factory)
-        ok = httpx.post(f"{shared.server.url}/api/v1/auth/otp", json={"login": person.mobile})
-        spaced = f"+91 {person.mobile[:5]} {person.mobile[5:]}"  # type: ignore[index]
-        again = httpx.post(f"{second.url}/api/v1/auth/otp", json={"login": spaced})
+        first, second = _two_processes(shared, server_factory)
+        with first.client() as a, second.client() as b:
+            ok = a.post("/api/v1/auth/otp", json={"login": person.mobile})
+            spaced = f"+91 {person.mobile[:5]} {person.mobile[5:]}"  # type: ignore[index]
+            again = b.post("/api/v1/auth/otp", json={"login": spaced})
         assert ok.status_code == 202
         assert again.status_code == 429 and again.json()["code"] == "rate_limited"
         assert 1 <= int(again.headers["retry-after"]) <= 30
@@ -236,7 +236,8 @@ class TestRefusals:
         person = shared.citizen()
         shared.sms.status = 500
         try:
-            answer = httpx.post(f"{shared.server.url}/api/v1/auth/otp", json={"login": person.mobile})
+            with shared.client() as client:
+                answer = client.post("/api/v1/auth/otp", json={"login": person.mobile})
         finally:
             shared.sms.status = 200
         assert answer.status_code == 503 and answer.json()["code"] == "notification_failed"

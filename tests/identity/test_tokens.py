@@ -10,17 +10,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jose import jwt
 
-from gateway.identity.keys import KeyRing
+from gateway.identity.keys import RESCAN_SECONDS, KeyRing
 from gateway.identity.tokens import TokenService
 from gateway.platform.authentication import TokenRefused
+from gateway.platform.clock import MovableClock
 from gateway.platform.principal import Principal
-from tests.conftest import LiveServer
+from tests.conftest import InProcessServer
 from tests.identity.support import SharedServer, SmsProvider, bearer, seed_families, sign_in, sms_env
 
 CITIZEN = Principal.citizen("100000011", "10000001")
@@ -30,8 +30,8 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
-def _claims(**changes: object) -> dict[str, object]:
-    now = int(time.time())
+def _claims(now: float, **changes: object) -> dict[str, object]:
+    now = int(now)
     claims: dict[str, object] = {
         "iss": "seva",
         "aud": "seva-api",
@@ -72,10 +72,11 @@ FORGERIES = [
 ]
 
 
-def forged_tokens(ring: KeyRing) -> dict[str, tuple[str, str]]:
-    """Tokens that must each be refused: name -> (token, expected problem code)."""
+def forged_tokens(ring: KeyRing, now: float | None = None) -> dict[str, tuple[str, str]]:
+    """Tokens that must each be refused at ``now`` (the verifier's time): name -> (token, expected code)."""
+    now = time.time() if now is None else now
     key = ring.current()
-    good = jwt.encode(_claims(), key.private, algorithm="ES256", headers={"kid": key.kid})
+    good = jwt.encode(_claims(now), key.private, algorithm="ES256", headers={"kid": key.kid})
     header, payload, signature = good.split(".")
     other = ec.generate_private_key(ec.SECP256R1())
     other_pem = other.private_bytes(
@@ -88,38 +89,42 @@ def forged_tokens(ring: KeyRing) -> dict[str, tuple[str, str]]:
     )
     return {
         "alg none": (f"{none_header}.{payload}.", "token_invalid"),
-        "HS256 keyed with the public key": (_hs256(_claims(), public_pem, key.kid), "token_invalid"),
+        "HS256 keyed with the public key": (_hs256(_claims(now), public_pem, key.kid), "token_invalid"),
         "signed by another key under our kid": (
-            jwt.encode(_claims(), other_pem.decode(), algorithm="ES256", headers={"kid": key.kid}),
+            jwt.encode(_claims(now), other_pem.decode(), algorithm="ES256", headers={"kid": key.kid}),
             "token_invalid",
         ),
         "payload changed after signing": (f"{header}.{promoted}.{signature}", "token_invalid"),
         "signature cut off": (f"{header}.{payload}.", "token_invalid"),
         "unknown kid": (
-            jwt.encode(_claims(), key.private, algorithm="ES256", headers={"kid": "nope"}),
+            jwt.encode(_claims(now), key.private, algorithm="ES256", headers={"kid": "nope"}),
             "token_invalid",
         ),
-        "no kid": (jwt.encode(_claims(), key.private, algorithm="ES256"), "token_invalid"),
+        "no kid": (jwt.encode(_claims(now), key.private, algorithm="ES256"), "token_invalid"),
         "wrong audience": (
-            jwt.encode(_claims(aud="another-api"), key.private, algorithm="ES256", headers={"kid": key.kid}),
+            jwt.encode(
+                _claims(now, aud="another-api"), key.private, algorithm="ES256", headers={"kid": key.kid}
+            ),
             "token_invalid",
         ),
         "wrong issuer": (
-            jwt.encode(_claims(iss="evil"), key.private, algorithm="ES256", headers={"kid": key.kid}),
+            jwt.encode(_claims(now, iss="evil"), key.private, algorithm="ES256", headers={"kid": key.kid}),
             "token_invalid",
         ),
         "expired": (
             jwt.encode(
-                _claims(exp=int(time.time()) - 60), key.private, algorithm="ES256", headers={"kid": key.kid}
+                _claims(now, exp=int(now) - 60), key.private, algorithm="ES256", headers={"kid": key.kid}
             ),
             "token_expired",
         ),
         "no expiry": (
-            jwt.encode(_claims(exp=None), key.private, algorithm="ES256", headers={"kid": key.kid}),
+            jwt.encode(_claims(now, exp=None), key.private, algorithm="ES256", headers={"kid": key.kid}),
             "token_invalid",
         ),
         "unknown role": (
-            jwt.encode(_claims(role="superuser"), key.private, algorithm="ES256", headers={"kid": key.kid}),
+            jwt.encode(
+                _claims(now, role="superuser"), key.private, algorithm="ES256", headers={"kid": key.kid}
+            ),
             "token_invalid",
         ),
         "not a JWT": ("abc.def.ghi", "token_invalid"),
@@ -168,20 +173,26 @@ class TestTokenService:
 
     def test_another_process_rotation_is_seen_when_its_kid_arrives(self, tmp_path: Path) -> None:
         """A token signed with a key made by another process verifies here once the kid is seen."""
-        here = KeyRing.open(tmp_path / "keys")
+        clock = MovableClock()
+        here = KeyRing.open(tmp_path / "keys", clock)
         there = KeyRing.open(tmp_path / "keys")
         there.rotate()
         token = TokenService(there, issuer="seva", audience="seva-api", lifetime=60).issue(CITIZEN).token
-        time.sleep(1.05)  # the rescan for an unknown kid is rate-limited to once a second
-        assert TokenService(here, issuer="seva", audience="seva-api", lifetime=60).verify(token) == CITIZEN
+        clock.advance(1.1)  # the rescan for an unknown kid is rate-limited to once a second
+        verifier = TokenService(here, issuer="seva", audience="seva-api", lifetime=60, clock=clock)
+        assert verifier.verify(token) == CITIZEN
 
-    def test_pruning_removes_keys_retired_long_enough(self, ring: KeyRing) -> None:
+    def test_pruning_removes_keys_retired_long_enough(self, tmp_path: Path) -> None:
         """Only keys whose successor is older than the limit are removed; the current key stays."""
+        clock = MovableClock()
+        ring = KeyRing.open(tmp_path / "keys", clock)
         first = ring.current()
-        ring.rotate()
+        second = ring.rotate()
         assert ring.prune(older_than=3600) == []
-        assert [k.kid for k in ring.prune(older_than=-1)] == [first.kid]
+        clock.advance(3600 + 60)
+        assert [k.kid for k in ring.prune(older_than=3600)] == [first.kid]
         assert ring.find(first.kid) is None
+        assert [k.kid for k in ring.all()] == [second.kid]
 
     def test_key_files_are_private(self, ring: KeyRing) -> None:
         """Private key files are readable by the owner only."""
@@ -190,10 +201,10 @@ class TestTokenService:
 
 class TestOverHttp:
     def test_every_forged_token_gets_a_401_problem_with_www_authenticate(self, shared: SharedServer) -> None:
-        """A real server refuses each forged token with 401, a problem document and WWW-Authenticate."""
+        """The application refuses each forged token with 401, a problem document and WWW-Authenticate."""
         ring = KeyRing(shared.data_dir / "keys")
         with shared.client() as client:
-            for case, (token, code) in forged_tokens(ring).items():
+            for case, (token, code) in forged_tokens(ring, now=shared.clock.time()).items():
                 answer = client.get("/api/v1/auth/me", headers=bearer(token))
                 assert answer.status_code == 401, case
                 assert answer.json()["code"] == code, case
@@ -221,13 +232,15 @@ class TestOverHttp:
 
     def test_a_missing_header_asks_for_sign_in(self, shared: SharedServer) -> None:
         """A signed-in route called without a token answers 401 unauthorized with a Bearer challenge."""
-        answer = httpx.get(f"{shared.server.url}/api/v1/auth/me")
+        with shared.client() as client:
+            answer = client.get("/api/v1/auth/me")
         assert answer.status_code == 401 and answer.json()["code"] == "unauthorized"
         assert answer.headers["www-authenticate"].startswith("Bearer")
 
     def test_a_bad_token_on_a_public_route_is_refused_too(self, shared: SharedServer) -> None:
         """A token that is sent must be valid, even where none is needed."""
-        answer = httpx.get(f"{shared.server.url}/api/v1/services", headers=bearer("abc.def.ghi"))
+        with shared.client() as client:
+            answer = client.get("/api/v1/services", headers=bearer("abc.def.ghi"))
         assert answer.status_code == 401 and answer.json()["code"] == "token_invalid"
 
     def test_jwks_verifies_a_real_token_and_follows_rotation(
@@ -235,17 +248,17 @@ class TestOverHttp:
         tmp_path: Path,
         db_url: str,
         sms_provider: SmsProvider,
-        server_factory: Callable[..., LiveServer],
+        app_factory: Callable[..., InProcessServer],
     ) -> None:
         """The published JWKS verifies a token the server issued; after rotation both keys are listed."""
         seed_families(db_url)
-        server = server_factory(sms_env(db_url, sms_provider))
+        server = app_factory(sms_env(db_url, sms_provider))
         with server.client() as client:
             pair = sign_in(client, sms_provider, "9876500001")
             keys = client.get("/.well-known/jwks.json").json()
             claims = jwt.decode(pair["access_token"], keys, algorithms=["ES256"], audience="seva-api")
             KeyRing.open(tmp_path / "data" / "keys").rotate()
-            time.sleep(5.2)  # a running server looks for new key files every few seconds
+            server.clock.advance(RESCAN_SECONDS + 1)  # a running server looks for new key files this often
             rotated = client.get("/.well-known/jwks.json").json()
             still = client.get("/api/v1/auth/me", headers=bearer(pair["access_token"]))
         assert claims["sub"] == "member:100000011" and claims["role"] == "citizen"

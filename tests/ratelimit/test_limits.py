@@ -1,27 +1,64 @@
-"""Rate limits shared through the database: the exact and the batched limiter, alone and across servers."""
+"""Rate limits shared through the database: the exact and the batched limiter, alone, in the application,
+and across two server processes."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.database import create_engine
 from gateway.ratelimit.counter import Limit, RateLimited
 from gateway.ratelimit.limiters import BatchedLimiter, ExactLimiter
-from tests.conftest import LiveServer
+from gateway.ratelimit.tables import RateCounter
+from tests.conftest import InProcessServer, LiveServer
 
 WINDOW = 60
+T = TypeVar("T")
 
 
-def away_from_window_edge(margin: float = 10.0) -> None:
-    """Fixed windows restart every minute; wait out the last seconds of one so a test stays inside it."""
-    left = WINDOW - time.time() % WINDOW
-    if left < margin:
-        time.sleep(left + 0.05)
+def in_one_window(attempt: Callable[[str], T]) -> T:
+    """Run ``attempt(address)`` until one run starts and ends inside one fixed window of the limits.
+
+    The servers are real processes on the machine's clock, which no test can move: a run that the end of
+    a window cut in two is repeated at once from another loopback address, a caller no limit has seen."""
+    for n in range(2, 6):
+        window = time.time() // WINDOW
+        result = attempt(f"127.0.0.{n}")
+        if time.time() // WINDOW == window:
+            return result
+    raise AssertionError("every run was cut in two by the end of a window")
+
+
+def _from(server: LiveServer, address: str) -> httpx.Client:
+    """A client of ``server`` whose requests come from ``address`` (any of 127.0.0.0/8)."""
+    return server.client(transport=httpx.HTTPTransport(local_address=address))
+
+
+def wait_until_counted(db_url: str, bucket: str, hits: int, within: float = 60.0) -> None:
+    """Wait until a server process has written ``hits`` hits of ``bucket`` to the database."""
+    table = RateCounter.__table__  # type: ignore[attr-defined]
+
+    async def counted() -> int:
+        engine = create_engine(db_url)
+        try:
+            async with engine.connect() as conn:
+                found = await conn.execute(select(table.c.count).where(table.c.bucket == bucket))
+                return sum(int(n) for n in found.scalars())  # over every window
+        finally:
+            await engine.dispose()
+
+    deadline = time.monotonic() + within
+    while asyncio.run(counted()) < hits:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{bucket}: {hits} hits not synced within {within} s")
+        time.sleep(0.05)
 
 
 class Clock:
@@ -121,11 +158,15 @@ class TestAcrossServers:
         """Five sign-in calls spread over two servers pass; the sixth, on either, gets 429 and Retry-After."""
         first = server_factory(_env(db_url, SEVA_SIGNIN_PER_MINUTE="5"))
         second = server_factory(_env(db_url, SEVA_SIGNIN_PER_MINUTE="5"))
-        away_from_window_edge()
-        answers = [
-            httpx.post(f"{server.url}/api/v1/auth/otp", json={"login": f"98765{n:05d}"})
-            for n, server in enumerate((first, second, first, second, first, second, first))
-        ]
+
+        def flood(address: str) -> list[httpx.Response]:
+            with _from(first, address) as a, _from(second, address) as b:
+                return [
+                    client.post("/api/v1/auth/otp", json={"login": f"98765{n:05d}"})
+                    for n, client in enumerate((a, b, a, b, a, b, a))
+                ]
+
+        answers = in_one_window(flood)
         assert [a.status_code for a in answers] == [202, 202, 202, 202, 202, 429, 429]
         refused = answers[5]
         assert refused.json()["code"] == "rate_limited"
@@ -137,22 +178,26 @@ class TestAcrossServers:
         """A caller that used up the API limit on one server is refused by the other after one sync."""
         env = _env(db_url, SEVA_API_PER_MINUTE="8", SEVA_RATELIMIT_SYNC_SECONDS="0.2")
         first, second = server_factory(env), server_factory(env)
-        away_from_window_edge()
-        with first.client() as a, second.client() as b:
-            passed = [a.get("/api/v1/departments").status_code for _ in range(8)]
-            over = a.get("/api/v1/departments")
-            time.sleep(0.6)
-            elsewhere = b.get("/api/v1/departments")
+
+        def use_up(address: str) -> tuple[list[int], httpx.Response, httpx.Response]:
+            with _from(first, address) as a, _from(second, address) as b:
+                passed = [a.get("/api/v1/departments").status_code for _ in range(8)]
+                over = a.get("/api/v1/departments")
+                wait_until_counted(db_url, f"api:ip:{address}", 8)  # the first server's sync
+                return passed, over, b.get("/api/v1/departments")
+
+        passed, over, elsewhere = in_one_window(use_up)
         assert passed == [200] * 8
         assert over.status_code == 429 and int(over.headers["retry-after"]) >= 1
         assert elsewhere.status_code == 429 and elsewhere.json()["code"] == "rate_limited"
 
+
+class TestInTheApplication:
     def test_a_flood_of_bad_tokens_is_rate_limited(
-        self, db_url: str, server_factory: Callable[..., LiveServer]
+        self, db_url: str, app_factory: Callable[..., InProcessServer]
     ) -> None:
         """Refused tokens count against the caller's address, so a flood of them ends in 429."""
-        server = server_factory(_env(db_url, SEVA_API_PER_MINUTE="5"))
-        away_from_window_edge()
+        server = app_factory(_env(db_url, SEVA_API_PER_MINUTE="5"))
         with server.client() as client:
             codes = [
                 client.get("/api/v1/services", headers={"authorization": "Bearer a.b.c"}).status_code
@@ -160,8 +205,8 @@ class TestAcrossServers:
             ]
         assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
 
-    def test_health_is_not_limited(self, db_url: str, server_factory: Callable[..., LiveServer]) -> None:
+    def test_health_is_not_limited(self, db_url: str, app_factory: Callable[..., InProcessServer]) -> None:
         """Operations endpoints declare no limit: a load balancer may poll them freely."""
-        server = server_factory(_env(db_url, SEVA_API_PER_MINUTE="2"))
+        server = app_factory(_env(db_url, SEVA_API_PER_MINUTE="2"))
         with server.client() as client:
             assert {client.get("/health").status_code for _ in range(6)} == {200}
