@@ -29,13 +29,15 @@ class ApplicationCreate(msgspec.Struct, kw_only=True, frozen=True, forbid_unknow
 
 
 class AttachedDocument(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
-    """A document the service asks for: ``fetched`` from the member's store, or ``missing``."""
+    """A document the service asks for: ``fetched`` from the member's store, held by the ``registry``
+    (``proof`` names what it holds, from ``catalogue.registry_held``), or ``missing``."""
 
     type: str
     required: bool
-    status: Literal["fetched", "missing"]
+    status: Literal["fetched", "registry", "missing"]
     document_id: str | None = None
     sha256: str | None = None
+    proof: str | None = None
 
 
 class TimelineEvent(msgspec.Struct, kw_only=True, frozen=True):

@@ -7,6 +7,7 @@ facts the family eligibility page shows; only the reading is done here, in a sin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue.facts import age_on
 from family_registry.facts import family_part, member_part
+from family_registry.held import held_proofs, held_values
 from family_registry.mobile import mask_mobile
 from family_registry.tables import Family, Member
 from schemas.department_api import Applicant
@@ -34,7 +36,9 @@ _F = Family.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True, slots=True)
 class RegistryApplicant:
-    """A member, their family's ID and district, and the facts eligibility rules read."""
+    """A member, their family's ID and district, the facts eligibility rules read, and what the registry
+    holds that a form need not ask (``held``: values by ``HELD_VALUES`` name; ``proofs``: documents it
+    stands in for)."""
 
     member_id: str
     family_id: str
@@ -42,6 +46,8 @@ class RegistryApplicant:
     mobile: str | None
     district: str
     facts: dict[str, Any]
+    held: dict[str, Any]
+    proofs: frozenset[str]
 
     def for_department(self) -> Applicant:
         """What a department receives: no Aadhaar, the mobile masked."""
@@ -74,6 +80,7 @@ def applicant_statement() -> Any:
         .scalar_subquery()
     )
     income = select(func.coalesce(func.sum(others.c.annual_income), 0)).where(same_family).scalar_subquery()
+    head_name = select(others.c.name_en).where(others.c.member_id == _F.c.head_member_id).scalar_subquery()
     return (
         select(
             _M,
@@ -81,6 +88,10 @@ def applicant_statement() -> Any:
             _F.c.bpl,
             _F.c.ration_card,
             _F.c.area,
+            _F.c.local_body,
+            _F.c.ward,
+            _F.c.village_or_town,
+            head_name.label("head_name"),
             _F.c.social_category.label("family_social_category"),
             size.label("family_size"),
             under_18.label("family_under_18"),
@@ -94,10 +105,12 @@ def applicant_statement() -> Any:
 _APPLICANT = applicant_statement()
 
 
-async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) -> RegistryApplicant | None:
+async def load_applicant(
+    conn: AsyncConnection, member_id: str, today: dt.date, district_names: Mapping[str, str] | None = None
+) -> RegistryApplicant | None:
     """The member with their family and its counts, in one statement; None when there is no such member."""
     row = (await conn.execute(_APPLICANT, applicant_parameters(member_id, today))).first()
-    return applicant_from_row(row, today) if row is not None else None
+    return applicant_from_row(row, today, district_names) if row is not None else None
 
 
 def applicant_parameters(member_id: str, today: dt.date) -> dict[str, Any]:
@@ -105,9 +118,15 @@ def applicant_parameters(member_id: str, today: dt.date) -> dict[str, Any]:
     return {"member_id": member_id, "cutoff": cutoff}
 
 
-def applicant_from_row(row: Any, today: dt.date) -> RegistryApplicant:
-    """The applicant from a row of ``applicant_statement``."""
-    family = _FamilyView(row.district, row.bpl, row.ration_card, row.area, row.family_social_category)
+def applicant_from_row(
+    row: Any, today: dt.date, district_names: Mapping[str, str] | None = None
+) -> RegistryApplicant:
+    """The applicant from a row of ``applicant_statement``; ``district_names`` names districts in addresses."""
+    family = _FamilyView(
+        row.district, row.bpl, row.ration_card, row.area, row.family_social_category,
+        row.local_body, row.ward, row.village_or_town,
+    )  # fmt: skip
+    district_name = (district_names or {}).get(row.district, row.district)
     return RegistryApplicant(
         member_id=row.member_id,
         family_id=row.family_id,
@@ -117,6 +136,10 @@ def applicant_from_row(row: Any, today: dt.date) -> RegistryApplicant:
         facts=registry_facts(
             row, family, int(row.family_size), int(row.family_under_18), int(row.family_income), today
         ),
+        held=held_values(
+            family, row, size=int(row.family_size), head_name=row.head_name, district_name=district_name
+        ),
+        proofs=held_proofs(family, row),
     )
 
 
@@ -127,3 +150,6 @@ class _FamilyView:
     ration_card: str | None
     area: str
     social_category: str
+    local_body: str
+    ward: str | None
+    village_or_town: str

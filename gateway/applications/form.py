@@ -19,7 +19,7 @@ from catalogue.models import FormField
 from family_registry.errors import InvalidMobile
 from family_registry.mobile import check_mobile
 
-__all__ = ["FormInvalid", "FormProblem", "check_form"]
+__all__ = ["FormInvalid", "FormProblem", "check_form", "fits"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MAX_TEXT = 2000
@@ -101,6 +101,11 @@ def _check(spec: FormField, value: Any) -> tuple[Any, tuple[str, str] | None]:
     if spec.pattern and not _compiled(spec.pattern).fullmatch(value):
         return value, (f"does not match the pattern {spec.pattern}", f"प्रारूप {spec.pattern} से मेल नहीं खाता")
     return value, None
+
+
+def fits(spec: FormField, value: Any) -> bool:
+    """Whether ``value`` is one the field accepts (a value from the registry fills a field only then)."""
+    return value is not None and value != "" and _check(spec, value)[1] is None
 
 
 def check_form(fields: tuple[FormField, ...], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from gateway.applications.errors import (
 )
 from gateway.applications.form import check_form
 from gateway.applications.policy import POLICY
+from gateway.applications.prefill import fill_from_registry, registry_documents
 from gateway.applications.reference import format_reference, new_reference, parse_reference
 from gateway.applications.statuses import MESSAGES, status_label
 from gateway.applications.timeline import APPLICATIONS, EVENTS
@@ -109,7 +110,16 @@ def summary(row: Any) -> ApplicationSummary:
     )
 
 
-def _attached(doc_type: str, required: bool, found: dict[str, DocumentOut]) -> AttachedDocument:
+def district_names(catalogue: Catalogue) -> dict[str, str]:
+    """District codes to their English names, for addresses the registry holds."""
+    return {code: district.name.en for code, district in catalogue.districts.items()}
+
+
+def _attached(
+    doc_type: str, required: bool, found: dict[str, DocumentOut], held: dict[str, str]
+) -> AttachedDocument:
+    if doc_type in held:
+        return AttachedDocument(type=doc_type, required=required, status="registry", proof=held[doc_type])
     document = found.get(doc_type)
     if document is None:
         return AttachedDocument(type=doc_type, required=required, status="missing")
@@ -245,9 +255,16 @@ class ApplicationService:
                 service = catalogue.by_code.get(body.service_code)
                 if service is None:
                     raise UnknownServiceCode(body.service_code)
-                form = check_form(service.form, body.form)
-                applicant = applicant_from_row(found_row, today) if found_row is not None else None
-                if applicant is None or not family_scope.admits(family_id=applicant.family_id):
+                applicant = (
+                    applicant_from_row(found_row, today, district_names(catalogue))
+                    if found_row is not None
+                    else None
+                )
+                reachable = applicant is not None and family_scope.admits(family_id=applicant.family_id)
+                # What the registry holds is filled from it, never taken from the body.
+                held = applicant.held if applicant is not None and reachable else {}
+                form = check_form(service.form, fill_from_registry(service.form, body.form, held)[0])
+                if applicant is None or not reachable:
                     raise UnknownMember(body.member_id, field="member_id")
                 verdict = evaluate_service(catalogue, service.code, applicant.facts)
                 if verdict.status == "not_eligible":
@@ -260,7 +277,10 @@ class ApplicationService:
         if earlier is not None:
             return await self.get(earlier), False
         assert service is not None and applicant is not None  # both found when no earlier application
-        attached = [_attached(need.type, need.required, found) for need in service.documents]
+        held_documents = registry_documents(
+            (d.type for d in service.documents), catalogue.document_types, applicant.proofs
+        )
+        attached = [_attached(need.type, need.required, found, held_documents) for need in service.documents]
         missing = [d.type for d in attached if d.required and d.status == "missing"]
         if missing:
             raise MissingDocuments(missing, [d.type for d in attached if d.status == "fetched"])
