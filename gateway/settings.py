@@ -71,6 +71,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     breaker_threshold: Positive = 5
     breaker_cooldown_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
 
+    # The web page: docs/web.md explains each one.
+    session_idle_seconds: Positive = 30 * 60  # a person's session ends after this long without a request
+    session_max_seconds: Positive = 12 * 3600  # and this long after sign-in, whatever happens
+    max_photo_bytes: Positive = 25 * 1024 * 1024  # the largest phone photo the page takes in to reduce
+
     # Family registry: docs/registry.md explains each one.
     aadhaar_key: str = ""  # the key of the Aadhaar hashes; default: made once into data_dir/aadhaar.key
     eligibility_cache_families: Positive = 1000
@@ -83,6 +88,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     @property
     def gateway_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def https(self) -> bool:
+        """Whether people reach seva over HTTPS (``SEVA_PUBLIC_URL``): cookies are then ``Secure``."""
+        return self.gateway_url.startswith("https://")
 
     @property
     def keys_path(self) -> Path:

@@ -14,6 +14,7 @@ __all__ = [
     "ApplicationPage",
     "ApplicationSummary",
     "AttachedDocument",
+    "PublicStatus",
     "TimelineEvent",
 ]
 
@@ -77,6 +78,19 @@ class ApplicationOut(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=Tr
     timeline: list[TimelineEvent]
     department_reference: str | None = None
     certificate: dict[str, Any] | None = None
+
+
+class PublicStatus(msgspec.Struct, kw_only=True, frozen=True):
+    """What anyone holding a reference number may learn of it: the service and where it stands, nothing
+    about who applied."""
+
+    reference: str
+    reference_display: str
+    service_code: str
+    status: str
+    status_label: Text
+    updated_at: str
+    due_on: str
 
 
 class ApplicationPage(msgspec.Struct, kw_only=True, frozen=True):

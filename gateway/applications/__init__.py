@@ -6,8 +6,23 @@ pipeline (and any later watcher of deadlines) records what happens to an applica
 (read), ``Change``, ``record_changes``, ``FINAL``.
 """
 
+from gateway.applications.form import FormInvalid, FormProblem
+from gateway.applications.prefill import FilledField, Preparation, PreparedDocument
 from gateway.applications.service import ApplicationService
-from gateway.applications.statuses import FINAL
+from gateway.applications.statuses import FINAL, LABELS, MESSAGES
 from gateway.applications.timeline import APPLICATIONS, Change, record_changes
 
-__all__ = ["APPLICATIONS", "FINAL", "ApplicationService", "Change", "record_changes"]
+__all__ = [
+    "APPLICATIONS",
+    "FINAL",
+    "LABELS",
+    "MESSAGES",
+    "ApplicationService",
+    "Change",
+    "FilledField",
+    "FormInvalid",
+    "FormProblem",
+    "Preparation",
+    "PreparedDocument",
+    "record_changes",
+]

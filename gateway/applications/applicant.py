@@ -43,6 +43,7 @@ class RegistryApplicant:
     member_id: str
     family_id: str
     name: str
+    name_hi: str
     mobile: str | None
     district: str
     facts: dict[str, Any]
@@ -121,7 +122,7 @@ def applicant_parameters(member_id: str, today: dt.date) -> dict[str, Any]:
 def applicant_from_row(
     row: Any, today: dt.date, district_names: Mapping[str, str] | None = None
 ) -> RegistryApplicant:
-    """The applicant from a row of ``applicant_statement``; ``district_names`` names districts in addresses."""
+    """The applicant from a row of ``applicant_statement`` (``district_names``: for addresses)."""
     family = _FamilyView(
         row.district, row.bpl, row.ration_card, row.area, row.family_social_category,
         row.local_body, row.ward, row.village_or_town,
@@ -131,6 +132,7 @@ def applicant_from_row(
         member_id=row.member_id,
         family_id=row.family_id,
         name=row.name_en,
+        name_hi=row.name_hi,
         mobile=row.mobile,
         district=row.district,
         facts=registry_facts(

@@ -10,12 +10,72 @@ form use the same functions, so both ask exactly the same questions.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from catalogue.models import DocumentType, FormField
+from catalogue import ServiceVerdict
+from catalogue.models import DocumentType, FormField, Service
+from family_registry.mobile import mask_mobile
 from gateway.applications.form import fits
+from schemas.documents_api import DocumentOut
 
-__all__ = ["asked_fields", "fill_from_registry", "registry_documents"]
+__all__ = [
+    "FilledField",
+    "Preparation",
+    "PreparedDocument",
+    "asked_fields",
+    "fill_from_registry",
+    "registry_documents",
+    "shown_value",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FilledField:
+    """A field the registry fills: the field, the registry value it comes from, and the value as shown
+    (a mobile number masked)."""
+
+    spec: FormField
+    source: str
+    shown: Any
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A document the service asks for, and where it stands for this applicant: held by the ``registry``
+    (``proof``), already in the member's ``stored`` documents (``document``), or ``missing``."""
+
+    type: str
+    required: bool
+    status: Literal["registry", "stored", "missing"]
+    proof: str | None = None
+    document: DocumentOut | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Preparation:
+    """An application about to be made: the service, the applicant, their verdict, the fields the
+    registry fills, the fields to ask, the documents, and (when answers were checked) the clean form."""
+
+    service: Service
+    member_id: str
+    family_id: str
+    name_en: str
+    name_hi: str
+    verdict: ServiceVerdict
+    filled: list[FilledField]
+    asked: list[FormField]
+    documents: list[PreparedDocument]
+    form: dict[str, Any] | None = None
+
+    @property
+    def missing_documents(self) -> list[str]:
+        return [d.type for d in self.documents if d.required and d.status == "missing"]
+
+
+def shown_value(source: str, value: Any) -> Any:
+    """A registry value as a page shows it: a mobile number masked, anything else as it is."""
+    return mask_mobile(value) if source == "member.mobile" and isinstance(value, str) else value
 
 
 def _held(spec: FormField, held: Mapping[str, Any]) -> Any:

@@ -24,6 +24,7 @@ TABLE_MODULES = (
     "gateway.applications.tables",
     "gateway.delivery.tables",
     "gateway.endpoints.tables",
+    "gateway.web.tables",
 )
 
 for module in TABLE_MODULES:
