@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules_cel.py
 	$(BIN)/python bench/security.py
 	$(BIN)/python bench/applications.py
+
+# The web page's messages: extract them from the templates and code, and add new ones to every language's
+# catalogue (translate the new entries in gateway/web/locale/hi/LC_MESSAGES/messages.po; tests/web fails
+# on any left untranslated). The application compiles the catalogues when it starts.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F gateway/web/babel.cfg -o gateway/web/locale/messages.pot --no-location \
+		--sort-output --project seva --copyright-holder "seva contributors" .
+	$(BIN)/pybabel update -i gateway/web/locale/messages.pot -d gateway/web/locale --no-wrap --omit-header \
+		--ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache seva-data

@@ -3,9 +3,9 @@
 ``build(settings, ...)`` makes the platform and then each capability in the order their public services
 need each other: audit and rate limits; notifications; identity; documents; delivery; applications (with the
 delivery queue and the documents store); families (asking applications who applied); endpoints (telling
-the delivery resolver of a change); services and operations. Fakes and a clock go in through the keyword
-arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
-module-global registry of either.
+the delivery resolver of a change); services and operations; the web pages, over all of them. Fakes and a
+clock go in through the keyword arguments, and a deployment's own adapter kinds and notifiers through
+``Extensions``; there is no module-global registry of either.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from gateway.platform.root import Platform, build_platform
 from gateway.ratelimit.capability import RateLimitsBuilt, build_ratelimits
 from gateway.services.capability import ServicesBuilt, build_services
 from gateway.settings import Settings
+from gateway.web.capability import WebBuilt, build_web
 
 __all__ = ["Extensions", "Seva", "build"]
 
@@ -63,6 +64,7 @@ class Seva:
     endpoints: EndpointsBuilt
     services: ServicesBuilt
     operations: Capability
+    web: WebBuilt
 
     def capabilities(self) -> Iterator[Capability]:
         yield self.audit
@@ -76,6 +78,7 @@ class Seva:
         yield self.endpoints.capability
         yield self.services.capability
         yield self.operations
+        yield self.web.capability
 
 
 def build(
@@ -113,4 +116,5 @@ def build(
         endpoints=endpoints,
         services=build_services(platform),
         operations=build_operations(platform),
+        web=build_web(platform),
     )

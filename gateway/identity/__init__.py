@@ -3,3 +3,9 @@
 Errors are in ``gateway.identity.errors`` (each declares its code); the routes' rules in
 ``gateway.identity.policy``; ``gateway.identity.capability.build_identity`` wires it all.
 """
+
+from gateway.identity.directory import RegisteredMember
+from gateway.identity.errors import LoginInvalid, OtpLocked, SignInRefused
+from gateway.identity.service import IdentityService
+
+__all__ = ["IdentityService", "LoginInvalid", "OtpLocked", "RegisteredMember", "SignInRefused"]

@@ -23,7 +23,7 @@ from litestar.connection import ASGIConnection
 
 from gateway.platform.language import preferred_language
 
-__all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "LOCALE", "Catalogues", "N_", "language_of", "long_date"]
+__all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "LOCALE", "N_", "Catalogues", "language_of", "long_date"]
 
 LOCALE = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("en", "hi")
@@ -31,7 +31,7 @@ LANGUAGE_COOKIE = "seva_lang"
 _BABEL_LOCALES = {"en": "en_IN", "hi": "hi_IN"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
+def N_(message: str) -> str:
     """Marks a message for extraction; it is translated where it is shown, in the reader's language."""
     return message
 

@@ -1,0 +1,146 @@
+"""The web capability: the citizen's pages, in Hindi and English, over the services the API uses.
+
+It gives the application, besides its routes: the template engine (Jinja2 through Litestar's template
+support), the CSRF protection of every form (Litestar's CSRF middleware; the JSON API, which takes bearer
+tokens and never reads the session cookie, is exempt), the session authenticator the guard asks on the
+pages, error pages for people, and compression of pages. ``gateway.app.compose`` wires these in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from gateway.applications import LABELS, MESSAGES
+from gateway.platform.authentication import SESSION
+from gateway.platform.capability import Capability, provide
+from gateway.platform.hashing import keyed_hash
+from gateway.platform.root import Platform
+from gateway.web.error_pages import WebErrorPages
+from gateway.web.i18n import Catalogues
+from gateway.web.policy import POLICY, WEB
+from gateway.web.render import STATIC, Site, environment
+from gateway.web.routes_apply import APPLY_HANDLERS
+from gateway.web.routes_family import FAMILY_HANDLERS
+from gateway.web.routes_public import PUBLIC_HANDLERS
+from gateway.web.routes_signin import SIGNIN_HANDLERS
+from gateway.web.sessions import SessionStore
+
+__all__ = ["NOT_PAGES", "WebBuilt", "build_web"]
+
+log = logging.getLogger("seva.web")
+NOT_PAGES = ["^/api/", "^/schema", "^/.well-known/"]  # programs' addresses: no CSRF cookie, no gzip here
+_SWEEP_SECONDS = 600.0
+_MULTIPART_OVERHEAD = 256 * 1024
+
+
+@dataclass(slots=True)
+class WebBuilt:
+    """The capability, and what the application needs from it besides routes."""
+
+    capability: Capability
+    sessions: SessionStore
+    templates: TemplateConfig[JinjaTemplateEngine]
+    csrf: CSRFConfig
+    compression: CompressionConfig
+    error_pages: WebErrorPages
+    catalogues: Catalogues
+
+
+def build_web(platform: Platform) -> WebBuilt:
+    settings = platform.settings
+    catalogues = Catalogues.load()
+    env = environment(catalogues)
+    env.globals["catalogue"] = lambda: platform.catalogue.current  # the one being served, after reloads
+    env.globals["labels"] = LABELS  # statuses in both languages
+    env.globals["messages"] = MESSAGES
+    site = Site(
+        demo=settings.demo,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_photo_bytes=settings.max_photo_bytes,
+        https=settings.https,
+    )
+    sessions = SessionStore(
+        platform.engine,
+        platform.audit,
+        platform.clock,
+        idle_seconds=settings.session_idle_seconds,
+        max_seconds=settings.session_max_seconds,
+    )
+    files = create_static_files_router(
+        path="/static",
+        directories=[STATIC],
+        name="web-static",
+        # Addresses carry the content's hash (``?v=``), so a browser may keep them as long as it likes.
+        cache_control=CacheControlHeader(max_age=365 * 86400, public=True),
+        include_in_schema=False,
+        opt=POLICY.route("files")["opt"],
+    )
+    pages = Router(
+        "/",
+        route_handlers=[*PUBLIC_HANDLERS, *SIGNIN_HANDLERS, *FAMILY_HANDLERS, *APPLY_HANDLERS],
+        opt={WEB: True, SESSION: True},
+        include_in_schema=False,
+        # A few phone photos at once; each is made smaller before it is stored.
+        request_max_body_size=settings.max_photo_bytes + _MULTIPART_OVERHEAD,
+    )
+
+    @contextlib.asynccontextmanager
+    async def sweeping(app: Litestar) -> AsyncIterator[None]:
+        """Remove ended sessions and old drafts every ten minutes while the server runs."""
+
+        async def forever() -> None:
+            while True:
+                try:
+                    await sessions.sweep()
+                except Exception as exc:  # the next sweep will do it
+                    log.warning("sweeping ended web sessions failed: %s", type(exc).__name__)
+                await asyncio.sleep(_SWEEP_SECONDS)
+
+        task = asyncio.create_task(forever())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    capability = Capability(
+        "web",
+        route_handlers=[pages, files],
+        dependencies={
+            "site": provide(site),
+            "web_sessions": provide(sessions),
+            "catalogues": provide(catalogues),
+        },
+        lifespans=[sweeping],
+        policy=POLICY,
+    )
+    return WebBuilt(
+        capability=capability,
+        sessions=sessions,
+        templates=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
+        csrf=CSRFConfig(
+            # Its own key, derived from the server secret: the same in every process of a deployment.
+            secret=keyed_hash(platform.secret, "web", "csrf"),
+            cookie_name="seva_csrf",
+            cookie_httponly=True,
+            cookie_secure=settings.https,
+            cookie_samesite="lax",
+            exclude=NOT_PAGES,
+        ),
+        compression=CompressionConfig(backend="gzip", minimum_size=512, exclude=NOT_PAGES),
+        error_pages=WebErrorPages(site, env),
+        catalogues=catalogues,
+    )
