@@ -25,6 +25,8 @@ __all__ = ["PUBLIC_HANDLERS"]
 _PER_PAGE = 20
 Text200 = Annotated[str | None, Parameter(max_length=200)]
 Code = Annotated[str | None, Parameter(max_length=64)]
+ServiceCode = Annotated[str, Parameter(max_length=80)]
+Next = Annotated[str | None, Parameter(max_length=500)]
 
 
 @get("/", name="home", **POLICY.route("page"))
@@ -81,7 +83,7 @@ async def service_list(
 @get("/services/{code:str}", name="service", **POLICY.route("page"))
 async def service_page(
     request: Request[Any, Any, Any],
-    code: str,
+    code: ServiceCode,
     site: NamedDependency[Site],
     services: NamedDependency[CatalogueService],
     catalogues: NamedDependency[Catalogues],
@@ -104,7 +106,7 @@ async def service_page(
 
 
 @get("/language/{code:str}", name="language", **POLICY.route("page"))
-async def choose_language(code: str, next: Text200 = None) -> Redirect:
+async def choose_language(code: Annotated[str, Parameter(max_length=8)], next: Next = None) -> Redirect:
     """Remember the language chosen (a year) and go back to the page it was chosen on."""
     response = Redirect(path=safe_next(next, "/"), status_code=303)
     if code in LANGUAGES:
@@ -163,7 +165,7 @@ async def audit_catalogue(
 @get("/audit/services/{code:str}", name="audit-service", **POLICY.route("page"))
 async def audit_service(
     request: Request[Any, Any, Any],
-    code: str,
+    code: ServiceCode,
     site: NamedDependency[Site],
     services: NamedDependency[CatalogueService],
     catalogues: NamedDependency[Catalogues],

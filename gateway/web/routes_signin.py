@@ -8,11 +8,12 @@ code starts a session kept in the database; signing out ends it in every gateway
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
+from litestar.params import Parameter
 from litestar.response import Redirect, Response, Template
 
 from family_registry.mobile import mask_mobile
@@ -30,6 +31,7 @@ from gateway.web.sessions import SESSION_COOKIE, SessionStore
 __all__ = ["SIGNIN_COOKIE", "SIGNIN_HANDLERS"]
 
 SIGNIN_COOKIE = "seva_signin"
+Next = Annotated[str | None, Parameter(max_length=500)]
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _ENTER_LOGIN = N_("Enter your mobile number (10 digits) or your member ID (9 digits)")
 _ENTER_CODE = N_("Enter the 6-digit code from the text message")
@@ -60,7 +62,7 @@ def _wait(error: TooManyRequests) -> str:
 
 @get("/sign-in", name="sign-in", **POLICY.route("page"))
 async def sign_in_page(
-    request: Request[Any, Any, Any], site: NamedDependency[Site], next: str | None = None
+    request: Request[Any, Any, Any], site: NamedDependency[Site], next: Next = None
 ) -> Template:
     return site.page(request, "sign_in.html", next=safe_next(next), login="", problems=[])
 
@@ -111,7 +113,7 @@ async def send_code(
 
 @get("/sign-in/code", name="code", **POLICY.route("page"))
 async def code_page(
-    request: Request[Any, Any, Any], site: NamedDependency[Site], next: str | None = None
+    request: Request[Any, Any, Any], site: NamedDependency[Site], next: Next = None
 ) -> Response[Any]:
     pending = _pending(request)
     goto = safe_next(next)
