@@ -36,6 +36,7 @@ from gateway.applications.errors import (
     IdempotencyKeyRequired,
     MissingDocuments,
     NotEligible,
+    ReferenceRefused,
     UnknownServiceCode,
 )
 from gateway.applications.form import check_form
@@ -49,7 +50,7 @@ from gateway.applications.prefill import (
     registry_documents,
     shown_value,
 )
-from gateway.applications.reference import format_reference, new_reference, parse_reference
+from gateway.applications.reference import InvalidReference, format_reference, new_reference, parse_reference
 from gateway.applications.statuses import MESSAGES, status_label
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.applications.writer import Enqueue, NewApplication, SubmissionWriter
@@ -445,7 +446,10 @@ class ApplicationService:
 
     async def public_status(self, reference: str) -> PublicStatus:
         """Where an application stands, for anyone who has its reference: no personal data."""
-        digits = parse_reference(reference)
+        try:
+            digits = parse_reference(reference)
+        except InvalidReference as exc:
+            raise ReferenceRefused(exc) from None
         async with self.engine.connect() as conn:
             row = (
                 await conn.execute(

@@ -13,9 +13,10 @@ from litestar.response import Redirect, Template
 from catalogue import evaluate_all
 from gateway.applications import ApplicationService
 from gateway.notifications import Notifications
-from gateway.platform.problems import NotFound
+from gateway.platform.problems import NotFound, SevaError
 from gateway.services import CatalogueService
-from gateway.web.i18n import LANGUAGE_COOKIE, LANGUAGES, Catalogues, language_of
+from gateway.web.forms import Problem
+from gateway.web.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, Catalogues, language_of
 from gateway.web.policy import POLICY
 from gateway.web.render import Site, safe_next
 from gateway.web.words import LIFE_EVENTS, rule_in_words
@@ -23,6 +24,8 @@ from gateway.web.words import LIFE_EVENTS, rule_in_words
 __all__ = ["PUBLIC_HANDLERS"]
 
 _PER_PAGE = 20
+_NOT_A_REFERENCE = N_("Enter the 13-digit reference number, as it is on the receipt")
+_NO_SUCH_REFERENCE = N_("No application has this reference number. Check each digit.")
 Text200 = Annotated[str | None, Parameter(max_length=200)]
 Code = Annotated[str | None, Parameter(max_length=64)]
 ServiceCode = Annotated[str, Parameter(max_length=80)]
@@ -120,14 +123,25 @@ async def track(
     site: NamedDependency[Site],
     applications: NamedDependency[ApplicationService],
     services: NamedDependency[CatalogueService],
+    catalogues: NamedDependency[Catalogues],
     reference: Annotated[str | None, Parameter(max_length=40)] = None,
 ) -> Template:
     """Status only, for anyone holding a reference: nothing about who applied."""
     if not reference or not reference.strip():
-        return site.page(request, "track.html", reference="", found=None, service=None, problem=None)
-    status = await applications.public_status(reference)  # ReferenceRefused, ApplicationNotFound
+        return site.page(request, "track.html", reference="", found=None, service=None, problems=[])
+    try:
+        status = await applications.public_status(reference)
+    except SevaError as exc:  # not a reference number, or none like it
+        if exc.status not in (400, 404):
+            raise
+        language = language_of(request)
+        why = catalogues.gettext(language, _NOT_A_REFERENCE if exc.status == 400 else _NO_SUCH_REFERENCE)
+        return site.page(
+            request, "track.html", status=exc.status, reference=reference, found=None, service=None,
+            problems=[Problem("reference", why)],
+        )  # fmt: skip
     service = services.current.by_code.get(status.service_code)
-    return site.page(request, "track.html", reference=reference, found=status, service=service, problem=None)
+    return site.page(request, "track.html", reference=reference, found=status, service=service, problems=[])
 
 
 @get("/audit", name="audit", **POLICY.route("page"))
