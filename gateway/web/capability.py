@@ -62,7 +62,9 @@ def build_web(platform: Platform) -> WebBuilt:
     settings = platform.settings
     catalogues = Catalogues.load()
     env = environment(catalogues)
-    env.globals["current_catalogue"] = lambda: platform.catalogue.current  # the one being served, after reloads
+    env.globals["current_catalogue"] = lambda: (
+        platform.catalogue.current
+    )  # the one being served, after reloads
     env.globals["labels"] = LABELS  # statuses in both languages
     env.globals["messages"] = MESSAGES
     site = Site(

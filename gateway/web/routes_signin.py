@@ -64,7 +64,8 @@ def _wait(error: TooManyRequests) -> str:
 async def sign_in_page(
     request: Request[Any, Any, Any], site: NamedDependency[Site], next: Next = None
 ) -> Template:
-    return site.page(request, "sign_in.html", next=safe_next(next), login="", problems=[])
+    ended = "ended" in request.query_params  # sent here because a session ran out
+    return site.page(request, "sign_in.html", next=safe_next(next), login="", problems=[], ended=ended)
 
 
 @post("/sign-in", name="send-code", status_code=303, **POLICY.route("signin"))

@@ -35,7 +35,9 @@ def _phone_photo() -> bytes:
     return out.getvalue()
 
 
-def _apply(client: httpx.Client, member: str, fields: dict[str, str], files: dict[str, bytes]) -> httpx.Response:
+def _apply(
+    client: httpx.Client, member: str, fields: dict[str, str], files: dict[str, bytes]
+) -> httpx.Response:
     form = client.get(f"/apply/{PENSION}/{member}")
     assert form.status_code == 200, form.text
     return client.post(
@@ -85,7 +87,9 @@ class TestApply:
         assert form.text.count("Not needed: your Samagra record holds it") == 4  # Samagra ID too
         assert "at most 5 MB" in form.text.split('type="file"')[0]  # the limit is said before the upload
 
-    def test_a_failed_form_keeps_what_was_typed_and_links_each_error(self, browser_client: httpx.Client) -> None:
+    def test_a_failed_form_keeps_what_was_typed_and_links_each_error(
+        self, browser_client: httpx.Client
+    ) -> None:
         """A missing field and a missing upload are each in the summary, linked to the input; the typed
         value stays; an upload that did go through is shown attached the next time."""
         sign_in(browser_client, DHURVE.mobile, DHURVE.mobile)
@@ -99,7 +103,9 @@ class TestApply:
         assert 'name="d-photo"' not in answer.text and "Attached from your documents" in answer.text
         assert "<title>Error:" in answer.text
 
-    def test_apply_check_send_twice_and_follow(self, web: InProcessServer, browser_client: httpx.Client) -> None:
+    def test_apply_check_send_twice_and_follow(
+        self, web: InProcessServer, browser_client: httpx.Client
+    ) -> None:
         """The check page shows the answers; sending twice (a second tap, a reload) files one application;
         the confirmation reads the reference in groups and gives the date the decision is due."""
         sign_in(browser_client, DHURVE.mobile, DHURVE.mobile)
@@ -137,7 +143,9 @@ class TestApply:
             sign_in(client, DHURVE.mobile, DHURVE.mobile)
             big = _phone_photo()
             assert len(big) > 5_000_000
-            answer = _apply(client, DHURVE.head, FORM_OK, {"d-photo": big, "d-bank_passbook": b"not a scan " * 10})
+            answer = _apply(
+                client, DHURVE.head, FORM_OK, {"d-photo": big, "d-bank_passbook": b"not a scan " * 10}
+            )
             assert answer.status_code == 400
             assert 'href="#d-bank_passbook"' in answer.text and 'href="#d-photo"' not in answer.text
             documents = client.get("/documents")
@@ -146,11 +154,15 @@ class TestApply:
 
 
 class TestTrack:
-    def test_a_reference_shows_status_only_to_anyone(self, web: InProcessServer, browser_client: httpx.Client) -> None:
+    def test_a_reference_shows_status_only_to_anyone(
+        self, web: InProcessServer, browser_client: httpx.Client
+    ) -> None:
         """Signed out, in another browser, the reference shows the service and status, no name or ID."""
         sign_in(browser_client, DHURVE.mobile, DHURVE.mobile)
         check = _apply(browser_client, DHURVE.head, FORM_OK, {"d-bank_passbook": _jpeg(), "d-photo": _jpeg()})
-        done = browser_client.post(str(check.url), data={"_csrf_token": csrf_token(check.text)}, follow_redirects=True)
+        done = browser_client.post(
+            str(check.url), data={"_csrf_token": csrf_token(check.text)}, follow_redirects=True
+        )
         reference = str(done.url).split("/applications/")[1].split("?")[0]
         with web.client() as stranger:
             stranger.headers["accept"] = "text/html"
@@ -177,7 +189,9 @@ class TestOtherFamilies:
         applications and documents are "not found" pages, and her own pages name only her."""
         sign_in(browser_client, DHURVE.mobile, DHURVE.mobile)
         check = _apply(browser_client, DHURVE.head, FORM_OK, {"d-bank_passbook": _jpeg(), "d-photo": _jpeg()})
-        done = browser_client.post(str(check.url), data={"_csrf_token": csrf_token(check.text)}, follow_redirects=True)
+        done = browser_client.post(
+            str(check.url), data={"_csrf_token": csrf_token(check.text)}, follow_redirects=True
+        )
         reference = str(done.url).split("/applications/")[1].split("?")[0]
         document = re.search(r"/documents/([0-9a-f]{32})/download", browser_client.get("/documents").text)
         assert document
