@@ -37,7 +37,7 @@ bench: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F gateway/web/babel.cfg -o gateway/web/locale/messages.pot --no-location \
 		--sort-output --project seva --copyright-holder "seva contributors" .
-	$(BIN)/pybabel update -i gateway/web/locale/messages.pot -d gateway/web/locale --no-wrap --omit-header \
+	$(BIN)/pybabel update -i gateway/web/locale/messages.pot -d gateway/web/locale --no-wrap --no-fuzzy-matching \
 		--ignore-obsolete
 
 clean:
