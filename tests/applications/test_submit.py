@@ -69,6 +69,38 @@ class TestAccepted:
         assert await count(world.engine, "applications") == 1
 
 
+class TestFilledFromTheRegistry:
+    """What the registry holds is never asked: the API fills it as the web page does."""
+
+    async def test_the_mobile_number_is_the_registrys_whatever_the_body_says(self, world: World) -> None:
+        await _ready(world)
+        asha = world.people.asha
+        body = ApplicationCreate(
+            service_code=LEARNER, member_id=asha.member_id, form=learner_form(mobile="9123456780")
+        )
+        application, _ = await world.applications.submit(asha.caller, body, "k-given")
+        assert application.form["mobile"] == "9876500001"
+
+    async def test_a_form_without_it_is_complete(self, world: World) -> None:
+        await _ready(world)
+        asha = world.people.asha
+        form = {k: v for k, v in learner_form().items() if k != "mobile"}
+        body = ApplicationCreate(service_code=LEARNER, member_id=asha.member_id, form=form)
+        application, created = await world.applications.submit(asha.caller, body, "k-left-out")
+        assert created and application.form["mobile"] == "9876500001"
+        assert {d.type: d.status for d in application.documents}["age_proof"] == "registry"
+
+    async def test_a_member_without_a_mobile_is_asked_for_one(self, world: World) -> None:
+        """Kiran (no mobile in the registry) must give one: the field is asked like any other."""
+        kiran = world.people.kiran
+        prepared = await world.applications.prepare(kiran.caller, "rev-khasra-copy", kiran.member_id)
+        assert "mobile" in {spec.name for spec in prepared.asked}
+        asha = world.people.asha
+        prepared = await world.applications.prepare(asha.caller, "rev-khasra-copy", asha.member_id)
+        assert "mobile" not in {spec.name for spec in prepared.asked}
+        assert [(f.spec.name, f.shown) for f in prepared.filled] == [("mobile", "******0001")]
+
+
 class TestRefused:
     async def test_unknown_service(self, world: World) -> None:
         """A service code the catalogue does not have is refused and nothing is written."""
