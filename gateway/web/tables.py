@@ -7,6 +7,7 @@ SHA-256. Times are epoch seconds (float), as in the other capabilities' tables.
 
 from __future__ import annotations
 
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 __all__ = ["WebDraft", "WebSession"]
@@ -37,7 +38,7 @@ class WebDraft(SQLModel, table=True):
     session_id: str = Field(primary_key=True, max_length=64)
     service_code: str = Field(primary_key=True, max_length=80)
     member_id: str = Field(primary_key=True, max_length=9)
-    form: str  # JSON
+    form: str = Field(sa_type=Text)  # JSON
     idempotency_key: str = Field(max_length=64)
     reference: str | None = Field(default=None, max_length=13)
     updated_at: float = Field(index=True)
