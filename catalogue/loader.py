@@ -293,7 +293,9 @@ class _Checker:
         held = HELD_VALUES.get(form_field.from_registry or "")
         if held is None:
             known = ", ".join(HELD_VALUES)
-            self.report(where, f"the registry holds no value '{form_field.from_registry}'; use one of: {known}")
+            self.report(
+                where, f"the registry holds no value '{form_field.from_registry}'; use one of: {known}"
+            )
             return
         if form_field.type not in held.field_types:
             kinds = " or ".join(sorted(held.field_types))

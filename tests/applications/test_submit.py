@@ -137,7 +137,11 @@ class TestRefused:
             await world.applications.submit(asha.caller, body, "k")
         fields = {p.field: p.en for p in caught.value.problems}
         # The mobile number is not asked: the registry holds Asha's.
-        assert set(fields) == {"form.vehicle_class", "form.preferred_test_date", "form.learner_licence_number"}
+        assert set(fields) == {
+            "form.vehicle_class",
+            "form.preferred_test_date",
+            "form.learner_licence_number",
+        }
         assert "pattern" in fields["form.learner_licence_number"]
         await _nothing_written(world)
 

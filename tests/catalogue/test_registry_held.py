@@ -22,7 +22,11 @@ ABOUT_SOMEONE_ELSE = {("food-slip-add-member", "member_samagra_id")}
 # A member of a BPL Scheduled Tribe family in Dindori, e-KYC done, Aadhaar on record: the registry holds
 # every value and proof of ``catalogue.registry_held`` for them.
 _FAMILY = SimpleNamespace(
-    village_or_town="Kharidih", ward=None, local_body="Samnapur", bpl=True, district="dindori",
+    village_or_town="Kharidih",
+    ward=None,
+    local_body="Samnapur",
+    bpl=True,
+    district="dindori",
 )
 _MEMBER = SimpleNamespace(
     member_id="200001011", family_id="20000101", name_en="Sukhiya Dhurve", date_of_birth=dt.date(1958, 3, 10),
@@ -98,7 +102,8 @@ class TestTheWholeCatalogue:
         """Samagra ID, Aadhaar, age proof (e-KYC) and the BPL card: the registry's, never an upload."""
         declared = {code: d.from_registry for code, d in real.document_types.items() if d.from_registry}
         assert declared == {
-            "samagra_id": "samagra_id", "aadhaar": "aadhaar", "age_proof": "ekyc_date_of_birth", "bpl_card": "bpl",
+            "samagra_id": "samagra_id", "aadhaar": "aadhaar", "age_proof": "ekyc_date_of_birth",
+            "bpl_card": "bpl",
         }  # fmt: skip
         assert set(declared.values()) <= set(HELD_PROOFS)
 

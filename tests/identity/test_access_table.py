@@ -20,8 +20,8 @@ from litestar.exceptions import LitestarDeprecationWarning
 
 from gateway.app import create_app
 from gateway.platform.policy import Rule, declared
-from gateway.web.policy import WEB
 from gateway.settings import Settings
+from gateway.web.policy import WEB
 from tests.conftest import CATALOGUE, LiveServer
 from tests.identity.support import (
     SmsProvider,

@@ -77,8 +77,8 @@ class TestApply:
     def test_the_form_asks_nothing_the_registry_holds_and_says_where_it_came_from(
         self, browser_client: httpx.Client
     ) -> None:
-        """The mobile number is shown masked from the Samagra record, never asked; Samagra ID, Aadhaar, age proof and
-        BPL card are the record's; only the bank details and two uploads are asked."""
+        """The mobile number is shown masked from the Samagra record, never asked; Samagra ID, Aadhaar, age
+        proof and BPL card are the record's; only the bank details and two uploads are asked."""
         sign_in(browser_client, DHURVE.mobile, DHURVE.mobile)
         form = browser_client.get(f"/apply/{PENSION}/{DHURVE.head}")
         inputs = set(re.findall(r'<input[^>]* name="([^"]+)"', form.text)) - {"_csrf_token"}
@@ -119,7 +119,7 @@ class TestApply:
         assert first.url == second.url and "?submitted" in str(first.url)
         reference = str(first.url).split("/applications/")[1].split("?")[0]
         grouped = " ".join(reference[i : i + 4] for i in range(0, 13, 4))
-        assert f'class="reference"' in first.text and grouped in first.text
+        assert 'class="reference"' in first.text and grouped in first.text
         assert "The law says the decision is due by" in first.text
         listed = browser_client.get("/applications")
         assert listed.text.count('class="result-title"') == 1 and grouped in listed.text

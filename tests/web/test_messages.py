@@ -48,8 +48,8 @@ def test_the_template_holds_exactly_the_messages_of_the_sources(tmp_path: Path, 
     """A message added to a page or to the code without ``make messages`` fails here."""
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "gateway/web/babel.cfg", "-o", str(fresh),
-         "--no-location", "--sort-output", "."],
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "gateway/web/babel.cfg",
+         "-o", str(fresh), "--no-location", "--sort-output", "."],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     extracted = _ids(_catalog(fresh))

@@ -17,7 +17,9 @@ def _photo(size: tuple[int, int], *, orientation: int | None = None, fmt: str = 
     exif = Image.Exif()
     exif[0x0112] = orientation or 1  # Orientation
     exif[0x010F] = "PhoneMaker"  # Make: metadata that must not survive
-    picture.save(out, format=fmt, quality=95, exif=exif.tobytes()) if fmt == "JPEG" else picture.save(out, format=fmt)
+    picture.save(out, format=fmt, quality=95, exif=exif.tobytes()) if fmt == "JPEG" else picture.save(
+        out, format=fmt
+    )
     return out.getvalue()
 
 

@@ -13,11 +13,15 @@ from gateway.platform.principal import Principal
 from gateway.web.sessions import SessionStore, session_id
 from gateway.web.tables import WebSession
 
-ACTOR = Actor(subject="member:200001011", role="citizen", client_ip="127.0.0.1", reason="test", request_id="r")
+ACTOR = Actor(
+    subject="member:200001011", role="citizen", client_ip="127.0.0.1", reason="test", request_id="r"
+)
 
 
 def _store(engine: AsyncEngine, clock: MovableClock) -> SessionStore:
-    return SessionStore(engine, AuditTrail(engine, clock=clock), clock, idle_seconds=1800, max_seconds=12 * 3600)
+    return SessionStore(
+        engine, AuditTrail(engine, clock=clock), clock, idle_seconds=1800, max_seconds=12 * 3600
+    )
 
 
 class TestSessions:
@@ -53,7 +57,9 @@ class TestSessions:
             await store.authenticate(busy)
         assert await store.authenticate(busy) is None  # more than 12 hours after sign-in
 
-    async def test_signing_out_is_seen_by_another_process_at_once(self, db_engine: AsyncEngine, tmp_path: Path) -> None:
+    async def test_signing_out_is_seen_by_another_process_at_once(
+        self, db_engine: AsyncEngine, tmp_path: Path
+    ) -> None:
         """Two stores on one database stand for two gateway processes."""
         clock = MovableClock()
         here, there = _store(db_engine, clock), _store(db_engine, clock)

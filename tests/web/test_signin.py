@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import httpx
 
 from tests.conftest import InProcessServer
@@ -41,7 +40,9 @@ class TestCode:
         )  # fmt: skip
         assert sent.status_code == 303 and sent.headers["location"] == "/family"
         cookie = next(c for c in sent.headers.get_list("set-cookie") if c.startswith("seva_session="))
-        assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "secure" not in cookie.lower()  # plain HTTP here
+        assert (
+            "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "secure" not in cookie.lower()
+        )  # plain HTTP here
 
     def test_a_wrong_code_says_how_many_tries_are_left_then_locks_with_a_clear_message(
         self, browser_client: httpx.Client
