@@ -67,6 +67,13 @@ def _form_page(
     return site.page(request, "apply.html", status=status, prep=prep, typed=typed, problems=problems)
 
 
+@get("/apply/{code:str}", name="apply-yourself", **POLICY.route("apply"))
+async def apply_yourself(code: Code, caller: NamedDependency[Caller]) -> Redirect:
+    """From a service's page: the signed-in person applies for themselves (a signed-out one signs in
+    first and comes back here)."""
+    return Redirect(path=_form_at(code, caller.signed_in.member_id or ""), status_code=303)
+
+
 @get("/apply/{code:str}/{member_id:str}", name="apply", **POLICY.route("apply", UnknownMember))
 async def apply_form(
     request: Request[Any, Any, Any],
@@ -230,4 +237,4 @@ async def submit(
     return Redirect(path=f"/applications/{reference}?submitted", status_code=303)
 
 
-APPLY_HANDLERS = [apply_form, apply_answers, check_page, submit]
+APPLY_HANDLERS = [apply_yourself, apply_form, apply_answers, check_page, submit]

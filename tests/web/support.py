@@ -7,6 +7,7 @@ Used by the in-process tests of this folder and by the browser tests.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import re
 import time
@@ -95,7 +96,9 @@ def seed_households(url: str) -> None:
         finally:
             await engine.dispose()
 
-    asyncio.run(go())
+    # Playwright's sync API keeps an event loop running in this thread: seed from a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, go()).result()
 
 
 _TOKEN = re.compile(r'name="_csrf_token" value="([^"]+)"')
