@@ -103,6 +103,16 @@ def build(
     applications = build_applications(platform, enqueue)
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
+    services = build_services(platform)
+    web = build_web(
+        platform,
+        services=services.service,
+        families=families.service,
+        applications=applications.service,
+        documents=documents.store,
+        identity=identity.service,
+        notifications=notifications.notifications,
+    )
     return Seva(
         platform=platform,
         audit=build_audit(platform),
@@ -114,7 +124,7 @@ def build(
         applications=applications,
         families=families,
         endpoints=endpoints,
-        services=build_services(platform),
+        services=services,
         operations=build_operations(platform),
-        web=build_web(platform),
+        web=web,
     )

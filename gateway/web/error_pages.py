@@ -8,7 +8,6 @@ afterwards. The page carries the problem's code in a ``meta`` element, for tests
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -17,14 +16,13 @@ from jinja2 import Environment
 from litestar import Request, Response
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect
-from litestar.utils.scope.state import ScopeState
 
 from gateway.platform.authentication import TokenMissing
 from gateway.platform.guard import optional_principal
 from gateway.platform.problems import SevaError
 from gateway.web.i18n import language_of
 from gateway.web.policy import WEB
-from gateway.web.render import Site, safe_next
+from gateway.web.render import PAGE_LANGUAGE, Site, safe_next
 from gateway.web.sessions import SESSION_COOKIE
 
 __all__ = ["WebErrorPages"]
@@ -66,6 +64,7 @@ class WebErrorPages:
             return self._sign_in_first(request)
         csrf = isinstance(cause, PermissionDeniedException) and "csrf" in str(cause.detail).lower()
         language = language_of(request)
+        PAGE_LANGUAGE.set(language)
         message = error.explanation
         context = {
             "lang": language,
@@ -74,8 +73,6 @@ class WebErrorPages:
             "signed_in": optional_principal(request),
             "demo": self.site.demo,
             "assets": self.site.assets,
-            "request": request,
-            "csrf_input": self._csrf_input(request),
             "status": error.status,
             "code": error.code,
             "title": error.title.hi if language == "hi" else error.title.en,
@@ -90,12 +87,6 @@ class WebErrorPages:
         headers = {"content-language": language, "cache-control": "no-store", **error.headers}
         headers.pop("www-authenticate", None)
         return Response(content, status_code=error.status, media_type="text/html", headers=headers)
-
-    @staticmethod
-    def _csrf_input(request: Request[Any, Any, Any]) -> str:
-        token = ScopeState.from_scope(request.scope).csrf_token
-        token = token if isinstance(token, str) else ""
-        return f'<input type="hidden" name="_csrf_token" value="{html.escape(token)}">'
 
     @staticmethod
     def _sign_in_first(request: Request[Any, Any, Any]) -> Response[Any]:

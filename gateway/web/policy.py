@@ -8,9 +8,11 @@ Every page with personal data is audited by the service it calls and never cache
 
 from __future__ import annotations
 
+from typing import Any
+
 from gateway.platform.policy import OWN_FAMILY, Policy, Rule, public
 
-__all__ = ["POLICY", "WEB"]
+__all__ = ["POLICY", "WEB", "without_form"]
 
 WEB = "web"  # the key, in a route's ``opt``, of the routes that answer people with pages
 
@@ -31,3 +33,10 @@ POLICY = Policy(
     applications=_citizen("web.applications", "show a family's applications"),
     documents=_citizen("web.documents", "show a family's documents"),
 )
+
+
+def without_form(route: dict[str, Any]) -> dict[str, Any]:
+    """Route keywords of a page that shows no form needing a CSRF token and changes nothing: Litestar's CSRF
+    middleware is left out of its way (it sets the token's cookie on the pages that show such a form, and
+    checks every form sent)."""
+    return {**route, "opt": {**route["opt"], "exclude_from_csrf": True}}

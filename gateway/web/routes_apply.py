@@ -17,20 +17,19 @@ from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import Parameter
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response
 
-from gateway.applications import ApplicationService, FormInvalid, Preparation
-from gateway.documents import DocumentStore, NewDocument
+from gateway.applications import FormInvalid, Preparation
+from gateway.documents import NewDocument
 from gateway.families import UnknownMember
-from gateway.platform.guard import Caller
+from gateway.platform.guard import Caller, current_caller
 from gateway.platform.problems import SevaError
-from gateway.services import CatalogueService
 from gateway.web.forms import Problem, answers_as_typed, problems_of, read_answers, typed_values
-from gateway.web.i18n import N_, Catalogues, language_of
+from gateway.web.i18n import N_, language_of
+from gateway.web.pages import Pages
 from gateway.web.photos import reduce_photo
-from gateway.web.policy import POLICY
-from gateway.web.render import Site
-from gateway.web.sessions import SESSION_COOKIE, SessionStore
+from gateway.web.policy import POLICY, without_form
+from gateway.web.sessions import SESSION_COOKIE
 from schemas.applications_api import ApplicationCreate
 
 __all__ = ["APPLY_HANDLERS"]
@@ -49,8 +48,8 @@ def _form_at(code: str, member_id: str) -> str:
     return f"/apply/{code}/{member_id}"
 
 
-def _document_name(prep: Preparation, services: CatalogueService, doc_type: str, language: str) -> str:
-    declared = services.current.document_types.get(doc_type)
+def _document_name(web: Pages, doc_type: str, language: str) -> str:
+    declared = web.services.current.document_types.get(doc_type)
     if declared is None:
         return doc_type
     return declared.name.hi if language == "hi" else declared.name.en
@@ -58,52 +57,45 @@ def _document_name(prep: Preparation, services: CatalogueService, doc_type: str,
 
 def _form_page(
     request: Request[Any, Any, Any],
-    site: Site,
+    web: Pages,
     prep: Preparation,
     typed: dict[str, str],
     problems: list[Problem],
     status: int = 200,
-) -> Template:
-    return site.page(request, "apply.html", status=status, prep=prep, typed=typed, problems=problems)
+) -> Response[Any]:
+    return web.site.page(request, "apply.html", status=status, prep=prep, typed=typed, problems=problems)
 
 
-@get("/apply/{code:str}", name="apply-yourself", **POLICY.route("apply"))
-async def apply_yourself(code: Code, caller: NamedDependency[Caller]) -> Redirect:
+@get("/apply/{code:str}", name="apply-yourself", **without_form(POLICY.route("apply")))
+async def apply_yourself(request: Request[Any, Any, Any], code: Code) -> Redirect:
     """From a service's page: the signed-in person applies for themselves (a signed-out one signs in
     first and comes back here)."""
-    return Redirect(path=_form_at(code, caller.signed_in.member_id or ""), status_code=303)
+    member_id = current_caller(request).signed_in.member_id or ""
+    return Redirect(path=_form_at(code, member_id), status_code=303)
 
 
 @get("/apply/{code:str}/{member_id:str}", name="apply", **POLICY.route("apply", UnknownMember))
 async def apply_form(
-    request: Request[Any, Any, Any],
-    code: Code,
-    member_id: MemberId,
-    site: NamedDependency[Site],
-    applications: NamedDependency[ApplicationService],
-    web_sessions: NamedDependency[SessionStore],
-    caller: NamedDependency[Caller],
-) -> Template:
-    prep = await applications.prepare(caller, code, member_id)
+    request: Request[Any, Any, Any], code: Code, member_id: MemberId, web: NamedDependency[Pages]
+) -> Response[Any]:
+    prep = await web.applications.prepare(current_caller(request), code, member_id)
     session = _session(request)
-    draft = await web_sessions.draft(session, code, member_id) if session else None
+    draft = await web.sessions.draft(session, code, member_id) if session else None
     typed = answers_as_typed(prep.asked, draft.form) if draft is not None and draft.reference is None else {}
-    return _form_page(request, site, prep, typed, [])
+    return _form_page(request, web, prep, typed, [])
 
 
 async def _upload_missing(
+    web: Pages,
+    caller: Caller,
     prep: Preparation,
     form: Any,
-    documents: DocumentStore,
-    caller: Caller,
-    site: Site,
-    services: CatalogueService,
     translate: Callable[[str], str],
     language: str,
 ) -> list[Problem]:
     """Store each file chosen for a missing document; what could not be stored, and why."""
     problems: list[Problem] = []
-    largest = site.max_photo_bytes
+    largest = web.site.max_photo_bytes
     for need in prep.documents:
         if need.status != "missing":
             continue
@@ -114,15 +106,15 @@ async def _upload_missing(
         await upload.close()
         if not data:
             continue
-        name = _document_name(prep, services, need.type, language)
+        name = _document_name(web, need.type, language)
         if len(data) > largest:
-            message = translate(_TOO_BIG) % {"document": name, "mb": site.max_photo_bytes >> 20}
+            message = translate(_TOO_BIG) % {"document": name, "mb": largest >> 20}
             problems.append(Problem(f"d-{need.type}", message))
             continue
-        data = await asyncio.to_thread(reduce_photo, data, documents.max_bytes)
+        data = await asyncio.to_thread(reduce_photo, data, web.documents.max_bytes)
         new = NewDocument(member_id=prep.member_id, doc_type=need.type, filename=upload.filename or "")
         try:
-            await documents.upload_for(caller, new, data)
+            await web.documents.upload_for(caller, new, data)
         except SevaError as exc:
             why = exc.explanation.hi if language == "hi" else exc.explanation.en
             problems.append(Problem(f"d-{need.type}", f"{name}: {why}"))
@@ -136,65 +128,51 @@ async def _upload_missing(
     **POLICY.route("apply", UnknownMember),
 )
 async def apply_answers(
-    request: Request[Any, Any, Any],
-    code: Code,
-    member_id: MemberId,
-    site: NamedDependency[Site],
-    applications: NamedDependency[ApplicationService],
-    documents: NamedDependency[DocumentStore],
-    services: NamedDependency[CatalogueService],
-    web_sessions: NamedDependency[SessionStore],
-    catalogues: NamedDependency[Catalogues],
-    caller: NamedDependency[Caller],
+    request: Request[Any, Any, Any], code: Code, member_id: MemberId, web: NamedDependency[Pages]
 ) -> Response[Any]:
     form = await request.form()
+    caller = current_caller(request)
     language = language_of(request)
 
     def translate(message: str) -> str:
-        return catalogues.gettext(language, message)
+        return web.translate(language, message)
 
-    prep = await applications.prepare(caller, code, member_id)
+    prep = await web.applications.prepare(caller, code, member_id)
     if prep.verdict.status != "eligible":
-        return _form_page(request, site, prep, {}, [], status=422)
-    problems = await _upload_missing(prep, form, documents, caller, site, services, translate, language)
+        return _form_page(request, web, prep, {}, [], status=422)
+    problems = await _upload_missing(web, caller, prep, form, translate, language)
     answers, not_dates = read_answers(prep.asked, form, language, translate)
     problems.extend(not_dates)
     try:
-        prep = await applications.prepare(caller, code, member_id, answers)
+        prep = await web.applications.prepare(caller, code, member_id, answers)
     except FormInvalid as exc:
         problems.extend(problems_of(exc.problems, prep.asked, language, translate))
-        prep = await applications.prepare(caller, code, member_id)
+        prep = await web.applications.prepare(caller, code, member_id)
     for doc_type in prep.missing_documents:
         if not any(p.anchor == f"d-{doc_type}" for p in problems):
-            name = _document_name(prep, services, doc_type, language)
+            name = _document_name(web, doc_type, language)
             problems.append(Problem(f"d-{doc_type}", translate(_UPLOAD) % {"document": name}))
     if problems:
-        return _form_page(request, site, prep, typed_values(prep.asked, form), problems, status=400)
-    await web_sessions.save_draft(_session(request), code, member_id, answers)
+        return _form_page(request, web, prep, typed_values(prep.asked, form), problems, status=400)
+    await web.sessions.save_draft(_session(request), code, member_id, answers)
     return Redirect(path=f"{_form_at(code, member_id)}/check", status_code=303)
 
 
 @get("/apply/{code:str}/{member_id:str}/check", name="check", **POLICY.route("apply", UnknownMember))
 async def check_page(
-    request: Request[Any, Any, Any],
-    code: Code,
-    member_id: MemberId,
-    site: NamedDependency[Site],
-    applications: NamedDependency[ApplicationService],
-    web_sessions: NamedDependency[SessionStore],
-    caller: NamedDependency[Caller],
+    request: Request[Any, Any, Any], code: Code, member_id: MemberId, web: NamedDependency[Pages]
 ) -> Response[Any]:
     session = _session(request)
-    draft = await web_sessions.draft(session, code, member_id) if session else None
+    draft = await web.sessions.draft(session, code, member_id) if session else None
     if draft is None:
         return Redirect(path=_form_at(code, member_id), status_code=303)
     if draft.reference is not None:
         return Redirect(path=f"/applications/{draft.reference}?submitted", status_code=303)
     try:
-        prep = await applications.prepare(caller, code, member_id, draft.form)
+        prep = await web.applications.prepare(current_caller(request), code, member_id, draft.form)
     except FormInvalid:
         return Redirect(path=_form_at(code, member_id), status_code=303)  # the catalogue changed meanwhile
-    return site.page(request, "check.html", prep=prep, answers=draft.form, problems=[])
+    return web.site.page(request, "check.html", prep=prep, answers=draft.form, problems=[])
 
 
 @post(
@@ -204,37 +182,29 @@ async def check_page(
     **POLICY.route("apply", UnknownMember),
 )
 async def submit(
-    request: Request[Any, Any, Any],
-    code: Code,
-    member_id: MemberId,
-    site: NamedDependency[Site],
-    applications: NamedDependency[ApplicationService],
-    web_sessions: NamedDependency[SessionStore],
-    caller: NamedDependency[Caller],
+    request: Request[Any, Any, Any], code: Code, member_id: MemberId, web: NamedDependency[Pages]
 ) -> Response[Any]:
     session = _session(request)
-    draft = await web_sessions.draft(session, code, member_id) if session else None
+    draft = await web.sessions.draft(session, code, member_id) if session else None
     if draft is None:
         return Redirect(path=_form_at(code, member_id), status_code=303)
-    if draft.reference is None:
-        body = ApplicationCreate(service_code=code, member_id=member_id, form=draft.form)
-        try:
-            application, _ = await applications.submit(caller, body, draft.idempotency_key)
-        except (SevaError, FormInvalid) as exc:
-            language = language_of(request)
-            if isinstance(exc, FormInvalid):
-                return Redirect(path=_form_at(code, member_id), status_code=303)
-            why = exc.explanation.hi if language == "hi" else exc.explanation.en
-            prep = await applications.prepare(caller, code, member_id)
-            problems = [Problem("submit", why)]
-            return site.page(
-                request, "check.html", status=422, prep=prep, answers=draft.form, problems=problems
-            )
-        await web_sessions.filed(session, code, member_id, application.reference)
-        reference = application.reference
-    else:
-        reference = draft.reference  # a second tap, or a reload: the one application made
-    return Redirect(path=f"/applications/{reference}?submitted", status_code=303)
+    if draft.reference is not None:  # a second tap, or a reload: the one application made
+        return Redirect(path=f"/applications/{draft.reference}?submitted", status_code=303)
+    caller = current_caller(request)
+    body = ApplicationCreate(service_code=code, member_id=member_id, form=draft.form)
+    try:
+        application, _ = await web.applications.submit(caller, body, draft.idempotency_key)
+    except FormInvalid:
+        return Redirect(path=_form_at(code, member_id), status_code=303)  # the catalogue changed meanwhile
+    except SevaError as exc:
+        why = exc.explanation.hi if language_of(request) == "hi" else exc.explanation.en
+        prep = await web.applications.prepare(caller, code, member_id)
+        problems = [Problem("submit", why)]
+        return web.site.page(
+            request, "check.html", status=422, prep=prep, answers=draft.form, problems=problems
+        )
+    await web.sessions.filed(session, code, member_id, application.reference)
+    return Redirect(path=f"/applications/{application.reference}?submitted", status_code=303)
 
 
 APPLY_HANDLERS = [apply_yourself, apply_form, apply_answers, check_page, submit]

@@ -1,4 +1,4 @@
-"""A signed-in family's pages: what each member can get, the family's applications, its documents.
+"""A signed-in family's pages: what each member can get, the family's applications, its web.documents.
 
 Each page calls the service the JSON API calls for the same data, under the same policy, with the
 family taken from the session, never from the address: a citizen can name no other family here.
@@ -12,17 +12,14 @@ from typing import Annotated, Any
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import Parameter
-from litestar.response import Template
 
 from catalogue import ServiceVerdict
 from catalogue.models import Service
-from gateway.applications import ApplicationService
-from gateway.documents import DocumentNotFound, DocumentStore
-from gateway.families import FamilyService, UnknownFamily
-from gateway.platform.guard import Caller
-from gateway.services import CatalogueService
-from gateway.web.policy import POLICY
-from gateway.web.render import Site
+from gateway.documents import DocumentNotFound
+from gateway.families import UnknownFamily
+from gateway.platform.guard import current_caller
+from gateway.web.pages import Pages
+from gateway.web.policy import POLICY, without_form
 
 __all__ = ["FAMILY_HANDLERS", "MemberServices"]
 
@@ -46,17 +43,17 @@ class MemberServices:
     not_eligible: list[tuple[Service, ServiceVerdict]] = field(default_factory=list)
 
 
-@get("/family", name="family", **POLICY.route("family", UnknownFamily))
-async def family_page(
-    request: Request[Any, Any, Any],
-    site: NamedDependency[Site],
-    families: NamedDependency[FamilyService],
-    services: NamedDependency[CatalogueService],
-    caller: NamedDependency[Caller],
-) -> Template:
+@get("/family", name="family", **without_form(POLICY.route("family", UnknownFamily)))
+async def family_page(request: Request[Any, Any, Any], web: NamedDependency[Pages]) -> Response[Any]:
+    caller = current_caller(request)
     principal = caller.signed_in
-    eligibility = await families.eligibility(caller, principal.family_id or "", None)
-    catalogue = services.current
+    eligibility = await web.families.eligibility(caller, principal.family_id or "", None)  # read: audited
+    # The page follows from the verdicts, which follow from these: drawn once per change of any of them.
+    kept_as = (eligibility.family_id, str(eligibility.family_version), eligibility.catalogue_digest,
+               eligibility.on.isoformat())  # fmt: skip
+    if (kept := web.site.kept_page(request, "family.html", kept_as)) is not None:
+        return kept
+    catalogue = web.services.current
     open_to_all = [s for s in catalogue.services if not catalogue.rules.get(s.code)]
     members = []
     for member in eligibility.members:
@@ -72,59 +69,53 @@ async def family_page(
             else:
                 sorted_services.not_eligible.append((service, verdict))
         members.append(sorted_services)
-    return site.page(
-        request, "family.html", members=members, open_to_all=len(open_to_all), on=eligibility.on,
-        me=principal.member_id,
+    return web.site.page(
+        request, "family.html", kept_as=kept_as, members=members, open_to_all=len(open_to_all),
+        on=eligibility.on, me=principal.member_id,
     )  # fmt: skip
 
 
-@get("/applications", name="applications", **POLICY.route("applications"))
+@get("/applications", name="applications", **without_form(POLICY.route("applications")))
 async def applications_page(
     request: Request[Any, Any, Any],
-    site: NamedDependency[Site],
-    applications: NamedDependency[ApplicationService],
-    families: NamedDependency[FamilyService],
-    services: NamedDependency[CatalogueService],
-    caller: NamedDependency[Caller],
-) -> Template:
-    page = await applications.list_for(caller, None, 100)
-    family = await families.family(caller, caller.signed_in.family_id or "")
+    web: NamedDependency[Pages],
+) -> Response[Any]:
+    caller = current_caller(request)
+    page = await web.applications.list_for(caller, None, 100)
+    family = await web.families.family(caller, caller.signed_in.family_id or "")
     names = {m.member_id: (m.name_en, m.name_hi) for m in family.members}
-    return site.page(request, "applications.html", items=page.items, names=names, catalogue=services.current)
+    return web.site.page(
+        request, "applications.html", items=page.items, names=names, catalogue=web.services.current
+    )
 
 
-@get("/applications/{reference:str}", name="application", **POLICY.route("applications"))
+@get("/applications/{reference:str}", name="application", **without_form(POLICY.route("applications")))
 async def application_page(
     request: Request[Any, Any, Any],
     reference: Reference,
-    site: NamedDependency[Site],
-    applications: NamedDependency[ApplicationService],
-    services: NamedDependency[CatalogueService],
-    caller: NamedDependency[Caller],
-) -> Template:
-    application = await applications.read(caller, reference)  # another family's: not found
-    catalogue = services.current
-    return site.page(
+    web: NamedDependency[Pages],
+) -> Response[Any]:
+    caller = current_caller(request)
+    application = await web.applications.read(caller, reference)  # another family's: not found
+    catalogue = web.services.current
+    return web.site.page(
         request, "application.html", application=application, catalogue=catalogue,
         service=catalogue.by_code.get(application.service_code),
         submitted="submitted" in request.query_params,
     )  # fmt: skip
 
 
-@get("/documents", name="documents", **POLICY.route("documents"))
+@get("/documents", name="documents", **without_form(POLICY.route("documents")))
 async def documents_page(
     request: Request[Any, Any, Any],
-    site: NamedDependency[Site],
-    documents: NamedDependency[DocumentStore],
-    families: NamedDependency[FamilyService],
-    services: NamedDependency[CatalogueService],
-    caller: NamedDependency[Caller],
-) -> Template:
-    stored = await documents.list_for(caller, None, None)
-    family = await families.family(caller, caller.signed_in.family_id or "")
+    web: NamedDependency[Pages],
+) -> Response[Any]:
+    caller = current_caller(request)
+    stored = await web.documents.list_for(caller, None, None)
+    family = await web.families.family(caller, caller.signed_in.family_id or "")
     names = {m.member_id: (m.name_en, m.name_hi) for m in family.members}
-    catalogue = services.current
-    return site.page(
+    catalogue = web.services.current
+    return web.site.page(
         request, "documents.html", items=stored, names=names, types=catalogue.document_types,
         departments=catalogue.departments,
     )  # fmt: skip
@@ -134,12 +125,13 @@ async def documents_page(
     "/documents/{document_id:str}/download",
     name="download",
     media_type="application/octet-stream",
-    **POLICY.route("documents", DocumentNotFound),
+    **without_form(POLICY.route("documents", DocumentNotFound)),
 )
 async def download(
-    document_id: DocumentId, documents: NamedDependency[DocumentStore], caller: NamedDependency[Caller]
+    request: Request[Any, Any, Any], document_id: DocumentId, web: NamedDependency[Pages]
 ) -> Response[bytes]:
-    document, data = await documents.fetch(caller, document_id)
+    caller = current_caller(request)
+    document, data = await web.documents.fetch(caller, document_id)
     extension = _EXTENSIONS.get(document.content_type, "bin")
     headers = {
         "content-disposition": f'attachment; filename="{document.doc_type}-{document.id[:8]}.{extension}"',

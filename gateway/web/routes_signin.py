@@ -14,19 +14,20 @@ from urllib.parse import quote, unquote
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
-from litestar.response import Redirect, Response, Template
+from litestar.response import Redirect, Response
 
 from family_registry.mobile import mask_mobile
-from gateway.identity import IdentityService, LoginInvalid, OtpLocked, SignInRefused
+from gateway.identity import LoginInvalid, OtpLocked, SignInRefused
 from gateway.notifications import NotificationFailed
-from gateway.platform.guard import Caller
+from gateway.platform.guard import current_actor, optional_principal
 from gateway.platform.masking import mask_id
 from gateway.platform.problems import TooManyRequests
 from gateway.web.forms import Problem
-from gateway.web.i18n import N_, Catalogues, language_of
+from gateway.web.i18n import N_, language_of
+from gateway.web.pages import Pages
 from gateway.web.policy import POLICY
-from gateway.web.render import Site, safe_next
-from gateway.web.sessions import SESSION_COOKIE, SessionStore
+from gateway.web.render import safe_next
+from gateway.web.sessions import SESSION_COOKIE
 
 __all__ = ["SIGNIN_COOKIE", "SIGNIN_HANDLERS"]
 
@@ -62,19 +63,16 @@ def _wait(error: TooManyRequests) -> str:
 
 @get("/sign-in", name="sign-in", **POLICY.route("page"))
 async def sign_in_page(
-    request: Request[Any, Any, Any], site: NamedDependency[Site], next: Next = None
-) -> Template:
+    request: Request[Any, Any, Any], web: NamedDependency[Pages], next: Next = None
+) -> Response[Any]:
     ended = "ended" in request.query_params  # sent here because a session ran out
-    return site.page(request, "sign_in.html", next=safe_next(next), login="", problems=[], ended=ended)
+    return web.site.page(request, "sign_in.html", next=safe_next(next), login="", problems=[], ended=ended)
 
 
 @post("/sign-in", name="send-code", status_code=303, **POLICY.route("signin"))
 async def send_code(
     request: Request[Any, Any, Any],
-    site: NamedDependency[Site],
-    identity: NamedDependency[IdentityService],
-    catalogues: NamedDependency[Catalogues],
-    caller: NamedDependency[Caller],
+    web: NamedDependency[Pages],
 ) -> Response[Any]:
     form = await request.form()
     login = str(form.get("login", "")).strip()[:40]
@@ -83,21 +81,23 @@ async def send_code(
     language = language_of(request)
 
     def t(message: str) -> str:
-        return catalogues.gettext(language, message)
+        return web.catalogues.gettext(language, message)
 
-    def again(text: str, status: int) -> Template:
+    def again(text: str, status: int) -> Response[Any]:
         problem = Problem("login" if not resend else "code", text)
         if resend:
-            return site.page(
+            return web.site.page(
                 request, "sign_in_code.html", status=status, next=goto, login=login,
                 shown=_shown_login(login), problems=[problem], locked=False,
             )  # fmt: skip
-        return site.page(request, "sign_in.html", status=status, next=goto, login=login, problems=[problem])
+        return web.site.page(
+            request, "sign_in.html", status=status, next=goto, login=login, problems=[problem]
+        )
 
     if not login:
         return again(t(_ENTER_LOGIN), 400)
     try:
-        sent = await identity.send_code(login, caller.actor)
+        sent = await web.identity.send_code(login, current_actor(request))
     except LoginInvalid:
         return again(t(_ENTER_LOGIN), 400)
     except TooManyRequests as exc:
@@ -107,20 +107,20 @@ async def send_code(
     redirect = Redirect(path=f"/sign-in/code?next={quote(goto, safe='')}", status_code=303)
     redirect.set_cookie(
         SIGNIN_COOKIE, f"{sent.challenge_id}.{quote(login, safe='')}", max_age=sent.expires_in,
-        path="/sign-in", httponly=True, samesite="lax", secure=site.https,
+        path="/sign-in", httponly=True, samesite="lax", secure=web.site.https,
     )  # fmt: skip
     return redirect
 
 
 @get("/sign-in/code", name="code", **POLICY.route("page"))
 async def code_page(
-    request: Request[Any, Any, Any], site: NamedDependency[Site], next: Next = None
+    request: Request[Any, Any, Any], web: NamedDependency[Pages], next: Next = None
 ) -> Response[Any]:
     pending = _pending(request)
     goto = safe_next(next)
     if pending is None:
         return Redirect(path=f"/sign-in?next={quote(goto, safe='')}", status_code=303)
-    return site.page(
+    return web.site.page(
         request, "sign_in_code.html", next=goto, login=pending[1], shown=_shown_login(pending[1]),
         problems=[], locked=False,
     )  # fmt: skip
@@ -129,11 +129,7 @@ async def code_page(
 @post("/sign-in/code", name="check-code", status_code=303, **POLICY.route("signin"))
 async def check_code(
     request: Request[Any, Any, Any],
-    site: NamedDependency[Site],
-    identity: NamedDependency[IdentityService],
-    web_sessions: NamedDependency[SessionStore],
-    catalogues: NamedDependency[Catalogues],
-    caller: NamedDependency[Caller],
+    web: NamedDependency[Pages],
 ) -> Response[Any]:
     form = await request.form()
     goto = safe_next(str(form.get("next", "")))
@@ -141,45 +137,55 @@ async def check_code(
     language = language_of(request)
     pending = _pending(request)
     if pending is None:
-        problem = Problem("code", catalogues.gettext(language, _START_AGAIN))
-        return site.page(request, "sign_in.html", status=400, next=goto, login="", problems=[problem])
+        problem = Problem("code", web.catalogues.gettext(language, _START_AGAIN))
+        return web.site.page(request, "sign_in.html", status=400, next=goto, login="", problems=[problem])
     challenge, login = pending
 
-    def again(message: str, locked: bool = False) -> Template:
-        return site.page(
+    def again(message: str, locked: bool = False) -> Response[Any]:
+        return web.site.page(
             request, "sign_in_code.html", status=400, next=goto, login=login, shown=_shown_login(login),
             problems=[Problem("code", message)], locked=locked,
         )  # fmt: skip
 
     if not code.isdigit():
-        return again(catalogues.gettext(language, _ENTER_CODE))
+        return again(web.catalogues.gettext(language, _ENTER_CODE))
     try:
-        member = await identity.confirm_code(challenge, code, caller.actor)
+        member = await web.identity.confirm_code(challenge, code, current_actor(request))
     except SignInRefused as exc:
         text = exc.explanation.hi if language == "hi" else exc.explanation.en
         return again(text, locked=isinstance(exc, OtpLocked) or exc.code != "otp_wrong_code")
     earlier = request.cookies.get(SESSION_COOKIE)
     if earlier:
-        await web_sessions.revoke(earlier, caller.actor)  # a new session, never one chosen before sign-in
-    value = await web_sessions.create(member.member_id, member.family_id, caller.actor)
+        await web.sessions.revoke(
+            earlier, current_actor(request)
+        )  # a new session, never one chosen before sign-in
+    value = await web.sessions.create(member.member_id, member.family_id, current_actor(request))
     redirect = Redirect(path=goto, status_code=303)
-    redirect.set_cookie(SESSION_COOKIE, value, path="/", httponly=True, samesite="lax", secure=site.https)
+    redirect.set_cookie(SESSION_COOKIE, value, path="/", httponly=True, samesite="lax", secure=web.site.https)
     redirect.delete_cookie(SIGNIN_COOKIE, path="/sign-in")
     return redirect
+
+
+@get("/sign-out", name="sign-out-page", **POLICY.route("page"))
+async def sign_out_page(request: Request[Any, Any, Any], web: NamedDependency[Pages]) -> Response[Any]:
+    """The sign-out button, on a page of its own: no other page then carries a CSRF token, so a page
+    drawn once can be kept (``Site.page``)."""
+    if optional_principal(request) is None:
+        return Redirect(path="/", status_code=303)
+    return web.site.page(request, "sign_out.html")
 
 
 @post("/sign-out", name="sign-out", status_code=303, **POLICY.route("signout"))
 async def sign_out(
     request: Request[Any, Any, Any],
-    web_sessions: NamedDependency[SessionStore],
-    caller: NamedDependency[Caller],
+    web: NamedDependency[Pages],
 ) -> Redirect:
     value = request.cookies.get(SESSION_COOKIE)
     if value:
-        await web_sessions.revoke(value, caller.actor)
+        await web.sessions.revoke(value, current_actor(request))
     redirect = Redirect(path="/?signed-out", status_code=303)
     redirect.delete_cookie(SESSION_COOKIE, path="/")
     return redirect
 
 
-SIGNIN_HANDLERS = [sign_in_page, send_code, code_page, check_code, sign_out]
+SIGNIN_HANDLERS = [sign_in_page, send_code, code_page, check_code, sign_out_page, sign_out]

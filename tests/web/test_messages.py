@@ -103,11 +103,10 @@ def test_no_page_in_hindi_shows_an_english_message(browser_client: httpx.Client,
     )}  # fmt: skip
     family = sign_in(browser_client, DHURVE.mobile, DHURVE.mobile)
     pages["/family"] = family.text
-    for path in (f"/apply/sj-old-age-pension/{DHURVE.head}", "/applications", "/documents", "/demo/inbox"):
+    form = f"/apply/sj-old-age-pension/{DHURVE.head}"
+    for path in (form, "/applications", "/documents", "/demo/inbox", "/sign-out"):
         pages[path] = browser_client.get(path).text
-    answer = browser_client.post(
-        f"/apply/sj-old-age-pension/{DHURVE.head}", data={"_csrf_token": csrf_token(pages["/documents"])}
-    )
+    answer = browser_client.post(form, data={"_csrf_token": csrf_token(pages[form])})
     pages["apply with errors"] = answer.text
     found = [
         f"{path}: {sentence!r}"
