@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/rules_cel.py
 	$(BIN)/python bench/security.py
 	$(BIN)/python bench/applications.py
+	$(BIN)/python bench/web.py
 
 # The web page's messages: extract them from the templates and code, and add new ones to every language's
 # catalogue (translate the new entries in gateway/web/locale/hi/LC_MESSAGES/messages.po; tests/web fails

@@ -56,7 +56,8 @@ def start_server(data: Path) -> tuple[subprocess.Popen[bytes], str]:
     env = {
         **os.environ, "SEVA_DATA_DIR": str(data), "SEVA_PORT": str(port), "SEVA_DEMO": "1",
         "SEVA_INPROCESS_WORKERS": "0", "SEVA_LOG_LEVEL": "WARNING", "SEVA_API_PER_MINUTE": "100000000",
-        "SEVA_SIGNIN_PER_MINUTE": "1000", "SEVA_OTP_RESEND_SECONDS": "1", "SEVA_CATALOGUE_WATCH_SECONDS": "0", "PYTHONPATH": str(ROOT),
+        "SEVA_SIGNIN_PER_MINUTE": "1000", "SEVA_OTP_RESEND_SECONDS": "1", "SEVA_CATALOGUE_WATCH_SECONDS": "0",
+        "PYTHONPATH": str(ROOT),
     }  # fmt: skip
     env.pop("SEVA_DATABASE_URL", None)
     process = subprocess.Popen(
@@ -105,7 +106,9 @@ async def one_at_a_time(session: aiohttp.ClientSession, url: str, target: Target
     return samples
 
 
-async def flood(session: aiohttp.ClientSession, url: str, target: Target, seconds: float, concurrency: int) -> float:
+async def flood(
+    session: aiohttp.ClientSession, url: str, target: Target, seconds: float, concurrency: int
+) -> float:
     done = 0
     stop = time.perf_counter() + seconds
 
@@ -137,8 +140,9 @@ def page_weights(url: str, cookies: httpx.Cookies) -> list[tuple[str, int, int, 
     """(page, compressed HTML, stylesheet, script) for every page a citizen reads."""
     pages = [
         "/", "/services?q=pension", f"/services/{SERVICE}", "/services?event=old-age", "/track", "/sign-in",
-        "/audit", f"/audit/services/{SERVICE}", "/demo/inbox", "/family", f"/apply/sj-old-age-pension/{DHURVE.head}",
-        "/applications", "/documents", "/no-such-page",
+        "/audit", f"/audit/services/{SERVICE}", "/demo/inbox", "/family",
+        f"/apply/sj-old-age-pension/{DHURVE.head}", "/applications", "/documents", "/sign-out",
+        "/no-such-page",
     ]  # fmt: skip
     rows = []
     with httpx.Client(base_url=url, cookies=cookies, headers={"accept": "text/html"}) as client:
@@ -157,20 +161,25 @@ def page_weights(url: str, cookies: httpx.Cookies) -> list[tuple[str, int, int, 
     return rows
 
 
-async def main_async(args: argparse.Namespace, url: str) -> None:
+def credentials(url: str) -> tuple[httpx.Cookies, str]:
+    """A person's session (signed in on the pages) and a program's bearer token, for the same citizen."""
     with httpx.Client(base_url=url, headers={"accept": "text/html"}, timeout=10) as person:
         family = sign_in(person, DHURVE.mobile, DHURVE.mobile)
         assert "Sukhiya" in family.text
-        session_cookie = person.cookies.get("seva_session") or ""
-        page_cookies = person.cookies
+        cookies = person.cookies
     time.sleep(1.1)  # codes for one number are at least a second apart in this setup
     with httpx.Client(base_url=url, timeout=10) as program:
         sent = program.post("/api/v1/auth/otp", json={"login": DHURVE.mobile}).json()
         messages = program.get("/api/v1/demo/inbox", params={"mobile": DHURVE.mobile}).json()
         code = re.findall(r"\b(\d{6})\b", messages[0]["text"])[0]
-        token = program.post(
+        answer = program.post(
             "/api/v1/auth/otp/verify", json={"challenge_id": sent["challenge_id"], "code": code}
-        ).json()["access_token"]
+        )
+    return cookies, str(answer.json()["access_token"])
+
+
+async def main_async(args: argparse.Namespace, url: str, cookies: httpx.Cookies, token: str) -> None:
+    session_cookie = cookies.get("seva_session") or ""
     gzip = {"accept-encoding": "gzip", "accept": "text/html"}
     pairs = [
         (
@@ -184,11 +193,18 @@ async def main_async(args: argparse.Namespace, url: str) -> None:
         ),
         (
             Target(f"service page  /services/{SERVICE}", f"/services/{SERVICE}", gzip, {}),
-            Target(f"JSON  /api/v1/services/{SERVICE}", f"/api/v1/services/{SERVICE}", {"accept-encoding": "gzip"}, {}),
+            Target(
+                f"JSON  /api/v1/services/{SERVICE}",
+                f"/api/v1/services/{SERVICE}",
+                {"accept-encoding": "gzip"},
+                {},
+            ),
         ),
     ]
-    print(f"seva serve, 1 worker, SQLite; {args.rounds} interleaved rounds; {args.requests} requests one at a time, "
-          f"then {args.concurrency} at once for {args.seconds:g} s")  # fmt: skip
+    print(
+        f"seva serve, 1 worker, SQLite; {args.rounds} interleaved rounds; {args.requests} requests one at a "
+        f"time, then {args.concurrency} at once for {args.seconds:g} s"
+    )
     for page, json in pairs:
         runs: dict[str, list[Figures]] = {page.label: [], json.label: []}
         for _ in range(args.rounds):
@@ -204,26 +220,28 @@ async def main_async(args: argparse.Namespace, url: str) -> None:
         }
         print()
         for label, shown in figures.items():
-            print(f"   {label:<46} p50 {shown.p50_ms:6.2f} ms   p99 {shown.p99_ms:6.2f} ms   {shown.rps:7.0f} req/s")
+            times = f"p50 {shown.p50_ms:6.2f} ms   p99 {shown.p99_ms:6.2f} ms"
+            print(f"   {label:<46} {times}   {shown.rps:7.0f} req/s")
         ratio = figures[page.label].rps / figures[json.label].rps
         verdict = "ok" if ratio >= RATE_TARGET else "below target"
         print(f"   page / JSON, requests per second: {ratio:.2f} (target >= {RATE_TARGET}: {verdict})")
     print("\nPage weight, compressed, as a phone downloads it the first time (target: under 50 KB)")
     print(f"   {'page':<44} {'HTML':>8} {'CSS':>7} {'JS':>7} {'total':>8}")
     worst = 0.0
-    for path, html, css, js in page_weights(url, page_cookies):
+    for path, html, css, js in page_weights(url, cookies):
         total = (html + css + js) / 1024
         worst = max(worst, total)
         print(f"   {path[:44]:<44} {html / 1024:7.1f}K {css / 1024:6.1f}K {js / 1024:6.1f}K {total:7.1f}K")
-    print(f"   heaviest page: {worst:.1f} KB ({'ok' if worst < WEIGHT_TARGET_KB else 'over target'}); a first view "
-          "waits for the HTML and the stylesheet only (the script is deferred, no font or image is fetched)")  # fmt: skip
+    verdict = "ok" if worst < WEIGHT_TARGET_KB else "over target"
+    print(f"   heaviest page: {worst:.1f} KB ({verdict}); a first view waits for the HTML and the stylesheet")
+    print("   (the script is deferred; no font and no image is fetched)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=300, help="requests one at a time, per target and round")
+    parser.add_argument("--requests", type=int, default=300, help="one at a time, per target and round")
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
@@ -231,7 +249,8 @@ def main() -> None:
         process, url = start_server(data)
         try:
             seed_households(f"sqlite+aiosqlite:///{data / 'seva.db'}")
-            asyncio.run(main_async(args, url))
+            cookies, token = credentials(url)
+            asyncio.run(main_async(args, url, cookies, token))
         finally:
             process.terminate()
             process.wait(timeout=20)

@@ -245,8 +245,8 @@ def test_with_javascript_off_sign_in_apply_and_track_still_work(browser: Any, se
     page.click(f'a[href="/apply/{PENSION}/{DHURVE.head}"]')
     page.fill("#f-bank_account_number", "123456789012")
     page.fill("#f-ifsc", "SBIN0001234")
-    page.set_input_files("#d-bank_passbook", {"name": "passbook.png", "mimeType": "image/png", "buffer": _png()})
-    page.set_input_files("#d-photo", {"name": "photo.png", "mimeType": "image/png", "buffer": _png()})
+    for field in ("#d-bank_passbook", "#d-photo"):
+        page.set_input_files(field, {"name": "scan.png", "mimeType": "image/png", "buffer": _png()})
     page.click("main form button[type=submit]")
     assert page.url.endswith("/check"), page.inner_text("main")
     page.click("#submit")
