@@ -144,6 +144,7 @@ def build_web(
         documents=documents,
         identity=identity,
         notifications=notifications,
+        engine=platform.engine,
     )
     capability = Capability(
         "web",

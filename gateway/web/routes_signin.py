@@ -66,7 +66,10 @@ async def sign_in_page(
     request: Request[Any, Any, Any], web: NamedDependency[Pages], next: Next = None
 ) -> Response[Any]:
     ended = "ended" in request.query_params  # sent here because a session ran out
-    return web.site.page(request, "sign_in.html", next=safe_next(next), login="", problems=[], ended=ended)
+    return web.site.page(
+        request, "sign_in.html", next=safe_next(next), login="", problems=[], ended=ended,
+        demo_login=await web.demo_login(),
+    )  # fmt: skip
 
 
 @post("/sign-in", name="send-code", status_code=303, **POLICY.route("signin"))

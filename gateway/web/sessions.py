@@ -2,9 +2,11 @@
 
 A session cookie holds 256 random bits; the database keeps only their SHA-256 with the member, the family
 and the session's times, so every gateway process reads the same row and signing out ends the session
-everywhere at once. ``SessionStore`` is the guard's ``SessionAuthenticator``: it answers the principal of
-a live session, and None for one that is unknown, signed out, idle too long or too old. It writes
-``seen_at`` at most once a minute, so a page costs one read, not one write.
+everywhere. ``SessionStore`` is the guard's ``SessionAuthenticator``: it answers the principal of a live
+session, and None for one that is unknown, signed out, idle too long or too old. A process remembers a
+live session for ``REMEMBER_SECONDS`` (2) before reading its row again, and forgets it at once when it
+signs it out itself: a sign-out in another process is seen within those two seconds. It writes
+``seen_at`` at most once a minute, so pages cost about one read every two seconds per person, no writes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from cachetools import TTLCache
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -26,6 +29,7 @@ from gateway.web.tables import WebDraft, WebSession
 __all__ = ["SESSION_COOKIE", "Draft", "SessionStore"]
 
 SESSION_COOKIE = "seva_session"
+REMEMBER_SECONDS = 2.0
 _SESSIONS = WebSession.__table__  # type: ignore[attr-defined]
 _DRAFTS = WebDraft.__table__  # type: ignore[attr-defined]
 _SEEN_EVERY = 60.0  # seconds between writes of ``seen_at`` for one session
@@ -59,6 +63,9 @@ class SessionStore:
         self.clock = clock
         self.idle_seconds = idle_seconds
         self.max_seconds = max_seconds
+        self._live: TTLCache[str, Principal] = TTLCache(
+            maxsize=20_000, ttl=REMEMBER_SECONDS, timer=clock.time
+        )
 
     async def create(self, member_id: str, family_id: str, actor: Actor) -> str:
         """A new session for the member; the value to set in the cookie."""
@@ -81,6 +88,9 @@ class SessionStore:
         if len(value) > 100:
             return None
         key = session_id(value)
+        remembered = self._live.get(key)
+        if remembered is not None:
+            return remembered
         now = self.clock.time()
         async with self.engine.connect() as conn:
             row = (
@@ -98,11 +108,14 @@ class SessionStore:
         if now - row.seen_at >= _SEEN_EVERY:
             async with self.engine.begin() as conn:
                 await conn.execute(update(_SESSIONS).where(_SESSIONS.c.id == key).values(seen_at=now))
-        return Principal.citizen(row.member_id, row.family_id)
+        principal = self._live[key] = Principal.citizen(row.member_id, row.family_id)
+        return principal
 
     async def revoke(self, value: str, actor: Actor) -> None:
-        """Sign out: the session ends in every process, and its drafts go with it."""
+        """Sign out: the session ends here at once, in every other process within ``REMEMBER_SECONDS``,
+        and its drafts go with it."""
         key = session_id(value)
+        self._live.pop(key, None)
         async with self.engine.begin() as conn:
             ended = await conn.execute(
                 update(_SESSIONS)
