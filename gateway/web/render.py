@@ -179,7 +179,11 @@ class Site:
     max_photo_bytes: int
     https: bool = False
     assets: Mapping[str, str] = field(
-        default_factory=lambda: {"css": _versioned("seva.css"), "js": _versioned("seva.js")}
+        default_factory=lambda: {
+            "css": _versioned("seva.css"),
+            "js": _versioned("seva.js"),
+            "icon": _versioned("favicon.svg"),
+        }
     )
     kept: LRUCache[tuple[str, ...], _Drawn] = field(default_factory=lambda: LRUCache(maxsize=512))
 

@@ -35,6 +35,7 @@ WORDS = {
 
 def _context(browser: Any, server: LiveServer, language: str, **options: Any) -> Any:
     context = browser.new_context(viewport=options.pop("viewport", PHONE), **options)
+    context.set_default_timeout(60_000)  # a loaded machine may be slow; conditions are still awaited
     context.add_cookies([{"name": "seva_lang", "value": language, "url": server.url}])
     return context
 
@@ -49,6 +50,7 @@ def _code_from_inbox(page: Any, server: LiveServer) -> str:
     """Open the demo inbox (one link away, in the footer), read the newest code, come back."""
     back = page.url
     page.click('footer a[href="/demo/inbox"]')
+    page.wait_for_url(re.compile(r"/demo/inbox$"))
     _fits(page)
     codes = re.findall(r"\b(\d{6})\b", page.inner_text("tbody"))
     assert codes, "no code in the demo inbox"
@@ -81,19 +83,21 @@ def test_the_whole_way_on_a_phone(browser: Any, server: LiveServer, language: st
     _fits(page)
     page.fill("#q", words["search"])
     page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"/services\?q="))
     _fits(page)
     page.click(f'main a[href="/services/{KHASRA}"]')
+    page.wait_for_url(re.compile(rf"/services/{KHASRA}$"))
     _fits(page)
     page.click(f'a[href="/apply/{KHASRA}"]')
-    assert "/sign-in" in page.url  # signed out: sign in first, and come back
+    page.wait_for_url(re.compile(r"/sign-in\?"))  # signed out: sign in first, and come back
     _fits(page)
     page.fill("#login", DHURVE.mobile)
     page.click("main form button[type=submit]")
-    assert "/sign-in/code" in page.url
+    page.wait_for_url(re.compile(r"/sign-in/code"))
     _fits(page)
     page.fill("#code", _code_from_inbox(page, server))
     page.click("main form button[type=submit]")
-    assert f"/apply/{KHASRA}/{DHURVE.head}" in page.url, page.url
+    page.wait_for_url(re.compile(rf"/apply/{KHASRA}/{DHURVE.head}$"))
     _fits(page)
     assert page.locator('input[name="f-mobile"]').count() == 0  # the registry's number, never asked
     page.check("#f-record_type")
@@ -101,9 +105,10 @@ def test_the_whole_way_on_a_phone(browser: Any, server: LiveServer, language: st
     page.fill("#f-tehsil", "Samnapur")
     page.fill("#f-khasra_number", "142/3")
     page.click("main form button[type=submit]")
-    assert page.url.endswith("/check"), page.url
+    page.wait_for_url(re.compile(r"/check$"))
     _fits(page)
     page.click("#submit")
+    page.wait_for_url(re.compile(r"\?submitted$"))
     assert words["sent"] in page.inner_text("h1")
     _fits(page)
     reference = page.inner_text(".reference")
@@ -111,6 +116,7 @@ def test_the_whole_way_on_a_phone(browser: Any, server: LiveServer, language: st
     page.goto(server.url + "/applications")
     _fits(page)
     page.click(f"main a[href='/applications/{reference.replace(' ', '')}']")
+    page.wait_for_url(re.compile(r"/applications/\d{13}$"))
     _wait_for_text(page, words["issued"])
     _fits(page)
     page.goto(server.url + "/family")
@@ -182,9 +188,10 @@ def _signed_in_page(browser: Any, server: LiveServer, language: str, viewport: d
     page.goto(server.url + "/sign-in")
     page.fill("#login", DHURVE.mobile)
     page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/sign-in/code"))
     page.fill("#code", _code_from_inbox(page, server))
     page.click("main form button[type=submit]")
-    assert page.url.endswith("/family"), page.url
+    page.wait_for_url(re.compile(r"/family$"))
     return page
 
 
@@ -212,6 +219,7 @@ def test_axe_finds_nothing_serious_on_any_page(browser: Any, server: LiveServer,
         # A form with its errors, and the code page.
         page.goto(server.url + f"/apply/{PENSION}/{DHURVE.head}")
         page.click("main form button[type=submit]")
+        page.wait_for_selector(".error-summary")
         _check(axe, page, f"{language} {viewport['width']} apply with errors", serious)
         page.context.close()
     assert serious == []
@@ -239,23 +247,27 @@ def test_with_javascript_off_sign_in_apply_and_track_still_work(browser: Any, se
     page.goto(server.url + "/sign-in")
     page.fill("#login", DHURVE.mobile)
     page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/sign-in/code"))
     page.fill("#code", _code_from_inbox(page, server))
     page.click("main form button[type=submit]")
-    assert page.url.endswith("/family")
+    page.wait_for_url(re.compile(r"/family$"))
     page.click(f'a[href="/apply/{PENSION}/{DHURVE.head}"]')
+    page.wait_for_url(re.compile(rf"/apply/{PENSION}/"))
     page.fill("#f-bank_account_number", "123456789012")
     page.fill("#f-ifsc", "SBIN0001234")
     for field in ("#d-bank_passbook", "#d-photo"):
         page.set_input_files(field, {"name": "scan.png", "mimeType": "image/png", "buffer": _png()})
     page.click("main form button[type=submit]")
-    assert page.url.endswith("/check"), page.inner_text("main")
+    page.wait_for_url(re.compile(r"/check$"))
     page.click("#submit")
+    page.wait_for_url(re.compile(r"\?submitted$"))
     reference = page.inner_text(".reference")
     context.clear_cookies()  # anyone, signed out
     context.add_cookies([{"name": "seva_lang", "value": "hi", "url": server.url}])
     page.goto(server.url + "/track")
     page.fill("#reference", reference)
     page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/track\?reference="))
     shown = page.inner_text("main")
     assert reference in shown and "इंदिरा गांधी राष्ट्रीय वृद्धावस्था पेंशन" in shown
     assert "सुखिया" not in shown and DHURVE.head not in shown
