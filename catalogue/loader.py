@@ -48,6 +48,7 @@ from catalogue.models import (
 )
 from catalogue.patterns import describe_pattern
 from catalogue.recovery import read_recovering
+from catalogue.registry_held import HELD_PROOFS, HELD_VALUES
 from catalogue.rules import CompiledRule, FactScope, compile_rule
 from catalogue.yaml_source import LineMap, YamlSyntaxError, read_yaml, read_yaml_fast
 
@@ -178,6 +179,14 @@ class _Checker:
             if issuer is not None and issuer not in departments and issuer not in self.broken["departments"]:
                 self.report(
                     f"document_types[{i}].issued_by", _unknown_code("department", issuer, departments)
+                )
+        for i, doc_type in enumerate(document_types.values()):
+            proof = doc_type.from_registry
+            if proof is not None and proof not in HELD_PROOFS:
+                known = ", ".join(HELD_PROOFS)
+                self.report(
+                    f"document_types[{i}].from_registry",
+                    f"the registry holds no proof '{proof}'; use one of: {known}",
                 )
 
         services: list[Service] = []
@@ -415,6 +424,25 @@ class _Checker:
                 self.report(f"{where}", f"only number fields take min and max, not {form_field.type}")
             if form_field.min is not None and form_field.max is not None and form_field.min > form_field.max:
                 self.report(f"{where}.min", "min is above max")
+            if form_field.from_registry is not None:
+                self.check_registry_field(form_field, f"{where}.from_registry")
+
+    def check_registry_field(self, form_field: FormField, where: str) -> None:
+        """A field filled from the registry names a value it holds, of a kind the field can take."""
+        held = HELD_VALUES.get(form_field.from_registry or "")
+        if held is None:
+            known = ", ".join(HELD_VALUES)
+            self.report(
+                where, f"the registry holds no value '{form_field.from_registry}'; use one of: {known}"
+            )
+            return
+        if form_field.type not in held.field_types:
+            kinds = " or ".join(sorted(held.field_types))
+            self.report(where, f"{held.name} fills a {kinds} field, not a {form_field.type} field")
+        elif held.values and not {c.value for c in form_field.choices or ()} & set(held.values):
+            self.report(
+                where, f"none of the choices is a value {held.name} can take ({', '.join(held.values)})"
+            )
 
     def check_hint(self, form_field: FormField, where: str) -> None:
         """A citizen is told what a pattern asks for in words: from the catalogue's hint, or from the

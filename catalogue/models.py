@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 SnakeCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+# A name of ``catalogue.registry_held``: what the family registry holds, filled instead of asked.
+RegistryName = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_.]*$", max_length=64)]
 ServiceCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9-]*$", max_length=80)]
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 Channel = Literal["online", "service_centre", "call_181", "kiosk", "department_office", "whatsapp"]
@@ -88,9 +90,12 @@ class Category(Strict, frozen=True):
 
 
 class DocumentType(Strict, frozen=True):
+    """``from_registry``: a proof of ``catalogue.registry_held.HELD_PROOFS`` the registry stands in for."""
+
     code: SnakeCode
     name: Text
     issued_by: SnakeCode | None = None
+    from_registry: RegistryName | None = None
 
 
 class District(Strict, frozen=True):
@@ -170,6 +175,9 @@ class ChoiceOption(Strict, frozen=True):
 
 
 class FormField(Strict, frozen=True):
+    """``from_registry``: a value of ``catalogue.registry_held.HELD_VALUES`` that fills the field from the
+    family registry instead of asking for it (asked only when the registry lacks it for the member)."""
+
     name: SnakeCode
     label: Text
     type: FieldType
@@ -181,6 +189,7 @@ class FormField(Strict, frozen=True):
     min: float | None = None
     max: float | None = None
     choices: tuple[ChoiceOption, ...] | None = None
+    from_registry: RegistryName | None = None
 
 
 class Delivery(Strict, frozen=True):

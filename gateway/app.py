@@ -112,8 +112,11 @@ def compose(seva: Seva) -> Litestar:
     app = Litestar(
         route_handlers=handlers,
         dependencies=dependencies,
-        guards=[Guard(seva.identity.authenticator, seva.ratelimits.limits)],
-        exception_handlers=exception_handlers(mappers),
+        guards=[Guard(seva.identity.authenticator, seva.ratelimits.limits, seva.web.sessions)],
+        exception_handlers=exception_handlers(mappers, seva.web.error_pages),
+        template_config=seva.web.templates,
+        csrf_config=seva.web.csrf,
+        compression_config=seva.web.compression,
         middleware=[RequestIdMiddleware, RequestTimer],
         before_send=[
             RequestMetrics(platform.metrics),

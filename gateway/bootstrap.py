@@ -6,7 +6,7 @@ store); identity (publishing the certificate keys beside its own); deadlines (te
 identity's staff); delivery; applications (its new applications leave through the desk, which puts them on
 an officer's desk or the delivery queue, and its due dates come from the deadlines' calendar); the desk;
 families (asking applications who applied); endpoints (telling the delivery resolver of a change);
-services and operations. Fakes and a clock go in through the keyword
+services and operations; the web pages, over all of them. Fakes and a clock go in through the keyword
 arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
 module-global registry of either.
 """
@@ -43,6 +43,7 @@ from gateway.platform.root import Platform, build_platform
 from gateway.ratelimit.capability import RateLimitsBuilt, build_ratelimits
 from gateway.services.capability import ServicesBuilt, build_services
 from gateway.settings import Settings
+from gateway.web.capability import WebBuilt, build_web
 
 __all__ = ["Extensions", "Seva", "build"]
 
@@ -74,6 +75,7 @@ class Seva:
     endpoints: EndpointsBuilt
     services: ServicesBuilt
     operations: Capability
+    web: WebBuilt
 
     def capabilities(self) -> Iterator[Capability]:
         yield self.audit
@@ -90,6 +92,7 @@ class Seva:
         yield self.endpoints.capability
         yield self.services.capability
         yield self.operations
+        yield self.web.capability
 
 
 def build(
@@ -133,6 +136,16 @@ def build(
     intake.append(desk.service.intake(enqueue))
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
+    services = build_services(platform)
+    web = build_web(
+        platform,
+        services=services.service,
+        families=families.service,
+        applications=applications.service,
+        documents=documents.store,
+        identity=identity.service,
+        notifications=notifications.notifications,
+    )
     return Seva(
         platform=platform,
         audit=build_audit(platform),
@@ -147,6 +160,7 @@ def build(
         desk=desk,
         families=families,
         endpoints=endpoints,
-        services=build_services(platform),
+        services=services,
         operations=build_operations(platform),
+        web=web,
     )

@@ -91,15 +91,20 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
 
     # Guaranteed deadlines, the desk and certificates: docs/deadlines.md explains each one.
     guarantee_file: Path | None = None  # the Act's figures and the working calendar; default: shipped data
-    local_decisions: Literal["desk", "demo"] = (
-        "desk"  # who decides for `local` adapters: officers or demo offices
-    )
+    # Who decides for `local` adapters: officers at the desk, or the demo offices; default: demo offices in
+    # demo mode (so `make run` takes an application the whole way), the desk otherwise.
+    local_decisions: Literal["desk", "demo"] | None = None
     inprocess_watcher: bool | None = None  # run the deadline watcher inside `seva serve`; default: as workers
     watcher_batch: Positive = 500
     watcher_lease_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
     watcher_idle_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
     callback_window_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 300.0
     certificate_keys_dir: Path | None = None
+
+    # The web page: docs/web.md explains each one.
+    session_idle_seconds: Positive = 30 * 60  # a person's session ends after this long without a request
+    session_max_seconds: Positive = 12 * 3600  # and this long after sign-in, whatever happens
+    max_photo_bytes: Positive = 25 * 1024 * 1024  # the largest phone photo the page takes in to reduce
 
     # Family registry: docs/registry.md explains each one.
     aadhaar_key: str = ""  # the key of the Aadhaar hashes; default: made once into data_dir/aadhaar.key
@@ -109,6 +114,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     def runs_inprocess_workers(self) -> bool:
         """Whether ``seva serve`` delivers applications itself: ``SEVA_INPROCESS_WORKERS``, else demo mode."""
         return self.demo if self.inprocess_workers is None else self.inprocess_workers
+
+    @property
+    def decided_at_desk(self) -> bool:
+        """Whether `local` adapters' applications go to officers (``SEVA_LOCAL_DECISIONS``)."""
+        return (self.local_decisions or ("demo" if self.demo else "desk")) == "desk"
 
     @property
     def egress_policy(self) -> EgressPolicy:
@@ -133,6 +143,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     @property
     def gateway_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def https(self) -> bool:
+        """Whether people reach seva over HTTPS (``SEVA_PUBLIC_URL``): cookies are then ``Secure``."""
+        return self.gateway_url.startswith("https://")
 
     @property
     def keys_path(self) -> Path:

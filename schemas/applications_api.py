@@ -14,6 +14,7 @@ __all__ = [
     "ApplicationPage",
     "ApplicationSummary",
     "AttachedDocument",
+    "PublicStatus",
     "TimelineEvent",
 ]
 
@@ -32,13 +33,15 @@ class ApplicationCreate(msgspec.Struct, kw_only=True, frozen=True, forbid_unknow
 
 
 class AttachedDocument(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
-    """A document the service asks for: ``fetched`` from the member's store, or ``missing``."""
+    """A document the service asks for: ``fetched`` from the member's store, held by the ``registry``
+    (``proof`` names what it holds, from ``catalogue.registry_held``), or ``missing``."""
 
     type: str
     required: bool
-    status: Literal["fetched", "missing"]
+    status: Literal["fetched", "registry", "missing"]
     document_id: str | None = None
     sha256: str | None = None
+    proof: str | None = None
 
 
 class TimelineEvent(msgspec.Struct, kw_only=True, frozen=True):
@@ -82,6 +85,19 @@ class ApplicationOut(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=Tr
     timeline: list[TimelineEvent]
     department_reference: str | None = None
     certificate: dict[str, Any] | None = None
+
+
+class PublicStatus(msgspec.Struct, kw_only=True, frozen=True):
+    """What anyone holding a reference number may learn of it: the service and where it stands, nothing
+    about who applied."""
+
+    reference: str
+    reference_display: str
+    service_code: str
+    status: str
+    status_label: Text
+    updated_at: str
+    due_on: str
 
 
 class ApplicationPage(msgspec.Struct, kw_only=True, frozen=True):

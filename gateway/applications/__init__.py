@@ -7,15 +7,26 @@ pipeline (and any later watcher of deadlines) records what happens to an applica
 (``received_as``, ``refused_by_department``).
 """
 
+from gateway.applications.errors import NotAnApplication
+from gateway.applications.form import FormInvalid, FormProblem
+from gateway.applications.prefill import FilledField, Preparation, PreparedDocument
 from gateway.applications.service import ApplicationService
-from gateway.applications.statuses import FINAL, received_as, refused_by_department
+from gateway.applications.statuses import FINAL, LABELS, MESSAGES, received_as, refused_by_department
 from gateway.applications.timeline import APPLICATIONS, Change, record_changes
 
 __all__ = [
     "APPLICATIONS",
     "FINAL",
+    "LABELS",
+    "MESSAGES",
     "ApplicationService",
     "Change",
+    "FilledField",
+    "FormInvalid",
+    "FormProblem",
+    "NotAnApplication",
+    "Preparation",
+    "PreparedDocument",
     "received_as",
     "record_changes",
     "refused_by_department",

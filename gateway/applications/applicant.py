@@ -7,6 +7,7 @@ facts the family eligibility page shows; only the reading is done here, in a sin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue.facts import age_on
 from family_registry.facts import family_part, member_part
+from family_registry.held import held_proofs, held_values
 from family_registry.mobile import mask_mobile
 from family_registry.tables import Family, Member
 from schemas.department_api import Applicant
@@ -34,14 +36,19 @@ _F = Family.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True, slots=True)
 class RegistryApplicant:
-    """A member, their family's ID and district, and the facts eligibility rules read."""
+    """A member, their family's ID and district, the facts eligibility rules read, and what the registry
+    holds that a form need not ask (``held``: values by ``HELD_VALUES`` name; ``proofs``: documents it
+    stands in for)."""
 
     member_id: str
     family_id: str
     name: str
+    name_hi: str
     mobile: str | None
     district: str
     facts: dict[str, Any]
+    held: dict[str, Any]
+    proofs: frozenset[str]
 
     def for_department(self) -> Applicant:
         """What a department receives: no Aadhaar, the mobile masked."""
@@ -79,6 +86,7 @@ def applicant_statement() -> Any:
     servants = (
         select(func.count()).where(same_family, others.c.government_service != "none").scalar_subquery()
     )
+    head_name = select(others.c.name_en).where(others.c.member_id == _F.c.head_member_id).scalar_subquery()
     return (
         select(
             _M,
@@ -86,6 +94,10 @@ def applicant_statement() -> Any:
             _F.c.bpl,
             _F.c.ration_card,
             _F.c.area,
+            _F.c.local_body,
+            _F.c.ward,
+            _F.c.village_or_town,
+            head_name.label("head_name"),
             _F.c.social_category.label("family_social_category"),
             _F.c.ration_card_type,
             _F.c.land_hectares,
@@ -104,10 +116,12 @@ def applicant_statement() -> Any:
 _APPLICANT = applicant_statement()
 
 
-async def load_applicant(conn: AsyncConnection, member_id: str, today: dt.date) -> RegistryApplicant | None:
+async def load_applicant(
+    conn: AsyncConnection, member_id: str, today: dt.date, district_names: Mapping[str, str] | None = None
+) -> RegistryApplicant | None:
     """The member with their family and its counts, in one statement; None when there is no such member."""
     row = (await conn.execute(_APPLICANT, applicant_parameters(member_id, today))).first()
-    return applicant_from_row(row, today) if row is not None else None
+    return applicant_from_row(row, today, district_names) if row is not None else None
 
 
 def applicant_parameters(member_id: str, today: dt.date) -> dict[str, Any]:
@@ -115,23 +129,31 @@ def applicant_parameters(member_id: str, today: dt.date) -> dict[str, Any]:
     return {"member_id": member_id, "cutoff": cutoff}
 
 
-def applicant_from_row(row: Any, today: dt.date) -> RegistryApplicant:
-    """The applicant from a row of ``applicant_statement``."""
+def applicant_from_row(
+    row: Any, today: dt.date, district_names: Mapping[str, str] | None = None
+) -> RegistryApplicant:
+    """The applicant from a row of ``applicant_statement`` (``district_names``: for addresses)."""
     family = _FamilyView(
         row.district, row.bpl, row.ration_card, row.area, row.family_social_category, row.ration_card_type,
-        row.land_hectares, row.local_body_kind,
+        row.land_hectares, row.local_body_kind, row.local_body, row.ward, row.village_or_town,
     )  # fmt: skip
     counts = (
         int(row.family_size), int(row.family_under_18), int(row.family_income),
         int(row.family_tax_payers), int(row.family_government_servants),
     )  # fmt: skip
+    district_name = (district_names or {}).get(row.district, row.district)
     return RegistryApplicant(
         member_id=row.member_id,
         family_id=row.family_id,
         name=row.name_en,
+        name_hi=row.name_hi,
         mobile=row.mobile,
         district=row.district,
         facts=registry_facts(row, family, counts, today),
+        held=held_values(
+            family, row, size=int(row.family_size), head_name=row.head_name, district_name=district_name
+        ),
+        proofs=held_proofs(family, row),
     )
 
 
@@ -145,3 +167,6 @@ class _FamilyView:
     ration_card_type: str
     land_hectares: float
     local_body_kind: str | None
+    local_body: str
+    ward: str | None
+    village_or_town: str

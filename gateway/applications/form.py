@@ -29,7 +29,7 @@ from family_registry.errors import InvalidMobile
 from family_registry.mobile import check_mobile
 from gateway.platform.masking import mask_aadhaar_numbers
 
-__all__ = ["FormInvalid", "FormProblem", "check_form"]
+__all__ = ["FormInvalid", "FormProblem", "check_form", "fits"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -202,6 +202,11 @@ def _problem(spec: FormField, reason: Text) -> FormProblem:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def fits(spec: FormField, value: Any) -> bool:
+    """Whether ``value`` is one the field accepts (a value from the registry fills a field only then)."""
+    return value is not None and value != "" and _check(spec, value)[1] is None
 
 
 def check_form(fields: tuple[FormField, ...], values: Mapping[str, Any]) -> dict[str, Any]:

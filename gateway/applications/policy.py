@@ -24,6 +24,9 @@ _AUDITOR: frozenset[Role] = frozenset({"auditor"})
 POLICY = Policy(
     "applications",
     submit=Rule("application.submit", "apply for a service", grants={"citizen": OWN_FAMILY}, personal=True),
+    prepare=Rule(
+        "application.prepare", "prepare an application", grants={"citizen": OWN_FAMILY}, personal=True
+    ),
     read=Rule("application.read", "read an application", grants=_READERS, personal=True, masked=_AUDITOR),
     list=Rule("application.list", "list applications", grants=_READERS, personal=True, masked=_AUDITOR),
 )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import msgspec
@@ -27,7 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from catalogue import Catalogue, evaluate_service
 from catalogue.digits import ascii_digits
 from catalogue.facts import form_values
-from gateway.applications.applicant import applicant_from_row, applicant_parameters, applicant_statement
+from gateway.applications.applicant import (
+    applicant_from_row,
+    applicant_parameters,
+    applicant_statement,
+    load_applicant,
+)
 from gateway.applications.errors import (
     ApplicationNotFound,
     EligibilityUndetermined,
@@ -36,11 +41,21 @@ from gateway.applications.errors import (
     MissingDocuments,
     NotAnApplication,
     NotEligible,
+    ReferenceRefused,
     UnknownServiceCode,
 )
 from gateway.applications.form import check_form
 from gateway.applications.policy import POLICY
-from gateway.applications.reference import format_reference, new_reference, parse_reference
+from gateway.applications.prefill import (
+    FilledField,
+    Preparation,
+    PreparedDocument,
+    asked_fields,
+    fill_from_registry,
+    registry_documents,
+    shown_value,
+)
+from gateway.applications.reference import InvalidReference, format_reference, new_reference, parse_reference
 from gateway.applications.statuses import MESSAGES, status_label, status_message
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.applications.writer import Enqueue, NewApplication, SubmissionWriter
@@ -56,6 +71,7 @@ from schemas.applications_api import (
     ApplicationPage,
     ApplicationSummary,
     AttachedDocument,
+    PublicStatus,
     TimelineEvent,
 )
 from schemas.documents_api import DocumentOut
@@ -128,7 +144,16 @@ def summary(row: Any) -> ApplicationSummary:
     )
 
 
-def _attached(doc_type: str, required: bool, found: dict[str, DocumentOut]) -> AttachedDocument:
+def district_names(catalogue: Catalogue) -> dict[str, str]:
+    """District codes to their English names, for addresses the registry holds."""
+    return {code: district.name.en for code, district in catalogue.districts.items()}
+
+
+def _attached(
+    doc_type: str, required: bool, found: dict[str, DocumentOut], held: dict[str, str]
+) -> AttachedDocument:
+    if doc_type in held:
+        return AttachedDocument(type=doc_type, required=required, status="registry", proof=held[doc_type])
     document = found.get(doc_type)
     if document is None:
         return AttachedDocument(type=doc_type, required=required, status="missing")
@@ -280,15 +305,23 @@ class ApplicationService:
                     raise UnknownServiceCode(body.service_code)
                 if service.delivery is None:
                     raise NotAnApplication(service.code, service.steps)
-                applicant = applicant_from_row(found_row, today) if found_row is not None else None
-                if applicant is None or not family_scope.admits(family_id=applicant.family_id):
+                applicant = (
+                    applicant_from_row(found_row, today, district_names(catalogue))
+                    if found_row is not None
+                    else None
+                )
+                reachable = applicant is not None and family_scope.admits(family_id=applicant.family_id)
+                # What the registry holds is filled from it, never taken from the body.
+                if applicant is None or not reachable:
                     raise UnknownMember(body.member_id, field="member_id")
                 # Eligibility on the registry's facts first: a citizen who cannot get the service learns
                 # that before fixing the form. Rules that read the form's answers are judged after it.
                 verdict = evaluate_service(catalogue, service.code, applicant.facts)
                 if verdict.status == "not_eligible":
                     raise NotEligible(service.code, verdict.reasons)
-                form = check_form(service.form, body.form)
+                form = check_form(
+                    service.form, fill_from_registry(service.form, body.form, applicant.held)[0]
+                )
                 facts = {**applicant.facts, **form_values(service.form, form)}
                 verdict = evaluate_service(catalogue, service.code, facts)
                 if verdict.status == "not_eligible":
@@ -301,7 +334,10 @@ class ApplicationService:
         if earlier is not None:
             return await self.get(earlier), False
         assert service is not None and applicant is not None  # both found when no earlier application
-        attached = [_attached(need.type, need.required, found) for need in service.documents]
+        held_documents = registry_documents(
+            (d.type for d in service.documents), catalogue.document_types, applicant.proofs
+        )
+        attached = [_attached(need.type, need.required, found, held_documents) for need in service.documents]
         missing = [d.type for d in attached if d.required and d.status == "missing"]
         if missing:
             fetched = [d.type for d in attached if d.status == "fetched"]
@@ -403,6 +439,96 @@ class ApplicationService:
             ],
             department_reference=row.department_reference,
             certificate=msgspec.json.decode(row.certificate) if row.certificate else None,
+        )
+
+    async def prepare(
+        self, caller: Caller, service_code: str, member_id: str, answers: Mapping[str, Any] | None = None
+    ) -> Preparation:
+        """What applying for ``service_code`` for ``member_id`` takes: the verdict, the fields the registry
+        fills and those to ask, and where each document stands. With ``answers``, the form is checked as a
+        submission would check it (``FormInvalid`` naming each refused field) and comes back clean."""
+        rule = POLICY.prepare
+        scope = rule.scope(caller.principal)
+        catalogue = self.catalogue()
+        service = catalogue.by_code.get(service_code)
+        if service is None:
+            raise UnknownServiceCode(service_code)
+        if service.delivery is None:
+            raise NotAnApplication(service.code, service.steps)
+        today = self.clock.today()
+        async with self.engine.connect() as conn:
+            applicant = await load_applicant(conn, member_id, today, district_names(catalogue))
+            if applicant is None or not scope.admits(family_id=applicant.family_id):
+                raise UnknownMember(member_id, field="member_id")
+            stored = await DocumentStore.attachable(
+                conn, applicant.member_id, (d.type for d in service.documents), today
+            )
+        held_documents = registry_documents(
+            (d.type for d in service.documents), catalogue.document_types, applicant.proofs
+        )
+        documents = [
+            PreparedDocument(need.type, need.required, "registry", proof=held_documents[need.type])
+            if need.type in held_documents
+            else PreparedDocument(need.type, need.required, "stored", document=stored[need.type])
+            if need.type in stored
+            else PreparedDocument(need.type, need.required, "missing")
+            for need in service.documents
+        ]
+        _, sources = fill_from_registry(service.form, {}, applicant.held)
+        filled = [
+            FilledField(
+                spec, sources[spec.name], shown_value(sources[spec.name], applicant.held[sources[spec.name]])
+            )
+            for spec in service.form
+            if spec.name in sources
+        ]
+        form = None
+        if answers is not None:
+            form = check_form(service.form, fill_from_registry(service.form, answers, applicant.held)[0])
+        await self.audit.record(
+            caller.actor, rule.action, f"member:{applicant.member_id}", {"service": service.code}
+        )
+        return Preparation(
+            service=service,
+            member_id=applicant.member_id,
+            family_id=applicant.family_id,
+            name_en=applicant.name,
+            name_hi=applicant.name_hi,
+            verdict=evaluate_service(catalogue, service.code, applicant.facts),
+            filled=filled,
+            asked=asked_fields(service.form, applicant.held),
+            documents=documents,
+            form=form,
+        )
+
+    async def public_status(self, reference: str) -> PublicStatus:
+        """Where an application stands, for anyone who has its reference: no personal data."""
+        try:
+            digits = parse_reference(reference)
+        except InvalidReference as exc:
+            raise ReferenceRefused(exc) from None
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(
+                        APPLICATIONS.c.reference,
+                        APPLICATIONS.c.service_code,
+                        APPLICATIONS.c.status,
+                        APPLICATIONS.c.updated_at,
+                        APPLICATIONS.c.due_on,
+                    ).where(APPLICATIONS.c.reference == digits)
+                )
+            ).first()
+        if row is None:
+            raise ApplicationNotFound(digits)
+        return PublicStatus(
+            reference=row.reference,
+            reference_display=format_reference(row.reference),
+            service_code=row.service_code,
+            status=row.status,
+            status_label=status_label(row.status),
+            updated_at=_iso(row.updated_at),
+            due_on=row.due_on,
         )
 
     async def read(self, caller: Caller, reference: str) -> ApplicationOut:

@@ -70,10 +70,11 @@ def serve(host: str | None, port: int | None, workers: int | None, demo_on_netwo
             click.echo(str(problem), err=True)
         click.echo("The catalogue is invalid; the server was not started.", err=True)
         sys.exit(1)
-    click.echo(
-        f"seva: {len(catalogue.services)} services; listening on http://{settings.host}:{settings.port}"
-    )
-    click.echo(f"      API docs at http://{settings.host}:{settings.port}/schema")
+    here = f"http://{settings.host}:{settings.port}"
+    click.echo(f"seva: {len(catalogue.services)} services; open {here}/ in a browser")
+    if settings.demo:
+        click.echo(f"      demo mode: text messages (sign-in codes) show at {here}/demo/inbox")
+    click.echo(f"      API docs at {here}/schema")
     # The application (built by uvicorn, in each worker process) reads its settings from the environment:
     # pass on what the options resolved, or links the gateway gives out would name the default port.
     os.environ.update(

@@ -47,7 +47,7 @@ def build_desk(
     def decides_here(adapter: str) -> bool:
         """A ``local`` adapter's applications are decided at the desk (unless demo offices are asked for)."""
         declared = catalogue.current.adapters.get(adapter)
-        return settings.local_decisions == "desk" and declared is not None and declared.kind == "local"
+        return settings.decided_at_desk and declared is not None and declared.kind == "local"
 
     service = DeskService(
         platform.engine,

@@ -2,5 +2,6 @@
 ``policy.py``."""
 
 from gateway.families.errors import UnknownFamily, UnknownMember
+from gateway.families.service import FamilyService
 
-__all__ = ["UnknownFamily", "UnknownMember"]
+__all__ = ["FamilyService", "UnknownFamily", "UnknownMember"]

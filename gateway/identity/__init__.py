@@ -4,6 +4,17 @@ Errors are in ``gateway.identity.errors`` (each declares its code); the routes' 
 ``gateway.identity.policy``; ``gateway.identity.capability.build_identity`` wires it all.
 """
 
+from gateway.identity.directory import RegisteredMember
+from gateway.identity.errors import LoginInvalid, OtpLocked, SignInRefused
 from gateway.identity.keys import ALGORITHM, KeyRing
+from gateway.identity.service import IdentityService
 
-__all__ = ["ALGORITHM", "KeyRing"]
+__all__ = [
+    "ALGORITHM",
+    "IdentityService",
+    "KeyRing",
+    "LoginInvalid",
+    "OtpLocked",
+    "RegisteredMember",
+    "SignInRefused",
+]

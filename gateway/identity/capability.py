@@ -6,10 +6,9 @@ nothing else: who is calling reaches other capabilities as a ``Principal`` on th
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from litestar import Litestar
@@ -45,6 +44,7 @@ from gateway.identity.tokens import TokenService
 from gateway.notifications import Notifier
 from gateway.platform.authentication import AuthorizationMalformed, TokenExpired, TokenInvalid, TokenMissing
 from gateway.platform.capability import Capability, provide
+from gateway.platform.periodic import in_background, repeat
 from gateway.platform.root import Platform
 from gateway.ratelimit import ExactLimiter
 
@@ -123,25 +123,11 @@ def build_identity(
         also_published=also_published,
     )
 
-    @contextlib.asynccontextmanager
-    async def sweeping(app: Litestar) -> AsyncIterator[None]:
+    def sweeping(app: Litestar) -> contextlib.AbstractAsyncContextManager[None]:
         """Remove expired codes and dead refresh tokens every ten minutes while the server runs."""
-
-        async def forever() -> None:
-            while True:
-                try:
-                    await sweep(engine, clock.time())
-                except Exception as exc:  # the next sweep will do it
-                    log.warning("sweeping expired sign-in rows failed: %s", type(exc).__name__)
-                await asyncio.sleep(_SWEEP_SECONDS)
-
-        task = asyncio.create_task(forever())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return in_background(
+            repeat(lambda: sweep(engine, clock.time()), _SWEEP_SECONDS, "sweeping expired sign-in rows", log)
+        )
 
     capability = Capability(
         "identity",

@@ -131,6 +131,11 @@ class IdentityService:
         sent = await self.otp.start(parse_login(login), actor)
         return CodeSent(challenge_id=sent.challenge_id, expires_in=sent.expires_in, resend_in=sent.resend_in)
 
+    async def confirm_code(self, challenge_id: str, code: str, actor: Actor) -> RegisteredMember:
+        """The member a right code was sent for, without tokens (the web page keeps a session instead);
+        ``SignInRefused`` otherwise."""
+        return await self.otp.verify(challenge_id, code, actor)
+
     async def check_code(self, challenge_id: str, code: str, actor: Actor) -> TokenPair:
         member = await self.otp.verify(challenge_id, code, actor)
         return self._pair(member, await self.refresh.issue(member))

@@ -27,6 +27,7 @@ TABLE_MODULES = (
     "gateway.deadlines.tables",
     "gateway.desk.tables",
     "gateway.certificates.tables",
+    "gateway.web.tables",
 )
 
 for module in TABLE_MODULES:

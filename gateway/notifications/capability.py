@@ -11,7 +11,7 @@ import httpx
 from gateway.notifications.errors import NotificationFailed
 from gateway.notifications.notifier import NotifierDeps, NotifierKinds
 from gateway.notifications.policy import POLICY
-from gateway.notifications.routes import demo_inbox_json, demo_inbox_page
+from gateway.notifications.routes import demo_inbox_json
 from gateway.notifications.service import Notifications
 from gateway.platform.capability import Capability, provide
 from gateway.platform.root import Platform
@@ -44,7 +44,7 @@ def build_notifications(platform: Platform, kinds: NotifierKinds) -> Notificatio
     )
     capability = Capability(
         "notifications",
-        route_handlers=[demo_inbox_json, demo_inbox_page],
+        route_handlers=[demo_inbox_json],
         dependencies={"notifications": provide(notifications)},
         errors=[NotificationFailed],
         lifespans=[notifications.running],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.notifications.notifier import Notifier
 from gateway.notifications.outbox import recent_messages, sweep_outbox
 from gateway.platform.clock import Clock
+from gateway.platform.periodic import in_background, repeat
 from gateway.platform.problems import NotFound
 from schemas.identity_api import DemoMessage
 
@@ -61,19 +61,14 @@ class Notifications:
     @contextlib.asynccontextmanager
     async def running(self, app: Litestar) -> AsyncIterator[None]:
         """Sweep old outbox rows while the server runs; close the provider's client when it stops."""
-        task = asyncio.create_task(self._sweep_forever())
+        sweeping = repeat(
+            lambda: sweep_outbox(self.engine, self.clock.time()),
+            _SWEEP_SECONDS,
+            "sweeping old outbox rows",
+            log,
+        )
         try:
-            yield
+            async with in_background(sweeping):
+                yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
             await self.http.aclose()
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            try:
-                await sweep_outbox(self.engine, self.clock.time())
-            except Exception as exc:  # the next sweep will do it
-                log.warning("sweeping old outbox rows failed: %s", type(exc).__name__)
-            await asyncio.sleep(_SWEEP_SECONDS)

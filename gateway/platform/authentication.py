@@ -14,8 +14,10 @@ from gateway.platform.problems import SevaError
 from schemas.problem import Message
 
 __all__ = [
+    "SESSION",
     "Authenticator",
     "AuthorizationMalformed",
+    "SessionAuthenticator",
     "TokenExpired",
     "TokenInvalid",
     "TokenMissing",
@@ -104,3 +106,17 @@ class Authenticator(Protocol):
     """Turns a bearer token into the principal it names, or raises a ``TokenRefused``."""
 
     async def authenticate(self, token: str) -> Principal: ...
+
+
+SESSION = "session"
+"""The key, in a route's ``opt``, of the routes that accept a person's session cookie (the web pages)."""
+
+
+class SessionAuthenticator(Protocol):
+    """Turns the value of a session cookie (named ``cookie``) into the principal whose session it is, or
+    None for a session that is unknown, expired or signed out. Consulted only on routes that declare
+    ``SESSION`` and only when no ``Authorization`` header came, so the JSON API keeps bearer tokens alone."""
+
+    cookie: str
+
+    async def authenticate(self, value: str) -> Principal | None: ...

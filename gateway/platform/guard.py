@@ -1,7 +1,8 @@
 """The application's one guard, and the request-scoped values handlers receive: principal, actor, caller.
 
 ``Guard`` runs before every handler: it reads the ``Authorization`` header (a token that is present must
-be valid, even on a public route), applies the route's rate limit, then the roles of the route's rule.
+be valid, even on a public route) or, on the web pages only and without that header, the session cookie,
+applies the route's rate limit, then the roles of the route's rule.
 Which rows the caller then reaches is the capability's service's business, under the same rule.
 Every refusal is logged with the request ID and the reason, never with the token.
 """
@@ -18,7 +19,14 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from gateway.audit import Actor
-from gateway.platform.authentication import Authenticator, AuthorizationMalformed, TokenMissing, TokenRefused
+from gateway.platform.authentication import (
+    SESSION,
+    Authenticator,
+    AuthorizationMalformed,
+    SessionAuthenticator,
+    TokenMissing,
+    TokenRefused,
+)
 from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
 from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.policy import RateClass, Rule, declared
@@ -90,9 +98,12 @@ def _token(header: str) -> str:
 class Guard:
     """Enforces the rule every route declares (see ``gateway.platform.policy``)."""
 
-    def __init__(self, authenticator: Authenticator, rates: RateGate) -> None:
+    def __init__(
+        self, authenticator: Authenticator, rates: RateGate, sessions: SessionAuthenticator | None = None
+    ) -> None:
         self.authenticator = authenticator
         self.rates = rates
+        self.sessions = sessions
 
     async def __call__(
         self, connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
@@ -114,6 +125,9 @@ class Guard:
             if rule.rate != "none":
                 await self.rates.hit(rule.rate, f"ip:{ip}", ip)  # a flood of bad tokens is limited too
             raise
+        if principal is None and self.sessions is not None and handler.opt.get(SESSION):
+            value = connection.cookies.get(self.sessions.cookie)
+            principal = await self.sessions.authenticate(value) if value else None
         connection.scope.setdefault("state", {})["principal"] = principal
         if rule.rate != "none":
             await self.rates.hit(rule.rate, principal.subject if principal else f"ip:{ip}", ip)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Protocol, get_args, get_origin
 
 import msgspec
 from litestar import Request, Response
@@ -45,7 +45,7 @@ from gateway.platform.problems import (
 from gateway.platform.request_id import request_id_for
 from schemas.problem import FieldError, Message
 
-__all__ = ["exception_handlers", "problem_response"]
+__all__ = ["ErrorPages", "exception_handlers", "problem_response"]
 
 log = logging.getLogger("seva.problems")
 
@@ -136,35 +136,49 @@ def _unstorable_text(exc: BaseException) -> bool:
     return False
 
 
-def exception_handlers(mappers: Mapping[type[Exception], ErrorMapper]) -> dict[Any, Any]:
-    """Handlers for the app: ``SevaError``s, domain errors through ``mappers``, Litestar's, then the rest."""
+class ErrorPages(Protocol):
+    """Renders an error as a page for a person when the request is one of the web pages (the web
+    capability provides it); None leaves the answer a problem document. ``cause`` is the exception raised."""
+
+    def __call__(
+        self, request: Request[Any, Any, Any], error: SevaError, cause: BaseException
+    ) -> Response[Any] | None: ...
+
+
+def exception_handlers(
+    mappers: Mapping[type[Exception], ErrorMapper], pages: ErrorPages | None = None
+) -> dict[Any, Any]:
+    """Handlers for the app: ``SevaError``s, domain errors through ``mappers``, Litestar's, then the rest;
+    ``pages`` turns them into pages for the requests it recognises as a person's."""
+
+    def answer(request: Request[Any, Any, Any], error: SevaError, cause: BaseException) -> Response[Any]:
+        page = pages(request, error, cause) if pages is not None else None
+        return page if page is not None else problem_response(request, error)
 
     def handle_seva(request: Request[Any, Any, Any], exc: SevaError) -> Response[Any]:
-        return problem_response(request, exc)
+        return answer(request, exc, exc)
 
     def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         if isinstance(exc, ValidationException):
-            return problem_response(request, _from_validation(exc, _body_type(request)))
-        return problem_response(request, _from_http(exc))
+            return answer(request, _from_validation(exc, _body_type(request)), exc)
+        return answer(request, _from_http(exc), exc)
 
     def handle_other(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         for kind in type(exc).__mro__:
             mapper = mappers.get(kind)
             if mapper is not None:
-                return problem_response(request, mapper(exc))
+                return answer(request, mapper(exc), exc)
         if _unstorable_text(exc):
             # Nothing was written: the transaction that met the text is rolled back with the error.
-            return problem_response(
-                request,
-                InvalidRequest(
-                    Message(
-                        en="The request holds a character that cannot be stored (such as a NUL character).",
-                        hi="अनुरोध में ऐसा अक्षर है जिसे सहेजा नहीं जा सकता (जैसे NUL अक्षर)।",
-                    )
-                ),
+            error = InvalidRequest(
+                Message(
+                    en="The request holds a character that cannot be stored (such as a NUL character).",
+                    hi="अनुरोध में ऐसा अक्षर है जिसे सहेजा नहीं जा सकता (जैसे NUL अक्षर)।",
+                )
             )
+            return answer(request, error, exc)
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return problem_response(request, InternalError())
+        return answer(request, InternalError(), exc)
 
     handlers: dict[Any, Any] = {SevaError: handle_seva, HTTPException: handle_http, Exception: handle_other}
     litestar_errors = (

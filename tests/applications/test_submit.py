@@ -69,6 +69,38 @@ class TestAccepted:
         assert await count(world.engine, "applications") == 1
 
 
+class TestFilledFromTheRegistry:
+    """What the registry holds is never asked: the API fills it as the web page does."""
+
+    async def test_the_mobile_number_is_the_registrys_whatever_the_body_says(self, world: World) -> None:
+        await _ready(world)
+        asha = world.people.asha
+        body = ApplicationCreate(
+            service_code=LEARNER, member_id=asha.member_id, form=learner_form(mobile="9123456780")
+        )
+        application, _ = await world.applications.submit(asha.caller, body, "k-given")
+        assert application.form["mobile"] == "9876500001"
+
+    async def test_a_form_without_it_is_complete(self, world: World) -> None:
+        await _ready(world)
+        asha = world.people.asha
+        form = {k: v for k, v in learner_form().items() if k != "mobile"}
+        body = ApplicationCreate(service_code=LEARNER, member_id=asha.member_id, form=form)
+        application, created = await world.applications.submit(asha.caller, body, "k-left-out")
+        assert created and application.form["mobile"] == "9876500001"
+        assert {d.type: d.status for d in application.documents}["age_proof"] == "registry"
+
+    async def test_a_member_without_a_mobile_is_asked_for_one(self, world: World) -> None:
+        """Kiran (no mobile in the registry) must give one: the field is asked like any other."""
+        kiran = world.people.kiran
+        prepared = await world.applications.prepare(kiran.caller, "rev-khasra-copy", kiran.member_id)
+        assert "mobile" in {spec.name for spec in prepared.asked}
+        asha = world.people.asha
+        prepared = await world.applications.prepare(asha.caller, "rev-khasra-copy", asha.member_id)
+        assert "mobile" not in {spec.name for spec in prepared.asked}
+        assert [(f.spec.name, f.shown) for f in prepared.filled] == [("mobile", "******0001")]
+
+
 class TestRefused:
     async def test_unknown_service(self, world: World) -> None:
         """A service code the catalogue does not have is refused and nothing is written."""
@@ -105,8 +137,9 @@ class TestRefused:
         with pytest.raises(FormInvalid) as caught:
             await world.applications.submit(asha.caller, body, "k")
         fields = {p.field: p.en for p in caught.value.problems}
+        # The mobile number is not asked: the registry holds Asha's.
         assert set(fields) == {
-            "form.vehicle_class", "form.preferred_test_date", "form.learner_licence_number", "form.mobile",
+            "form.vehicle_class", "form.preferred_test_date", "form.learner_licence_number",
         }  # fmt: skip
         assert fields["form.learner_licence_number"].startswith(
             "Learner's licence number: write the number printed on the learner's licence"
@@ -116,9 +149,6 @@ class TestRefused:
             == "Preferred driving test date: there is no such date; check the day and the month"
         )
         assert fields["form.vehicle_class"].startswith("Vehicle class: choose one of: ")
-        assert fields["form.mobile"] == "Mobile number: fill this in"
-        hindi = {p.field: p.hi for p in caught.value.problems}
-        assert hindi["form.mobile"] == "मोबाइल नंबर: यह भरना आवश्यक है"
         assert not any("^" in p.en or "$" in p.en or "form." in p.en + p.hi for p in caught.value.problems)
         await _nothing_written(world)
 
@@ -151,11 +181,10 @@ class TestRefused:
         """Without a photo and address proof the application is refused, naming both; nothing is written."""
         asha = world.people.asha
         await world.upload(asha, "aadhaar")
-        await world.upload(asha, "age_proof")
         with pytest.raises(MissingDocuments) as caught:
             await world.apply(asha)
         assert caught.value.missing == ["address_proof", "photo"]
-        assert caught.value.fetched == ["aadhaar", "age_proof"]
+        assert caught.value.fetched == ["aadhaar"]  # the age proof is the registry's (e-KYC)
         await _nothing_written(world)
 
 

@@ -2,38 +2,19 @@
 style comes from a file, so the page loads the OpenAPI document and lists the operations with no part of
 it refused by the policy.
 
-Needs Debian's ``chromium`` (see tests/browser/test_demo_inbox.py).
+Needs Debian's ``chromium``; the browser comes from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import LiveServer
 
-CHROMIUM = os.environ.get("SEVA_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield instance
-        instance.close()
 
 
 def test_swagger_ui_runs_with_no_part_refused_by_the_policy(

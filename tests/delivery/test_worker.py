@@ -45,7 +45,8 @@ class TestDelivery:
         assert keys_seen(department) == [f"seva-{reference}"]
         body = msgspec.json.decode(department.app.requests[-1].body)
         assert body["applicant"]["mobile_masked"] == "******0001"
-        assert {d["type"] for d in body["documents"]} == {"aadhaar", "age_proof", "address_proof", "photo"}
+        # The age proof is the registry's e-KYC'd date of birth: no file goes with it.
+        assert {d["type"] for d in body["documents"]} == {"aadhaar", "address_proof", "photo"}
         assert (await _delivery(world, reference))["state"] == "done"
 
     async def test_department_down_for_a_while_delays_then_delivers(

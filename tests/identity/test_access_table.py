@@ -22,6 +22,7 @@ from gateway.app import create_app
 from gateway.platform.policy import Rule, declared
 from gateway.platform.principal import ROLES as EVERY_ROLE
 from gateway.settings import Settings
+from gateway.web.policy import WEB
 from tests.conftest import CATALOGUE, InProcessServer
 from tests.identity.support import (
     SmsProvider,
@@ -94,10 +95,16 @@ _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 def _routes(app: Any) -> Iterator[tuple[str, str, Rule | None]]:
     """(method, declared path, rule) of every handler, Litestar's own OPTIONS handlers included."""
+    for method, path, rule, _ in _handlers(app):
+        yield method, path, rule
+
+
+def _handlers(app: Any) -> Iterator[tuple[str, str, Rule | None, bool]]:
+    """Also whether the route is a web page (answers people with pages, refuses with a page or a redirect)."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             for method in sorted(handler.http_methods):
-                yield method, route.path, declared(handler.opt)
+                yield method, route.path, declared(handler.opt), bool(handler.opt.get(WEB))
 
 
 def _sample(method: str, path: str) -> Sample:
@@ -188,6 +195,19 @@ def _is_problem(answer: httpx.Response) -> bool:
     return answer.headers.get("content-type") == "application/problem+json"
 
 
+def _problem_code(answer: httpx.Response) -> str | None:
+    """The problem's code: from the JSON API's document, or from the ``meta`` of a web page's error page."""
+    if _is_problem(answer):
+        return str(answer.json().get("code")) if answer.content else None  # HEAD: no body
+    found = re.search(r'<meta name="seva-problem" content="([a-z_]+)">', answer.text)
+    return found.group(1) if found else None
+
+
+def _sent_to_sign_in(answer: httpx.Response) -> bool:
+    """A web page's answer to a signed-out person: to sign-in, and back afterwards."""
+    return answer.status_code == 303 and answer.headers.get("location", "").startswith("/sign-in?next=")
+
+
 def _expected(rule: Rule, role: str) -> set[int] | str:
     if rule.public or role in rule.roles:
         return "allowed"
@@ -217,15 +237,21 @@ class TestEveryRoleAgainstEveryRoute:
         )
         tokens: dict[str, str | None] = {"anonymous": None}
         with server.client() as client:
+            client.follow_redirects = False  # a page's redirect to sign-in is the answer under test
             tokens["citizen"] = sign_in(client, sms_provider, "9876500001")["access_token"]
             for role, department in (("department", "revenue"), ("auditor", None), ("administrator", None)):
                 tokens[role] = client_token(client, *make_client(db_url, role, department))
+            # The pages' forms carry a CSRF token (the JSON API needs none): send the one the cookie holds.
+            client.get("/sign-in", headers={"accept": "text/html"})
+            csrf = {"x-csrftoken": client.cookies["seva_csrf"]}
             wrong: list[str] = []
-            for method, path, rule in _routes(app):
+            for method, path, rule, page in _handlers(app):
                 assert rule is not None
                 sample = _sample(method, path)
                 for role in ROLES:
                     headers = {**sample.headers, **(bearer(tokens[role]) if tokens[role] else {})}
+                    if page:
+                        headers |= {**csrf, "accept": "text/html"}
                     before = audit_head(db_url) if rule.personal else 0
                     answer = client.request(method, sample.path, json=sample.body, headers=headers)
                     if rule.personal and answer.is_success and audit_head(db_url) == before:
@@ -233,10 +259,12 @@ class TestEveryRoleAgainstEveryRoute:
                             f"{method} {path} as {role}: personal data returned without an audit entry"
                         )
                     expected = _expected(rule, role)
-                    problem = answer.json() if _is_problem(answer) else {}
                     # The access layer refuses with these two codes; a handler may refuse bad credentials
-                    # (refresh_invalid, client_invalid) with 401 too, which is not an access decision.
-                    access_refusal = problem.get("code") in ("unauthorized", "forbidden")
+                    # (refresh_invalid, client_invalid) with 401 too, which is not an access decision. A
+                    # page sends a signed-out person to sign in instead of answering 401.
+                    access_refusal = _problem_code(answer) in ("unauthorized", "forbidden")
+                    if page and role == "anonymous" and not rule.public and _sent_to_sign_in(answer):
+                        answer, access_refusal = httpx.Response(401), True
                     if answer.status_code >= 500:
                         wrong.append(f"{method} {path} as {role}: {answer.status_code} {answer.text[:200]}")
                     elif expected == "allowed" and access_refusal:

@@ -1,0 +1,158 @@
+"""The web capability: the citizen's pages, in Hindi and English, over the services the API uses.
+
+It gives the application, besides its routes: the template engine (Jinja2 through Litestar's template
+support), the CSRF protection of every form (Litestar's CSRF middleware; the JSON API, which takes bearer
+tokens and never reads the session cookie, is exempt), the session authenticator the guard asks on the
+pages, error pages for people, and compression of pages. ``gateway.app.compose`` wires these in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from gateway.applications import LABELS, MESSAGES, ApplicationService
+from gateway.documents import DocumentStore
+from gateway.families import FamilyService
+from gateway.identity import IdentityService
+from gateway.notifications import Notifications
+from gateway.platform.authentication import SESSION
+from gateway.platform.capability import Capability, provide
+from gateway.platform.hashing import keyed_hash
+from gateway.platform.periodic import in_background, repeat
+from gateway.platform.root import Platform
+from gateway.services import CatalogueService
+from gateway.web.error_pages import WebErrorPages
+from gateway.web.i18n import Catalogues
+from gateway.web.pages import Pages
+from gateway.web.policy import POLICY, WEB
+from gateway.web.render import STATIC, Site, environment
+from gateway.web.routes_apply import APPLY_HANDLERS
+from gateway.web.routes_family import FAMILY_HANDLERS
+from gateway.web.routes_public import PUBLIC_HANDLERS
+from gateway.web.routes_signin import SIGNIN_HANDLERS
+from gateway.web.sessions import SessionStore
+
+__all__ = ["NOT_PAGES", "WebBuilt", "build_web"]
+
+log = logging.getLogger("seva.web")
+NOT_PAGES = ["^/api/", "^/schema", "^/.well-known/"]  # programs' addresses: no CSRF cookie, no gzip here
+_SWEEP_SECONDS = 600.0
+_MULTIPART_OVERHEAD = 256 * 1024
+
+
+@dataclass(slots=True)
+class WebBuilt:
+    """The capability, and what the application needs from it besides routes."""
+
+    capability: Capability
+    sessions: SessionStore
+    templates: TemplateConfig[JinjaTemplateEngine]
+    csrf: CSRFConfig
+    compression: CompressionConfig
+    error_pages: WebErrorPages
+    catalogues: Catalogues
+
+
+def build_web(
+    platform: Platform,
+    *,
+    services: CatalogueService,
+    families: FamilyService,
+    applications: ApplicationService,
+    documents: DocumentStore,
+    identity: IdentityService,
+    notifications: Notifications,
+) -> WebBuilt:
+    """The pages over the services the JSON API uses, given by the root that built them."""
+    settings = platform.settings
+    catalogues = Catalogues.load()
+    env = environment(catalogues)
+    env.globals["current_catalogue"] = lambda: (
+        platform.catalogue.current
+    )  # the one being served, after reloads
+    env.globals["labels"] = LABELS  # statuses in both languages
+    env.globals["messages"] = MESSAGES
+    site = Site(
+        demo=settings.demo,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_photo_bytes=settings.max_photo_bytes,
+        https=settings.https,
+    )
+    sessions = SessionStore(
+        platform.engine,
+        platform.audit,
+        platform.clock,
+        idle_seconds=settings.session_idle_seconds,
+        max_seconds=settings.session_max_seconds,
+    )
+    files = create_static_files_router(
+        path="/static",
+        directories=[STATIC],
+        name="web-static",
+        # Addresses carry the content's hash (``?v=``), so a browser may keep them as long as it likes.
+        cache_control=CacheControlHeader(max_age=365 * 86400, public=True),
+        include_in_schema=False,
+        opt=POLICY.route("files")["opt"],
+    )
+    router = Router(
+        "/",
+        route_handlers=[*PUBLIC_HANDLERS, *SIGNIN_HANDLERS, *FAMILY_HANDLERS, *APPLY_HANDLERS],
+        opt={WEB: True, SESSION: True},
+        include_in_schema=False,
+        # A few phone photos at once; each is made smaller before it is stored.
+        request_max_body_size=settings.max_photo_bytes + _MULTIPART_OVERHEAD,
+    )
+
+    def sweeping(app: Litestar) -> contextlib.AbstractAsyncContextManager[None]:
+        """Remove ended sessions and old drafts every ten minutes while the server runs."""
+        return in_background(repeat(sessions.sweep, _SWEEP_SECONDS, "sweeping ended web sessions", log))
+
+    handed = Pages(
+        site=site,
+        catalogues=catalogues,
+        sessions=sessions,
+        services=services,
+        families=families,
+        applications=applications,
+        documents=documents,
+        identity=identity,
+        notifications=notifications,
+        engine=platform.engine,
+    )
+    capability = Capability(
+        "web",
+        route_handlers=[router, files],
+        dependencies={"web": provide(handed)},
+        lifespans=[sweeping],
+        policy=POLICY,
+    )
+    return WebBuilt(
+        capability=capability,
+        sessions=sessions,
+        templates=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
+        csrf=CSRFConfig(
+            # Its own key, derived from the server secret: the same in every process of a deployment.
+            secret=keyed_hash(platform.secret, "web", "csrf"),
+            cookie_name="seva_csrf",
+            cookie_httponly=True,
+            cookie_secure=settings.https,
+            cookie_samesite="lax",
+            exclude=NOT_PAGES,
+        ),
+        # Level 6: nearly the size of 9 (the default) in about half the time.
+        compression=CompressionConfig(
+            backend="gzip", minimum_size=512, gzip_compress_level=6, exclude=NOT_PAGES
+        ),
+        error_pages=WebErrorPages(site, env),
+        catalogues=catalogues,
+    )
