@@ -43,6 +43,8 @@ class Catalogue:
     adapters: Mapping[str, Adapter]
     rules: Mapping[str, tuple[CompiledRule, ...]]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # The file's own bytes, kept so that the version served can be stored for auditors as it was written.
+    text: bytes = field(default=b"", repr=False)
     by_code: Mapping[str, Service] = field(init=False)
 
     def __post_init__(self) -> None:

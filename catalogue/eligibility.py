@@ -30,11 +30,13 @@ from catalogue.rules import CompiledRule, Evaluator
 
 __all__ = [
     "FamilyVerdicts",
+    "RuleOutcome",
     "ServiceVerdict",
     "Status",
     "evaluate_all",
     "evaluate_family",
     "evaluate_service",
+    "rule_outcomes",
 ]
 
 Status = Literal["eligible", "not_eligible", "undetermined"]
@@ -189,3 +191,28 @@ def evaluate_family(catalogue: Catalogue, members: Mapping[str, Facts]) -> Famil
     return FamilyVerdicts(
         members={member_id: evaluate_all(catalogue, facts) for member_id, facts in members.items()}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """How one of a service's rules came out for one member: the rule as written, its reason, the facts it
+    read (with their values; None where missing) and ``passed``, ``failed`` or ``unknown``."""
+
+    rule: Mapping[str, Any]
+    reason: Text | None
+    facts: dict[str, Any]
+    outcome: Literal["passed", "failed", "unknown"]
+
+
+def rule_outcomes(catalogue: Catalogue, code: str, facts: Facts) -> list[RuleOutcome]:
+    """Each rule of the service, judged on ``facts``: what an auditor reads to see why a verdict was given."""
+    service = catalogue.service(code)
+    outcomes = []
+    for raw, rule in zip(service.eligibility, catalogue.rules[service.code], strict=True):
+        result = rule.evaluate(facts)
+        outcome: Literal["passed", "failed", "unknown"] = (
+            "unknown" if result is None else "failed" if result is False else "passed"
+        )
+        read = {name: facts.get(name) for name in rule.facts}
+        outcomes.append(RuleOutcome(raw, rule.reason, read, outcome))
+    return outcomes

@@ -241,6 +241,7 @@ class _Checker:
             adapters=adapters,
             rules=rules,
             synonyms=synonyms,
+            text=source,
         )
 
     def decode(self, data: Any, kind: Any, path: str) -> Any:

@@ -3,8 +3,9 @@
 ``build(settings, ...)`` makes the platform and then each capability in the order their public services
 need each other: audit and rate limits; notifications; documents; certificates (signing into the document
 store); identity (publishing the certificate keys beside its own); deadlines (texting officers through
-identity's staff); delivery; applications (its new applications leave through the desk, which puts them on
-an officer's desk or the delivery queue, and its due dates come from the deadlines' calendar); the desk;
+identity's staff); delivery; the catalogue's versions; applications (its new applications leave through
+the desk, which puts them on an officer's desk or the delivery queue, its due dates come from the
+deadlines' calendar, and the catalogue it judges under is kept by the versions); the desk;
 families (asking applications who applied); endpoints (telling the delivery resolver of a change);
 services and operations; the web pages, over all of them. Fakes and a clock go in through the keyword
 arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
@@ -43,6 +44,7 @@ from gateway.platform.root import Platform, build_platform
 from gateway.ratelimit.capability import RateLimitsBuilt, build_ratelimits
 from gateway.services.capability import ServicesBuilt, build_services
 from gateway.settings import Settings
+from gateway.versions.capability import VersionsBuilt, build_versions
 from gateway.web.capability import WebBuilt, build_web
 
 __all__ = ["Extensions", "Seva", "build"]
@@ -67,6 +69,7 @@ class Seva:
     identity: IdentityBuilt
     documents: DocumentsBuilt
     delivery: DeliveryBuilt
+    versions: VersionsBuilt
     applications: ApplicationsBuilt
     certificates: CertificatesBuilt
     deadlines: DeadlinesBuilt
@@ -84,6 +87,7 @@ class Seva:
         yield self.identity.capability
         yield self.documents.capability
         yield self.delivery.capability
+        yield self.versions.capability
         yield self.applications.capability
         yield self.certificates.capability
         yield self.deadlines.capability
@@ -129,7 +133,10 @@ def build(
     async def desk_or_queue(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
         await intake[0](conn, rows)
 
-    applications = build_applications(platform, desk_or_queue, deadlines.service.clocks.due_date)
+    versions = build_versions(platform)
+    applications = build_applications(
+        platform, desk_or_queue, deadlines.service.clocks.due_date, versions.service.ensure
+    )
     desk = build_desk(
         platform, deadlines.service, certificates.service, applications.service, staff.principal
     )
@@ -154,6 +161,7 @@ def build(
         identity=identity,
         documents=documents,
         delivery=delivery,
+        versions=versions,
         applications=applications,
         certificates=certificates,
         deadlines=deadlines,

@@ -12,6 +12,7 @@ from gateway.applications.errors import (
     IdempotencyConflict,
     IdempotencyKeyRequired,
     MissingDocuments,
+    NoJudgement,
     NotAnApplication,
     NotEligible,
     ReferenceRefused,
@@ -19,7 +20,7 @@ from gateway.applications.errors import (
 )
 from gateway.applications.policy import POLICY
 from gateway.applications.routes import ApplicationController
-from gateway.applications.service import ApplicationService, DueDate
+from gateway.applications.service import ApplicationService, DueDate, RecordCatalogue
 from gateway.applications.writer import Enqueue
 from gateway.platform.capability import Capability, provide
 from gateway.platform.root import Platform
@@ -34,12 +35,22 @@ class ApplicationsBuilt:
 
 
 def build_applications(
-    platform: Platform, enqueue: Enqueue, due_date: DueDate | None = None
+    platform: Platform,
+    enqueue: Enqueue,
+    due_date: DueDate | None = None,
+    record_catalogue: RecordCatalogue | None = None,
 ) -> ApplicationsBuilt:
     """``enqueue``: how a new application's delivery record joins the queue (``gateway.delivery``), or
-    the officer's desk; ``due_date``: the guarantee's working calendar (``gateway.deadlines``)."""
+    the officer's desk; ``due_date``: the guarantee's working calendar (``gateway.deadlines``);
+    ``record_catalogue``: keeps the catalogue submissions are judged under (``gateway.versions``)."""
     service = ApplicationService(
-        platform.engine, lambda: platform.catalogue.current, platform.audit, enqueue, platform.clock, due_date
+        platform.engine,
+        lambda: platform.catalogue.current,
+        platform.audit,
+        enqueue,
+        platform.clock,
+        due_date,
+        record_catalogue,
     )
     capability = Capability(
         "applications",
@@ -52,6 +63,7 @@ def build_applications(
             IdempotencyConflict,
             IdempotencyKeyRequired,
             MissingDocuments,
+            NoJudgement,
             NotAnApplication,
             NotEligible,
             ReferenceRefused,

@@ -11,6 +11,7 @@ IdempotencyKeyRequired   400 idempotency_key_required  no usable Idempotency-Key
 IdempotencyConflict      409 idempotency_conflict      the key was used before with a different request
 ApplicationNotFound      404 unknown_application       no application with that reference the caller may see
 ReferenceRefused         400 invalid_reference         text that is not a reference number
+NoJudgement              404 no_judgement              an application submitted before judgements were kept
 ```
 ``UnknownMember`` is the families capability's. ``form.FormInvalid`` and ``reference.InvalidReference``
 know nothing of HTTP; ``MAPPERS`` turns them into ``FormRefused`` and ``ReferenceRefused``.
@@ -35,6 +36,7 @@ __all__ = [
     "IdempotencyConflict",
     "IdempotencyKeyRequired",
     "MissingDocuments",
+    "NoJudgement",
     "NotAnApplication",
     "NotEligible",
     "ReferenceRefused",
@@ -193,6 +195,22 @@ class ApplicationNotFound(SevaError):
             Message(en=f"No application {reference} that you may see.", hi=f"आवेदन {reference} नहीं मिला।")
         )
         self.reference = reference
+
+
+class NoJudgement(SevaError):
+    """The application was submitted before seva kept the judgement each application was accepted under."""
+
+    code, status = "no_judgement", 404
+    title = Message(en="No judgement kept for this application", hi="इस आवेदन का निर्णय-अभिलेख नहीं रखा गया")
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(
+            Message(
+                en=f"Application {reference} was submitted before seva kept the rules and facts it was "
+                "judged on.",
+                hi=f"आवेदन {reference} उस समय जमा हुआ था जब सेवा उसके परखे गए नियम और तथ्य नहीं रखती थी।",
+            )
+        )
 
 
 class ReferenceRefused(SevaError):

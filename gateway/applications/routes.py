@@ -19,6 +19,7 @@ from gateway.applications.errors import (
     IdempotencyConflict,
     IdempotencyKeyRequired,
     MissingDocuments,
+    NoJudgement,
     NotAnApplication,
     NotEligible,
     ReferenceRefused,
@@ -30,6 +31,7 @@ from gateway.families import UnknownMember
 from gateway.platform.guard import Caller
 from schemas.applications_api import ApplicationCreate, ApplicationOut, ApplicationPage
 from schemas.identifiers import FAMILY_ID, REFERENCE
+from schemas.versions_api import JudgementOut
 
 __all__ = ["ApplicationController"]
 
@@ -93,6 +95,19 @@ class ApplicationController(Controller):
         caller: NamedDependency[Caller],
     ) -> ApplicationOut:
         return await applications.read(caller, reference)
+
+    @get(
+        "/{reference:str}/judgement",
+        summary="The catalogue, rules and facts an application was accepted on, and what changed since",
+        **POLICY.route("judgement", ReferenceRefused, ApplicationNotFound, NoJudgement),
+    )
+    async def get_judgement(
+        self,
+        reference: Reference,
+        applications: NamedDependency[ApplicationService],
+        caller: NamedDependency[Caller],
+    ) -> JudgementOut:
+        return await applications.judgement(caller, reference)
 
     @get(
         "/",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import msgspec
@@ -25,8 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue, evaluate_service
+from catalogue.changes import ServiceChange, definitions, service_changes
 from catalogue.digits import ascii_digits
+from catalogue.eligibility import rule_outcomes
 from catalogue.facts import form_values
+from catalogue.models import Text
 from gateway.applications.applicant import (
     applicant_from_row,
     applicant_parameters,
@@ -39,6 +42,7 @@ from gateway.applications.errors import (
     IdempotencyConflict,
     IdempotencyKeyRequired,
     MissingDocuments,
+    NoJudgement,
     NotAnApplication,
     NotEligible,
     ReferenceRefused,
@@ -58,7 +62,7 @@ from gateway.applications.prefill import (
 from gateway.applications.reference import InvalidReference, format_reference, new_reference, parse_reference
 from gateway.applications.statuses import MESSAGES, status_label, status_message
 from gateway.applications.timeline import APPLICATIONS, EVENTS
-from gateway.applications.writer import Enqueue, NewApplication, SubmissionWriter
+from gateway.applications.writer import JUDGEMENTS, Enqueue, NewApplication, SubmissionWriter
 from gateway.audit import Actor, AuditTrail
 from gateway.documents import DocumentStore
 from gateway.families import UnknownMember
@@ -75,11 +79,19 @@ from schemas.applications_api import (
     TimelineEvent,
 )
 from schemas.documents_api import DocumentOut
+from schemas.versions_api import JudgedRule, JudgementOut
 
-__all__ = ["MAX_KEY", "ApplicationService", "DueDate", "due_on", "request_hash"]
+__all__ = ["MAX_KEY", "ApplicationService", "DueDate", "RecordCatalogue", "due_on", "request_hash"]
 
 DueDate = Callable[[Any, dt.date], dt.date | None]
 """The day a decision is promised for a catalogue service applied for on a given day (None: no promise)."""
+RecordCatalogue = Callable[[Catalogue], Awaitable[None]]
+"""Makes sure the catalogue a submission was judged under is kept (the versions capability's)."""
+
+
+async def _kept_nowhere(catalogue: Catalogue) -> None:
+    return None
+
 
 MAX_KEY = 128  # characters of an Idempotency-Key
 
@@ -162,8 +174,36 @@ def _attached(
     )
 
 
+def _judgement(
+    catalogue: Catalogue, code: str, facts: Mapping[str, Any], verdict: str, now: float
+) -> dict[str, Any]:
+    """The judgement row of a submission (without its reference): the catalogue, the service as it defined
+    it, the facts its rules read and how each rule came out."""
+    outcomes = rule_outcomes(catalogue, code, facts)
+    defined = definitions(catalogue)[code]
+    read = {name: value for outcome in outcomes for name, value in outcome.facts.items()}
+    rules = [
+        JudgedRule(rule=dict(o.rule), reason=o.reason, facts=o.facts, outcome=o.outcome) for o in outcomes
+    ]
+    return {
+        "judged_at": now,
+        "catalogue_digest": catalogue.digest,
+        "service_code": code,
+        "definition_digest": defined.digest,
+        "definition": defined.json.decode(),
+        "facts": _encoder.encode(read).decode(),
+        "verdict": verdict,
+        "rules": _encoder.encode(rules).decode(),
+    }
+
+
 def _new(
-    reference: str, row: dict[str, Any], adapter: str, actor: Actor, attached: list[AttachedDocument]
+    reference: str,
+    row: dict[str, Any],
+    adapter: str,
+    actor: Actor,
+    attached: list[AttachedDocument],
+    judgement: dict[str, Any],
 ) -> NewApplication:
     now = row["created_at"]
     return NewApplication(
@@ -190,6 +230,7 @@ def _new(
              "granted_at": now}
             for d in attached if d.document_id
         ],
+        judgement={"reference": reference, **judgement},
     )  # fmt: skip
 
 
@@ -250,6 +291,20 @@ def _masked(application: ApplicationOut) -> ApplicationOut:
     )
 
 
+def _changed_since(
+    catalogue: Catalogue, code: str, judged_digest: str, judged: dict[str, Any]
+) -> list[ServiceChange]:
+    """What changed in the service from the definition an application was judged on to ``catalogue``'s."""
+    now = definitions(catalogue).get(code)
+    if now is None:
+        gone = Text(en="The service is no longer in the catalogue", hi="यह सेवा अब सूची में नहीं है")
+        return [ServiceChange(aspect="other", title=gone)]
+    if now.digest == judged_digest:
+        return []
+    names = {type_code: kind.name for type_code, kind in catalogue.document_types.items()}
+    return service_changes(judged, msgspec.json.decode(now.json), names)
+
+
 class ApplicationService:
     def __init__(
         self,
@@ -259,10 +314,13 @@ class ApplicationService:
         enqueue: Enqueue,
         clock: Clock | None = None,
         due_date: DueDate | None = None,
+        record_catalogue: RecordCatalogue | None = None,
     ) -> None:
         """``due_date``: the day the guarantee promises a decision for a service applied for on a day (the
-        deadlines capability's working calendar); Monday to Friday when none is given."""
+        deadlines capability's working calendar); Monday to Friday when none is given.
+        ``record_catalogue``: keeps the catalogue a submission is judged under, before its judgement."""
         self.due_date: DueDate = due_date or _due
+        self.record_catalogue: RecordCatalogue = record_catalogue or _kept_nowhere
         self.engine = engine
         self.catalogue = catalogue
         self.audit = audit
@@ -344,7 +402,9 @@ class ApplicationService:
             names = {code: catalogue.document_types[code].name for code in [*missing, *fetched]}
             raise MissingDocuments(missing, fetched, names)
 
+        await self.record_catalogue(catalogue)
         now = self.clock.time()
+        judgement = _judgement(catalogue, service.code, facts, verdict.status, now)
         row: dict[str, Any] = {
             "service_code": service.code,
             "department": service.department,
@@ -370,7 +430,7 @@ class ApplicationService:
         for _ in range(_REFERENCE_TRIES):
             reference = new_reference(today)
             try:
-                await self.writer.write(_new(reference, row, adapter, actor, attached))
+                await self.writer.write(_new(reference, row, adapter, actor, attached, judgement))
             except IntegrityError:
                 # Either another request with this key won the race, or the random reference was taken.
                 async with self.engine.connect() as conn:
@@ -439,6 +499,43 @@ class ApplicationService:
             ],
             department_reference=row.department_reference,
             certificate=msgspec.json.decode(row.certificate) if row.certificate else None,
+        )
+
+    async def judgement(self, caller: Caller, reference: str) -> JudgementOut:
+        """The judgement an application was accepted under, and what changed in its service since."""
+        rule = POLICY.judgement
+        rule.scope(caller.signed_in)
+        digits = parse_reference(reference)
+        async with self.engine.connect() as conn:
+            found = (
+                await conn.execute(
+                    select(JUDGEMENTS, APPLICATIONS.c.member_id)
+                    .select_from(
+                        APPLICATIONS.outerjoin(JUDGEMENTS, JUDGEMENTS.c.reference == APPLICATIONS.c.reference)
+                    )
+                    .where(APPLICATIONS.c.reference == digits)
+                )
+            ).first()
+        if found is None:
+            raise ApplicationNotFound(digits)
+        if found.catalogue_digest is None:
+            raise NoJudgement(digits)
+        await self.audit.record(caller.actor, rule.action, f"application:{digits}")
+        catalogue = self.catalogue()
+        judged = msgspec.json.decode(found.definition)
+        return JudgementOut(
+            reference=digits,
+            service_code=found.service_code,
+            member_id=mask_id(found.member_id) if rule.masks(caller.principal) else found.member_id,
+            judged_at=_iso(found.judged_at),
+            catalogue_digest=found.catalogue_digest,
+            definition_digest=found.definition_digest,
+            service=judged,
+            facts=msgspec.json.decode(found.facts),
+            verdict=found.verdict,
+            rules=msgspec.json.decode(found.rules, type=list[JudgedRule]),
+            current_digest=catalogue.digest,
+            changed_since=_changed_since(catalogue, found.service_code, found.definition_digest, judged),
         )
 
     async def prepare(

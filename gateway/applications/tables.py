@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-__all__ = ["Application", "ApplicationEvent"]
+__all__ = ["Application", "ApplicationEvent", "ApplicationJudgement"]
 
 
 class Application(SQLModel, table=True):
@@ -60,3 +60,21 @@ class ApplicationEvent(SQLModel, table=True):
     message: str = Field(default="", max_length=1000)
     message_hi: str = Field(default="", max_length=1000)
     actor: str = Field(max_length=80)
+
+
+class ApplicationJudgement(SQLModel, table=True):
+    """Why an application was accepted, kept as it was at submission: the catalogue it was judged under,
+    the service as that catalogue defined it (canonical JSON, with its SHA-256), the facts the rules read,
+    the verdict and each rule's outcome (JSON). Written in the submission's transaction, never changed."""
+
+    __tablename__ = "application_judgement"
+
+    reference: str = Field(primary_key=True, max_length=13)
+    judged_at: float
+    catalogue_digest: str = Field(max_length=64)
+    service_code: str = Field(max_length=80)
+    definition_digest: str = Field(max_length=64)
+    definition: str = Field(sa_type=Text)
+    facts: str = Field(sa_type=Text)
+    verdict: str = Field(max_length=16)
+    rules: str = Field(sa_type=Text)

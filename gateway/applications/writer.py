@@ -1,7 +1,7 @@
 """Group commit of new applications: concurrent submissions share one transaction.
 
 SQLite has one writer at a time and every transaction costs a commit; PostgreSQL pays a round trip per
-statement. So each new application (its row, first timeline event, delivery record and audit entry)
+statement. So each new application (its row, first timeline event, judgement, delivery record and audit entry)
 waits in a list, and one task writes everything waiting in one transaction with one statement per
 table. Under load a transaction carries dozens of applications; alone, one.
 
@@ -21,6 +21,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from gateway.applications.tables import ApplicationJudgement
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.audit import AuditTrail, Pending
 
@@ -29,6 +30,7 @@ __all__ = ["Enqueue", "Grant", "NewApplication", "SubmissionWriter"]
 Enqueue = Callable[[AsyncConnection, list[dict[str, Any]]], Awaitable[None]]
 """Puts delivery records on the delivery queue in the caller's transaction (the delivery capability's)."""
 Grant = Callable[[AsyncConnection, list[dict[str, Any]]], Awaitable[None]]
+JUDGEMENTS = ApplicationJudgement.__table__  # type: ignore[attr-defined]
 """Lets departments fetch documents, in the caller's transaction (the documents capability's)."""
 
 
@@ -41,6 +43,7 @@ class NewApplication:
     delivery: dict[str, Any]
     audit: Pending
     grants: list[dict[str, Any]] = field(default_factory=list)
+    judgement: dict[str, Any] | None = None
 
 
 class SubmissionWriter:
@@ -66,6 +69,9 @@ class SubmissionWriter:
     async def _insert(self, conn: AsyncConnection, batch: list[NewApplication]) -> None:
         await conn.execute(insert(APPLICATIONS), [n.application for n in batch])
         await conn.execute(insert(EVENTS), [n.event for n in batch])
+        judgements = [n.judgement for n in batch if n.judgement is not None]
+        if judgements:
+            await conn.execute(insert(JUDGEMENTS), judgements)
         await self.enqueue(conn, [n.delivery for n in batch])
         await self.grant(conn, [grant for n in batch for grant in n.grants])
         await self.audit.append_many(conn, [n.audit for n in batch])
