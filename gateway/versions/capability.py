@@ -44,7 +44,7 @@ def build_versions(platform: Platform) -> VersionsBuilt:
     async def recording(app: Litestar) -> AsyncIterator[None]:
         await service.record(holder.current)
         loop = asyncio.get_running_loop()
-        pending: set[Future[None]] = set()
+        pending = service.pending
         serving = True
 
         def on_change(catalogue: Catalogue) -> None:

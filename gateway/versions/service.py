@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import zlib
 from collections.abc import Mapping
+from concurrent.futures import Future
 from typing import Any
 
 import msgspec
@@ -90,6 +91,8 @@ class CatalogueVersions:
         self.clock = clock
         self._recorded: set[str] = set()
         self._lock = asyncio.Lock()
+        # Recordings of reloaded catalogues still under way (a test waits for them instead of sleeping).
+        self.pending: set[Future[None]] = set()
 
     async def ensure(self, catalogue: Catalogue) -> None:
         """Make sure ``catalogue`` is recorded; costs nothing once this process has recorded it."""
