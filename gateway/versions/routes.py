@@ -8,7 +8,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from gateway.platform.guard import Caller
 from gateway.versions.errors import ServiceNotInVersion, UnknownCatalogueVersion
@@ -78,12 +78,12 @@ class ServiceHistoryController(Controller):
         versions: NamedDependency[CatalogueVersions],
         caller: NamedDependency[Caller],
         from_digest: Annotated[
-            str, Parameter(query="from", description=_DIGEST_WORDS, schema_extra={"pattern": DIGEST})
+            str, QueryParameter(name="from", description=_DIGEST_WORDS, schema_extra={"pattern": DIGEST})
         ],
         to_digest: Annotated[
             str | None,
-            Parameter(
-                query="to",
+            QueryParameter(
+                name="to",
                 description=f"{_DIGEST_WORDS}; the catalogue served now when left out",
                 schema_extra={"pattern": DIGEST},
             ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import zlib
 from collections.abc import Mapping
 from concurrent.futures import Future
@@ -49,6 +50,7 @@ HELD = CatalogueVersionService.__table__  # type: ignore[attr-defined]
 
 COMPRESS_FROM = 16 * 1024  # bytes of a file from which it is kept compressed
 _ROWS = 500  # rows per insert statement
+_PREFIX = re.compile(r"[0-9a-f]{8,64}")
 
 
 def _iso(epoch: float) -> str:
@@ -140,6 +142,8 @@ class CatalogueVersions:
 
     async def _digest(self, conn: AsyncConnection, prefix: str) -> str:
         """The one recorded digest starting with ``prefix``; ``UnknownCatalogueVersion`` otherwise."""
+        if not _PREFIX.fullmatch(prefix):
+            raise UnknownCatalogueVersion(prefix[:64])
         found = (
             await conn.execute(
                 select(VERSIONS.c.digest)

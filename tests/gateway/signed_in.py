@@ -41,6 +41,7 @@ SAMPLE_VALUES = {
     "appeal_id": "999999",
     "verification_id": "999999",
     "certificate_id": "0" * 32,
+    "digest": "0" * 64,
 }
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 

@@ -64,6 +64,8 @@ SAMPLE_VALUES = {
     "appeal_id": "999999",
     "verification_id": "999999",
     "certificate_id": "0" * 32,
+    # A catalogue version nobody served.
+    "digest": "0" * 64,
 }
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
@@ -76,6 +78,9 @@ SAMPLES: dict[str, Sample] = {
     "POST /api/v1/auth/logout": Sample("/api/v1/auth/logout", {"refresh_token": "unknown.token"}),
     "POST /api/v1/auth/token": Sample("/api/v1/auth/token", {"client_id": "x", "client_secret": "y"}),
     "POST /api/v1/admin/clients": Sample("/api/v1/admin/clients", {"name": "table test", "role": "auditor"}),
+    "GET /api/v1/services/{code:str}/changes": Sample(
+        f"/api/v1/services/rev-demarcation/changes?from={'0' * 64}"
+    ),
     "POST /api/v1/eligibility": Sample("/api/v1/eligibility", {"facts": {"member.age": 70}}),
     "POST /api/v1/auth/staff/otp": Sample("/api/v1/auth/staff/otp", {"mobile": "9812399999"}),
     "POST /api/v1/auth/staff/otp/verify": Sample(
