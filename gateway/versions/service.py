@@ -106,39 +106,31 @@ class CatalogueVersions:
         async with self._lock:
             if catalogue.digest in self._recorded:
                 return
-            defined = await asyncio.to_thread(definitions, catalogue)
-            now = self.clock.time()
-            version = await asyncio.to_thread(_version_row, catalogue, now)
-            async with self.engine.begin() as conn:
+            async with self.engine.connect() as conn:
                 known = (
                     await conn.execute(select(VERSIONS.c.digest).where(VERSIONS.c.digest == catalogue.digest))
                 ).first()
-                if known is None:
-                    await _insert_new(
-                        conn,
-                        DEFINITIONS,
-                        [
-                            {"digest": d.digest, "service_code": code, "definition": d.json.decode()}
-                            for code, d in defined.items()
-                        ],
-                    )
-                    await _insert_new(
-                        conn,
-                        HELD,
-                        [
-                            {
-                                "catalogue_digest": catalogue.digest,
-                                "service_code": code,
-                                "definition_digest": d.digest,
-                            }
-                            for code, d in defined.items()
-                        ],
-                    )
-                    # The version row last: a version that is there has all its services.
-                    await _insert_new(conn, VERSIONS, [version])
-            self._recorded.add(catalogue.digest)
             if known is None:
-                log.info("catalogue version %s recorded (%d services)", catalogue.digest[:12], len(defined))
+                await self._write(catalogue)
+            self._recorded.add(catalogue.digest)
+
+    async def _write(self, catalogue: Catalogue) -> None:
+        defined = await asyncio.to_thread(definitions, catalogue)
+        version = await asyncio.to_thread(_version_row, catalogue, self.clock.time())
+        definition_rows = [
+            {"digest": d.digest, "service_code": code, "definition": d.json.decode()}
+            for code, d in defined.items()
+        ]
+        held_rows = [
+            {"catalogue_digest": catalogue.digest, "service_code": code, "definition_digest": d.digest}
+            for code, d in defined.items()
+        ]
+        async with self.engine.begin() as conn:
+            await _insert_new(conn, DEFINITIONS, definition_rows)
+            await _insert_new(conn, HELD, held_rows)
+            # The version row last: a version that is there has all its services.
+            await _insert_new(conn, VERSIONS, [version])
+        log.info("catalogue version %s recorded (%d services)", catalogue.digest[:12], len(defined))
 
     async def _digest(self, conn: AsyncConnection, prefix: str) -> str:
         """The one recorded digest starting with ``prefix``; ``UnknownCatalogueVersion`` otherwise."""
