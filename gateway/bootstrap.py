@@ -152,6 +152,7 @@ def build(
         documents=documents.store,
         identity=identity.service,
         notifications=notifications.notifications,
+        versions=versions.service,
     )
     return Seva(
         platform=platform,

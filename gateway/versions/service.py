@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue
-from catalogue.changes import definitions, service_changes
+from catalogue.changes import ServiceChange, definitions, service_changes
 from catalogue.models import Text
 from gateway.audit import AuditTrail
 from gateway.platform.clock import Clock
@@ -217,6 +217,45 @@ class CatalogueVersions:
             )
             previous = row.definition_digest
         return ServiceVersionPage(service_code=code, items=items)
+
+    async def history(self, code: str) -> list[tuple[ServiceVersionOut, list[ServiceChange]]]:
+        """The versions in which service ``code`` changed, newest first, each with what changed from the
+        one before it (nothing for the first): the public page of a service's history. The catalogue is
+        public, and so is what it said before; ``ServiceNotInVersion`` when no version held the service."""
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(
+                        VERSIONS.c.digest,
+                        VERSIONS.c.first_served_at,
+                        HELD.c.definition_digest,
+                        DEFINITIONS.c.definition,
+                    )
+                    .join(HELD, HELD.c.catalogue_digest == VERSIONS.c.digest)
+                    .join(DEFINITIONS, DEFINITIONS.c.digest == HELD.c.definition_digest)
+                    .where(HELD.c.service_code == code)
+                    .order_by(VERSIONS.c.first_served_at, VERSIONS.c.digest)
+                )
+            ).all()
+        if not rows:
+            raise ServiceNotInVersion(code)
+        names = document_names(self.current())
+        found: list[tuple[ServiceVersionOut, list[ServiceChange]]] = []
+        previous: dict[str, Any] | None = None
+        last = None
+        for row in rows:
+            if row.definition_digest == last:
+                continue
+            defined = msgspec.json.decode(row.definition)
+            version = ServiceVersionOut(
+                catalogue_digest=row.digest,
+                first_served_at=_iso(row.first_served_at),
+                definition_digest=row.definition_digest,
+                changed=True,
+            )
+            found.append((version, service_changes(previous, defined, names) if previous is not None else []))
+            previous, last = defined, row.definition_digest
+        return found[::-1]
 
     async def _definition(self, conn: AsyncConnection, digest: str, code: str) -> dict[str, Any]:
         found = (

@@ -31,6 +31,7 @@ from gateway.platform.hashing import keyed_hash
 from gateway.platform.periodic import in_background, repeat
 from gateway.platform.root import Platform
 from gateway.services import CatalogueService
+from gateway.versions import CatalogueVersions
 from gateway.web.error_pages import WebErrorPages
 from gateway.web.i18n import Catalogues
 from gateway.web.pages import Pages
@@ -72,6 +73,7 @@ def build_web(
     documents: DocumentStore,
     identity: IdentityService,
     notifications: Notifications,
+    versions: CatalogueVersions,
 ) -> WebBuilt:
     """The pages over the services the JSON API uses, given by the root that built them."""
     settings = platform.settings
@@ -127,6 +129,7 @@ def build_web(
         documents=documents,
         identity=identity,
         notifications=notifications,
+        versions=versions,
         engine=platform.engine,
     )
     capability = Capability(

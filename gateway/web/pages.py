@@ -19,6 +19,7 @@ from gateway.families import FamilyService
 from gateway.identity import IdentityService
 from gateway.notifications import Notifications
 from gateway.services import CatalogueService
+from gateway.versions import CatalogueVersions
 from gateway.web.i18n import Catalogues
 from gateway.web.render import Site
 from gateway.web.sessions import SessionStore
@@ -37,6 +38,7 @@ class Pages:
     documents: DocumentStore
     identity: IdentityService
     notifications: Notifications
+    versions: CatalogueVersions
     engine: AsyncEngine
     _demo_login: list[str] = field(default_factory=list)
 

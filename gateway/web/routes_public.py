@@ -1,5 +1,5 @@
 """Pages anyone may open: home, search, a service, the language switch, tracking by reference, the auditor's
-view of the catalogue and, in demo mode, the demo inbox."""
+view of the catalogue (with each service's history of versions) and, in demo mode, the demo inbox."""
 
 from __future__ import annotations
 
@@ -200,6 +200,19 @@ async def audit_service(
     )  # fmt: skip
 
 
+@get("/audit/services/{code:str}/history", name="audit-history", **without_form(POLICY.route("page")))
+async def audit_history(
+    request: Request[Any, Any, Any],
+    code: ServiceCode,
+    web: NamedDependency[Pages],
+) -> Response[Any]:
+    """The versions of the catalogue in which a service changed, newest first, and what changed in each."""
+    service = web.services.service(code)
+    return web.site.page(
+        request, "audit_history.html", service=service, history=await web.versions.history(service.code)
+    )
+
+
 @get("/demo/inbox", name="demo-inbox", **without_form(POLICY.route("page", NotFound)))
 async def demo_inbox(
     request: Request[Any, Any, Any],
@@ -219,5 +232,6 @@ PUBLIC_HANDLERS = [
     track,
     audit_catalogue,
     audit_service,
+    audit_history,
     demo_inbox,
 ]

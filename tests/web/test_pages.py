@@ -17,6 +17,7 @@ PUBLIC = [
     "/", "/services", "/services?q=pension", "/services?q=पेंशन", "/services?department=revenue",
     "/services?event=birth", "/services/sj-widow-pension", "/services/rev-khasra-copy", "/track", "/audit",
     "/audit?department=tribal_affairs&district=dindori", "/audit/services/ta-aahar-anudan", "/sign-in",
+    "/audit/services/ta-aahar-anudan/history",
     "/demo/inbox",
 ]  # fmt: skip
 
