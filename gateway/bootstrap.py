@@ -135,7 +135,7 @@ def build(
 
     versions = build_versions(platform)
     applications = build_applications(
-        platform, desk_or_queue, deadlines.service.clocks.due_date, versions.service.ensure
+        platform, desk_or_queue, deadlines.service.clocks.due_date, versions.service
     )
     desk = build_desk(
         platform, deadlines.service, certificates.service, applications.service, staff.principal

@@ -20,10 +20,11 @@ from gateway.applications.errors import (
 )
 from gateway.applications.policy import POLICY
 from gateway.applications.routes import ApplicationController
-from gateway.applications.service import ApplicationService, DueDate, RecordCatalogue
+from gateway.applications.service import ApplicationService, DueDate
 from gateway.applications.writer import Enqueue
 from gateway.platform.capability import Capability, provide
 from gateway.platform.root import Platform
+from gateway.versions import CatalogueVersions
 
 __all__ = ["ApplicationsBuilt", "build_applications"]
 
@@ -38,11 +39,11 @@ def build_applications(
     platform: Platform,
     enqueue: Enqueue,
     due_date: DueDate | None = None,
-    record_catalogue: RecordCatalogue | None = None,
+    versions: CatalogueVersions | None = None,
 ) -> ApplicationsBuilt:
     """``enqueue``: how a new application's delivery record joins the queue (``gateway.delivery``), or
     the officer's desk; ``due_date``: the guarantee's working calendar (``gateway.deadlines``);
-    ``record_catalogue``: keeps the catalogue submissions are judged under (``gateway.versions``)."""
+    ``versions``: keeps the catalogue submissions are judged under and the services' definitions."""
     service = ApplicationService(
         platform.engine,
         lambda: platform.catalogue.current,
@@ -50,7 +51,7 @@ def build_applications(
         enqueue,
         platform.clock,
         due_date,
-        record_catalogue,
+        versions,
     )
     capability = Capability(
         "applications",

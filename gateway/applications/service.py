@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import msgspec
@@ -69,6 +69,7 @@ from gateway.families import UnknownMember
 from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.guard import Caller
 from gateway.platform.masking import mask_id, mask_text
+from gateway.versions import CatalogueVersions
 from schemas.applications_api import (
     ApplicationCreate,
     ApplicationOut,
@@ -81,16 +82,10 @@ from schemas.applications_api import (
 from schemas.documents_api import DocumentOut
 from schemas.versions_api import JudgedRule, JudgementOut
 
-__all__ = ["MAX_KEY", "ApplicationService", "DueDate", "RecordCatalogue", "due_on", "request_hash"]
+__all__ = ["MAX_KEY", "ApplicationService", "DueDate", "due_on", "request_hash"]
 
 DueDate = Callable[[Any, dt.date], dt.date | None]
 """The day a decision is promised for a catalogue service applied for on a given day (None: no promise)."""
-RecordCatalogue = Callable[[Catalogue], Awaitable[None]]
-"""Makes sure the catalogue a submission was judged under is kept (the versions capability's)."""
-
-
-async def _kept_nowhere(catalogue: Catalogue) -> None:
-    return None
 
 
 MAX_KEY = 128  # characters of an Idempotency-Key
@@ -177,24 +172,35 @@ def _attached(
 def _judgement(
     catalogue: Catalogue, code: str, facts: Mapping[str, Any], verdict: str, now: float
 ) -> dict[str, Any]:
-    """The judgement row of a submission (without its reference): the catalogue, the service as it defined
-    it, the facts its rules read and how each rule came out."""
+    """The judgement row of a submission (without its reference): the catalogue, the service's definition
+    (by digest: the versions keep each definition once), the facts its rules read and how each rule came
+    out (the rules themselves are in the definition, in the same order)."""
     outcomes = rule_outcomes(catalogue, code, facts)
-    defined = definitions(catalogue)[code]
     read = {name: value for outcome in outcomes for name, value in outcome.facts.items()}
-    rules = [
-        JudgedRule(rule=dict(o.rule), reason=o.reason, facts=o.facts, outcome=o.outcome) for o in outcomes
-    ]
+    rules = [{"facts": list(o.facts), "outcome": o.outcome} for o in outcomes]
     return {
         "judged_at": now,
         "catalogue_digest": catalogue.digest,
         "service_code": code,
-        "definition_digest": defined.digest,
-        "definition": defined.json.decode(),
+        "definition_digest": definitions(catalogue)[code].digest,
         "facts": _encoder.encode(read).decode(),
         "verdict": verdict,
         "rules": _encoder.encode(rules).decode(),
     }
+
+
+def _judged_rules(judged: Mapping[str, Any], facts: Mapping[str, Any], kept: list[Any]) -> list[JudgedRule]:
+    """Each rule of the judged definition beside how it came out and the facts it read."""
+    written = judged.get("eligibility") or []
+    return [
+        JudgedRule(
+            rule=rule,
+            reason=Text(**rule["reason"]) if isinstance(rule.get("reason"), dict) else None,
+            facts={name: facts.get(name) for name in outcome["facts"]},
+            outcome=outcome["outcome"],
+        )
+        for rule, outcome in zip(written, kept, strict=True)
+    ]
 
 
 def _new(
@@ -314,17 +320,18 @@ class ApplicationService:
         enqueue: Enqueue,
         clock: Clock | None = None,
         due_date: DueDate | None = None,
-        record_catalogue: RecordCatalogue | None = None,
+        versions: CatalogueVersions | None = None,
     ) -> None:
         """``due_date``: the day the guarantee promises a decision for a service applied for on a day (the
         deadlines capability's working calendar); Monday to Friday when none is given.
-        ``record_catalogue``: keeps the catalogue a submission is judged under, before its judgement."""
+        ``versions``: keeps the catalogue a submission is judged under, before its judgement (one of its own
+        over the same database when none is given)."""
         self.due_date: DueDate = due_date or _due
-        self.record_catalogue: RecordCatalogue = record_catalogue or _kept_nowhere
         self.engine = engine
         self.catalogue = catalogue
         self.audit = audit
         self.clock = clock or SystemClock()
+        self.versions = versions or CatalogueVersions(engine, catalogue, audit, self.clock)
         self.writer = SubmissionWriter(engine, audit, enqueue, DocumentStore.grant)
 
     async def submit(
@@ -402,7 +409,7 @@ class ApplicationService:
             names = {code: catalogue.document_types[code].name for code in [*missing, *fetched]}
             raise MissingDocuments(missing, fetched, names)
 
-        await self.record_catalogue(catalogue)
+        await self.versions.ensure(catalogue)
         now = self.clock.time()
         judgement = _judgement(catalogue, service.code, facts, verdict.status, now)
         row: dict[str, Any] = {
@@ -520,9 +527,10 @@ class ApplicationService:
             raise ApplicationNotFound(digits)
         if found.catalogue_digest is None:
             raise NoJudgement(digits)
+        judged = await self.versions.definition(found.definition_digest)
         await self.audit.record(caller.actor, rule.action, f"application:{digits}")
         catalogue = self.catalogue()
-        judged = msgspec.json.decode(found.definition)
+        facts = msgspec.json.decode(found.facts)
         return JudgementOut(
             reference=digits,
             service_code=found.service_code,
@@ -531,9 +539,9 @@ class ApplicationService:
             catalogue_digest=found.catalogue_digest,
             definition_digest=found.definition_digest,
             service=judged,
-            facts=msgspec.json.decode(found.facts),
+            facts=facts,
             verdict=found.verdict,
-            rules=msgspec.json.decode(found.rules, type=list[JudgedRule]),
+            rules=_judged_rules(judged, facts, msgspec.json.decode(found.rules)),
             current_digest=catalogue.digest,
             changed_since=_changed_since(catalogue, found.service_code, found.definition_digest, judged),
         )

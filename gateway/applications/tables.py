@@ -64,8 +64,10 @@ class ApplicationEvent(SQLModel, table=True):
 
 class ApplicationJudgement(SQLModel, table=True):
     """Why an application was accepted, kept as it was at submission: the catalogue it was judged under,
-    the service as that catalogue defined it (canonical JSON, with its SHA-256), the facts the rules read,
-    the verdict and each rule's outcome (JSON). Written in the submission's transaction, never changed."""
+    the service's definition then (by the SHA-256 of its canonical JSON: the catalogue versions keep each
+    definition once, and it is kept before any judgement names it), the facts the rules read, the verdict
+    and each rule's outcome with the facts it read (JSON, in the definition's order of rules). Written in the
+    submission's transaction, never changed."""
 
     __tablename__ = "application_judgement"
 
@@ -74,7 +76,6 @@ class ApplicationJudgement(SQLModel, table=True):
     catalogue_digest: str = Field(max_length=64)
     service_code: str = Field(max_length=80)
     definition_digest: str = Field(max_length=64)
-    definition: str = Field(sa_type=Text)
     facts: str = Field(sa_type=Text)
     verdict: str = Field(max_length=16)
     rules: str = Field(sa_type=Text)

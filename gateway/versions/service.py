@@ -257,6 +257,16 @@ class CatalogueVersions:
             previous, last = defined, row.definition_digest
         return found[::-1]
 
+    async def definition(self, digest: str) -> dict[str, Any]:
+        """The definition kept under ``digest`` (a judgement names the one it was judged against)."""
+        async with self.engine.connect() as conn:
+            found = (
+                await conn.execute(select(DEFINITIONS.c.definition).where(DEFINITIONS.c.digest == digest))
+            ).first()
+        if found is None:
+            raise LookupError(f"no service definition {digest}")  # never: written before any judgement
+        return msgspec.json.decode(found.definition)
+
     async def _definition(self, conn: AsyncConnection, digest: str, code: str) -> dict[str, Any]:
         found = (
             await conn.execute(

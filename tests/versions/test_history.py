@@ -217,6 +217,14 @@ async def test_a_judgement_is_written_with_its_application_or_not_at_all(history
             )
         ).one()
     assert row.catalogue_digest == history.holder.current.digest and row.service_code == LEARNER
+    # The definition is kept once, with the catalogue, not copied into every judgement.
+    definitions = await count(history.engine, "service_definition")
+    await history.apply("another")
+    assert (
+        definitions
+        == await count(history.engine, "service_definition")
+        == len(history.holder.current.services)
+    )
 
 
 def _ours(item: Any, name: str | None, kind: str, reflected: bool, other: Any) -> bool:

@@ -48,7 +48,6 @@ def upgrade() -> None:
         sa.Column("catalogue_digest", sa.String(64), nullable=False),
         sa.Column("service_code", sa.String(80), nullable=False),
         sa.Column("definition_digest", sa.String(64), nullable=False),
-        sa.Column("definition", sa.Text(), nullable=False),
         sa.Column("facts", sa.Text(), nullable=False),
         sa.Column("verdict", sa.String(16), nullable=False),
         sa.Column("rules", sa.Text(), nullable=False),
