@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,9 +18,6 @@ from sqlmodel import SQLModel
 from gateway.applications import FormInvalid
 from gateway.applications.tables import ApplicationJudgement
 from gateway.audit import Actor
-from gateway.bootstrap import Seva, build
-from gateway.database import create_engine
-from gateway.platform.catalogue import CatalogueHolder
 from gateway.platform.clock import MovableClock
 from gateway.platform.guard import Caller
 from gateway.platform.principal import Principal
@@ -31,9 +25,8 @@ from gateway.versions import CatalogueVersions
 from gateway.versions.errors import ServiceNotInVersion, UnknownCatalogueVersion
 from gateway.versions.tables import CatalogueVersion, CatalogueVersionService, ServiceDefinition
 from schemas.applications_api import ApplicationCreate
-from tests.applications.support import LEARNER_DOCS, PDF, People, count, learner_form, seed_people
-from tests.building import test_settings as settings_for
-from tests.versions.conftest import DRIVING, LEARNER, changed_learner
+from tests.applications.support import count, learner_form
+from tests.versions.conftest import DRIVING, LEARNER, History
 
 AUDITOR = Caller(
     Principal.client("audit-office", "auditor", None),
@@ -49,51 +42,6 @@ TABLES = {
     CatalogueVersionService.__tablename__,
     ApplicationJudgement.__tablename__,
 }
-
-
-@dataclass
-class History:
-    seva: Seva
-    engine: AsyncEngine
-    holder: CatalogueHolder
-    people: People
-    file: Path
-
-    @property
-    def versions(self) -> CatalogueVersions:
-        return self.seva.versions.service
-
-    async def apply(self, key: str) -> str:
-        asha = self.people.asha
-        body = ApplicationCreate(service_code=LEARNER, member_id=asha.member_id, form=learner_form())
-        application, created = await self.seva.applications.service.submit(asha.caller, body, key)
-        assert created
-        return application.reference
-
-    def reload_changed(self) -> str:
-        """Rewrite the file with the learner's licence changed and reload it; the new digest."""
-        self.file.write_text(changed_learner(self.file.read_text(encoding="utf-8")), encoding="utf-8")
-        assert self.holder.reload()
-        return self.holder.current.digest
-
-
-@pytest.fixture
-async def history(db_url: str, catalogue_file: Path, tmp_path: Path) -> AsyncIterator[History]:
-    engine = create_engine(db_url)
-    clock = MovableClock()
-    settings = settings_for(tmp_path / "data", db_url, catalogue=str(catalogue_file))
-    holder = CatalogueHolder.load(catalogue_file, clock=clock)
-    seva = build(settings, engine=engine, clock=clock, catalogue=holder, inprocess_workers=False)
-    people = await seed_people(engine)
-    asha = people.asha
-    from gateway.documents.service import NewDocument
-
-    for doc_type in LEARNER_DOCS:
-        new = NewDocument(member_id=asha.member_id, doc_type=doc_type, filename=f"{doc_type}.pdf")
-        await seva.documents.store.upload(asha.family_id, new, PDF, asha.actor)
-    yield History(seva, engine, holder, people, catalogue_file)
-    await seva.delivery.resolver.aclose()
-    await engine.dispose()
 
 
 async def test_an_application_read_after_a_reload_shows_the_rules_and_facts_it_was_judged_on(

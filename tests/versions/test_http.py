@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import InProcessServer
 from tests.identity.support import bearer, client_token, make_client
-from tests.versions.conftest import LEARNER, changed_learner
+from tests.versions.conftest import LEARNER, History, changed_learner
 
 
 def test_an_auditor_reads_the_versions_served_and_what_changed(
@@ -83,3 +85,36 @@ def test_an_auditor_reads_the_versions_served_and_what_changed(
     assert {"catalogue.version_file", "catalogue.service_versions", "catalogue.service_changes"} <= set(
         actions
     )
+
+
+@pytest.fixture
+async def judged(history: History) -> tuple[str, str]:
+    """An application accepted under the catalogue file as it is now: its reference and the digest."""
+    return await history.apply("over-http"), history.holder.current.digest
+
+
+def test_a_judgement_read_over_http_after_a_reload_shows_the_old_rules_and_facts(
+    judged: tuple[str, str], app_factory: Callable[..., InProcessServer], db_url: str, catalogue_file: Path
+) -> None:
+    reference, first = judged
+    server = app_factory({"SEVA_DATABASE_URL": db_url, "SEVA_CATALOGUE": str(catalogue_file)})
+    with server.client() as client:
+        auditor = bearer(client_token(client, *make_client(db_url, "auditor")))
+        administrator = bearer(client_token(client, *make_client(db_url, "administrator")))
+        catalogue_file.write_text(
+            changed_learner(catalogue_file.read_text(encoding="utf-8")), encoding="utf-8"
+        )
+        assert server.seva.platform.catalogue.reload()
+        second = server.seva.platform.catalogue.current.digest
+        masked = client.get(f"/api/v1/applications/{reference}/judgement", headers=auditor)
+        whole = client.get(f"/api/v1/applications/{reference}/judgement", headers=administrator)
+    assert masked.status_code == 200, masked.text
+    body = masked.json()
+    assert (body["catalogue_digest"], body["current_digest"]) == (first, second)
+    assert body["member_id"] == "******011" and whole.json()["member_id"] == "200000011"
+    (rule,) = body["rules"]
+    assert rule["rule"]["value"] == 16 and rule["outcome"] == "passed"
+    assert rule["facts"] == {"member.age": body["facts"]["member.age"]} and body["facts"]["member.age"] >= 16
+    assert rule["reason"]["hi"].startswith("न्यूनतम आयु")
+    assert body["service"]["fee"]["amount_inr"] == 200 and body["verdict"] == "eligible"
+    assert [c["aspect"] for c in body["changed_since"]] == ["fee", "rules"]
