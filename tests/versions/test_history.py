@@ -189,3 +189,13 @@ async def test_the_history_tables_match_their_models(db_engine: AsyncEngine) -> 
 
     async with db_engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+def test_a_service_gone_from_the_catalogue_is_named_as_gone() -> None:
+    """An application of a service the catalogue served now no longer holds says so, in both languages."""
+    from gateway.applications.service import _changed_since
+    from tests.building import shipped_catalogue
+
+    (gone,) = _changed_since(shipped_catalogue(), "a-service-since-removed", "0" * 64, {})
+    assert gone.aspect == "other" and gone.title.en == "The service is no longer in the catalogue"
+    assert gone.title.hi == "यह सेवा अब सूची में नहीं है"
