@@ -69,7 +69,7 @@ from gateway.families import UnknownMember
 from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.guard import Caller
 from gateway.platform.masking import mask_id, mask_text
-from gateway.versions import CatalogueVersions
+from gateway.versions import CatalogueVersions, document_names
 from schemas.applications_api import (
     ApplicationCreate,
     ApplicationOut,
@@ -86,7 +86,6 @@ __all__ = ["MAX_KEY", "ApplicationService", "DueDate", "due_on", "request_hash"]
 
 DueDate = Callable[[Any, dt.date], dt.date | None]
 """The day a decision is promised for a catalogue service applied for on a given day (None: no promise)."""
-
 
 MAX_KEY = 128  # characters of an Idempotency-Key
 
@@ -307,8 +306,7 @@ def _changed_since(
         return [ServiceChange(aspect="other", title=gone)]
     if now.digest == judged_digest:
         return []
-    names = {type_code: kind.name for type_code, kind in catalogue.document_types.items()}
-    return service_changes(judged, msgspec.json.decode(now.json), names)
+    return service_changes(judged, msgspec.json.decode(now.json), document_names(catalogue))
 
 
 class ApplicationService:

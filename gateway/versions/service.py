@@ -40,7 +40,7 @@ from schemas.versions_api import (
     ServiceVersionPage,
 )
 
-__all__ = ["COMPRESS_FROM", "CatalogueVersions", "file_bytes"]
+__all__ = ["COMPRESS_FROM", "CatalogueVersions", "document_names", "file_bytes"]
 
 log = logging.getLogger("seva.catalogue")
 
