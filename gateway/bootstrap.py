@@ -142,6 +142,7 @@ def build(
         services=services.service,
         families=families.service,
         applications=applications.service,
+        deadlines=deadlines.service,
         documents=documents.store,
         identity=identity.service,
         notifications=notifications.notifications,

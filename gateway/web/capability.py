@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from gateway.applications import LABELS, MESSAGES, ApplicationService
+from gateway.deadlines import Deadlines
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
 from gateway.identity import IdentityService
@@ -36,6 +37,7 @@ from gateway.web.i18n import Catalogues
 from gateway.web.pages import Pages
 from gateway.web.policy import POLICY, WEB
 from gateway.web.render import STATIC, Site, environment
+from gateway.web.routes_appeal import APPEAL_HANDLERS
 from gateway.web.routes_apply import APPLY_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
@@ -69,6 +71,7 @@ def build_web(
     services: CatalogueService,
     families: FamilyService,
     applications: ApplicationService,
+    deadlines: Deadlines,
     documents: DocumentStore,
     identity: IdentityService,
     notifications: Notifications,
@@ -106,7 +109,13 @@ def build_web(
     )
     router = Router(
         "/",
-        route_handlers=[*PUBLIC_HANDLERS, *SIGNIN_HANDLERS, *FAMILY_HANDLERS, *APPLY_HANDLERS],
+        route_handlers=[
+            *PUBLIC_HANDLERS,
+            *SIGNIN_HANDLERS,
+            *FAMILY_HANDLERS,
+            *APPLY_HANDLERS,
+            *APPEAL_HANDLERS,
+        ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
         # A few phone photos at once; each is made smaller before it is stored.
@@ -124,6 +133,7 @@ def build_web(
         services=services,
         families=families,
         applications=applications,
+        deadlines=deadlines,
         documents=documents,
         identity=identity,
         notifications=notifications,

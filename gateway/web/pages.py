@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from family_registry.tables import Member
 from gateway.applications import ApplicationService
+from gateway.deadlines import Deadlines
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
 from gateway.identity import IdentityService
@@ -34,6 +35,7 @@ class Pages:
     services: CatalogueService
     families: FamilyService
     applications: ApplicationService
+    deadlines: Deadlines
     documents: DocumentStore
     identity: IdentityService
     notifications: Notifications

@@ -32,6 +32,7 @@ POLICY = Policy(
     apply=_citizen("web.apply", "apply on the web page"),
     applications=_citizen("web.applications", "show a family's applications"),
     documents=_citizen("web.documents", "show a family's documents"),
+    appeal=_citizen("web.appeal", "appeal a decision or its delay on the web page"),
 )
 
 

@@ -20,6 +20,7 @@ from gateway.families import UnknownFamily
 from gateway.platform.guard import current_caller
 from gateway.web.pages import Pages
 from gateway.web.policy import POLICY, without_form
+from gateway.web.routes_appeal import guarantee_of
 
 __all__ = ["FAMILY_HANDLERS", "MemberServices"]
 
@@ -101,7 +102,8 @@ async def application_page(
     return web.site.page(
         request, "application.html", application=application, catalogue=catalogue,
         service=catalogue.by_code.get(application.service_code),
-        submitted="submitted" in request.query_params,
+        submitted="submitted" in request.query_params, appealed="appealed" in request.query_params,
+        guarantee=await guarantee_of(web, caller, reference),
     )  # fmt: skip
 
 
