@@ -143,6 +143,7 @@ def build(
         families=families.service,
         applications=applications.service,
         deadlines=deadlines.service,
+        desk=desk.service,
         documents=documents.store,
         identity=identity.service,
         notifications=notifications.notifications,

@@ -22,6 +22,7 @@ from litestar.template.config import TemplateConfig
 
 from gateway.applications import LABELS, MESSAGES, ApplicationService
 from gateway.deadlines import Deadlines
+from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
 from gateway.identity import IdentityService
@@ -37,6 +38,7 @@ from gateway.web.i18n import Catalogues
 from gateway.web.pages import Pages
 from gateway.web.policy import POLICY, WEB
 from gateway.web.render import STATIC, Site, environment
+from gateway.web.routes_answer import ANSWER_HANDLERS
 from gateway.web.routes_appeal import APPEAL_HANDLERS
 from gateway.web.routes_apply import APPLY_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
@@ -72,6 +74,7 @@ def build_web(
     families: FamilyService,
     applications: ApplicationService,
     deadlines: Deadlines,
+    desk: DeskService,
     documents: DocumentStore,
     identity: IdentityService,
     notifications: Notifications,
@@ -115,6 +118,7 @@ def build_web(
             *FAMILY_HANDLERS,
             *APPLY_HANDLERS,
             *APPEAL_HANDLERS,
+            *ANSWER_HANDLERS,
         ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
@@ -134,6 +138,7 @@ def build_web(
         families=families,
         applications=applications,
         deadlines=deadlines,
+        desk=desk,
         documents=documents,
         identity=identity,
         notifications=notifications,

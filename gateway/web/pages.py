@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from family_registry.tables import Member
 from gateway.applications import ApplicationService
 from gateway.deadlines import Deadlines
+from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
 from gateway.identity import IdentityService
@@ -36,6 +37,7 @@ class Pages:
     families: FamilyService
     applications: ApplicationService
     deadlines: Deadlines
+    desk: DeskService
     documents: DocumentStore
     identity: IdentityService
     notifications: Notifications

@@ -33,6 +33,7 @@ POLICY = Policy(
     applications=_citizen("web.applications", "show a family's applications"),
     documents=_citizen("web.documents", "show a family's documents"),
     appeal=_citizen("web.appeal", "appeal a decision or its delay on the web page"),
+    answer=_citizen("web.answer", "answer an officer who returned an application"),
 )
 
 

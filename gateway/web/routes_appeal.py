@@ -21,7 +21,7 @@ from gateway.web.pages import Pages
 from gateway.web.policy import POLICY
 from schemas.guarantee_api import AppealFiled, GuaranteeOut
 
-__all__ = ["APPEAL_HANDLERS", "guarantee_of"]
+__all__ = ["APPEAL_HANDLERS", "Reference", "guarantee_of"]
 
 Reference = Annotated[str, Parameter(pattern=r"^[0-9]{13}$")]
 _SAY_WHY = N_("Say why you appeal.")

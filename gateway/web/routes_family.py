@@ -103,7 +103,8 @@ async def application_page(
         request, "application.html", application=application, catalogue=catalogue,
         service=catalogue.by_code.get(application.service_code),
         submitted="submitted" in request.query_params, appealed="appealed" in request.query_params,
-        guarantee=await guarantee_of(web, caller, reference),
+        answered="answered" in request.query_params, guarantee=await guarantee_of(web, caller, reference),
+        asked=await web.desk.asked(caller, reference) if application.status == "returned" else None,
     )  # fmt: skip
 
 
