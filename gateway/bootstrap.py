@@ -142,6 +142,7 @@ def build(
         services=services.service,
         families=families.service,
         applications=applications.service,
+        certificates=certificates.service,
         deadlines=deadlines.service,
         desk=desk.service,
         documents=documents.store,

@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from gateway.applications import LABELS, MESSAGES, ApplicationService
+from gateway.certificates import CertificateService
 from gateway.deadlines import Deadlines
 from gateway.desk import DeskService
 from gateway.documents import DocumentStore
@@ -41,6 +42,7 @@ from gateway.web.render import STATIC, Site, environment
 from gateway.web.routes_answer import ANSWER_HANDLERS
 from gateway.web.routes_appeal import APPEAL_HANDLERS
 from gateway.web.routes_apply import APPLY_HANDLERS
+from gateway.web.routes_certificates import CERTIFICATE_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
@@ -73,6 +75,7 @@ def build_web(
     services: CatalogueService,
     families: FamilyService,
     applications: ApplicationService,
+    certificates: CertificateService,
     deadlines: Deadlines,
     desk: DeskService,
     documents: DocumentStore,
@@ -119,6 +122,7 @@ def build_web(
             *APPLY_HANDLERS,
             *APPEAL_HANDLERS,
             *ANSWER_HANDLERS,
+            *CERTIFICATE_HANDLERS,
         ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
@@ -137,6 +141,7 @@ def build_web(
         services=services,
         families=families,
         applications=applications,
+        certificates=certificates,
         deadlines=deadlines,
         desk=desk,
         documents=documents,

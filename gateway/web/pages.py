@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from family_registry.tables import Member
 from gateway.applications import ApplicationService
+from gateway.certificates import CertificateService
 from gateway.deadlines import Deadlines
 from gateway.desk import DeskService
 from gateway.documents import DocumentStore
@@ -36,6 +37,7 @@ class Pages:
     services: CatalogueService
     families: FamilyService
     applications: ApplicationService
+    certificates: CertificateService
     deadlines: Deadlines
     desk: DeskService
     documents: DocumentStore

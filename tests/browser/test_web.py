@@ -203,7 +203,7 @@ def _signed_in_page(browser: Any, server: LiveServer, language: str, viewport: d
 PUBLIC_PAGES = [
     "/", "/services?q=pension", f"/services/{PENSION}", "/services?event=birth", "/track",
     "/track?reference=12", "/audit?department=tribal_affairs", "/audit/services/ta-aahar-anudan", "/sign-in",
-    "/demo/inbox", "/no-such-page",
+    "/demo/inbox", "/no-such-page", "/verify", "/verify?token=not.a.certificate",
 ]  # fmt: skip
 CITIZEN_PAGES = ["/family", f"/apply/{PENSION}/{DHURVE.head}", "/applications", "/documents"]
 
