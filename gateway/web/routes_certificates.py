@@ -47,10 +47,17 @@ def _facts(claims: dict[str, Any] | None, catalogue: Catalogue) -> dict[str, Any
         (labels.get(str(k)), str(k).replace("_", " "), v)
         for k, v in sorted((cert.get("facts") or {}).items())
     ]
+    holder = cert.get("holder") or {}
     return {
-        "cert": cert,
-        "holder": cert.get("holder") or {},
-        "type_name": cert.get("type_name") or {},
+        "number": cert.get("number", ""),
+        "type": cert.get("type", ""),
+        "type_name": cert.get("type_name") or None,
+        "name": (holder.get("name_en", ""), holder.get("name_hi", "")),
+        "member_id": holder.get("member_id", ""),
+        "issued_on": cert.get("issued_on"),
+        "valid_until": cert.get("valid_until"),
+        "application": cert.get("application", ""),
+        "remarks": cert.get("remarks", ""),
         "facts": facts,
         "designation": issuer.get("designation", ""),
         "department": department,

@@ -26,7 +26,7 @@ __all__ = ["FAMILY_HANDLERS", "MemberServices"]
 
 Reference = Annotated[str, Parameter(max_length=40)]
 DocumentId = Annotated[str, Parameter(pattern=r"^[0-9a-f]{32}$")]
-_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "application/jose": "jws"}
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ the officer asked, takes the document, and the desk's clock runs again."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,7 @@ from PIL import Image
 
 from gateway.audit import Actor
 from gateway.platform.guard import Caller
-from schemas.guarantee_api import Reason, ReturnBody
+from schemas.guarantee_api import IssueBody, Reason, ReturnBody
 from schemas.identity_api import StaffCreate
 from tests.conftest import InProcessServer
 from tests.web.support import DHURVE, csrf_token, seed_households, sign_in
@@ -27,11 +28,11 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-def _returned(web: InProcessServer, client: httpx.Client, reference: str) -> None:
-    """The Tehsildar of Dindori returns the application, asking for the khatauni."""
+def _returned(web: InProcessServer, client: httpx.Client, reference: str) -> Caller:
+    """The Tehsildar of Dindori returns the application, asking for the khatauni; the Tehsildar."""
     seva = web.seva
 
-    async def go() -> None:
+    async def go() -> Caller:
         made = await seva.identity.service.staff.create(
             StaffCreate(name="Ravi Maravi", mobile="9000000011", role="officer", department="revenue",
                         designation="Tehsildar", district="dindori"),
@@ -44,8 +45,9 @@ def _returned(web: InProcessServer, client: httpx.Client, reference: str) -> Non
         await seva.desk.service.return_to_citizen(
             officer, reference, ReturnBody(message=ASKED, documents=["khasra_b1"])
         )
+        return officer
 
-    client.blocking_portal.call(go)  # type: ignore[attr-defined]
+    return client.blocking_portal.call(go)  # type: ignore[no-any-return, attr-defined]
 
 
 def test_a_returned_application_is_answered_on_the_page(app_factory: Callable[..., InProcessServer]) -> None:
@@ -59,7 +61,7 @@ def test_a_returned_application_is_answered_on_the_page(app_factory: Callable[..
         sign_in(client, DHURVE.mobile, DHURVE.mobile)
         reference = _apply_for_a_khasra_copy(client)
         before = client.get(f"/applications/{reference}/answer", follow_redirects=False)
-        _returned(web, client, reference)
+        officer = _returned(web, client, reference)
         shown = _main(client.get(f"/applications/{reference}"))
         client.cookies.set("seva_lang", "hi", domain="testserver.local")
         hindi = _main(client.get(f"/applications/{reference}/answer"))
@@ -74,6 +76,11 @@ def test_a_returned_application_is_answered_on_the_page(app_factory: Callable[..
         after = client.get(f"/applications/{reference}/answer", follow_redirects=False)
         application = web.seva.applications.service
         final = client.blocking_portal.call(application.get, reference)  # type: ignore[attr-defined]
+        # The Tehsildar issues the copy: the page links the signed certificate, printable.
+        client.blocking_portal.call(web.seva.desk.service.approve, officer, reference, IssueBody())  # type: ignore[attr-defined]
+        issued = _main(client.get(f"/applications/{reference}"))
+        link = re.search(r'href="(/certificates/[0-9a-f]{32})"', issued)
+        printable = client.get(link.group(1)) if link else None
     assert before.status_code == 303  # nothing asked yet
     assert "The office returned your application and asks:" in shown and ASKED.en in shown
     assert "B-1" in shown and f'href="/applications/{reference}/answer"' in shown
@@ -91,3 +98,5 @@ def test_a_returned_application_is_answered_on_the_page(app_factory: Callable[..
     assert after.status_code == 303  # answered: nothing more to answer
     assert final.status == "in_progress" and "khasra_b1" in {d.type for d in final.documents}
     assert [e.kind for e in final.timeline][-2:] == ["returned", "answered"]
+    assert "Your certificate" in issued and printable is not None and printable.status_code == 200
+    assert DHURVE.head_name_en in printable.text and 'id="jws"' in printable.text
