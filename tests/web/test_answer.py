@@ -100,3 +100,30 @@ def test_a_returned_application_is_answered_on_the_page(app_factory: Callable[..
     assert [e.kind for e in final.timeline][-2:] == ["returned", "answered"]
     assert "Your certificate" in issued and printable is not None and printable.status_code == 200
     assert DHURVE.head_name_en in printable.text and 'id="jws"' in printable.text
+
+
+def test_a_departments_own_certificate_has_no_page_here(
+    web: InProcessServer, browser_client: httpx.Client
+) -> None:
+    """A department that issues through its own system sends its certificate's number only: the
+    application's page shows as issued, with no link to a page seva does not have."""
+    from sqlalchemy import update
+
+    from gateway.applications import APPLICATIONS
+
+    client = browser_client
+    sign_in(client, DHURVE.mobile, DHURVE.mobile)
+    reference = _apply_for_a_khasra_copy(client)
+
+    async def issued_elsewhere() -> None:
+        async with web.seva.platform.engine.begin() as conn:
+            await conn.execute(
+                update(APPLICATIONS)
+                .where(APPLICATIONS.c.reference == reference)
+                .values(status="issued", certificate='{"number": "RC/2026/118"}')
+            )
+
+    client.blocking_portal.call(issued_elsewhere)  # type: ignore[attr-defined]
+    page = client.get(f"/applications/{reference}")
+    assert page.status_code == 200 and "Issued" in _main(page)
+    assert "/certificates/" not in page.text
