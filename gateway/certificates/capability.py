@@ -1,4 +1,5 @@
-"""The certificates capability: signed certificates, their pages and their verification."""
+"""The certificates capability: signed certificates and their verification (their printable and verify
+pages are the web page's, over this service)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 
 from gateway.certificates.errors import CertificateNotFound, CertificateRevoked
 from gateway.certificates.policy import POLICY
-from gateway.certificates.routes import CertificateController, CertificatePages
+from gateway.certificates.routes import CertificateController
 from gateway.certificates.service import CertificateService
 from gateway.certificates.signing import CertificateSigner
 from gateway.documents import DocumentStore
@@ -38,7 +39,7 @@ def build_certificates(platform: Platform, documents: DocumentStore) -> Certific
     )
     capability = Capability(
         "certificates",
-        route_handlers=[CertificateController, CertificatePages],
+        route_handlers=[CertificateController],
         dependencies={"certificates": provide(service)},
         errors=[CertificateNotFound, CertificateRevoked],
         policy=POLICY,

@@ -1,23 +1,22 @@
-"""Routes of certificates: the JSON record, verification of a presented token, revocation, the printable
-page and the verify page the QR code leads to."""
+"""Routes of certificates: the JSON record, verification of a presented token, revocation. The printable
+page and the verify page the QR code leads to are the web page's (``gateway/web/routes_certificates.py``)."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated
 
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from gateway.certificates.errors import CertificateNotFound, CertificateRevoked
-from gateway.certificates.pages import certificate_page, verify_page
 from gateway.certificates.policy import POLICY
 from gateway.certificates.service import CertificateService
 from gateway.platform.guard import Caller
 from schemas.guarantee_api import CertificateOut, CertificateVerdict, RevokeBody, VerifyBody
 
-__all__ = ["CertificateController", "CertificatePages"]
+__all__ = ["CertificateController"]
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 CertificateId = Annotated[
@@ -67,45 +66,3 @@ class CertificateController(Controller):
         return await certificates.revoke(
             caller, _checked(certificate_id), Text(en=data.reason.en, hi=data.reason.hi)
         )
-
-
-class CertificatePages(Controller):
-    path = "/"
-    tags = ("certificates",)
-
-    @get(
-        "/certificates/{certificate_id:str}",
-        summary="The printable certificate",
-        media_type=MediaType.HTML,
-        **POLICY.route("show", CertificateNotFound),
-    )
-    async def page(
-        self, certificate_id: CertificateId, certificates: NamedDependency[CertificateService]
-    ) -> Response[str]:
-        out = await certificates.show(_checked(certificate_id))
-        return Response(certificate_page(out, certificates.claims_of(out)), media_type=MediaType.HTML)
-
-    @get(
-        "/verify/{certificate_id:str}",
-        summary="The verify page of an issued certificate",
-        media_type=MediaType.HTML,
-        **POLICY.route("verify", CertificateNotFound),
-    )
-    async def verify_issued(
-        self, certificate_id: CertificateId, certificates: NamedDependency[CertificateService]
-    ) -> Response[str]:
-        _, verdict = await certificates.verify_id(_checked(certificate_id))
-        return Response(verify_page(verdict), media_type=MediaType.HTML)
-
-    @get(
-        "/verify",
-        summary="The verify page for a presented certificate (its JWS)",
-        media_type=MediaType.HTML,
-        **POLICY.route("verify"),
-    )
-    async def verify_token(
-        self,
-        certificates: NamedDependency[CertificateService],
-        token: Annotated[str, Parameter(min_length=1, max_length=20000)],
-    ) -> Response[str]:
-        return Response(verify_page(await certificates.verify(token)), media_type=MediaType.HTML)

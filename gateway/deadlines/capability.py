@@ -26,6 +26,7 @@ from gateway.deadlines.errors import (
 )
 from gateway.deadlines.guarantee import DEFAULT_FILE, load_guarantee
 from gateway.deadlines.notices import Notices, StaffContacts
+from gateway.deadlines.observed import escalations_reader
 from gateway.deadlines.policy import POLICY
 from gateway.deadlines.routes import AppealController, GuaranteeController, ReportController, report_html
 from gateway.deadlines.service import Deadlines
@@ -58,6 +59,7 @@ def build_deadlines(
         idle_seconds=settings.watcher_idle_seconds,
     )
     watcher = DeadlineWatcher(platform.engine, clocks, platform.audit, notices, options)
+    platform.metrics.read_before_export(escalations_reader(platform.engine))
 
     @contextlib.asynccontextmanager
     async def watching(app: Litestar) -> AsyncIterator[None]:

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -60,7 +61,7 @@ from schemas.guarantee_api import (
 )
 from schemas.problem import Message
 
-__all__ = ["CASES", "DeskService", "callback_secret_variable"]
+__all__ = ["CASES", "Asked", "DeskService", "callback_secret_variable"]
 
 CASES = DeskCase.__table__  # type: ignore[attr-defined]
 VERIFICATIONS = FieldVerification.__table__  # type: ignore[attr-defined]
@@ -80,6 +81,16 @@ def callback_secret_variable(adapter: str) -> str:
 def _env_secret(adapter: str) -> str | None:
     value = os.environ.get(callback_secret_variable(adapter), "")
     return value if len(value) >= 16 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What an officer returned an application for: their words, and the documents still wanted from the
+    member's store."""
+
+    message: Message
+    member_id: str
+    documents: list[str]
 
 
 class DeskService:
@@ -494,6 +505,20 @@ class DeskService:
             )
         await self.notices.flush()
         return await self.open(caller, reference)
+
+    async def asked(self, caller: Caller, reference: str) -> Asked | None:
+        """What the officer asked of the citizen when returning the application, while it waits for the
+        answer; None when it does not (or is not the caller's family's to answer)."""
+        scope = POLICY.answer.scope(caller.signed_in)
+        async with self.engine.connect() as conn:
+            case = (await conn.execute(select(CASES).where(_K.reference == reference))).first()
+        if case is None or case.state != "returned" or not scope.admits(family_id=case.family_id):
+            return None
+        return Asked(
+            Message(en=case.returned_en, hi=case.returned_hi),
+            case.member_id,
+            msgspec.json.decode(case.missing, type=list[str]),
+        )
 
     async def answer(self, caller: Caller, reference: str, body: AnswerBody) -> dict[str, Any]:
         """The citizen's answer to a return: the documents asked for are taken from their store (refused,

@@ -8,9 +8,9 @@ What is counted where:
 - deliveries by department and outcome (``delivered``, ``retry``, ``failed``, ``not_tried``) and circuit
   breaker states, by the delivery worker of the process that delivers (``seva workers`` serves them on
   ``--metrics-port``);
-- escalations by level: declared for the deadline watcher to come, zero until then;
-- the queue's depth and age, read from the database when the metrics are asked for
-  (``gateway.operations``), so any gateway process reports the shared queue.
+- the queue's depth and age (``gateway.delivery``) and escalations to the appellate authorities
+  (``gateway.deadlines``), read from the database when the metrics are asked for, so any gateway process
+  reports the shared queue and every watcher's escalations.
 
 Labels never carry personal data: no path, no ID, no number.
 """
@@ -66,12 +66,6 @@ class Metrics:
             "seva_deliveries",
             "Calls to departments to hand over an application, by outcome",
             ["department", "outcome"],
-            registry=self.registry,
-        )
-        self.escalations = Counter(
-            "seva_escalations",
-            "Applications escalated past their time limit, by appellate level",
-            ["level"],
             registry=self.registry,
         )
         self._breakers: list[Callable[[], Mapping[str, str]]] = []

@@ -21,6 +21,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from gateway.applications import LABELS, MESSAGES, ApplicationService
+from gateway.certificates import CertificateService
+from gateway.deadlines import Deadlines
+from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
 from gateway.identity import IdentityService
@@ -37,7 +40,10 @@ from gateway.web.i18n import Catalogues
 from gateway.web.pages import Pages
 from gateway.web.policy import POLICY, WEB
 from gateway.web.render import STATIC, Site, environment
+from gateway.web.routes_answer import ANSWER_HANDLERS
+from gateway.web.routes_appeal import APPEAL_HANDLERS
 from gateway.web.routes_apply import APPLY_HANDLERS
+from gateway.web.routes_certificates import CERTIFICATE_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
@@ -70,6 +76,9 @@ def build_web(
     services: CatalogueService,
     families: FamilyService,
     applications: ApplicationService,
+    certificates: CertificateService,
+    deadlines: Deadlines,
+    desk: DeskService,
     documents: DocumentStore,
     identity: IdentityService,
     notifications: Notifications,
@@ -108,7 +117,15 @@ def build_web(
     )
     router = Router(
         "/",
-        route_handlers=[*PUBLIC_HANDLERS, *SIGNIN_HANDLERS, *FAMILY_HANDLERS, *APPLY_HANDLERS],
+        route_handlers=[
+            *PUBLIC_HANDLERS,
+            *SIGNIN_HANDLERS,
+            *FAMILY_HANDLERS,
+            *APPLY_HANDLERS,
+            *APPEAL_HANDLERS,
+            *ANSWER_HANDLERS,
+            *CERTIFICATE_HANDLERS,
+        ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
         # A few phone photos at once; each is made smaller before it is stored.
@@ -126,6 +143,9 @@ def build_web(
         services=services,
         families=families,
         applications=applications,
+        certificates=certificates,
+        deadlines=deadlines,
+        desk=desk,
         documents=documents,
         identity=identity,
         notifications=notifications,

@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from family_registry.tables import Member
 from gateway.applications import ApplicationService
+from gateway.certificates import CertificateService
+from gateway.deadlines import Deadlines
+from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
 from gateway.identity import IdentityService
@@ -35,6 +38,9 @@ class Pages:
     services: CatalogueService
     families: FamilyService
     applications: ApplicationService
+    certificates: CertificateService
+    deadlines: Deadlines
+    desk: DeskService
     documents: DocumentStore
     identity: IdentityService
     notifications: Notifications

@@ -28,10 +28,15 @@ POLICY = Policy(
     signin=public("web.signin", "sign in on the web page", rate="signin"),
     signout=public("web.signout", "sign out on the web page", rate="signin"),
     track=public("web.track", "track an application by its reference"),
+    # As the certificates API: not audited (the address travels on the paper), but never cached.
+    certificate=public("web.certificate", "show an issued certificate"),
+    verify=public("web.verify", "verify a certificate"),
     family=_citizen("web.family", "show a family what each member can get"),
     apply=_citizen("web.apply", "apply on the web page"),
     applications=_citizen("web.applications", "show a family's applications"),
     documents=_citizen("web.documents", "show a family's documents"),
+    appeal=_citizen("web.appeal", "appeal a decision or its delay on the web page"),
+    answer=_citizen("web.answer", "answer an officer who returned an application"),
 )
 
 

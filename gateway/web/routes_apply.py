@@ -99,30 +99,43 @@ async def _upload_missing(
     language: str,
 ) -> list[Problem]:
     """Store each file chosen for a missing document; what could not be stored, and why."""
+    missing = [need.type for need in prep.documents if need.status == "missing"]
+    return await store_uploads(web, caller, prep.member_id, missing, form, translate, language)
+
+
+async def store_uploads(
+    web: Pages,
+    caller: Caller,
+    member_id: str,
+    doc_types: list[str],
+    form: Any,
+    translate: Callable[[str], str],
+    language: str,
+) -> list[Problem]:
+    """Store the file chosen in the form's ``d-<type>`` input for each of ``doc_types`` (a phone photo over
+    the limit made smaller first); what could not be stored, and why."""
     problems: list[Problem] = []
     largest = web.site.max_photo_bytes
-    for need in prep.documents:
-        if need.status != "missing":
-            continue
-        upload = form.get(f"d-{need.type}")
+    for doc_type in doc_types:
+        upload = form.get(f"d-{doc_type}")
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
         data = await upload.read(largest + 1)
         await upload.close()
         if not data:
             continue
-        name = _document_name(web, need.type, language)
+        name = _document_name(web, doc_type, language)
         if len(data) > largest:
             message = translate(_TOO_BIG) % {"document": name, "mb": largest >> 20}
-            problems.append(Problem(f"d-{need.type}", message))
+            problems.append(Problem(f"d-{doc_type}", message))
             continue
         data = await asyncio.to_thread(reduce_photo, data, web.documents.max_bytes)
-        new = NewDocument(member_id=prep.member_id, doc_type=need.type, filename=upload.filename or "")
+        new = NewDocument(member_id=member_id, doc_type=doc_type, filename=upload.filename or "")
         try:
             await web.documents.upload_for(caller, new, data)
         except SevaError as exc:
             why = exc.explanation.hi if language == "hi" else exc.explanation.en
-            problems.append(Problem(f"d-{need.type}", f"{name}: {why}"))
+            problems.append(Problem(f"d-{doc_type}", f"{name}: {why}"))
     return problems
 
 

@@ -20,12 +20,13 @@ from gateway.families import UnknownFamily
 from gateway.platform.guard import current_caller
 from gateway.web.pages import Pages
 from gateway.web.policy import POLICY, without_form
+from gateway.web.routes_appeal import guarantee_of
 
 __all__ = ["FAMILY_HANDLERS", "MemberServices"]
 
 Reference = Annotated[str, Parameter(max_length=40)]
 DocumentId = Annotated[str, Parameter(pattern=r"^[0-9a-f]{32}$")]
-_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "application/jose": "jws"}
 
 
 @dataclass(slots=True)
@@ -101,7 +102,9 @@ async def application_page(
     return web.site.page(
         request, "application.html", application=application, catalogue=catalogue,
         service=catalogue.by_code.get(application.service_code),
-        submitted="submitted" in request.query_params,
+        submitted="submitted" in request.query_params, appealed="appealed" in request.query_params,
+        answered="answered" in request.query_params, guarantee=await guarantee_of(web, caller, reference),
+        asked=await web.desk.asked(caller, reference) if application.status == "returned" else None,
     )  # fmt: skip
 
 

@@ -100,12 +100,7 @@ def test_the_whole_way_on_a_phone(browser: Any, server: LiveServer, language: st
     page.wait_for_url(re.compile(rf"/apply/{KHASRA}/{DHURVE.head}$"))
     _fits(page)
     assert page.locator('input[name="f-mobile"]').count() == 0  # the registry's number, never asked
-    page.check("#f-record_type")
-    page.fill("#f-village", "Kharidih")
-    page.fill("#f-tehsil", "Samnapur")
-    page.fill("#f-khasra_number", "142/3")
-    page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r"/check$"))
+    _ask_for_a_khasra_copy(page)
     _fits(page)
     page.click("#submit")
     page.wait_for_url(re.compile(r"\?submitted$"))
@@ -123,6 +118,16 @@ def test_the_whole_way_on_a_phone(browser: Any, server: LiveServer, language: st
     _fits(page)
     assert page.get_attribute("html", "lang") == language
     context.close()
+
+
+def _ask_for_a_khasra_copy(page: Any) -> None:
+    """Fill the khasra copy's form (open on ``page``) and go on to the check page."""
+    page.check("#f-record_type")
+    page.fill("#f-village", "Kharidih")
+    page.fill("#f-tehsil", "Samnapur")
+    page.fill("#f-khasra_number", "142/3")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/check$"))
 
 
 def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
@@ -198,7 +203,7 @@ def _signed_in_page(browser: Any, server: LiveServer, language: str, viewport: d
 PUBLIC_PAGES = [
     "/", "/services?q=pension", f"/services/{PENSION}", "/services?event=birth", "/track",
     "/track?reference=12", "/audit?department=tribal_affairs", "/audit/services/ta-aahar-anudan", "/sign-in",
-    "/demo/inbox", "/no-such-page",
+    "/demo/inbox", "/no-such-page", "/verify", "/verify?token=not.a.certificate",
 ]  # fmt: skip
 CITIZEN_PAGES = ["/family", f"/apply/{PENSION}/{DHURVE.head}", "/applications", "/documents"]
 
@@ -222,6 +227,44 @@ def test_axe_finds_nothing_serious_on_any_page(browser: Any, server: LiveServer,
         page.wait_for_selector(".error-summary")
         _check(axe, page, f"{language} {viewport['width']} apply with errors", serious)
         page.context.close()
+    assert serious == []
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_axe_on_the_pages_on_the_way(browser: Any, server: LiveServer, language: str) -> None:
+    """The pages reached only on the way: the code page, the check page, the confirmation, one
+    application, the sign-out page; each at 360 and 1280 px, in both languages."""
+    axe = Axe()
+    serious: list[str] = []
+
+    def both_sizes(name: str) -> None:
+        for viewport in (WIDE, PHONE):
+            page.set_viewport_size(viewport)
+            if viewport is PHONE:
+                _fits(page)
+            _check(axe, page, f"{language} {viewport['width']} {name}", serious)
+
+    page = _context(browser, server, language).new_page()
+    page.goto(server.url + "/sign-in")
+    page.fill("#login", DHURVE.mobile)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/sign-in/code"))
+    both_sizes("code")
+    page.fill("#code", _code_from_inbox(page, server))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/family$"))
+    page.goto(server.url + f"/apply/{KHASRA}/{DHURVE.head}")
+    _ask_for_a_khasra_copy(page)
+    both_sizes("check")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r"\?submitted$"))
+    both_sizes("confirmation")
+    reference = page.inner_text(".reference").replace(" ", "")
+    page.goto(server.url + f"/applications/{reference}")
+    both_sizes("application")
+    page.goto(server.url + "/sign-out")
+    both_sizes("sign-out")
+    page.context.close()
     assert serious == []
 
 

@@ -135,6 +135,8 @@ def test_a_certificate_verified_offline_with_a_standard_jose_library(issued, tmp
         jws.deserialize_compact(_tampered(token), keys, algorithms=["ES256"])
     assert record["status"] == "valid" and record["verify_url"].endswith(f"/verify/{ids['certificate']}")
     assert page.status_code == 200 and "<svg" in page.text and token in page.text
+    assert "style=" not in page.text and "<font" not in page.text  # nothing the CSP would refuse
+    assert page.headers["cache-control"] == "no-store"  # the holder's name and member ID
     assert 'data-verdict="valid"' in verified_page.text
     assert tampered_answer["verdict"] == "invalid"
     assert 'data-verdict="invalid"' in tampered_page.text
@@ -178,7 +180,9 @@ def test_a_revoked_certificate_says_so_on_the_verify_page(issued) -> None:  # ty
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     assert again.status_code == 409 and again.json()["code"] == "certificate_revoked"
     assert again.json()["message"]["hi"]
-    assert 'data-verdict="revoked"' in page.text and "false declaration" in page.text
+    # The verify page is the web page's, in the reader's language: the officer's reason in Hindi.
+    assert 'data-verdict="revoked"' in page.text and "झूठी घोषणा पर जारी" in page.text
+    assert '<html lang="hi">' in page.text and "निरस्त" in page.text and "false declaration" not in page.text
     assert anonymous.status_code == 401
 
 

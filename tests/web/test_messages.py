@@ -101,6 +101,7 @@ def test_no_page_in_hindi_shows_an_english_message(browser_client: httpx.Client,
         "/", "/services", "/services?q=pension", "/services/sj-widow-pension", "/services?event=old-age",
         "/track", "/track?reference=12", "/audit", "/audit/services/wcd-ladli-behna", "/sign-in", "/nope",
         "/audit/services/wcd-ladli-behna/history",
+        "/verify", "/verify?token=not.a.certificate",
     )}  # fmt: skip
     family = sign_in(browser_client, DHURVE.mobile, DHURVE.mobile)
     pages["/family"] = family.text
