@@ -6,7 +6,7 @@ Database triggers (``gateway.audit.triggers``) refuse UPDATE and DELETE on the t
 to the platform (every capability records to it); ``gateway.audit.capability`` adds the auditor's routes.
 """
 
-from gateway.audit.chain import ChainVerdict
+from gateway.audit.chain import Break, ChainVerdict
 from gateway.audit.trail import Actor, AuditTrail, HeadMissing, Pending
 
-__all__ = ["Actor", "AuditTrail", "ChainVerdict", "HeadMissing", "Pending"]
+__all__ = ["Actor", "AuditTrail", "Break", "ChainVerdict", "HeadMissing", "Pending"]
