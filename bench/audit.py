@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -146,10 +147,8 @@ async def with_sealer(engine: AsyncEngine, work: Callable[[], Awaitable[float]])
         rate = await work()
     finally:
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
     sealed += await sealer.seal_all()
     return rate, sealed
 
@@ -167,8 +166,9 @@ async def audited_against_unaudited(
     sealed = 0
     for round_ in range(3):
         plain.append(await read_rate(engine, False, seconds, concurrency, f"r{round_}"))
+        tag = f"r{round_}"
         rate, got = await with_sealer(
-            engine, lambda: read_rate(engine, True, seconds, concurrency, f"r{round_}")
+            engine, lambda tag=tag: read_rate(engine, True, seconds, concurrency, tag)
         )
         audited.append(rate)
         sealed += got
