@@ -8,6 +8,10 @@ Measured in one run, rounds interleaved (median of three):
   entry committed before the read returns, entries of concurrent reads sharing a transaction), with the
   sealer running beside it (``AuditSealer``, as in ``seva serve``), on a SQLite file and on PostgreSQL
   (``SEVA_BENCH_POSTGRES_URL``, else ``SEVA_TEST_POSTGRES_URL``, else skipped);
+- the whole request over HTTP, as issue 11 measured it: ``GET /api/v1/members/{id}`` with a citizen's token
+  (a personal read: audited) against a real ``seva serve``, and the same request to a second ``seva serve``
+  on the same database whose ``AuditTrail.record`` does nothing (the same read, unaudited), 64 connections,
+  rounds interleaved, on SQLite and on PostgreSQL;
 - on PostgreSQL, one process against two processes running the audited read at once, each with its own
   sealer, while a monitor samples ``pg_stat_activity`` every 20 ms for the bench's backends waiting on a
   lock (``wait_event_type = 'Lock'``: a row lock such as the old single ``audit_head`` row shows up there
@@ -27,12 +31,14 @@ import json
 import os
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import httpx
 from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -43,6 +49,9 @@ from family_registry.tables import Family, Member  # noqa: E402
 from gateway.audit import Actor, AuditTrail  # noqa: E402
 from gateway.audit.sealer import AuditSealer  # noqa: E402
 from gateway.database import create_engine, upgrade  # noqa: E402
+from gateway.identity.keys import KeyRing  # noqa: E402
+from gateway.identity.tokens import TokenService  # noqa: E402
+from gateway.platform.principal import Principal  # noqa: E402
 
 MEMBERS = 2000
 APP_NAME = "seva-bench-audit"
@@ -185,6 +194,113 @@ async def audited_against_unaudited(
 
 
 _CHILD = "--child"
+_SERVE = "--serve"
+
+
+def serve(audited: bool) -> None:
+    """``seva serve`` as configured by the environment; unaudited, its trail records nothing."""
+    if not audited:
+        from gateway.audit.trail import AuditTrail
+
+        async def nothing(self: AuditTrail, *args: object, **kwargs: object) -> None:
+            return None
+
+        AuditTrail.record = nothing  # type: ignore[method-assign]
+    from gateway.commands.serve import serve as command
+
+    command.main(args=[], standalone_mode=True)
+
+
+def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(600):
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {base} stopped ({process.returncode})")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the server at {base} did not start")
+
+
+async def http_rate(base: str, path: str, headers: dict[str, str], seconds: float, concurrency: int) -> float:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, headers=headers, timeout=30) as client:
+        stop_at = time.perf_counter() + seconds
+
+        async def one() -> int:
+            done = 0
+            while time.perf_counter() < stop_at:
+                answer = await client.get(path)
+                assert answer.status_code == 200, answer.text
+                done += 1
+            return done
+
+        start = time.perf_counter()
+        total = sum(await asyncio.gather(*(one() for _ in range(concurrency))))
+        return total / (time.perf_counter() - start)
+
+
+async def over_http(name: str, url: str, seconds: float, concurrency: int) -> None:
+    print(
+        f"\n== {name} over HTTP: GET /api/v1/members/{{id}}, a citizen's token, {concurrency} connections =="
+    )
+    engine = engine_for(url)
+    await seed(engine)
+    await engine.dispose()
+    with tempfile.TemporaryDirectory() as data:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "SEVA_DATABASE_URL": url,
+            "SEVA_DATA_DIR": data,
+            "SEVA_LOG_LEVEL": "WARNING",
+            "SEVA_API_PER_MINUTE": "100000000",
+            "SEVA_CATALOGUE_WATCH_SECONDS": "0",
+        }
+        servers: list[subprocess.Popen[bytes]] = []
+        try:
+            bases = {}
+            for audited, port in ((True, 8791), (False, 8792)):  # one after the other: they share the keys
+                servers.append(
+                    subprocess.Popen(  # noqa: ASYNC220 - started once, before any load
+                        [sys.executable, __file__, _SERVE, "1" if audited else "0"],
+                        cwd=ROOT,
+                        env={**env, "SEVA_PORT": str(port)},
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+                bases[audited] = f"http://127.0.0.1:{port}"
+                await asyncio.to_thread(_wait_healthy, bases[audited], servers[-1])
+            ring = KeyRing.open(Path(data) / "keys")
+            token = (
+                TokenService(ring, issuer="seva", audience="seva-api", lifetime=3600)
+                .issue(Principal.citizen("300000001", "30000000"))
+                .token
+            )
+            path, headers = "/api/v1/members/300000001", {"authorization": f"Bearer {token}"}
+            rates: dict[bool, list[float]] = {True: [], False: []}
+            for audited in (False, True):  # warm both
+                await http_rate(bases[audited], path, headers, 1, concurrency)
+            for _ in range(3):
+                for audited in (False, True):
+                    rates[audited].append(
+                        await http_rate(bases[audited], path, headers, seconds, concurrency)
+                    )
+        finally:
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(20)
+    base, seva = statistics.median(rates[False]), statistics.median(rates[True])
+    line(
+        "same read, unaudited (baseline, same run)", base, "/s", f"rounds {[round(r) for r in rates[False]]}"
+    )
+    line("audited read (seva as it runs)", seva, "/s", f"rounds {[round(r) for r in rates[True]]}")
+    cost = 1 - seva / base
+    line("audit cost", cost * 100, "%", f"goal <= 10 %: {'met' if cost <= 0.10 else 'NOT met'}")
 
 
 async def child(url: str, seconds: float, concurrency: int, tag: str) -> None:
@@ -270,12 +386,16 @@ async def fresh_schema(url: str) -> tuple[str, Callable[[], Awaitable[None]]]:
     return f"{url}?search_path={schema}", drop
 
 
-async def main(seconds: float, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        await audited_against_unaudited(
-            "SQLite (a file, WAL)", f"sqlite+aiosqlite:///{folder}/bench.db", seconds, concurrency
-        )
+async def main(seconds: float, concurrency: int, only: str) -> None:
+    if only in ("", "sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            sqlite = f"sqlite+aiosqlite:///{folder}/bench.db"
+            await audited_against_unaudited("SQLite (a file, WAL)", sqlite, seconds, concurrency)
+        with tempfile.TemporaryDirectory() as folder:
+            await over_http("SQLite", f"sqlite+aiosqlite:///{folder}/bench.db", seconds, concurrency)
     pg = os.environ.get("SEVA_BENCH_POSTGRES_URL") or os.environ.get("SEVA_TEST_POSTGRES_URL")
+    if only == "sqlite":
+        return
     if not pg:
         print("\n(PostgreSQL skipped: set SEVA_BENCH_POSTGRES_URL or SEVA_TEST_POSTGRES_URL)")
         return
@@ -285,14 +405,23 @@ async def main(seconds: float, concurrency: int) -> None:
         await two_processes(url, seconds, concurrency)
     finally:
         await drop()
+    url, drop = await fresh_schema(pg)
+    try:
+        await over_http("PostgreSQL", url, seconds, concurrency)
+    finally:
+        await drop()
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == _SERVE:
+        serve(sys.argv[2] == "1")
+        sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == _CHILD:
         asyncio.run(child(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]))
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--only", choices=("sqlite", "postgres"), default="")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.seconds, arguments.concurrency))
+    asyncio.run(main(arguments.seconds, arguments.concurrency, arguments.only))

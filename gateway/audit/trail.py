@@ -71,12 +71,22 @@ Pending = tuple[Actor, str, str, "dict[str, Any] | None"]  # actor, action, targ
 class AuditTrail:
     """The trail in one database."""
 
-    def __init__(self, engine: AsyncEngine, max_batch: int = 200, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        max_batch: int = 200,
+        *,
+        clock: Clock | None = None,
+        writers: int | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
         self.max_batch = max_batch
         self._waiting: list[tuple[Pending, asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        # Transactions of waiting entries in flight at once. Appends share no row any more, so on PostgreSQL
+        # an entry need not wait for the commit before it; SQLite has one writer whatever we do.
+        self.writers = writers or (1 if engine.dialect.name == "sqlite" else 4)
+        self._writing: set[asyncio.Task[None]] = set()
 
     async def append(
         self,
@@ -114,8 +124,10 @@ class AuditTrail:
         """Append an entry outside any change (a read); return once it is committed."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append(((actor, action, target, details), done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_waiting())
+        if len(self._writing) < self.writers:
+            writer = asyncio.create_task(self._write_waiting())
+            self._writing.add(writer)
+            writer.add_done_callback(self._writing.discard)
         return await done
 
     async def _write_waiting(self) -> None:
