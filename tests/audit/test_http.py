@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 from gateway.audit import Actor, AuditTrail
-from gateway.audit.sealer import AuditSealer
+from gateway.audit.sealer import AuditSealer, HeadFile
 from gateway.database import create_engine
-from tests.audit.tampering import tamper
+from tests.audit.tampering import rewrite_from, tamper
 from tests.conftest import InProcessServer
 from tests.identity.support import bearer, client_token, make_client
 
@@ -108,3 +109,30 @@ def test_nobody_can_change_the_trail_over_http(
         report = client.get("/api/v1/audit/verify", headers=headers).json()
     assert {a.status_code for a in answers} == {405}
     assert report["ok"] is True
+
+
+def test_the_auditor_endpoint_holds_the_trail_against_the_published_heads(
+    db_url: str, app_factory: Callable[..., InProcessServer], tmp_path: Path
+) -> None:
+    """A tail rewritten and rechained passes the chain alone; the endpoint names it from the heads the
+    sealer published to SEVA_AUDIT_HEAD_FILE."""
+    heads = tmp_path / "heads.jsonl"
+
+    async def sealed_with_heads() -> None:
+        engine = create_engine(db_url)
+        try:
+            actor = Actor(subject="member:100000011", role="citizen", client_ip="203.0.113.7", reason="test")
+            for n in range(5):
+                await AuditTrail(engine).record(actor, "family.read", f"family:1000000{n}")
+            await AuditSealer(engine, heads=HeadFile(heads)).seal_all()
+            await rewrite_from(engine, 3)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(sealed_with_heads())
+    auditor = make_client(db_url, "auditor")
+    server = app_factory({"SEVA_DATABASE_URL": db_url, "SEVA_AUDIT_HEAD_FILE": str(heads)})
+    with server.client() as client:
+        report = client.get("/api/v1/audit/verify", headers=bearer(client_token(client, *auditor))).json()
+    assert report["ok"] is False and report["first_broken"] == 5
+    assert "published" in report["problem"] and report["published_checked"] >= 1
