@@ -16,7 +16,9 @@ Measured in one run, rounds interleaved (median of three):
   sealer, while a monitor samples ``pg_stat_activity`` every 20 ms for the bench's backends waiting on a
   lock (``wait_event_type = 'Lock'``: a row lock such as the old single ``audit_head`` row shows up there
   as ``transactionid``/``tuple``), and counts the sealers' advisory-lock waits apart (two sealers meeting
-  is expected and costs the readers nothing).
+  is expected and costs the readers nothing); and, for comparison in the same run, two processes whose
+  every append also updates one shared row in its transaction, as every append updated ``audit_head``
+  before the sealer (``OneHeadRow``): the monitor sees those waits, so it would see ours.
 
     .venv/bin/python bench/audit.py [--seconds 3] [--concurrency 64]
 """
@@ -40,13 +42,13 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import bindparam, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from family_registry.tables import Family, Member  # noqa: E402
-from gateway.audit import Actor, AuditTrail  # noqa: E402
+from gateway.audit import Actor, AuditTrail, Pending  # noqa: E402
 from gateway.audit.sealer import AuditSealer  # noqa: E402
 from gateway.database import create_engine, upgrade  # noqa: E402
 from gateway.identity.keys import KeyRing  # noqa: E402
@@ -114,9 +116,25 @@ async def seed(engine: AsyncEngine) -> None:
         await conn.execute(insert(_MEMBER), members)
 
 
-async def read_rate(engine: AsyncEngine, audited: bool, seconds: float, concurrency: int, tag: str) -> float:
+class OneHeadRow(AuditTrail):
+    """The serialisation point the sealer removed, rebuilt for comparison: every append also updates one
+    shared row in its transaction (as every append updated ``audit_head`` before), on a table of its own."""
+
+    async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> None:
+        await conn.execute(text("UPDATE bench_head SET n = n + :k WHERE id = 1"), {"k": len(entries)})
+        await super().append_many(conn, entries)
+
+
+async def read_rate(
+    engine: AsyncEngine,
+    audited: bool,
+    seconds: float,
+    concurrency: int,
+    tag: str,
+    trail: AuditTrail | None = None,
+) -> float:
     """Reads per second by ``concurrency`` tasks for ``seconds``, each read audited or not."""
-    trail = AuditTrail(engine)
+    trail = trail or AuditTrail(engine)
     query = select(_MEMBER).where(_MEMBER.c.member_id == bindparam("member_id"))
     actor = Actor(subject="member:300000011", role="citizen", client_ip="127.0.0.1", reason="bench")
     stop_at = time.perf_counter() + seconds
@@ -303,15 +321,20 @@ async def over_http(name: str, url: str, seconds: float, concurrency: int) -> No
     line("audit cost", cost * 100, "%", f"goal <= 10 %: {'met' if cost <= 0.10 else 'NOT met'}")
 
 
-async def child(url: str, seconds: float, concurrency: int, tag: str) -> None:
+async def child(url: str, seconds: float, concurrency: int, tag: str, mode: str) -> None:
     """One process of the two-process run: audited reads with its own sealer; prints its rate."""
     engine = engine_for(url)
-    rate, sealed = await with_sealer(engine, lambda: read_rate(engine, True, seconds, concurrency, tag))
+    trail = OneHeadRow(engine) if mode == "head" else AuditTrail(engine)
+    rate, sealed = await with_sealer(
+        engine, lambda: read_rate(engine, True, seconds, concurrency, tag, trail)
+    )
     await engine.dispose()
     print(json.dumps({"rate": rate, "sealed": sealed}), flush=True)
 
 
-async def processes(url: str, count: int, seconds: float, concurrency: int) -> tuple[float, dict[str, int]]:
+async def processes(
+    url: str, count: int, seconds: float, concurrency: int, mode: str = "sealer"
+) -> tuple[float, dict[str, int]]:
     """``count`` processes of audited reads at once; their total rate, and the lock waits sampled."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = [
@@ -323,6 +346,7 @@ async def processes(url: str, count: int, seconds: float, concurrency: int) -> t
             str(seconds),
             str(concurrency),
             f"p{n}",
+            mode,
             stdout=asyncio.subprocess.PIPE,
             env=env,
         )
@@ -344,7 +368,8 @@ async def processes(url: str, count: int, seconds: float, concurrency: int) -> t
                 waits["sealers_waiting_on_each_other"] += 1
             else:
                 waits["readers_waiting_on_a_lock"] += 1
-                print(f"   lock wait: {wait_event}: {query[:100]}", flush=True)
+                if waits["readers_waiting_on_a_lock"] <= 2:
+                    print(f"   lock wait ({mode}): {wait_event}: {query[:90]}", flush=True)
         await asyncio.wait(running, timeout=0.02)
     await monitor.dispose()
     rates = [json.loads((await task)[0].decode().strip().splitlines()[-1])["rate"] for task in running]
@@ -353,11 +378,18 @@ async def processes(url: str, count: int, seconds: float, concurrency: int) -> t
 
 async def two_processes(url: str, seconds: float, concurrency: int) -> None:
     print(f"\n== PostgreSQL: audited reads in one process, then in two at once ({concurrency} tasks each) ==")
+    setup = engine_for(url)
+    async with setup.begin() as conn:
+        await conn.execute(text("CREATE TABLE IF NOT EXISTS bench_head (id INTEGER PRIMARY KEY, n BIGINT)"))
+        await conn.execute(text("INSERT INTO bench_head VALUES (1, 0) ON CONFLICT DO NOTHING"))
+    await setup.dispose()
     one, waits_one = await processes(url, 1, seconds, concurrency)
     two, waits_two = await processes(url, 2, seconds, concurrency)
+    old, waits_old = await processes(url, 2, seconds, concurrency, "head")
     line("one process: audited reads", one, "/s")
     line("two processes: audited reads, together", two, "/s", f"x{two / one:.2f} of one process")
-    for label, waits in (("one", waits_one), ("two", waits_two)):
+    line("two processes, every append updating one row (the old way)", old, "/s", f"x{old / one:.2f}")
+    for label, waits in (("one", waits_one), ("two", waits_two), ("two, one row (old way)", waits_old)):
         line(
             f"{label}: samples with a reader waiting on a lock",
             waits["readers_waiting_on_a_lock"],
@@ -417,7 +449,7 @@ if __name__ == "__main__":
         serve(sys.argv[2] == "1")
         sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == _CHILD:
-        asyncio.run(child(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]))
+        asyncio.run(child(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]))
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
