@@ -42,7 +42,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import bindparam, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -120,9 +120,10 @@ class OneHeadRow(AuditTrail):
     """The serialisation point the sealer removed, rebuilt for comparison: every append also updates one
     shared row in its transaction (as every append updated ``audit_head`` before), on a table of its own."""
 
-    async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> None:
-        await conn.execute(text("UPDATE bench_head SET n = n + :k WHERE id = 1"), {"k": len(entries)})
-        await super().append_many(conn, entries)
+    async def _write(self, entries: list[Pending]) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(text("UPDATE bench_head SET n = n + :k WHERE id = 1"), {"k": len(entries)})
+            await self.append_many(conn, entries)
 
 
 async def read_rate(

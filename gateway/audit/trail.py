@@ -101,8 +101,11 @@ class AuditTrail:
 
     async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> None:
         """Add ``entries`` in order in ``conn``'s transaction, unchained; they commit with the caller."""
+        await conn.execute(insert(_ENTRY), self._rows(entries))
+
+    def _rows(self, entries: list[Pending]) -> list[dict[str, Any]]:
         at = self.clock.now().isoformat(timespec="microseconds")
-        rows = [
+        return [
             {
                 "at": at,
                 "actor": _clip("actor", actor.subject),
@@ -116,7 +119,6 @@ class AuditTrail:
             }
             for actor, action, target, details in entries
         ]
-        await conn.execute(insert(_ENTRY), rows)
 
     async def record(
         self, actor: Actor, action: str, target: str, details: dict[str, Any] | None = None
@@ -130,13 +132,24 @@ class AuditTrail:
             writer.add_done_callback(self._writing.discard)
         return await done
 
+    async def _write(self, entries: list[Pending]) -> None:
+        if self.engine.dialect.name == "sqlite":
+            async with self.engine.begin() as conn:
+                await self.append_many(conn, entries)
+            return
+        # One statement needs no BEGIN and COMMIT of its own: in autocommit the driver sends the rows as
+        # one implicit transaction (atomic, and committed before it returns), in one round trip.
+        async with self.engine.connect() as conn:
+            await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
+                insert(_ENTRY), self._rows(entries)
+            )
+
     async def _write_waiting(self) -> None:
         """Write waiting entries, up to ``max_batch`` per transaction, until none is left."""
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
             try:
-                async with self.engine.begin() as conn:
-                    await self.append_many(conn, [entry for entry, _ in batch])
+                await self._write([entry for entry, _ in batch])
             except Exception as exc:
                 for _, done in batch:
                     if not done.done():
