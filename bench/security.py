@@ -6,7 +6,8 @@ or ``SEVA_TEST_POSTGRES_URL`` is set):
 - checking an access token (ES256 through python-jose);
 - the batched API limiter's hit (memory only) and its once-a-second sync;
 - the exact sign-in limiter's hit (one upsert in its own transaction);
-- an audit append of a read, one at a time and 640 at once (committed together: see gateway/audit/trail.py).
+- an audit append of a read, one at a time and 640 at once (committed together, unchained: see
+  gateway/audit/trail.py; bench/audit.py measures what it costs a read).
 
 Then end to end, over HTTP against a real ``seva serve``, one request at a time on a kept-alive
 connection: ``/health`` (guarded, no limit) as the baseline measured in the same run, a public catalogue
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gateway.audit import Actor, AuditTrail  # noqa: E402
+from gateway.audit.sealer import AuditSealer  # noqa: E402
 from gateway.database import create_engine, upgrade  # noqa: E402
 from gateway.identity.keys import KeyRing  # noqa: E402
 from gateway.identity.tokens import TokenService  # noqa: E402
@@ -110,6 +112,7 @@ async def database_costs(name: str, url: str) -> None:
         await batched.sync()
         samples.append(time.perf_counter() - start)
     summary("batched limiter sync of 1,000 active keys (once a second)", samples)
+    await AuditSealer(engine).seal_all()
     start = time.perf_counter()
     verdict = await trail.verify()
     elapsed = time.perf_counter() - start

@@ -13,6 +13,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from gateway.audit.probes import ProbeAudit
 from gateway.bootstrap import Seva, build
 from gateway.database import upgrade
 from gateway.platform.bodies import SevaRequest
@@ -117,7 +118,7 @@ def compose(seva: Seva) -> Litestar:
         template_config=seva.web.templates,
         csrf_config=seva.web.csrf,
         compression_config=seva.web.compression,
-        middleware=[RequestIdMiddleware, RequestTimer],
+        middleware=[RequestIdMiddleware, RequestTimer, ProbeAudit],
         before_send=[
             RequestMetrics(platform.metrics),
             SecurityHeaders(

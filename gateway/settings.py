@@ -68,6 +68,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     api_per_minute: Positive = 600
     ratelimit_sync_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 1.0
 
+    # The audit trail's sealer (docs/operations.md): how often it looks for entries to chain, how many it
+    # chains per transaction, where it appends each new head (default: audit-heads.jsonl in the data
+    # folder; ship it where the database's owner cannot write), and whether serve and workers run one.
+    audit_seal_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 1.0
+    audit_seal_batch: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 2000
+    audit_head_file: Path | None = None
+    audit_sealer: bool = True
+
     # Bounded work per request (docs/security.md): the body of any route but the document upload.
     max_json_bytes: Positive = 1024 * 1024
 
@@ -148,6 +156,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     def https(self) -> bool:
         """Whether people reach seva over HTTPS (``SEVA_PUBLIC_URL``): cookies are then ``Secure``."""
         return self.gateway_url.startswith("https://")
+
+    @property
+    def audit_head_path(self) -> Path:
+        """Where the sealer publishes heads: ``SEVA_AUDIT_HEAD_FILE``, or ``audit-heads.jsonl``."""
+        return self.audit_head_file or self.data_dir / "audit-heads.jsonl"
 
     @property
     def keys_path(self) -> Path:

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["AuditEntryOut", "AuditPage", "ChainReport"]
+__all__ = ["AuditEntryOut", "AuditPage", "ChainBreak", "ChainReport"]
 
 
 class AuditEntryOut(msgspec.Struct, kw_only=True):
@@ -31,8 +31,17 @@ class AuditPage(msgspec.Struct, kw_only=True):
     next_after: int | None
 
 
+class ChainBreak(msgspec.Struct, kw_only=True):
+    """One entry that is not as it was sealed, and what is wrong with it."""
+
+    seq: int
+    problem: str
+
+
 class ChainReport(msgspec.Struct, kw_only=True, omit_defaults=True):
-    """The verdict on the whole trail; when ``ok`` is false, ``first_broken`` names the entry."""
+    """The verdict on the sealed trail: ``breaks`` names every broken entry in order (``first_broken`` and
+    ``problem`` repeat the first); ``published_checked`` counts the heads published outside the database
+    that the trail was held against; ``unsealed`` counts entries committed and not chained yet."""
 
     ok: bool
     entries: int
@@ -40,3 +49,6 @@ class ChainReport(msgspec.Struct, kw_only=True, omit_defaults=True):
     head_hash: str
     first_broken: int | None = None
     problem: str | None = None
+    breaks: list[ChainBreak] = msgspec.field(default_factory=list)
+    published_checked: int = 0
+    unsealed: int = 0

@@ -1,30 +1,26 @@
 """Appending to the trail and reading it back.
 
-An append (of one entry or of several) takes four statements in the caller's transaction:
+An append writes its entries unchained (no number, no hashes) with one ``INSERT`` in the caller's
+transaction: the entry commits or rolls back with the action it records, and appenders never wait for
+one another (nothing shared is updated). The sealer (``gateway.audit.sealer``) numbers and chains
+committed entries later, in batches, one sealer at a time.
 
-1. ``UPDATE audit_head SET seq = seq + n ... RETURNING seq, hash`` — the first statement writes, so it
-   waits for the row lock (PostgreSQL) or the write lock (SQLite) instead of failing on a stale read, and
-   appenders from any number of processes queue up here, each reserving the next ``n`` numbers;
-2. the entries are numbered and chained to the hash the head returned, in Python;
-3. ``INSERT`` them;
-4. ``UPDATE audit_head SET hash = ...`` to the last entry's hash.
-
-The head row is held until commit. Entries that need no transaction of their own (reads of personal
-data) go through ``record``, which writes the entries waiting in this process together: under load one
-transaction carries many entries, and each caller still returns only once its entry is committed.
+Entries that need no transaction of their own (reads of personal data) go through ``record``, which
+writes the entries waiting in this process together: under load one transaction carries many entries,
+and each caller still returns only once its entry is committed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from gateway.audit.chain import ChainVerdict, canonical_details, entry_hash, verify_chain
+from gateway.audit.chain import ChainVerdict, canonical_details, verify_chain
 from gateway.audit.tables import AuditEntry, AuditHead
 from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.problems import Unavailable
@@ -75,12 +71,22 @@ Pending = tuple[Actor, str, str, "dict[str, Any] | None"]  # actor, action, targ
 class AuditTrail:
     """The trail in one database."""
 
-    def __init__(self, engine: AsyncEngine, max_batch: int = 200, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        max_batch: int = 200,
+        *,
+        clock: Clock | None = None,
+        writers: int | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
         self.max_batch = max_batch
-        self._waiting: list[tuple[Pending, asyncio.Future[int]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._waiting: list[tuple[Pending, asyncio.Future[None]]] = []
+        # Transactions of waiting entries in flight at once. Appends share no row any more, so on PostgreSQL
+        # an entry need not wait for the commit before it; SQLite has one writer whatever we do.
+        self.writers = writers or (1 if engine.dialect.name == "sqlite" else 4)
+        self._writing: set[asyncio.Task[None]] = set()
 
     async def append(
         self,
@@ -89,28 +95,18 @@ class AuditTrail:
         action: str,
         target: str,
         details: dict[str, Any] | None = None,
-    ) -> int:
-        """Add an entry in ``conn``'s transaction and return its number; it commits with the caller."""
-        (number,) = await self.append_many(conn, [(actor, action, target, details)])
-        return number
+    ) -> None:
+        """Add an entry in ``conn``'s transaction; it commits with the caller."""
+        await self.append_many(conn, [(actor, action, target, details)])
 
-    async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> list[int]:
-        """Add ``entries`` in order in ``conn``'s transaction; return their numbers."""
-        moved = await conn.execute(
-            update(_HEAD)
-            .where(_HEAD.c.id == 1)
-            .values(seq=_HEAD.c.seq + len(entries))
-            .returning(_HEAD.c.seq, _HEAD.c.hash)
-        )
-        head = moved.first()
-        if head is None:
-            raise HeadMissing()
-        last, prev_hash = int(head[0]), str(head[1])
+    async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> None:
+        """Add ``entries`` in order in ``conn``'s transaction, unchained; they commit with the caller."""
+        await conn.execute(insert(_ENTRY), self._rows(entries))
+
+    def _rows(self, entries: list[Pending]) -> list[dict[str, Any]]:
         at = self.clock.now().isoformat(timespec="microseconds")
-        rows = []
-        for seq, (actor, action, target, details) in enumerate(entries, start=last - len(entries) + 1):
-            fields: dict[str, Any] = {
-                "seq": seq,
+        return [
+            {
                 "at": at,
                 "actor": _clip("actor", actor.subject),
                 "role": actor.role,
@@ -121,38 +117,47 @@ class AuditTrail:
                 "reason": _clip("reason", actor.reason),
                 "details": canonical_details(details),
             }
-            digest = entry_hash(prev_hash, fields)
-            rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
-            prev_hash = digest
-        await conn.execute(insert(_ENTRY), rows)
-        await conn.execute(update(_HEAD).where(_HEAD.c.id == 1).values(hash=prev_hash))
-        return [row["seq"] for row in rows]
+            for actor, action, target, details in entries
+        ]
 
     async def record(
         self, actor: Actor, action: str, target: str, details: dict[str, Any] | None = None
-    ) -> int:
-        """Append an entry outside any change (a read); return its number once it is committed."""
-        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    ) -> None:
+        """Append an entry outside any change (a read); return once it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append(((actor, action, target, details), done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_waiting())
+        if len(self._writing) < self.writers:
+            writer = asyncio.create_task(self._write_waiting())
+            self._writing.add(writer)
+            writer.add_done_callback(self._writing.discard)
         return await done
+
+    async def _write(self, entries: list[Pending]) -> None:
+        if self.engine.dialect.name == "sqlite":
+            async with self.engine.begin() as conn:
+                await self.append_many(conn, entries)
+            return
+        # One statement needs no BEGIN and COMMIT of its own: in autocommit the driver sends the rows as
+        # one implicit transaction (atomic, and committed before it returns), in one round trip.
+        async with self.engine.connect() as conn:
+            await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
+                insert(_ENTRY), self._rows(entries)
+            )
 
     async def _write_waiting(self) -> None:
         """Write waiting entries, up to ``max_batch`` per transaction, until none is left."""
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
             try:
-                async with self.engine.begin() as conn:
-                    numbers = await self.append_many(conn, [entry for entry, _ in batch])
+                await self._write([entry for entry, _ in batch])
             except Exception as exc:
                 for _, done in batch:
                     if not done.done():
                         done.set_exception(exc)
                 continue
-            for (_, done), number in zip(batch, numbers, strict=True):
+            for _, done in batch:
                 if not done.done():  # the caller may have gone (a cancelled request); its entry stays
-                    done.set_result(number)
+                    done.set_result(None)
 
     async def head(self) -> tuple[int, str]:
         async with self.engine.connect() as conn:
@@ -161,8 +166,16 @@ class AuditTrail:
             raise HeadMissing()
         return int(row[0]), str(row[1])
 
+    async def count(self) -> tuple[int, int]:
+        """How many entries there are, sealed and waiting to be sealed (read in one statement)."""
+        sealed = select(func.count()).where(_ENTRY.c.seq.is_not(None)).scalar_subquery()
+        unsealed = select(func.count()).where(_ENTRY.c.seq.is_(None)).scalar_subquery()
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(sealed, unsealed))).one()
+        return int(row[0]), int(row[1])
+
     async def entries(self, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
-        """Entries numbered above ``after``, oldest first."""
+        """Sealed entries numbered above ``after``, oldest first."""
         async with self.engine.connect() as conn:
             result = await conn.execute(
                 select(_ENTRY).where(_ENTRY.c.seq > after).order_by(_ENTRY.c.seq).limit(limit)
@@ -179,11 +192,12 @@ class AuditTrail:
                 return
             after = rows[-1]["seq"]
 
-    async def verify(self, page: int = 5000) -> ChainVerdict:
-        """Check the whole chain and the head.
+    async def verify(self, page: int = 5000, published: Mapping[int, str] | None = None) -> ChainVerdict:
+        """Check the whole chain, the head and the heads ``published`` outside the database.
 
-        The head is read first: entries appended while the check runs lie beyond it and are left for
-        the next check, so a busy gateway does not make a sound trail look broken.
+        The head is read first: entries sealed while the check runs lie beyond it and are left for the
+        next check, so a busy gateway does not make a sound trail look broken. Read ``published`` before
+        calling, so that every head in it was sealed before the head read here.
         """
         head_seq, head_hash = await self.head()
 
@@ -193,4 +207,4 @@ class AuditTrail:
                     return
                 yield row
 
-        return await verify_chain(upto_head(), head_seq, head_hash)
+        return await verify_chain(upto_head(), head_seq, head_hash, published)

@@ -9,12 +9,14 @@ worker once its calls in flight have ended and been recorded; a worker killed ou
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 
 import click
 from prometheus_client import start_http_server
 
 from catalogue import CatalogueInvalid
+from gateway.audit.capability import build_sealer, sealing
 from gateway.bootstrap import Extensions
 from gateway.database import upgrade
 from gateway.delivery.capability import build_delivery
@@ -45,8 +47,11 @@ async def _run(settings: Settings, once: bool, metrics_port: int | None = None) 
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         watcher = asyncio.create_task(platform.catalogue.watch(settings.catalogue_watch_seconds or 3600))
+        # The audit sealer runs beside the deliveries (one at a time per database, whatever runs how many).
+        chaining = sealing(build_sealer(platform)) if settings.audit_sealer else contextlib.nullcontext()
         try:
-            await delivery.worker.run(stop)
+            async with chaining:
+                await delivery.worker.run(stop)
         finally:
             watcher.cancel()
         return 0

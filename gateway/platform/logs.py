@@ -23,24 +23,27 @@ from typing import Any
 
 import structlog
 
-from gateway.platform.masking import mask_aadhaar_numbers, mask_id, mask_mobile
+from gateway.platform.masking import mask_aadhaar_numbers, mask_mobile, mask_prefixed_ids
 
 __all__ = ["bind_request", "configure_logging", "log_formatter", "scrub"]
 
 _MOBILE = re.compile(r"(?<![\d*])(?:\+91[ -]?|0)?([6-9]\d{9})(?!\d)")
-_PREFIXED_ID = re.compile(r"\b(member|family):(\d{8,9})\b")
 
 
 def _scrub_text(text: str) -> str:
     text = mask_aadhaar_numbers(text)
     text = _MOBILE.sub(lambda m: mask_mobile(m.group(1)), text)
-    return _PREFIXED_ID.sub(lambda m: f"{m.group(1)}:{mask_id(m.group(2))}", text)
+    return mask_prefixed_ids(text)
+
+
+# Values that are never personal; a digest's hex can hold a run of ten digits that looks like a mobile.
+_NOT_PERSONAL = frozenset({"timestamp", "level", "logger", "request_id", "head_hash"})
 
 
 def scrub(logger: Any, method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: personal numbers masked in the message and in every text value."""
     for key, value in list(event.items()):
-        if isinstance(value, str) and key not in ("timestamp", "level", "logger", "request_id"):
+        if isinstance(value, str) and key not in _NOT_PERSONAL:
             event[key] = _scrub_text(value)
     return event
 

@@ -12,7 +12,15 @@ from family_registry import verhoeff
 from family_registry.aadhaar import mask_aadhaar
 from family_registry.mobile import mask_mobile
 
-__all__ = ["mask_aadhaar_numbers", "mask_id", "mask_ip", "mask_mobile", "mask_name", "mask_text"]
+__all__ = [
+    "mask_aadhaar_numbers",
+    "mask_id",
+    "mask_ip",
+    "mask_mobile",
+    "mask_name",
+    "mask_prefixed_ids",
+    "mask_text",
+]
 
 # Twelve digits of any script, in groups of four with a space or hyphen between them or none; not part of a
 # longer run of digits.
@@ -39,6 +47,14 @@ def mask_aadhaar_numbers(text: str) -> str:
 def mask_id(value: str) -> str:
     """A member or family ID keeps its last three digits: ``123456789`` → ``******789``."""
     return "*" * max(len(value) - 3, 0) + value[-3:] if len(value) > 3 else "***"
+
+
+_PREFIXED_ID = re.compile(r"\b(member|family):(\d{8,9})\b")
+
+
+def mask_prefixed_ids(text: str) -> str:
+    """Member and family IDs written as ``member:…`` or ``family:…`` in ``text`` masked like ``mask_id``."""
+    return _PREFIXED_ID.sub(lambda m: f"{m.group(1)}:{mask_id(m.group(2))}", text) if text else text
 
 
 def mask_name(name: str) -> str:

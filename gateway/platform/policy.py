@@ -26,6 +26,7 @@ it first).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
@@ -63,6 +64,12 @@ OWN_FAMILY: Grant = "own_family"
 OWN_DEPARTMENT: Grant = "own_department"
 
 
+# The families a citizen reached for and was refused during the request being handled (set per request by
+# ``gateway.audit.probes.ProbeAudit``, which audits them): a refusal looks like "no such family" to the
+# citizen, and must not look like nothing to the auditor.
+REFUSED_FAMILIES: ContextVar[list[str] | None] = ContextVar("refused_families", default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """The rows one caller may see of a resource: every row, one family's, or one department's."""
@@ -80,7 +87,12 @@ class Scope:
         if self.kind == "all":
             return True
         if self.kind == "own_family":
-            return self.family_id is not None and family_id == self.family_id
+            if self.family_id is not None and family_id == self.family_id:
+                return True
+            refused = REFUSED_FAMILIES.get()
+            if refused is not None and family_id is not None:
+                refused.append(family_id)
+            return False
         return self.department is not None and department == self.department
 
 

@@ -120,12 +120,12 @@ class Guarantee:
         from sqlalchemy import column
         from sqlalchemy import table as sql_table
 
-        entries = sql_table("audit_entry", column("action"), column("target"), column("seq"))
+        entries = sql_table("audit_entry", column("action"), column("target"), column("id"))
         async with self.engine.connect() as conn:
             rows = await conn.execute(
                 select(entries.c.action)
                 .where(entries.c.target == f"application:{reference}")
-                .order_by(entries.c.seq)
+                .order_by(entries.c.id)
             )
             return [r[0] for r in rows]
 

@@ -155,12 +155,12 @@ class TestPolling:
                 update(DELIVERIES).where(DELIVERIES.c.reference == reference).values(poll_at=None)
             )
         before = await world.applications.get(reference)
-        head = await world.audit.head()
+        head = sum(await world.audit.count())
         assert await polling == 1
         after = await world.applications.get(reference)
         assert after.status == "issued"
         assert [e.kind for e in after.timeline] == [e.kind for e in before.timeline]
-        assert await world.audit.head() == head
+        assert sum(await world.audit.count()) == head
         assert (await _delivery(world, reference))["poll_at"] is None  # its polling stays stopped
 
     async def test_a_poll_in_flight_is_not_taken_by_another_worker(
@@ -190,7 +190,7 @@ class TestPolling:
         worker = make_worker()
         await drain(worker, world, reference, {"issued"})
         before = await world.applications.get(reference)
-        head = await world.audit.head()
+        head = sum(await world.audit.count())
         stale = StatusResult(department_reference="MP-REV-X", status="in_progress", message="Examining.")
         async with world.engine.begin() as conn:
             assert await worker.record_polled_status(conn, reference, "received", stale) is False
@@ -199,7 +199,7 @@ class TestPolling:
         assert (after.status, after.certificate) == ("issued", before.certificate)
         assert after.department_reference == before.department_reference
         assert len(after.timeline) == len(before.timeline)
-        assert await world.audit.head() == head
+        assert sum(await world.audit.count()) == head
 
         async with world.engine.begin() as conn:
             await conn.execute(
@@ -208,7 +208,7 @@ class TestPolling:
             assert await worker.record_polled_status(conn, reference, "received", stale) is True
         after = await world.applications.get(reference)
         assert after.status == "in_progress" and len(after.timeline) == len(before.timeline) + 1
-        assert (await world.audit.head())[0] == head[0] + 1
+        assert sum(await world.audit.count()) == head + 1
 
 
 class TestCircuitBreaker:

@@ -138,7 +138,7 @@ class TestProxyTrust:
 
 def _audited_addresses(data: Path) -> list[str]:
     with sqlite3.connect(data / "seva.db") as db:
-        rows = db.execute("SELECT client_ip FROM audit_entry WHERE action = 'signin.code_sent' ORDER BY seq")
+        rows = db.execute("SELECT client_ip FROM audit_entry WHERE action = 'signin.code_sent' ORDER BY id")
         return [row[0] for row in rows]
 
 

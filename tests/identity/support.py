@@ -229,14 +229,28 @@ def client_token(client: httpx.Client, client_id: str, secret: str) -> str:
     return str(answer.json()["access_token"])
 
 
+def seal(url: str) -> int:
+    """Chain every audit entry waiting for the sealer now (the application's own sealer runs each second)."""
+    from gateway.audit.sealer import AuditSealer
+
+    async def go() -> int:
+        engine = create_engine(url)
+        try:
+            return await AuditSealer(engine).seal_all(wait=True)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(go())
+
+
 def audit_head(url: str) -> int:
-    """How many entries the audit trail has (its head's number)."""
+    """How many entries the audit trail has, sealed or waiting for the sealer."""
     from gateway.audit import AuditTrail
 
     async def go() -> int:
         engine = create_engine(url)
         try:
-            return (await AuditTrail(engine).head())[0]
+            return sum(await AuditTrail(engine).count())
         finally:
             await engine.dispose()
 

@@ -70,6 +70,15 @@ def test_keys_command_rotates_lists_and_prunes(tmp_path: Path) -> None:
     listed = seva("list")
     pruned = seva("prune", "--older-than", "0")
     ring = KeyRing.open(tmp_path / "keys")
+    sealed = subprocess.run(  # the entries wait for a sealer; no server runs here, so seal them now
+        [sys.executable, "-m", "gateway.cli", "audit", "seal"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     verified = subprocess.run(
         [sys.executable, "-m", "gateway.cli", "audit", "verify"],
         cwd=ROOT,
@@ -80,6 +89,7 @@ def test_keys_command_rotates_lists_and_prunes(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert "0001" in first and "0002" in second
+    assert sealed.strip() == "sealed 3 entries"
     assert verified.startswith("OK: 3 entries")  # two rotations and a prune, in the audit trail
     assert "0001" in listed and listed.strip().endswith("signing")
     assert "Removed 1 key" in pruned and [k.number for k in ring.all()] == [2]

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.identity.support import SharedServer, bearer, client_token, make_client, sign_in
+from tests.identity.support import SharedServer, bearer, client_token, make_client, seal, sign_in
 
 
 def _comparable(answer: httpx.Response, *ids: str) -> dict[str, Any]:
@@ -96,6 +96,7 @@ class TestOwnFamilyAndTheTrail:
                 headers={**citizens["headers"], "x-seva-reason": "checking my ration card"},
             )
             admin_headers = bearer(client_token(client, *admin))
+            seal(shared.db_url)
             entries = client.get(
                 "/api/v1/audit/entries", params={"limit": 1000}, headers=admin_headers
             ).json()
@@ -112,15 +113,17 @@ class TestOwnFamilyAndTheTrail:
         assert entry["request_id"] == answer.headers["x-request-id"]
 
     def test_refused_reads_leave_no_read_entry(self, shared: SharedServer, citizens: dict[str, Any]) -> None:
-        """A refused read is not recorded as a read of the other family."""
+        """A refused read is not recorded as a read of the other family (only as a refusal)."""
         other = citizens["other"]
         admin = make_client(shared.db_url, "administrator")
         with shared.client() as client:
             client.get(f"/api/v1/families/{other.family_id}", headers=citizens["headers"])
+            seal(shared.db_url)
             entries = client.get(
                 "/api/v1/audit/entries", params={"limit": 1000}, headers=bearer(client_token(client, *admin))
             ).json()
-        assert not [e for e in entries["items"] if e["target"] == f"family:{other.family_id}"]
+        about = [e["action"] for e in entries["items"] if e["target"] == f"family:{other.family_id}"]
+        assert about and set(about) == {"access.refused"}
 
     def test_auditors_see_masked_data_and_their_reads_are_audited(
         self, shared: SharedServer, citizens: dict[str, Any]
@@ -131,6 +134,7 @@ class TestOwnFamilyAndTheTrail:
         with shared.client() as client:
             headers = bearer(client_token(client, auditor_id, secret))
             family = client.get(f"/api/v1/families/{own.family_id}", headers=headers).json()
+            seal(shared.db_url)
             entries = client.get("/api/v1/audit/entries", params={"limit": 1000}, headers=headers).json()
         (member,) = family["members"]
         assert family["family_id"] == "*****" + own.family_id[-3:]
@@ -148,3 +152,44 @@ class TestOwnFamilyAndTheTrail:
         with shared.client() as client:
             report = client.get("/api/v1/audit/verify", headers=bearer(client_token(client, *auditor))).json()
         assert report["ok"] is True and report["entries"] == report["head_seq"] > 10
+
+
+class TestProbesOfOtherFamiliesAreAudited:
+    def test_a_citizens_refused_reaches_are_in_the_trail_masked_for_auditors(
+        self, shared: SharedServer
+    ) -> None:
+        """Another family's profile and member, and a family nobody has: three 404s to the citizen and three
+        ``access.refused`` entries, the first two naming the family probed (masked for auditors)."""
+        own, other = shared.citizen(), shared.citizen()
+        admin, auditor = make_client(shared.db_url, "administrator"), make_client(shared.db_url, "auditor")
+        with shared.client() as client:
+            headers = bearer(sign_in(client, shared.sms, own.mobile or "")["access_token"])
+            statuses = [
+                client.get(f"/api/v1/families/{other.family_id}", headers=headers).status_code,
+                client.get(f"/api/v1/members/{other.member_id}", headers=headers).status_code,
+                client.get("/api/v1/families/29999999", headers=headers).status_code,
+            ]
+            seal(shared.db_url)
+            whole, masked = (
+                client.get(
+                    "/api/v1/audit/entries",
+                    params={"limit": 1000},
+                    headers=bearer(client_token(client, *who)),
+                ).json()["items"]
+                for who in (admin, auditor)
+            )
+        assert statuses == [404, 404, 404]
+        refused = [
+            e for e in whole if e["action"] == "access.refused" and e["actor"] == f"member:{own.member_id}"
+        ]
+        assert [e["target"] for e in refused] == [f"family:{other.family_id}"] * 2 + ["route"]
+        assert refused[0]["details"]["probed_family"] == other.family_id
+        assert refused[1]["details"]["asked"] == {"member_id": other.member_id}
+        assert refused[2]["details"] == {
+            "asked": {"family_id": "29999999"},
+            "route": "GET /api/v1/families/{family_id}",
+        }
+        seen = [e for e in masked if e["action"] == "access.refused" and e["seq"] == refused[0]["seq"]]
+        assert seen[0]["target"] == f"family:*****{other.family_id[-3:]}"
+        assert seen[0]["details"]["probed_family"] == f"*****{other.family_id[-3:]}"
+        assert seen[0]["actor"] == f"member:******{own.member_id[-3:]}"

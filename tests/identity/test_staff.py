@@ -20,6 +20,7 @@ from tests.identity.support import (
     bearer,
     client_token,
     make_client,
+    seal,
     seed_families,
     sign_in,
     sms_env,
@@ -203,6 +204,7 @@ class TestActingForACitizen:
         assert body["family_id"] == "10000001" and body["assisted_by"].startswith("staff:ope-")
         assert desk.client.get("/api/v1/families/10000001", headers=assisted).status_code == 200
         assert desk.client.get("/api/v1/families/10000002", headers=assisted).status_code == 404
+        seal(desk.db_url)
         entries = desk.client.get("/api/v1/audit/entries", params={"limit": 1000}, headers=desk.admin).json()[
             "items"
         ]
