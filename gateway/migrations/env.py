@@ -28,6 +28,8 @@ TABLE_MODULES = (
     "gateway.desk.tables",
     "gateway.certificates.tables",
     "gateway.web.tables",
+    "gateway.open311.tables",
+    "gateway.cpgrams.tables",
 )
 
 for module in TABLE_MODULES:
