@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from sqlalchemy import Float as SaFloat
-from sqlalchemy import and_, case, cast, column, func, literal, or_, select, table
+from sqlalchemy import and_, case, cast, column, extract, func, literal, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from schemas.grievance_reports_api import GradeRow, PendingRow, SummaryRow
@@ -78,7 +78,7 @@ def _month(engine: AsyncEngine, epoch: Any) -> Any:
 def _day_end(engine: AsyncEngine, day: Any) -> Any:
     """The epoch at which India's day ``day`` (ISO text) ends."""
     if engine.dialect.name == "postgresql":
-        start = cast(func.extract("epoch", func.to_date(day, "YYYY-MM-DD")), SaFloat)
+        start = cast(extract("epoch", func.to_date(day, "YYYY-MM-DD")), SaFloat)
     else:
         start = cast(func.strftime("%s", day), SaFloat)
     return start + DAY - IST
