@@ -28,6 +28,7 @@ TABLE_MODULES = (
     "gateway.desk.tables",
     "gateway.certificates.tables",
     "gateway.web.tables",
+    "gateway.grievances.tables",
 )
 
 for module in TABLE_MODULES:
