@@ -5,6 +5,7 @@ need each other: audit and rate limits; notifications; documents; certificates (
 store); identity (publishing the certificate keys beside its own); deadlines (texting officers through
 identity's staff); delivery; applications (its new applications leave through the desk, which puts them on
 an officer's desk or the delivery queue, and its due dates come from the deadlines' calendar); the desk;
+grievances (over the deadlines' calendar, applications and documents);
 families (asking applications who applied); endpoints (telling the delivery resolver of a change);
 services and operations; the web pages, over all of them. Fakes and a clock go in through the keyword
 arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
@@ -32,6 +33,7 @@ from gateway.documents.capability import DocumentsBuilt, build_documents
 from gateway.documents.storage import DocumentStorage
 from gateway.endpoints.capability import EndpointsBuilt, build_endpoints
 from gateway.families.capability import FamiliesBuilt, build_families
+from gateway.grievances.capability import GrievancesBuilt, build_grievances
 from gateway.identity.capability import IdentityBuilt, build_identity
 from gateway.notifications.capability import NotificationsBuilt, build_notifications
 from gateway.notifications.notifier import NotifierKinds
@@ -71,6 +73,7 @@ class Seva:
     certificates: CertificatesBuilt
     deadlines: DeadlinesBuilt
     desk: DeskBuilt
+    grievances: GrievancesBuilt
     families: FamiliesBuilt
     endpoints: EndpointsBuilt
     services: ServicesBuilt
@@ -88,6 +91,7 @@ class Seva:
         yield self.certificates.capability
         yield self.deadlines.capability
         yield self.desk.capability
+        yield self.grievances.capability
         yield self.families.capability
         yield self.endpoints.capability
         yield self.services.capability
@@ -134,6 +138,14 @@ def build(
         platform, deadlines.service, certificates.service, applications.service, staff.principal
     )
     intake.append(desk.service.intake(enqueue))
+    grievances = build_grievances(
+        platform,
+        notifier,
+        deadlines.service.clocks.calendar,
+        applications.service,
+        documents.store,
+        inprocess=watching,
+    )
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
     services = build_services(platform)
@@ -158,6 +170,7 @@ def build(
         certificates=certificates,
         deadlines=deadlines,
         desk=desk,
+        grievances=grievances,
         families=families,
         endpoints=endpoints,
         services=services,

@@ -28,6 +28,7 @@ TABLE_MODULES = (
     "gateway.desk.tables",
     "gateway.certificates.tables",
     "gateway.web.tables",
+    "gateway.grievances.tables",
     "gateway.open311.tables",
     "gateway.cpgrams.tables",
 )

@@ -1,8 +1,8 @@
 """Grievances exchanged with others: the Open311 client applications, and
 the grievances imported from CPGRAMS with their registration numbers.
 
-Revision ID: 0008_grievance_exchange
-Revises: 0007_one_head
+Revision ID: 0009_grievance_exchange
+Revises: 0008_grievances
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_grievance_exchange"
-down_revision: str | Sequence[str] | None = "0007_one_head"
+revision: str = "0009_grievance_exchange"
+down_revision: str | Sequence[str] | None = "0008_grievances"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,6 @@
+"""Grievances as CM Helpline 181 takes them: levels with day limits, escalation, closure with the
+citizen's say. ``service.py`` documents the public interface."""
+
+from gateway.grievances.service import Grievances
+
+__all__ = ["Grievances"]

@@ -1,0 +1,131 @@
+"""A seeded seva for the grievance tests: two families, officers at each level of the revenue chain in
+Bhopal (and one in Indore), a 181 agent; the application in-process on a moved clock, with helpers to call
+its API as each of them and to run the watcher and the text sender inside it."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from gateway.audit import Actor
+from gateway.database import create_engine
+from gateway.identity.keys import KeyRing
+from gateway.identity.tokens import TokenService
+from gateway.platform.clock import INDIA, MovableClock
+from gateway.platform.principal import Principal
+from schemas.identity_api import StaffCreate
+from tests.applications.support import People, seed_people
+from tests.building import build_seva
+from tests.conftest import DATABASES, InProcessServer, migrated_database_sync
+
+# Monday 7 December 2026, 10:00 in India.
+START = dt.datetime(2026, 12, 7, 10, 0, tzinfo=INDIA)
+
+OFFICERS = {
+    "l1": dict(department="revenue", designation="Tehsildar", district="bhopal", level=1),
+    "l2": dict(department="revenue", designation="SDO (Revenue)", district="bhopal", level=2),
+    "l3": dict(department="revenue", designation="Collector", district="bhopal", level=3),
+    "l4": dict(department="revenue", designation="Principal Secretary", district="bhopal", level=4),
+    "indore": dict(department="revenue", designation="Tehsildar", district="indore", level=1),
+    "other_dept": dict(
+        department="general_administration", designation="Tehsildar", district="bhopal", level=1
+    ),
+}
+
+
+@dataclass
+class Desk:
+    server: InProcessServer
+    clock: MovableClock
+    people: People
+    staff: dict[str, Principal]
+    url: str
+
+    def token(self, principal: Principal) -> dict[str, str]:
+        tokens = TokenService(
+            KeyRing.open(self.server.seva.platform.settings.keys_path),
+            issuer="seva",
+            audience="seva-api",
+            lifetime=3600 * 24 * 400,
+            clock=self.clock,
+        )
+        return {"authorization": f"Bearer {tokens.issue(principal).token}"}
+
+    def citizen(self, who: str = "asha") -> dict[str, str]:
+        return self.token(getattr(self.people, who).principal)
+
+    def officer(self, name: str) -> dict[str, str]:
+        return self.token(self.staff[name])
+
+    def call(self, work: Callable[[], Any]) -> Any:
+        """Run a coroutine function inside the application's event loop."""
+        assert self.server.running is not None
+        return self.server.running.blocking_portal.call(work)
+
+    def sweep(self) -> int:
+        return int(self.call(self.server.seva.grievances.watcher.sweep))
+
+    def flush(self) -> int:
+        return int(self.call(self.server.seva.grievances.notices.flush))
+
+    def at(self, day: dt.date, hour: int = 10) -> None:
+        self.clock.set(dt.datetime.combine(day, dt.time(hour), INDIA))
+
+    def client(self) -> httpx.Client:
+        return self.server.client()
+
+
+async def _seed(url: str, data: Path) -> tuple[People, dict[str, Principal]]:
+    engine = create_engine(url)
+    seva = build_seva(data, url, engine=engine, clock=MovableClock(START))
+    people = await seed_people(engine)
+    staff: dict[str, Principal] = {}
+    for i, (name, values) in enumerate(OFFICERS.items()):
+        made = await seva.identity.service.staff.create(
+            StaffCreate(name=name, mobile=f"90000000{i + 10}", role="officer", **values),  # type: ignore[arg-type]
+            Actor.system("test", "staff"),
+        )
+        principal = await seva.identity.service.staff.principal(made.staff_id)
+        assert principal is not None
+        staff[name] = principal
+    agent = await seva.identity.service.staff.create(
+        StaffCreate(name="Agent", mobile="9000000099", role="agent"), Actor.system("test", "staff")
+    )
+    found = await seva.identity.service.staff.principal(agent.staff_id)
+    assert found is not None
+    staff["agent"] = found
+    await seva.delivery.resolver.aclose()
+    await engine.dispose()
+    return people, staff
+
+
+@pytest.fixture(params=DATABASES)
+def desk(
+    request: pytest.FixtureRequest, tmp_path: Path, app_factory: Callable[..., InProcessServer]
+) -> Iterator[Desk]:
+    with migrated_database_sync(request.param, tmp_path) as url:
+        people, staff = asyncio.run(_seed(url, tmp_path / "data"))
+        clock = MovableClock(START)
+        env = {"SEVA_DATABASE_URL": url, "SEVA_API_PER_MINUTE": "100000", "SEVA_INPROCESS_WATCHER": "0"}
+        server = app_factory(env, clock=clock).start()
+        yield Desk(server, clock, people, staff, url)
+        server.stop()
+
+
+def complaint(**changes: Any) -> dict[str, Any]:
+    return {
+        "kind": "complaint",
+        "department": "revenue",
+        "category": "land_records",
+        "district": "bhopal",
+        "place": "Huzur tehsil, village Bairagarh",
+        "text": "The copy of my khasra was not given though I paid the fee a month ago.",
+        **changes,
+    }
