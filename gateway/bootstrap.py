@@ -25,6 +25,7 @@ from gateway.applications.capability import ApplicationsBuilt, build_application
 from gateway.applications.writer import Enqueue
 from gateway.audit.capability import build_audit
 from gateway.certificates.capability import CertificatesBuilt, build_certificates
+from gateway.cpgrams.capability import CpgramsBuilt, build_cpgrams
 from gateway.deadlines.capability import DeadlinesBuilt, build_deadlines
 from gateway.delivery import enqueue
 from gateway.delivery.capability import DeliveryBuilt, build_delivery
@@ -33,10 +34,12 @@ from gateway.documents.capability import DocumentsBuilt, build_documents
 from gateway.documents.storage import DocumentStorage
 from gateway.endpoints.capability import EndpointsBuilt, build_endpoints
 from gateway.families.capability import FamiliesBuilt, build_families
+from gateway.grievance_reports.capability import GrievanceReportsBuilt, build_grievance_reports
 from gateway.grievances.capability import GrievancesBuilt, build_grievances
 from gateway.identity.capability import IdentityBuilt, build_identity
 from gateway.notifications.capability import NotificationsBuilt, build_notifications
 from gateway.notifications.notifier import NotifierKinds
+from gateway.open311.capability import Open311Built, build_open311
 from gateway.operations.capability import build_operations
 from gateway.platform.capability import Capability
 from gateway.platform.catalogue import CatalogueHolder
@@ -74,6 +77,9 @@ class Seva:
     deadlines: DeadlinesBuilt
     desk: DeskBuilt
     grievances: GrievancesBuilt
+    open311: Open311Built
+    cpgrams: CpgramsBuilt
+    grievance_reports: GrievanceReportsBuilt
     families: FamiliesBuilt
     endpoints: EndpointsBuilt
     services: ServicesBuilt
@@ -92,6 +98,9 @@ class Seva:
         yield self.deadlines.capability
         yield self.desk.capability
         yield self.grievances.capability
+        yield self.open311.capability
+        yield self.cpgrams.capability
+        yield self.grievance_reports.capability
         yield self.families.capability
         yield self.endpoints.capability
         yield self.services.capability
@@ -171,6 +180,9 @@ def build(
         deadlines=deadlines,
         desk=desk,
         grievances=grievances,
+        open311=build_open311(platform, grievances.service),
+        cpgrams=build_cpgrams(platform, grievances.service),
+        grievance_reports=build_grievance_reports(platform, web.catalogues),
         families=families,
         endpoints=endpoints,
         services=services,

@@ -29,6 +29,17 @@ _WEIGHTS = N_(
     "Closed with satisfaction 60, disposal of grievances over 50 days old 20, low-quality closures 10, "
     "not attended 10. Grade A from 80, B from 60."
 )
+# Words of the page itself (outside the f-string, where the extractor can find them).
+_WORDS = {
+    "title": N_("Grievances: report for auditors"),
+    "csv": N_("Figures as CSV"),
+    "disposal": N_("Disposal"),
+    "closures": N_("Closures"),
+    "pending": N_("Pending by level and age"),
+    "figures": N_("Figures"),
+    "weights": _WEIGHTS,
+    "grading_csv": N_("Grading as CSV"),
+}
 _BY = (N_("department"), N_("district"), N_("month"))  # the groupings, as the headings name them
 _AGE_COLOURS = ("#90a4ae", "#78909c", "#f9a825", "#ef6c00", "#c62828")
 _GRADE = (
@@ -124,26 +135,28 @@ def report_page(
     )
     summary_rows = [{name: getattr(row, name) for name in _COLUMNS} for row in summary.rows]
     grade_rows = [{name: getattr(row, name) for name in _GRADE_COLUMNS} for row in grading.rows]
-    title = _("Grievances: report for auditors")
+    words = {name: escape(_(message)) for name, message in _WORDS.items()}
+    heading = _("Monthly grading, %(month)s, by %(by)s") % {"month": grading.month, "by": _(grading.by)}
+    as_of = _("As of %(day)s.") % {"day": summary.as_of}
     return f"""<!doctype html>
-<html lang="{escape(language)}"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<html lang="{escape(language)}"><head><meta charset="utf-8"><title>{words["title"]}</title>
 <style>table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:2px 6px}}</style></head>
 <body>
-<h1>{escape(title)}</h1>
-<p>{escape(_("As of %(day)s.") % {"day": summary.as_of})} {groupings}.
-<a href="{escape(links["csv"])}">{escape(_("Figures as CSV"))}</a></p>
-<h2>{escape(_("Disposal"))}</h2>
+<h1>{words["title"]}</h1>
+<p>{escape(as_of)} {groupings}.
+<a href="{escape(links["csv"])}">{words["csv"]}</a></p>
+<h2>{words["disposal"]}</h2>
 {bars(_DISPOSAL, N_("Grievances by disposal"), "filed")}
-<h2>{escape(_("Closures"))}</h2>
+<h2>{words["closures"]}</h2>
 {bars(_CLOSURES, N_("Closures by kind"), "filed")}
-<h2>{escape(_("Pending by level and age"))}</h2>
+<h2>{words["pending"]}</h2>
 {age_chart}
 {age_table}
-<h2>{escape(_("Figures"))}</h2>
+<h2>{words["figures"]}</h2>
 {_table(_, _COLUMNS, summary_rows)}
-<h2>{escape(_("Monthly grading, %(month)s, by %(by)s") % {"month": grading.month, "by": _(grading.by)})}</h2>
-<p>{escape(_(_WEIGHTS))}
-<a href="{escape(links["grading_csv"])}">{escape(_("Grading as CSV"))}</a></p>
+<h2>{escape(heading)}</h2>
+<p>{words["weights"]}
+<a href="{escape(links["grading_csv"])}">{words["grading_csv"]}</a></p>
 {grade_chart}
 {_table(_, _GRADE_COLUMNS, grade_rows)}
 </body></html>"""

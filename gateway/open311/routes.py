@@ -37,6 +37,7 @@ from gateway.open311.formats import MEDIA_TYPES, Format, encode
 from gateway.open311.policy import POLICY
 from gateway.open311.service import Open311, RequestQuery
 from gateway.platform.guard import Caller
+from gateway.platform.problems import SevaError
 from gateway.platform.responses import exception_handlers
 from schemas.open311_api import (
     Open311AppCreate,
@@ -139,8 +140,12 @@ class Open311Operation(Operation):
                 response.content = {**response.content, "text/xml": _XML}
 
 
-def _route(rule: str, *errors: type[Exception]) -> dict[str, Any]:
-    return {**POLICY.route(rule, *errors), "operation_class": Open311Operation}  # type: ignore[arg-type]
+def _route(rule: str, *errors: type[SevaError]) -> dict[str, Any]:
+    """A route of the standard: its rule, both formats in the document, and no CSRF check (a program
+    posts the form with its api_key; no browser session is involved)."""
+    keywords = POLICY.route(rule, *errors)
+    opt = {**keywords["opt"], "exclude_from_csrf": True}
+    return {**keywords, "opt": opt, "operation_class": Open311Operation}
 
 
 # --- the standard's routes -------------------------------------------------------------------------------

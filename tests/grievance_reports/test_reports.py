@@ -52,6 +52,7 @@ def row(number: str, department: str, district: str, filed: float, **values: Any
         "channel": "web",
         "created_at": filed,
         "updated_at": filed,
+        **dict.fromkeys(("closure", "attended_at", "resolved_at", "closed_at", "rating"), None),
     }
     return {**base, **values}
 
