@@ -4,7 +4,7 @@ status as CSV, for administrators. ``seva cpgrams import|export`` does the same 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -39,7 +39,7 @@ class CpgramsController(Controller):
     )
     async def import_file(
         self,
-        request: Request[object, object, object],
+        request: Request[Any, Any, Any],
         cpgrams: NamedDependency[CpgramsExchange],
         caller: NamedDependency[Caller],
     ) -> ImportOut:

@@ -21,17 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from catalogue.grievance_routing import DepartmentRoute, Level, Rating, RouteRule, Routing
-from schemas.grievances_api import GrievanceCreate
+import msgspec
 from sqlalchemy import column, func, insert, select, table, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue
+from catalogue.grievance_routing import DepartmentRoute, Level, Rating, RouteRule, Routing
 from catalogue.models import Text
 from gateway.audit import Actor, AuditTrail
 from gateway.cpgrams.files import CpgramsRow, FileProblem, read_rows, write_rows
 from gateway.cpgrams.tables import CpgramsGrievance
 from gateway.platform.clock import INDIA, Clock
+from schemas.grievances_api import GrievanceCreate
 
 __all__ = [
     "APPEAL_DAYS",
@@ -255,13 +256,16 @@ class CpgramsExchange:
                 )
             ).scalar()
         if number is None:  # not filed by an earlier run that stopped before marking it
-            body = GrievanceCreate(
-                kind=row.kind,
-                district=row.district,
-                place=row.place,
-                text=row.text,
-                department=row.department,
-                category=row.category,
+            body = msgspec.convert(
+                {
+                    "kind": row.kind,
+                    "district": row.district,
+                    "place": row.place,
+                    "text": row.text,
+                    "department": row.department,
+                    "category": row.category,
+                },
+                GrievanceCreate,
             )
             filed = await self.grievances.file_external(
                 body,

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 from typing import Any, Literal
 
+import msgspec
 from sqlalchemy import Float as SaFloat
 from sqlalchemy import and_, case, cast, column, extract, func, literal, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -133,7 +134,8 @@ async def summary(
     async with engine.connect() as conn:
         rows = (await conn.execute(query)).mappings().all()
     return [
-        SummaryRow(**{k: (str(v) if k == "key" else int(v or 0)) for k, v in row.items()}) for row in rows
+        msgspec.convert({k: (str(v) if k == "key" else int(v or 0)) for k, v in row.items()}, SummaryRow)
+        for row in rows
     ]
 
 

@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 import io
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get
@@ -158,7 +158,7 @@ class GrievanceReportController(Controller):
     **POLICY.route("report", GrievanceReportRefused),
 )
 async def grievance_report_html(
-    request: Request[object, object, object],
+    request: Request[Any, Any, Any],
     grievance_reports: NamedDependency[GrievanceReports],
     caller: NamedDependency[Caller],
     by: By = "department",

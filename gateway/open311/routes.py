@@ -97,10 +97,11 @@ def _as_open311(handler: Any) -> Any:
         problem: Response[Any] = handler(request, exc)
         document = msgspec.json.decode(problem.content)
         text = f"{document.get('detail') or document.get('title')} ({document.get('code')})"
-        errors = [Open311Error(code=problem.status_code, description=text)]
+        status = problem.status_code or 500
+        errors = [Open311Error(code=status, description=text)]
         fmt = _format_of(request.url.path)
         keep = {k: v for k, v in problem.headers.items() if k.lower() != "content-type"}
-        answer = _answer(fmt, "errors", errors, problem.status_code)
+        answer = _answer(fmt, "errors", errors, status)
         answer.headers.update(keep)
         return answer
 

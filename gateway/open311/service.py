@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from catalogue.grievance_routing import GRIEVANCE_TYPES, Routing
-from schemas.grievances_api import GrievanceCreate
+import msgspec
 from sqlalchemy import and_, column, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalogue import Catalogue
+from catalogue.grievance_routing import GRIEVANCE_TYPES, Routing
 from family_registry.mobile import check_mobile
 from gateway.audit import Actor
 from gateway.open311.apps import Open311Apps
@@ -34,6 +34,7 @@ from gateway.open311.errors import (
     UnknownServiceCode,
 )
 from gateway.platform.clock import Clock
+from schemas.grievances_api import GrievanceCreate
 from schemas.open311_api import (
     AttributeValue,
     RequestCreated,
@@ -276,14 +277,9 @@ class Open311:
         if problems:
             raise RequestRefused(problems, " ".join(hindi))
         department, category, _ = subject
-        body = GrievanceCreate(
-            kind=kind,
-            district=district,
-            place=(place or str(form.address_id))[:200],
-            text=text,
-            department=department,
-            category=category,
-        )
+        place = (place or str(form.address_id))[:200]
+        values = {"kind": kind, "district": district, "place": place, "text": text}
+        body = msgspec.convert({**values, "department": department, "category": category}, GrievanceCreate)
         return body, mobile
 
     async def post(self, form: RequestForm, caller: Actor) -> RequestCreated:

@@ -62,7 +62,8 @@ GRIEVANCES = [
     row("G1", "revenue", "bhopal", at("2026-01-05"), status="closed", closure="satisfied",
         closed_at=at("2026-01-10", 12), due_on="2026-01-12", attended_at=at("2026-01-06")),
     row("G2", "revenue", "bhopal", at("2026-01-06"), status="closed", closure="force", force_closed=True,
-        low_quality=1, level=4, closed_at=at("2026-02-20", 12), due_on="2026-01-13", attended_at=at("2026-01-07")),
+        low_quality=1, level=4, closed_at=at("2026-02-20", 12), due_on="2026-01-13",
+        attended_at=at("2026-01-07")),
     row("G3", "revenue", "bhopal", at("2026-03-18"), due_on="2026-03-25"),
     row("G4", "revenue", "bhopal", at("2026-01-10"), status="attended", level=3, due_on="2026-02-10",
         attended_at=at("2026-01-11")),
@@ -73,7 +74,8 @@ GRIEVANCES = [
     # 02:00 on 1 February in India is still 31 January in UTC: it is February's.
     row("G7", "social_justice", "indore", at("2026-02-01", 2), due_on="2026-02-07"),
     row("G8", "social_justice", "indore", at("2026-02-10"), status="closed", closure="satisfied",
-        resolved_at=at("2026-02-14"), closed_at=at("2026-02-15"), due_on="2026-02-17", attended_at=at("2026-02-11")),
+        resolved_at=at("2026-02-14"), closed_at=at("2026-02-15"), due_on="2026-02-17",
+        attended_at=at("2026-02-11")),
 ]  # fmt: skip
 
 
