@@ -174,9 +174,7 @@ class SmsReplyController(Controller):
         ] = None,
     ) -> SmsReplyAck:
         if not grievances.relay_token_ok(token):
-            raise Forbidden(
-                Message(en="Not a relay of the SMS provider.", hi="यह एसएमएस प्रदाता का संदेश नहीं है।")
-            )
+            raise RelayRefused()
         return await grievances.sms_reply(data, caller.actor)
 
 
