@@ -14,6 +14,7 @@ GrievanceStateConflict   409  a step that does not fit where the grievance stand
 ClosureNotAllowed        409  a special or force closure at a level not allowed, or before the citizen
                               was told
 TransferCapReached       409  the routing file's cap on transfers is reached
+RelayRefused             401  a relayed SMS reply without the provider's token
 ```
 """
 
@@ -31,6 +32,7 @@ __all__ = [
     "GrievanceStateConflict",
     "NotYourApplication",
     "OutsideJurisdiction",
+    "RelayRefused",
     "ReminderTooSoon",
     "TransferCapReached",
     "UnknownCategory",
@@ -173,5 +175,18 @@ class TransferCapReached(SevaError):
             Message(
                 en=f"Grievance {number} was already transferred {cap} times, the most allowed.",
                 hi=f"शिकायत {number} का {cap} बार अंतरण हो चुका है, जो अधिकतम सीमा है।",
+            )
+        )
+
+
+class RelayRefused(SevaError):
+    code, status = "relay_refused", 401
+    title = Message(en="Not a relay of the SMS provider", hi="यह एसएमएस प्रदाता का भेजा संदेश नहीं है")
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(
+                en="A relayed reply carries the SMS provider's token in X-Seva-Relay-Token.",
+                hi="प्रदाता के भेजे उत्तर में X-Seva-Relay-Token में उसका टोकन होना चाहिए।",
             )
         )

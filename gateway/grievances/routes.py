@@ -18,6 +18,7 @@ from gateway.grievances.errors import (
     GrievanceStateConflict,
     NotYourApplication,
     OutsideJurisdiction,
+    RelayRefused,
     ReminderTooSoon,
     TransferCapReached,
     UnknownCategory,
@@ -26,7 +27,6 @@ from gateway.grievances.policy import POLICY
 from gateway.grievances.reference import PATTERN, InvalidGrievanceNumber, parse_grievance
 from gateway.grievances.service import Grievances
 from gateway.platform.guard import Caller
-from gateway.platform.problems import Forbidden
 from schemas.grievances_api import (
     ClosureBody,
     FeedbackBody,
@@ -40,7 +40,6 @@ from schemas.grievances_api import (
     SmsReplyAck,
     SmsReplyBody,
 )
-from schemas.problem import Message
 
 __all__ = ["GrievanceController", "InboxController", "SmsReplyController"]
 
@@ -163,7 +162,7 @@ class SmsReplyController(Controller):
         "/",
         status_code=200,
         summary="A citizen's reply to the 'resolved' text, relayed by the SMS provider with its token",
-        **POLICY.route("sms_reply", Forbidden, GrievanceInvalid, FeedbackNotDue, GrievanceStateConflict),
+        **POLICY.route("sms_reply", RelayRefused, GrievanceInvalid, FeedbackNotDue, GrievanceStateConflict),
     )
     async def relay(
         self,
@@ -175,9 +174,7 @@ class SmsReplyController(Controller):
         ] = None,
     ) -> SmsReplyAck:
         if not grievances.relay_token_ok(token):
-            raise Forbidden(
-                Message(en="Not a relay of the SMS provider.", hi="यह एसएमएस प्रदाता का संदेश नहीं है।")
-            )
+            raise RelayRefused()
         return await grievances.sms_reply(data, caller.actor)
 
 

@@ -475,7 +475,9 @@ class Grievances:
             row = (await conn.execute(select(_G.family_id, _G.department).where(_G.number == number))).first()
         if row is None or not self._may_see(principal, row):
             raise GrievanceNotFound(number)
-        return await self._read(number)
+        found = await self._read(number)
+        await self.audit.record(caller.actor, POLICY["read"].action, f"grievance:{number}")
+        return found
 
     async def status(self, number: str) -> GrievanceStatus:
         """What anyone holding the number may learn: no text, no name, no place."""
@@ -499,7 +501,11 @@ class Grievances:
                     .limit(limit)
                 )
             ]
-        return GrievancePage(items=[await self._read(n) for n in numbers])
+        page = GrievancePage(items=[await self._read(n) for n in numbers])
+        await self.audit.record(
+            caller.actor, POLICY["mine"].action, f"family:{principal.family_id}", {"count": len(numbers)}
+        )
+        return page
 
     async def find_external(self, external_ref: str) -> GrievanceOut | None:
         """The grievance another system knows by ``external_ref`` (a CPGRAMS number, an Open311 token)."""
@@ -741,6 +747,9 @@ class Grievances:
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query.order_by(_G.due_on, _G.created_at).limit(limit))).all()
         unit = level.unit if level is not None else "calendar_days"
+        await self.audit.record(
+            caller.actor, POLICY["inbox"].action, f"staff:{principal.staff_id}", {"count": len(rows)}
+        )
         return InboxPage(
             level=level_no,
             position=principal.designation or "",

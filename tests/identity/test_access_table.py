@@ -64,6 +64,8 @@ SAMPLE_VALUES = {
     "appeal_id": "999999",
     "verification_id": "999999",
     "certificate_id": "0" * 32,
+    # Grievances: a well-formed number that no grievance has.
+    "number": "G26120000000006",
 }
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
