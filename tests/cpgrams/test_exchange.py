@@ -30,8 +30,8 @@ HEADER = (
     "registration_no,received_on,organisation,department,category,district,place,text,mobile,appeal_of,rating"
 )
 GOOD = f"""{HEADER}
-DARPG/E/2026/00001,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4 Berasia,Old-age pension unpaid for 4 months,9876500111,,
-DARPG/E/2026/00002,2026-03-05,DARPG,revenue,land_records,indore,Village Rau,Khasra copy not given after 2 visits,,,
+DARPG/E/2026/00001,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4 Berasia,Pension unpaid 4 months,9876500111,,
+DARPG/E/2026/00002,2026-03-05,DARPG,revenue,land_records,indore,Village Rau,Khasra copy not given,,,
 """
 _G = GrievanceRow.__table__  # type: ignore[attr-defined]
 
@@ -57,10 +57,10 @@ async def counts(engine: AsyncEngine) -> tuple[int, int]:
 
 async def test_a_malformed_file_is_refused_whole_with_every_line(seva: Seva) -> None:
     bad = f"""{HEADER}
-DARPG/E/2026/00001,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4,Old-age pension unpaid for 4 months,,,
-DARPG-2026-7,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4,Old-age pension unpaid for 4 months,,,
+DARPG/E/2026/00001,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4,Pension unpaid 4 months,,,
+DARPG-2026-7,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4,Pension unpaid 4 months,,,
 DARPG/E/2026/00003,2026-02-30,DARPG,social_justice,pension,lahore,Ward 4,short,12345,,
-DARPG/E/2026/00001,2026-03-02,DARPG,revenue,potholes,bhopal,Ward 4,Old-age pension unpaid for 4 months,,,
+DARPG/E/2026/00001,2026-03-02,DARPG,revenue,potholes,bhopal,Ward 4,Pension unpaid 4 months,,,
 DARPG/E/A/2026/00009,2026-03-02,DARPG,,,,,,,DARPG/E/2026/00077,good
 """
     with pytest.raises(ImportRefused) as refused:
