@@ -30,7 +30,7 @@ HEADER = (
     "registration_no,received_on,organisation,department,category,district,place,text,mobile,appeal_of,rating"
 )
 GOOD = f"""{HEADER}
-DARPG/E/2026/00001,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4 Berasia,Pension unpaid 4 months,9876500111,,
+DARPG/E/2026/00001,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4,Pension unpaid 4 months,9876500111,,
 DARPG/E/2026/00002,2026-03-05,DARPG,revenue,land_records,indore,Village Rau,Khasra copy not given,,,
 """
 _G = GrievanceRow.__table__  # type: ignore[attr-defined]
