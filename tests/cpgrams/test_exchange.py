@@ -166,3 +166,34 @@ def test_over_http_for_an_administrator(db_url: str, tmp_path: Path, app_factory
         assert set(rows_of(exported.text)) == {"DARPG/E/2026/00001", "DARPG/E/2026/00002"}
         auditor = bearer(client_token(client, *make_client(db_url, "auditor")))
         assert client.get("/api/v1/admin/cpgrams/export", headers=auditor).status_code == 403
+
+
+def test_the_command_line(db_url: str, tmp_path: Path) -> None:
+    """``seva cpgrams check|import|export`` as an operator runs them."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "SEVA_DATABASE_URL": db_url, "SEVA_DATA_DIR": str(tmp_path / "data")}
+
+    def seva(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # our own CLI
+            [sys.executable, "-m", "gateway.cli", "cpgrams", *args],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    bad, good, out = tmp_path / "bad.csv", tmp_path / "good.csv", tmp_path / "disposal.csv"
+    bad.write_text(GOOD.replace("indore", "lahore").replace("2026-03-02", "2026-3-2"), encoding="utf-8")
+    good.write_text(GOOD.replace("2026-03-05", "2026-01-05"), encoding="utf-8")
+    checked = seva("check", str(bad))
+    assert checked.returncode == 1
+    assert "line 2: received_on" in checked.stderr and "line 3: district" in checked.stderr
+    refused = seva("import", str(bad))
+    assert refused.returncode == 1 and "nothing was imported" in refused.stderr
+    imported = seva("import", str(good))
+    assert imported.returncode == 0 and "2 filed" in imported.stdout, imported.stderr
+    exported = seva("export", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert set(rows_of(out.read_text(encoding="utf-8"))) == {"DARPG/E/2026/00001", "DARPG/E/2026/00002"}
