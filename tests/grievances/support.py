@@ -141,7 +141,8 @@ async def seed_due(url: str, count: int, due_at: float, *, first: int = 1) -> No
     rows = (
         "SELECT i FROM generate_series(CAST(:first AS INTEGER), CAST(:last AS INTEGER)) AS i"
         if postgres
-        else "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last) SELECT i FROM s"
+        else "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last) "
+        "SELECT i FROM s"
     )
     number = "'G' || lpad(i::text, 14, '0')" if postgres else "'G' || substr('00000000000000' || i, -14)"
     statement = f"""

@@ -52,7 +52,8 @@ async def test_two_watchers_never_move_a_grievance_twice(db_url: str, tmp_path: 
         twice = (
             await conn.execute(
                 text(
-                    "SELECT number FROM grievance_event WHERE kind = 'escalated' GROUP BY number HAVING count(*) > 1"
+                    "SELECT number FROM grievance_event WHERE kind = 'escalated' "
+                    "GROUP BY number HAVING count(*) > 1"
                 )
             )
         ).all()
