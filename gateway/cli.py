@@ -24,6 +24,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "API clients of departments, auditors, administrators.",
     ),
     "db": ("gateway.commands.db", "db_group", "Manage the database schema."),
+    "grievance-watcher": (
+        "gateway.commands.grievances",
+        "grievance_watcher",
+        "Move up grievances whose level's time has lapsed; send their texts.",
+    ),
     "keys": ("gateway.commands.identity", "keys_group", "The keys that sign access tokens."),
     "open311": (
         "gateway.commands.open311",

@@ -103,13 +103,6 @@ def build_grievances(
         except DocumentNotFound:
             return None
 
-    async def member_mobile(member_id: str) -> str | None:
-        async with engine.connect() as conn:
-            found = (
-                await conn.execute(select(_MEMBERS.c.mobile).where(_MEMBERS.c.member_id == member_id))
-            ).first()
-        return str(found[0]) if found is not None and found[0] else None
-
     async def members_of(mobile: str) -> list[tuple[str, str]]:
         async with engine.connect() as conn:
             rows = await conn.execute(
@@ -134,7 +127,7 @@ def build_grievances(
     if settings.whatsapp_url:
         http = whatsapp_client(settings.whatsapp_url, settings.egress_policy, settings.sms_timeout_seconds)
         whatsapp = WhatsAppNotifier(http, url=settings.whatsapp_url, token=settings.whatsapp_token)
-    notices = GrievanceNotices(engine, notifier, load_templates(), platform.clock, member_mobile, whatsapp)
+    notices = GrievanceNotices(engine, notifier, load_templates(), platform.clock, whatsapp)
     watcher = EscalationWatcher(
         engine,
         lambda: checked,

@@ -11,12 +11,12 @@ marking sends it again (at least once). Numbers are looked up when sending, neve
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from family_registry.tables import Member
 from gateway.database import is_postgres
 from gateway.grievances.messages import Templates
 from gateway.grievances.reference import format_grievance
@@ -24,15 +24,15 @@ from gateway.grievances.service import GRIEVANCES, NOTICES
 from gateway.notifications import NotificationFailed, Notifier, TextMessage
 from gateway.platform.clock import Clock
 
-__all__ = ["GrievanceNotices", "MemberMobile"]
+__all__ = ["GrievanceNotices"]
 
 log = logging.getLogger("seva.grievances")
 _N = NOTICES.c
 _G = GRIEVANCES.c
+MEMBERS = Member.__table__  # type: ignore[attr-defined]
+_M = MEMBERS.c
 LEASE = 60.0
 GIVE_UP = 50  # attempts: about fifty minutes of a provider down before a text is left for a person to see
-
-MemberMobile = Callable[[str], Awaitable[str | None]]
 
 
 class GrievanceNotices:
@@ -42,7 +42,6 @@ class GrievanceNotices:
         notifier: Notifier,
         templates: Templates,
         clock: Clock,
-        member_mobile: MemberMobile,
         whatsapp: Notifier | None = None,
     ) -> None:
         self.engine = engine
@@ -50,7 +49,6 @@ class GrievanceNotices:
         self.whatsapp = whatsapp
         self.templates = templates
         self.clock = clock
-        self.member_mobile = member_mobile
         self.postgres = is_postgres(engine)
 
     async def flush(self, limit: int = 200) -> int:
@@ -71,8 +69,6 @@ class GrievanceNotices:
                 return sent
 
     async def waiting(self) -> int:
-        from sqlalchemy import func
-
         async with self.engine.connect() as conn:
             found = await conn.execute(select(func.count()).select_from(NOTICES).where(_N.sent_at.is_(None)))
             return int(found.scalar_one())
@@ -96,10 +92,14 @@ class GrievanceNotices:
         async with self.engine.begin() as conn:
             claimed = list((await conn.execute(claim)).all())
             numbers = sorted({n.number for n in claimed})
+            # The citizen's number: the one given at filing, else the member's in the registry, read in the
+            # same query so a round of texts costs one look-up, not one per text.
             whom = {
                 r.number: r
                 for r in await conn.execute(
-                    select(_G.number, _G.member_id, _G.mobile, _G.language).where(_G.number.in_(numbers))
+                    select(_G.number, _G.language, func.coalesce(_G.mobile, _M.mobile).label("mobile"))
+                    .select_from(GRIEVANCES.outerjoin(MEMBERS, _M.member_id == _G.member_id))
+                    .where(_G.number.in_(numbers))
                 )
             }
         return [_Claimed(n, whom.get(n.number)) for n in claimed]
@@ -108,7 +108,7 @@ class GrievanceNotices:
         who = notice.whom
         if who is None:
             return True  # the grievance is gone: nothing to tell
-        mobile = who.mobile or (await self.member_mobile(who.member_id) if who.member_id else None)
+        mobile = who.mobile
         if not mobile:
             return True
         template = self.templates[notice.template]
