@@ -10,6 +10,8 @@ import msgspec
 
 __all__ = [
     "AttributeValue",
+    "Discovery",
+    "DiscoveryEndpoint",
     "Open311AppCreate",
     "Open311AppCreated",
     "Open311AppOut",
@@ -92,6 +94,23 @@ class ServiceRequest(msgspec.Struct, kw_only=True):
     lat: float | None
     long: float | None
     media_url: str | None
+
+
+class DiscoveryEndpoint(msgspec.Struct, kw_only=True):
+    specification: str
+    url: str
+    changeset: str
+    type: Literal["production", "test"]
+    formats: list[str]
+
+
+class Discovery(msgspec.Struct, kw_only=True):
+    """The standard's service discovery file: where the GeoReport v2 endpoint is and what it speaks."""
+
+    changeset: str
+    contact: str
+    key_service: str
+    endpoints: list[DiscoveryEndpoint]
 
 
 class Open311Error(msgspec.Struct, kw_only=True):

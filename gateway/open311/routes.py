@@ -40,6 +40,7 @@ from gateway.platform.guard import Caller
 from gateway.platform.problems import SevaError
 from gateway.platform.responses import exception_handlers
 from schemas.open311_api import (
+    Discovery,
     Open311AppCreate,
     Open311AppCreated,
     Open311AppOut,
@@ -153,7 +154,7 @@ def _route(rule: str, *errors: type[SevaError]) -> dict[str, Any]:
 
 
 @get(
-    ["/services.json", "/services.xml"],
+    ["/v2/services.json", "/v2/services.xml"],
     summary="Grievance categories (GeoReport v2 GET services)",
     **_route("services"),
 )
@@ -164,7 +165,7 @@ async def list_services(
 
 
 @get(
-    "/services/{service_file:str}",
+    "/v2/services/{service_file:str}",
     summary="A category's attributes (GeoReport v2 GET service definition)",
     **_route("services", ServiceNotFound),
 )
@@ -180,7 +181,7 @@ async def service_definition(
 
 
 @post(
-    ["/requests.json", "/requests.xml"],
+    ["/v2/requests.json", "/v2/requests.xml"],
     status_code=HTTP_201_CREATED,
     summary="File a grievance from a registered client application (GeoReport v2 POST requests)",
     **_route("post", ApiKeyMissing, ApiKeyRefused, UnknownServiceCode, RequestRefused),
@@ -196,7 +197,7 @@ async def post_request(
 
 
 @get(
-    ["/requests.json", "/requests.xml"],
+    ["/v2/requests.json", "/v2/requests.xml"],
     summary="Grievances, newest first (GeoReport v2 GET requests)",
     **_route("requests", RequestRefused),
 )
@@ -220,7 +221,7 @@ async def list_requests(
 
 
 @get(
-    "/requests/{request_file:str}",
+    "/v2/requests/{request_file:str}",
     summary="One grievance (GeoReport v2 GET service request)",
     **_route("requests", RequestNotFound),
 )
@@ -236,7 +237,7 @@ async def one_request(
 
 
 @get(
-    "/tokens/{token_file:str}",
+    "/v2/tokens/{token_file:str}",
     summary="The request ID a post's token stands for (GeoReport v2 GET service_request_id)",
     **_route("requests", TokenNotFound),
 )
@@ -251,10 +252,23 @@ async def from_token(
     return _answer(fmt, "service_requests", [await open311.token(token)])
 
 
+@get(
+    ["/discovery.json", "/discovery.xml"],
+    summary="Where the GeoReport v2 endpoint is and which formats it speaks (Open311 service discovery)",
+    **_route("services"),
+)
+async def discovery(
+    request: Request[Any, Any, Any], open311: NamedDependency[Open311]
+) -> Response[Discovery]:
+    base = str(request.base_url).rstrip("/")
+    return _answer(_format_of(request.url.path), "discovery", open311.discovery(f"{base}{BASE}"))
+
+
 def open311_router() -> Router:
     return Router(
-        BASE,
+        "/open311",
         route_handlers=[
+            discovery,
             list_services,
             service_definition,
             post_request,

@@ -37,6 +37,8 @@ from gateway.platform.clock import Clock
 from schemas.grievances_api import GrievanceCreate
 from schemas.open311_api import (
     AttributeValue,
+    Discovery,
+    DiscoveryEndpoint,
     RequestCreated,
     RequestForm,
     Service,
@@ -53,6 +55,7 @@ CHANNEL = "open311"
 DAY = 86400.0
 WINDOW_DAYS = 90  # GET requests: the standard's default and widest window
 LIMIT = 1000
+CHANGESET = "2026-12-01T00:00:00Z"  # when this endpoint's description last changed
 _IDS = re.compile(r"^[Gg][0-9]{14}$")
 
 # The grievance table as far as Open311 reads it (the grievances capability owns and writes it).
@@ -223,6 +226,20 @@ class Open311:
                 ),
             ],
         )
+
+    def discovery(self, url: str) -> Discovery:
+        changed = CHANGESET
+        endpoint = DiscoveryEndpoint(
+            specification="http://wiki.open311.org/GeoReport_v2",
+            url=url,
+            changeset=changed,
+            type="production",
+            formats=["application/json", "text/xml"],
+        )
+        state = self.catalogue().state
+        contact = f"{state.name.en} grievance helpline"
+        keys = "API keys are made by the state's administrators (seva open311 create-app)."
+        return Discovery(changeset=changed, contact=contact, key_service=keys, endpoints=[endpoint])
 
     # -- posting --------------------------------------------------------------------------------------
 

@@ -196,3 +196,13 @@ class TestClientApplications:
             client.post("/api/v1/admin/open311/apps", json={"name": "x"}, headers=auditor).status_code == 403
         )
         assert client.get("/api/v1/admin/open311/apps").status_code == 401
+
+
+def test_service_discovery_names_the_endpoint(site: tuple[httpx.Client, str, str]) -> None:
+    client, _, _ = site
+    found = client.get("/open311/discovery.json").json()
+    [endpoint] = found["endpoints"]
+    assert endpoint["url"].endswith("/open311/v2") and "text/xml" in endpoint["formats"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    root = SafeET.fromstring(client.get("/open311/discovery.xml").content)
+    assert root.tag == "discovery" and root.findtext("endpoints/endpoint/formats/format") == "application/json"
