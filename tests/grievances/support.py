@@ -58,6 +58,10 @@ class Desk:
         )
         return {"authorization": f"Bearer {tokens.issue(principal).token}"}
 
+    @property
+    def meena_application(self) -> str:
+        return self.staff["meena_application"].subject
+
     def citizen(self, who: str = "asha") -> dict[str, str]:
         return self.token(getattr(self.people, who).principal)
 
@@ -101,6 +105,21 @@ async def _seed(url: str, data: Path) -> tuple[People, dict[str, Principal]]:
     found = await seva.identity.service.staff.principal(agent.staff_id)
     assert found is not None
     staff["agent"] = found
+    # An application of Meena's family, which Asha's family may not complain about.
+    from gateway.documents import NewDocument
+    from schemas.applications_api import ApplicationCreate
+    from tests.applications.support import PDF
+    from tests.deadlines.support import INCOME, income_form
+
+    meena = people.meena
+    for doc_type in ("self_declaration", "aadhaar", "samagra_id"):
+        new = NewDocument(member_id=meena.member_id, doc_type=doc_type, filename=f"{doc_type}.pdf")
+        await seva.documents.store.upload(meena.family_id, new, PDF, meena.actor)
+    body = ApplicationCreate(
+        service_code=INCOME, member_id=meena.member_id, form=income_form(mobile="9876500002")
+    )
+    application, _ = await seva.applications.service.submit(meena.caller, body, "meena-1")
+    staff["meena_application"] = Principal(role="citizen", subject=application.reference)
     await seva.delivery.resolver.aclose()
     await engine.dispose()
     return people, staff
