@@ -85,6 +85,9 @@ async def test_cpgrams_appeal_after_a_poor_rating(db_url: str, tmp_path: Path) -
     )
     g = await service.file(asha, _complaint("other"))
     assert g.due_on == (START.date() + dt.timedelta(days=21)).isoformat()
+    clock.set(START + dt.timedelta(days=22))
+    assert await watcher.sweep() == 1  # CPGRAMS does not move a grievance up by itself: the lapse is marked
+    assert (await service.get(asha, g.number)).level == 1
     await service.resolve(officers[0], g.number, NoteBody(note="Disposed"))
     g = await service.feedback(asha, g.number, FeedbackBody(rating="poor"))
     assert (g.level, g.position, g.due_on) == (
