@@ -5,6 +5,7 @@ its API as each of them and to run the watcher and the text sender inside it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -125,17 +126,34 @@ async def _seed(url: str, data: Path) -> tuple[People, dict[str, Principal]]:
     return people, staff
 
 
+@contextlib.contextmanager
+def seeded_desk(
+    kind: str, tmp_path: Path, app_factory: Callable[..., InProcessServer], **env: str
+) -> Iterator[Desk]:
+    """A seeded application on ``kind`` of database with ``env`` added to its settings."""
+    with migrated_database_sync(kind, tmp_path) as url:
+        people, staff = asyncio.run(_seed(url, tmp_path / "data"))
+        clock = MovableClock(START)
+        env = {
+            "SEVA_DATABASE_URL": url,
+            "SEVA_API_PER_MINUTE": "100000",
+            "SEVA_INPROCESS_WATCHER": "0",
+            "SEVA_SECRET_KEY": "grievance-test-secret-" + "x" * 32,
+            **env,
+        }
+        server = app_factory(env, clock=clock).start()
+        try:
+            yield Desk(server, clock, people, staff, url)
+        finally:
+            server.stop()
+
+
 @pytest.fixture(params=DATABASES)
 def desk(
     request: pytest.FixtureRequest, tmp_path: Path, app_factory: Callable[..., InProcessServer]
 ) -> Iterator[Desk]:
-    with migrated_database_sync(request.param, tmp_path) as url:
-        people, staff = asyncio.run(_seed(url, tmp_path / "data"))
-        clock = MovableClock(START)
-        env = {"SEVA_DATABASE_URL": url, "SEVA_API_PER_MINUTE": "100000", "SEVA_INPROCESS_WATCHER": "0"}
-        server = app_factory(env, clock=clock).start()
-        yield Desk(server, clock, people, staff, url)
-        server.stop()
+    with seeded_desk(request.param, tmp_path, app_factory) as built:
+        yield built
 
 
 def complaint(**changes: Any) -> dict[str, Any]:
@@ -199,3 +217,18 @@ async def moved_counts(url: str) -> tuple[int, int, int, int]:
         return found[0], found[1], found[2], found[3]
     finally:
         await engine.dispose()
+
+
+def query(desk: Desk, sql: str, **params: object) -> list[tuple[object, ...]]:
+    """Rows straight from the database, outside the application."""
+    from sqlalchemy import text
+
+    async def run() -> list[tuple[object, ...]]:
+        engine = create_engine(desk.url)
+        try:
+            async with engine.connect() as conn:
+                return [tuple(r) for r in await conn.execute(text(sql), params)]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
