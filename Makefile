@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/lookup_privacy.py
 	$(BIN)/python bench/deadlines.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/grievances.py
 
 
 # Not part of `make test`: minutes of load and faults against the PostgreSQL at SEVA_SOAK_POSTGRES_URL

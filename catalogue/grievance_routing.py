@@ -227,39 +227,37 @@ def _check(
         reporter.report("chains", "must name at least one chain of levels")
         raw_chains = {}
     for name, raw in raw_chains.items():
-        chain = reporter.decode(raw, tuple[Level, ...], f"chains.{name}")
-        if chain is None:
+        where = f"chains.{name}"
+        if not isinstance(raw, list) or not raw:
+            reporter.report(where, "a chain is a list of at least one level")
             continue
-        if not chain:
-            reporter.report(f"chains.{name}", "a chain needs at least one level")
-            continue
-        for i, level in enumerate(chain):
-            if level.level != i + 1:
-                reporter.report(f"chains.{name}[{i}].level", f"must be {i + 1}: levels are numbered in order")
-        if chain[0].send_back:
-            reporter.report(f"chains.{name}[0].send_back", "level 1 has no level below to send back to")
-        chains[str(name)] = chain
+        # Level by level, so every bad level is named, not only the first.
+        decoded = [reporter.decode(item, Level, f"{where}[{i}]") for i, item in enumerate(raw)]
+        for i, level in enumerate(decoded):
+            if level is not None and level.level != i + 1:
+                reporter.report(f"{where}[{i}].level", f"must be {i + 1}: levels are numbered in order")
+        if decoded[0] is not None and decoded[0].send_back:
+            reporter.report(f"{where}[0].send_back", "level 1 has no level below to send back to")
+        if all(level is not None for level in decoded):
+            chains[str(name)] = tuple(level for level in decoded if level is not None)
     raw_departments = data.get("departments")
     if not isinstance(raw_departments, list) or not raw_departments:
         reporter.report("departments", "must list at least one department")
         raw_departments = []
     result: dict[str, DepartmentRoute] = {}
+    seen: set[str] = set()
     for i, raw in enumerate(raw_departments):
         path = f"departments[{i}]"
         department = reporter.decode(raw, _Department, path)
         if department is None:
             continue
         code = department.department
-        if code in result:
+        if code in seen:
             reporter.report(f"{path}.department", f"department '{code}' is listed twice")
             continue
+        seen.add(code)
         if known_departments is not None and code not in known_departments:
             reporter.report(f"{path}.department", f"unknown department '{code}' (not in the catalogue)")
-        levels = chains.get(department.chain)
-        if levels is None:
-            if department.chain not in raw_chains:
-                reporter.report(f"{path}.chain", f"unknown chain '{department.chain}'")
-            continue
         categories: dict[str, Text] = {}
         for j, category in enumerate(department.categories):
             if category.code in categories:
@@ -278,6 +276,11 @@ def _check(
             reporter.report(
                 f"{path}.routing", "the routing must end with a catch-all rule (category '*', district '*')"
             )
+        levels = chains.get(department.chain)
+        if levels is None:
+            if department.chain not in raw_chains:
+                reporter.report(f"{path}.chain", f"unknown chain '{department.chain}'")
+            continue
         result[code] = DepartmentRoute(code, categories, levels, department.routing, department.transfer_cap)
     if top is None:
         return None

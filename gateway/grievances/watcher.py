@@ -174,7 +174,16 @@ class EscalationWatcher:
         if not steps:
             return 0
         values, params = self._values(steps)
-        statement = text(f"""
+        statement = text(self.pg_sql(values))
+        found = await conn.execute(
+            statement, {**params, "now": now, "batch": self.options.batch, "actor": self.actor.subject}
+        )
+        return int(found.scalar_one())
+
+    @staticmethod
+    def pg_sql(values: str) -> str:
+        """The one statement of a PostgreSQL round."""
+        return f"""
             WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values}),
             due AS (
                 SELECT number FROM grievance
@@ -204,11 +213,7 @@ class EscalationWatcher:
                 FROM moved WHERE action = 'escalated'
             )
             SELECT count(*) FROM moved
-        """)  # noqa: S608 - the VALUES list is of bound parameters only
-        found = await conn.execute(
-            statement, {**params, "now": now, "batch": self.options.batch, "actor": self.actor.subject}
-        )
-        return int(found.scalar_one())
+        """  # noqa: S608 - the VALUES list is of bound parameters only
 
     async def _round_lite(self, conn: AsyncConnection, steps: list[dict[str, Any]], now: float) -> int:
         if not steps:

@@ -5,6 +5,7 @@ its API as each of them and to run the watcher and the text sender inside it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ class Desk:
         )
         return {"authorization": f"Bearer {tokens.issue(principal).token}"}
 
+    @property
+    def meena_application(self) -> str:
+        return self.staff["meena_application"].subject
+
     def citizen(self, who: str = "asha") -> dict[str, str]:
         return self.token(getattr(self.people, who).principal)
 
@@ -101,22 +106,54 @@ async def _seed(url: str, data: Path) -> tuple[People, dict[str, Principal]]:
     found = await seva.identity.service.staff.principal(agent.staff_id)
     assert found is not None
     staff["agent"] = found
+    # An application of Meena's family, which Asha's family may not complain about.
+    from gateway.documents import NewDocument
+    from schemas.applications_api import ApplicationCreate
+    from tests.applications.support import PDF
+    from tests.deadlines.support import INCOME, income_form
+
+    meena = people.meena
+    for doc_type in ("self_declaration", "aadhaar", "samagra_id"):
+        new = NewDocument(member_id=meena.member_id, doc_type=doc_type, filename=f"{doc_type}.pdf")
+        await seva.documents.store.upload(meena.family_id, new, PDF, meena.actor)
+    body = ApplicationCreate(
+        service_code=INCOME, member_id=meena.member_id, form=income_form(mobile="9876500002")
+    )
+    application, _ = await seva.applications.service.submit(meena.caller, body, "meena-1")
+    staff["meena_application"] = Principal(role="citizen", subject=application.reference)
     await seva.delivery.resolver.aclose()
     await engine.dispose()
     return people, staff
+
+
+@contextlib.contextmanager
+def seeded_desk(
+    kind: str, tmp_path: Path, app_factory: Callable[..., InProcessServer], **env: str
+) -> Iterator[Desk]:
+    """A seeded application on ``kind`` of database with ``env`` added to its settings."""
+    with migrated_database_sync(kind, tmp_path) as url:
+        people, staff = asyncio.run(_seed(url, tmp_path / "data"))
+        clock = MovableClock(START)
+        env = {
+            "SEVA_DATABASE_URL": url,
+            "SEVA_API_PER_MINUTE": "100000",
+            "SEVA_INPROCESS_WATCHER": "0",
+            "SEVA_SECRET_KEY": "grievance-test-secret-" + "x" * 32,
+            **env,
+        }
+        server = app_factory(env, clock=clock).start()
+        try:
+            yield Desk(server, clock, people, staff, url)
+        finally:
+            server.stop()
 
 
 @pytest.fixture(params=DATABASES)
 def desk(
     request: pytest.FixtureRequest, tmp_path: Path, app_factory: Callable[..., InProcessServer]
 ) -> Iterator[Desk]:
-    with migrated_database_sync(request.param, tmp_path) as url:
-        people, staff = asyncio.run(_seed(url, tmp_path / "data"))
-        clock = MovableClock(START)
-        env = {"SEVA_DATABASE_URL": url, "SEVA_API_PER_MINUTE": "100000", "SEVA_INPROCESS_WATCHER": "0"}
-        server = app_factory(env, clock=clock).start()
-        yield Desk(server, clock, people, staff, url)
-        server.stop()
+    with seeded_desk(request.param, tmp_path, app_factory) as built:
+        yield built
 
 
 def complaint(**changes: Any) -> dict[str, Any]:
@@ -180,3 +217,18 @@ async def moved_counts(url: str) -> tuple[int, int, int, int]:
         return found[0], found[1], found[2], found[3]
     finally:
         await engine.dispose()
+
+
+def query(desk: Desk, sql: str, **params: object) -> list[tuple[object, ...]]:
+    """Rows straight from the database, outside the application."""
+    from sqlalchemy import text
+
+    async def run() -> list[tuple[object, ...]]:
+        engine = create_engine(desk.url)
+        try:
+            async with engine.connect() as conn:
+                return [tuple(r) for r in await conn.execute(text(sql), params)]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
