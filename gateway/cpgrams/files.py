@@ -19,11 +19,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from catalogue.grievance_routing import GRIEVANCE_TYPES, Routing
-
 from family_registry.mobile import check_mobile
 
 __all__ = [
@@ -100,10 +99,11 @@ def _decoded(raw: bytes) -> str:
 
 
 def read_rows(
-    raw: bytes, routing: Routing, districts: Iterable[str], today: dt.date, known: Callable[[str], bool]
+    raw: bytes, routing: Routing, districts: Iterable[str], today: dt.date
 ) -> tuple[list[CpgramsRow], list[FileProblem]]:
     """The rows of an import file and every problem found in it (line numbers count the header as 1).
-    ``known(registration_no)`` says whether an earlier import brought that grievance in."""
+    What needs the database (whether an appeal's grievance was imported and disposed) is checked by the
+    caller."""
     problems: list[FileProblem] = []
     if len(raw) > MAX_BYTES:
         return [], [FileProblem(0, "file", f"larger than {MAX_BYTES // (1024 * 1024)} MiB; split it")]
@@ -128,7 +128,7 @@ def read_rows(
             if len(rows) + len(problems) >= MAX_ROWS:
                 problems.append(FileProblem(line, "file", f"more than {MAX_ROWS} rows; split it"))
                 break
-            row = _row(line, record, routing, district_codes, today, known, seen, problems)
+            row = _row(line, record, routing, district_codes, today, seen, problems)
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:
@@ -144,7 +144,6 @@ def _row(
     routing: Routing,
     districts: frozenset[str],
     today: dt.date,
-    known: Callable[[str], bool],
     seen: dict[str, int],
     problems: list[FileProblem],
 ) -> CpgramsRow | None:
@@ -188,8 +187,6 @@ def _row(
     if appeal_of is not None:
         if not REGISTRATION.match(appeal_of):
             bad("appeal_of", f"'{appeal_of[:40]}' is not a registration number")
-        elif not known(appeal_of):
-            bad("appeal_of", f"{appeal_of} was never imported; import the grievance before its appeal")
         if rating != "poor":
             bad("rating", "an appeal follows a 'poor' rating of the disposal")
     else:

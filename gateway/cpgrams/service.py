@@ -45,6 +45,7 @@ __all__ = [
 ]
 
 CHANNEL = "cpgrams"
+_SLICE = 5000  # registration numbers per IN (...): within SQLite's and asyncpg's limits on parameters
 REDRESS_DAYS = 21
 APPEAL_DAYS = 30
 GRO = "Grievance Redressal Officer"
@@ -177,27 +178,21 @@ class CpgramsExchange:
     def routing(self) -> Routing:
         return cpgrams_routing(self.grievances.routing)
 
-    async def _known(self) -> set[str]:
-        async with self.engine.connect() as conn:
-            return {r[0] for r in await conn.execute(select(_M.registration_no))}
-
     async def check(self, raw: bytes) -> tuple[list[CpgramsRow], list[FileProblem]]:
-        known = await self._known()
-        return read_rows(
-            raw, self.routing, self.catalogue().districts, self.clock.today(), known.__contains__
-        )
+        """Every row of a file and every problem in it; nothing is written."""
+        rows, problems = read_rows(raw, self.routing, self.catalogue().districts, self.clock.today())
+        problems += await self._appeal_problems([r for r in rows if r.appeal_of is not None])
+        return rows, sorted(problems, key=lambda p: p.line)
 
     async def import_file(self, raw: bytes, actor: Actor) -> Imported:
         """Import a file CPGRAMS forwarded; ``ImportRefused`` (and nothing written) if any row is wrong."""
         rows, problems = await self.check(raw)
-        appeals = [r for r in rows if r.appeal_of is not None]
-        problems += await self._appeal_problems(appeals)
         if problems:
             raise ImportRefused(sorted(problems, key=lambda p: p.line))
         batch = hashlib.sha256(raw).hexdigest()
         done = Imported(batch)
         routing = self.routing
-        marked = await self._marked()
+        marked = await self._marked([r.registration_no for r in rows])
         for row in rows:
             if row.registration_no in marked:
                 done.skipped.append(row.registration_no)
@@ -215,29 +210,41 @@ class CpgramsExchange:
             await self.audit.append(conn, actor, "cpgrams.imported", f"cpgrams:{batch[:16]}", details)
         return done
 
-    async def _marked(self) -> set[str]:
+    async def _marked(self, numbers: list[str]) -> set[str]:
+        """Which of ``numbers`` an earlier import brought in (asked in slices the drivers accept)."""
+        found: set[str] = set()
         async with self.engine.connect() as conn:
-            return {r[0] for r in await conn.execute(select(_M.registration_no))}
+            for start in range(0, len(numbers), _SLICE):
+                wanted = numbers[start : start + _SLICE]
+                found |= {
+                    r[0]
+                    for r in await conn.execute(
+                        select(_M.registration_no).where(_M.registration_no.in_(wanted))
+                    )
+                }
+        return found
 
     async def _appeal_problems(self, appeals: list[CpgramsRow]) -> list[FileProblem]:
         """An appeal needs its grievance disposed at the first level (and not appealed already)."""
         if not appeals:
             return []
-        wanted = [r.appeal_of for r in appeals]
+        wanted = sorted({r.appeal_of for r in appeals if r.appeal_of})
+        found: dict[str, Any] = {}
         async with self.engine.connect() as conn:
-            found = {
-                r.registration_no: r
-                for r in await conn.execute(
+            for start in range(0, len(wanted), _SLICE):
+                query = (
                     select(_M.registration_no, _G.status, _G.level)
                     .select_from(_MAP.join(_GT, _G.number == _M.reference))
-                    .where(_M.registration_no.in_(wanted))
+                    .where(_M.registration_no.in_(wanted[start : start + _SLICE]))
                 )
-            }
+                found |= {r.registration_no: r for r in await conn.execute(query)}
         problems = []
         for row in appeals:
             state = found.get(row.appeal_of or "")
             if state is None:
-                continue  # reported by the reader
+                said = f"{row.appeal_of} was never imported; import the grievance before its appeal"
+                problems.append(FileProblem(row.line, "appeal_of", said))
+                continue
             if state.level != 1 or state.status not in ("resolved", "closed"):
                 problems.append(
                     FileProblem(

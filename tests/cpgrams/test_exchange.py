@@ -61,13 +61,14 @@ DARPG/E/2026/00001,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4,Pension
 DARPG-2026-7,2026-03-02,DARPG,social_justice,pension,bhopal,Ward 4,Pension unpaid 4 months,,,
 DARPG/E/2026/00003,2026-02-30,DARPG,social_justice,pension,lahore,Ward 4,short,12345,,
 DARPG/E/2026/00001,2026-03-02,DARPG,revenue,potholes,bhopal,Ward 4,Pension unpaid 4 months,,,
-DARPG/E/A/2026/00009,2026-03-02,DARPG,,,,,,,DARPG/E/2026/00077,good
+DARPG/E/A/2026/00009,2026-03-02,DARPG,,,,,,,DARPG/E/2026/00077,poor
+DARPG/E/A/2026/00010,2026-03-02,DARPG,,,,,,,DARPG/E/2026/00001,good
 """
     with pytest.raises(ImportRefused) as refused:
         await seva.cpgrams.service.import_file(bad.encode(), ACTOR)
     said = {(p.line, p.field) for p in refused.value.problems}
     assert {(3, "registration_no"), (4, "received_on"), (4, "district"), (4, "text"), (4, "mobile")} <= said
-    assert {(5, "registration_no"), (5, "category"), (6, "appeal_of"), (6, "rating")} <= said
+    assert {(5, "registration_no"), (5, "category"), (6, "appeal_of"), (7, "rating")} <= said
     assert (2, "registration_no") not in said  # the good row is not blamed for the duplicate
     assert await counts(seva.platform.engine) == (0, 0)
 
