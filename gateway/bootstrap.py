@@ -166,6 +166,7 @@ def build(
         documents=documents.store,
         identity=identity.service,
         notifications=notifications.notifications,
+        grievances=grievances.service,
     )
     return Seva(
         platform=platform,

@@ -219,22 +219,34 @@ class EscalationWatcher:
         if not steps:
             return 0
         values, params = self._values(steps)
-        params = {**params, "now": now, "batch": self.options.batch, "actor": self.actor.subject}
-        # The same batch in every statement: the first takes SQLite's write lock, so nothing moves between.
-        chosen = f"""
-            WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values}),
-            due AS (
+        # The batch is written once into a temporary table of this connection (the first write takes
+        # SQLite's lock, so nothing moves meanwhile); the three statements are driven from it, so a round
+        # costs the batch, not a scan of every grievance.
+        await conn.execute(
+            text("CREATE TEMP TABLE IF NOT EXISTS grievance_due (number VARCHAR(15) PRIMARY KEY)")
+        )
+        await conn.execute(text("DELETE FROM grievance_due"))
+        await conn.execute(
+            text(f"""
+                INSERT INTO grievance_due (number)
                 SELECT number FROM grievance
                 WHERE next_check_at <= :now AND status IN ({_ACTIVE_SQL})
                 ORDER BY next_check_at LIMIT :batch
-            )
-        """  # noqa: S608 - bound parameters only
+            """),  # noqa: S608 - constant text
+            {"now": now, "batch": self.options.batch},
+        )
+        if not int((await conn.execute(text("SELECT changes()"))).scalar_one()):
+            return 0
+        params = {**params, "now": now, "actor": self.actor.subject}
+        steps_cte = (
+            f"WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values})"
+        )
         joined = (
-            "FROM grievance g JOIN due ON due.number = g.number "
+            "FROM grievance_due d JOIN grievance g ON g.number = d.number "
             "JOIN s ON s.department = g.department AND s.level = g.level"
         )
         await conn.execute(
-            text(f"""{chosen}
+            text(f"""{steps_cte}
                 INSERT INTO grievance_event (number, at, kind, level, status, actor, note)
                 SELECT g.number, :now, s.action, s.to_level,
                        CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END, :actor, ''
@@ -243,7 +255,7 @@ class EscalationWatcher:
             params,
         )
         await conn.execute(
-            text(f"""{chosen}
+            text(f"""{steps_cte}
                 INSERT INTO grievance_notice (number, template, channel, level, due_on, send_at, attempts)
                 SELECT g.number, 'escalated', 'sms', s.to_level, s.due_on, :now, 0
                 {joined} WHERE s.action = 'escalated'
@@ -251,7 +263,7 @@ class EscalationWatcher:
             params,
         )
         await conn.execute(
-            text(f"""{chosen}
+            text(f"""{steps_cte}
                 UPDATE grievance SET
                     level = s.to_level,
                     position = COALESCE(s.position, grievance.position),
@@ -259,8 +271,8 @@ class EscalationWatcher:
                     next_check_at = s.next_check,
                     status = CASE WHEN s.action = 'escalated' THEN 'open' ELSE grievance.status END,
                     updated_at = :now
-                FROM s
-                WHERE grievance.number IN (SELECT number FROM due)
+                FROM grievance_due d, s
+                WHERE grievance.number = d.number
                   AND s.department = grievance.department AND s.level = grievance.level
             """),  # noqa: S608 - bound parameters only
             params,

@@ -23,6 +23,7 @@ from litestar.template.config import TemplateConfig
 from gateway.applications import LABELS, MESSAGES, ApplicationService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
+from gateway.grievances import Grievances
 from gateway.identity import IdentityService
 from gateway.notifications import Notifications
 from gateway.platform.authentication import SESSION
@@ -38,6 +39,7 @@ from gateway.web.policy import POLICY, WEB
 from gateway.web.render import STATIC, Site, environment
 from gateway.web.routes_apply import APPLY_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
+from gateway.web.routes_grievances import GRIEVANCE_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
 from gateway.web.sessions import SessionStore
@@ -72,6 +74,7 @@ def build_web(
     documents: DocumentStore,
     identity: IdentityService,
     notifications: Notifications,
+    grievances: Grievances,
 ) -> WebBuilt:
     """The pages over the services the JSON API uses, given by the root that built them."""
     settings = platform.settings
@@ -106,7 +109,13 @@ def build_web(
     )
     router = Router(
         "/",
-        route_handlers=[*PUBLIC_HANDLERS, *SIGNIN_HANDLERS, *FAMILY_HANDLERS, *APPLY_HANDLERS],
+        route_handlers=[
+            *PUBLIC_HANDLERS,
+            *SIGNIN_HANDLERS,
+            *FAMILY_HANDLERS,
+            *APPLY_HANDLERS,
+            *GRIEVANCE_HANDLERS,
+        ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
         # A few phone photos at once; each is made smaller before it is stored.
@@ -128,6 +137,7 @@ def build_web(
         identity=identity,
         notifications=notifications,
         engine=platform.engine,
+        grievances=grievances,
     )
     capability = Capability(
         "web",

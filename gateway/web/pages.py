@@ -16,6 +16,7 @@ from family_registry.tables import Member
 from gateway.applications import ApplicationService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
+from gateway.grievances import Grievances
 from gateway.identity import IdentityService
 from gateway.notifications import Notifications
 from gateway.services import CatalogueService
@@ -38,6 +39,7 @@ class Pages:
     identity: IdentityService
     notifications: Notifications
     engine: AsyncEngine
+    grievances: Grievances
     _demo_login: list[str] = field(default_factory=list)
 
     def translate(self, language: str, message: str) -> str:

@@ -32,6 +32,10 @@ POLICY = Policy(
     apply=_citizen("web.apply", "apply on the web page"),
     applications=_citizen("web.applications", "show a family's applications"),
     documents=_citizen("web.documents", "show a family's documents"),
+    grievances=_citizen("web.grievances", "file and follow a family's grievances"),
+    grievance_form=Rule(
+        "web.grievance_form", "show the form to file a grievance", grants={"citizen": OWN_FAMILY}
+    ),
 )
 
 
