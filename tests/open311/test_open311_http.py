@@ -205,4 +205,5 @@ def test_service_discovery_names_the_endpoint(site: tuple[httpx.Client, str, str
     assert endpoint["url"].endswith("/open311/v2") and "text/xml" in endpoint["formats"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     root = SafeET.fromstring(client.get("/open311/discovery.xml").content)
-    assert root.tag == "discovery" and root.findtext("endpoints/endpoint/formats/format") == "application/json"
+    assert root.tag == "discovery"
+    assert root.findtext("endpoints/endpoint/formats/format") == "application/json"
