@@ -41,8 +41,13 @@ from gateway.grievances.errors import (
 from gateway.grievances.messages import load_templates
 from gateway.grievances.notices import GrievanceNotices
 from gateway.grievances.policy import POLICY
-from gateway.grievances.routes import GrievanceController, InboxController, SmsReplyController
-from gateway.grievances.service import Grievances
+from gateway.grievances.routes import (
+    GrievanceController,
+    InboxController,
+    PhoneFilingController,
+    SmsReplyController,
+)
+from gateway.grievances.service import Grievances, PhoneCodes
 from gateway.grievances.watcher import EscalationWatcher, WatcherOptions
 from gateway.notifications import Notifier
 from gateway.notifications.whatsapp import WhatsAppNotifier, whatsapp_client
@@ -82,6 +87,7 @@ def build_grievances(
     *,
     inprocess: bool = False,
     routing: Routing | None = None,
+    phone: PhoneCodes | None = None,
 ) -> GrievancesBuilt:
     settings = platform.settings
     engine = platform.engine
@@ -121,6 +127,7 @@ def build_grievances(
         document_family,
         members_of,
         relay_token=settings.grievance_sms_reply_token,
+        phone=phone,
     )
     http: httpx.AsyncClient | None = None
     whatsapp = None
@@ -163,7 +170,7 @@ def build_grievances(
 
     capability = Capability(
         "grievances",
-        route_handlers=[GrievanceController, InboxController, SmsReplyController],
+        route_handlers=[GrievanceController, InboxController, SmsReplyController, PhoneFilingController],
         dependencies={"grievances": provide(service)},
         errors=[
             ClosureNotAllowed,
