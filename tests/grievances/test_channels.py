@@ -124,11 +124,11 @@ def test_filed_without_signing_in_by_a_code_to_the_phone(
         sent = client.post("/api/v1/grievances-by-phone/code", json={"mobile": stranger})
         assert sent.status_code == 202, sent.text
         code = sms.last_code(stranger)
+        challenge = sent.json()["challenge_id"]
+        not_it = "000000" if code != "000000" else "111111"
         wrong = client.post(
-            "/api/v1/grievances-by-phone",
-            json={"challenge_id": sent.json()["challenge_id"], "code": "000000" if code != "000000" else "111111",
-                  "grievance": body},
-        )  # fmt: skip
+            "/api/v1/grievances-by-phone", json={"challenge_id": challenge, "code": not_it, "grievance": body}
+        )
         assert wrong.status_code == 400 and wrong.json()["code"] == "otp_wrong_code"
         assert query(desk, "SELECT count(*) FROM grievance") == [(0,)]
         filed = client.post(
