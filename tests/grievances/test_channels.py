@@ -116,7 +116,7 @@ def test_texts_wait_while_the_providers_are_down_and_go_when_they_are_up(
 def test_filed_without_signing_in_by_a_code_to_the_phone(
     texting: tuple[Desk, SmsProvider, SmsProvider],
 ) -> None:
-    """A phone not in the registry gets a code, files with it, and gets the texts; a wrong code files nothing."""
+    """A phone not in the registry gets a code, files with it and gets the texts; a wrong code files none."""
     desk, sms, _ = texting
     stranger = "9812345678"
     body = complaint(district="indore", place="Rau")
