@@ -34,9 +34,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from catalogue.compiled import Catalogue
 from catalogue.grievance_routing import DepartmentRoute, Level, Routing
 from catalogue.models import Text
-from gateway.applications.reference import InvalidReference, parse_reference
+from gateway.applications import InvalidReference, parse_reference
 from gateway.audit import Actor, AuditTrail
-from gateway.deadlines.calendar import WorkingCalendar
+from gateway.deadlines import WorkingCalendar
 from gateway.grievances.errors import (
     ClosureNotAllowed,
     DistrictNotInState,

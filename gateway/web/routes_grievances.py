@@ -14,8 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 from litestar.response import Redirect, Response
 
-from gateway.grievances.errors import GrievanceNotFound
-from gateway.grievances.reference import InvalidGrievanceNumber, parse_grievance
+from gateway.grievances import GrievanceNotFound, InvalidGrievanceNumber, parse_grievance
 from gateway.platform.guard import current_caller
 from gateway.platform.problems import SevaError
 from gateway.web.forms import Problem
