@@ -154,6 +154,7 @@ def build(
         applications.service,
         documents.store,
         inprocess=watching,
+        phone=(identity.service.send_phone_code, identity.service.check_phone_code),
     )
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)

@@ -21,6 +21,8 @@ __all__ = [
     "InboxItem",
     "InboxPage",
     "NoteBody",
+    "PhoneCodeBody",
+    "PhoneFilingBody",
     "SmsReplyAck",
     "SmsReplyBody",
 ]
@@ -52,6 +54,20 @@ class GrievanceCreate(_In):
     attachments: Annotated[list[DocumentId], msgspec.Meta(max_length=5)] = msgspec.field(default_factory=list)
     linked_to: Annotated[str, msgspec.Meta(max_length=24)] | None = None
     language: Literal["en", "hi"] = "en"
+
+
+class PhoneCodeBody(_In):
+    """Ask for a code to file without signing in: it goes to this mobile number."""
+
+    mobile: Annotated[str, msgspec.Meta(min_length=10, max_length=16)]
+
+
+class PhoneFilingBody(_In):
+    """A grievance filed with the code sent to the filer's phone (no account needed)."""
+
+    challenge_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    code: Annotated[str, msgspec.Meta(min_length=4, max_length=8)]
+    grievance: GrievanceCreate
 
 
 class NoteBody(_In):

@@ -4,13 +4,25 @@ auditors' reports.
 
 What other capabilities may use: ``Deadlines`` (its ``clocks``: route, start, pause, resume, settle,
 reopen, in the caller's transaction; its ``notices``), the clock ledger ``CLOCKS`` (read: the desk orders
-its work by it), ``Routed``, ``Notices``, ``texts``, ``in_jurisdiction`` and ``digits``.
+its work by it), the working calendar ``WorkingCalendar``, ``Routed``, ``Notices``, ``texts``,
+``in_jurisdiction`` and ``digits``.
 """
 
+from gateway.deadlines.calendar import WorkingCalendar
 from gateway.deadlines.clocks import CLOCKS, Routed
 from gateway.deadlines.messages import Said, texts
 from gateway.deadlines.notices import Notices
 from gateway.deadlines.routes import digits
 from gateway.deadlines.service import Deadlines, in_jurisdiction
 
-__all__ = ["CLOCKS", "Deadlines", "Notices", "Routed", "Said", "digits", "in_jurisdiction", "texts"]
+__all__ = [
+    "CLOCKS",
+    "Deadlines",
+    "Notices",
+    "Routed",
+    "Said",
+    "WorkingCalendar",
+    "digits",
+    "in_jurisdiction",
+    "texts",
+]

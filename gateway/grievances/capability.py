@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,9 +21,8 @@ from sqlalchemy import select
 
 from catalogue.grievance_routing import Routing, load_routing
 from family_registry.tables import Member
-from gateway.applications import ApplicationService
-from gateway.applications.errors import ApplicationNotFound
-from gateway.deadlines.calendar import WorkingCalendar
+from gateway.applications import ApplicationNotFound, ApplicationService
+from gateway.deadlines import WorkingCalendar
 from gateway.documents import DocumentNotFound, DocumentStore
 from gateway.grievances.errors import (
     ClosureNotAllowed,
@@ -41,11 +41,15 @@ from gateway.grievances.errors import (
 from gateway.grievances.messages import load_templates
 from gateway.grievances.notices import GrievanceNotices
 from gateway.grievances.policy import POLICY
-from gateway.grievances.routes import GrievanceController, InboxController, SmsReplyController
-from gateway.grievances.service import Grievances
+from gateway.grievances.routes import (
+    GrievanceController,
+    InboxController,
+    PhoneFilingController,
+    SmsReplyController,
+)
+from gateway.grievances.service import Grievances, PhoneCodes
 from gateway.grievances.watcher import EscalationWatcher, WatcherOptions
-from gateway.notifications import Notifier
-from gateway.notifications.whatsapp import WhatsAppNotifier, whatsapp_client
+from gateway.notifications import Notifier, WhatsAppNotifier, whatsapp_client
 from gateway.platform.capability import Capability, provide
 from gateway.platform.periodic import repeat
 from gateway.platform.root import Platform
@@ -73,6 +77,24 @@ def routing_file(platform: Platform) -> Path:
     return beside if beside.exists() else DEFAULT_ROUTING
 
 
+def load_state_routing(platform: Platform) -> Routing:
+    """The state's routing file, checked against the catalogue being served. The shipped file, used only
+    when the state has none of its own, keeps the departments this catalogue has (another state's or a
+    test's catalogue holds other departments), with a warning for those left out."""
+    current = platform.catalogue.current
+    path = routing_file(platform)
+    if path != DEFAULT_ROUTING or platform.catalogue.path.resolve().parent == DEFAULT_ROUTING.parent:
+        return load_routing(path, departments=set(current.departments), districts=set(current.districts))
+    shipped = load_routing(path)
+    kept = {code: route for code, route in shipped.departments.items() if code in current.departments}
+    if len(kept) < len(shipped.departments):
+        log.warning(
+            "grievances: departments %s of the shipped routing file are not in this catalogue; left out",
+            ", ".join(sorted(set(shipped.departments) - set(kept))),
+        )
+    return dataclasses.replace(shipped, departments=kept)
+
+
 def build_grievances(
     platform: Platform,
     notifier: Notifier,
@@ -82,13 +104,11 @@ def build_grievances(
     *,
     inprocess: bool = False,
     routing: Routing | None = None,
+    phone: PhoneCodes | None = None,
 ) -> GrievancesBuilt:
     settings = platform.settings
     engine = platform.engine
-    current = platform.catalogue.current
-    checked = routing or load_routing(
-        routing_file(platform), departments=set(current.departments), districts=set(current.districts)
-    )
+    checked = routing or load_state_routing(platform)
 
     async def application_of(reference: str) -> tuple[str, str, str] | None:
         try:
@@ -121,6 +141,7 @@ def build_grievances(
         document_family,
         members_of,
         relay_token=settings.grievance_sms_reply_token,
+        phone=phone,
     )
     http: httpx.AsyncClient | None = None
     whatsapp = None
@@ -163,7 +184,7 @@ def build_grievances(
 
     capability = Capability(
         "grievances",
-        route_handlers=[GrievanceController, InboxController, SmsReplyController],
+        route_handlers=[GrievanceController, InboxController, SmsReplyController, PhoneFilingController],
         dependencies={"grievances": provide(service)},
         errors=[
             ClosureNotAllowed,

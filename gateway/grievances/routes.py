@@ -26,7 +26,9 @@ from gateway.grievances.errors import (
 from gateway.grievances.policy import POLICY
 from gateway.grievances.reference import PATTERN, InvalidGrievanceNumber, parse_grievance
 from gateway.grievances.service import Grievances
+from gateway.identity import LoginInvalid, SignInRefused
 from gateway.platform.guard import Caller
+from gateway.platform.problems import TooManyRequests
 from schemas.grievances_api import (
     ClosureBody,
     FeedbackBody,
@@ -37,11 +39,14 @@ from schemas.grievances_api import (
     GrievanceStatus,
     InboxPage,
     NoteBody,
+    PhoneCodeBody,
+    PhoneFilingBody,
     SmsReplyAck,
     SmsReplyBody,
 )
+from schemas.identity_api import CodeSent
 
-__all__ = ["GrievanceController", "InboxController", "SmsReplyController"]
+__all__ = ["GrievanceController", "InboxController", "PhoneFilingController", "SmsReplyController"]
 
 Number = Annotated[
     str,
@@ -176,6 +181,39 @@ class SmsReplyController(Controller):
         if not grievances.relay_token_ok(token):
             raise RelayRefused()
         return await grievances.sms_reply(data, caller.actor)
+
+
+class PhoneFilingController(Controller):
+    path = "/api/v1/grievances-by-phone"
+    tags = ("grievances",)
+
+    @post(
+        "/code",
+        status_code=202,
+        summary="A code to your phone, to file a grievance without signing in",
+        **POLICY.route("file_by_mobile", LoginInvalid, TooManyRequests),
+    )
+    async def code(
+        self,
+        data: JSONBody[PhoneCodeBody],
+        grievances: NamedDependency[Grievances],
+        caller: NamedDependency[Caller],
+    ) -> CodeSent:
+        return await grievances.send_phone_code(data, caller.actor)
+
+    @post(
+        "/",
+        status_code=201,
+        summary="File a grievance with the code sent to your phone",
+        **POLICY.route("file_by_mobile", *_FILED, SignInRefused),
+    )
+    async def file(
+        self,
+        data: JSONBody[PhoneFilingBody],
+        grievances: NamedDependency[Grievances],
+        caller: NamedDependency[Caller],
+    ) -> GrievanceOut:
+        return await grievances.file_by_phone(data, caller.actor)
 
 
 _ACT = (GrievanceNotFound, OutsideJurisdiction, GrievanceStateConflict)

@@ -34,9 +34,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from catalogue.compiled import Catalogue
 from catalogue.grievance_routing import DepartmentRoute, Level, Routing
 from catalogue.models import Text
-from gateway.applications.reference import InvalidReference, parse_reference
+from gateway.applications import InvalidReference, parse_reference
 from gateway.audit import Actor, AuditTrail
-from gateway.deadlines.calendar import WorkingCalendar
+from gateway.deadlines import WorkingCalendar
 from gateway.grievances.errors import (
     ClosureNotAllowed,
     DistrictNotInState,
@@ -60,6 +60,7 @@ from gateway.grievances.reference import (
 from gateway.grievances.tables import AttachmentRow, EventRow, GrievanceRow, NoticeRow
 from gateway.platform.clock import INDIA, Clock
 from gateway.platform.guard import Caller
+from gateway.platform.masking import mask_mobile
 from gateway.platform.principal import Principal
 from schemas.grievances_api import (
     ClosureBody,
@@ -73,9 +74,12 @@ from schemas.grievances_api import (
     InboxItem,
     InboxPage,
     NoteBody,
+    PhoneCodeBody,
+    PhoneFilingBody,
     SmsReplyAck,
     SmsReplyBody,
 )
+from schemas.identity_api import CodeSent
 
 __all__ = [
     "ACTIVE",
@@ -87,6 +91,7 @@ __all__ = [
     "DocumentLookup",
     "Grievances",
     "MobileLookup",
+    "PhoneCodes",
     "moment",
 ]
 
@@ -101,6 +106,10 @@ ACTIVE = ("open", "attended", "info_requested")  # with an officer, on a clock
 ApplicationLookup = Callable[[str], Awaitable[tuple[str, str, str] | None]]
 # The family a document of the store belongs to, or None.
 DocumentLookup = Callable[[str], Awaitable[str | None]]
+# Codes that prove a phone (identity's public service): send one, and check one for the number it proves.
+PhoneCodes = tuple[
+    Callable[[str, Actor, str], Awaitable[CodeSent]], Callable[[str, str, Actor], Awaitable[str]]
+]
 # The member IDs (and family IDs) registered with a mobile number: for SMS replies.
 MobileLookup = Callable[[str], Awaitable[list[tuple[str, str]]]]
 
@@ -137,6 +146,7 @@ class Grievances:
         documents: DocumentLookup,
         mobiles: MobileLookup | None = None,
         relay_token: str = "",
+        phone: PhoneCodes | None = None,
     ) -> None:
         self.engine = engine
         self.audit = audit
@@ -148,6 +158,7 @@ class Grievances:
         self._documents = documents
         self._mobiles = mobiles
         self._relay_token = relay_token
+        self._phone = phone
 
     @property
     def routing(self) -> Routing:
@@ -217,6 +228,31 @@ class Grievances:
             external_ref=external_ref,
             routing=routing or self.routing,
         )
+
+    async def send_phone_code(self, body: PhoneCodeBody, actor: Actor) -> CodeSent:
+        """A code to the filer's phone, registered or not, to file without signing in."""
+        assert self._phone is not None
+        return await self._phone[0](body.mobile, actor, "file a grievance")
+
+    async def file_by_phone(self, body: PhoneFilingBody, actor: Actor) -> GrievanceOut:
+        """File with the code sent to the filer's phone: every check first, then the code (so a bad
+        grievance does not use up the code), then the grievance; texts go to that number."""
+        assert self._phone is not None
+        if body.grievance.application_reference is not None or body.grievance.attachments:
+            raise GrievanceInvalid(
+                "grievance",
+                "sign in to name an application or attach documents",
+                "आवेदन या दस्तावेज़ जोड़ने के लिए साइन इन करें",
+            )
+        await self._subject(body.grievance, None, self.routing)
+        if body.grievance.district not in self._catalogue().districts:
+            raise DistrictNotInState("district", body.grievance.district)
+        mobile = await self._phone[1](body.challenge_id, body.code, actor)
+        proven = Actor(
+            subject=f"mobile:{mask_mobile(mobile)}", role="citizen", client_ip=actor.client_ip,
+            reason=actor.reason, request_id=actor.request_id,
+        )  # fmt: skip
+        return await self.file_external(body.grievance, proven, channel="phone", mobile=mobile)
 
     async def _subject(
         self, body: GrievanceCreate, family_id: str | None, routing: Routing

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from catalogue.grievance_routing import Routing
 from gateway.audit import Actor, AuditTrail
 from gateway.database import is_postgres
-from gateway.deadlines.calendar import WorkingCalendar
+from gateway.deadlines import WorkingCalendar
 from gateway.grievances.service import ACTIVE, GRIEVANCES, moment
 from gateway.platform.clock import Clock
 

@@ -33,6 +33,9 @@ POLICY = Policy(
     applications=_citizen("web.applications", "show a family's applications"),
     documents=_citizen("web.documents", "show a family's documents"),
     grievances=_citizen("web.grievances", "file and follow a family's grievances"),
+    grievance_phone=public(
+        "web.grievance_phone", "file a grievance with a code sent to the phone", rate="signin"
+    ),
     grievance_form=Rule(
         "web.grievance_form", "show the form to file a grievance", grants={"citizen": OWN_FAMILY}
     ),

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 from litestar.response import Redirect, Response
 
-from gateway.grievances.errors import GrievanceNotFound
-from gateway.grievances.reference import InvalidGrievanceNumber, parse_grievance
+from gateway.grievances import GrievanceNotFound, InvalidGrievanceNumber, parse_grievance
 from gateway.platform.guard import current_caller
 from gateway.platform.problems import SevaError
 from gateway.web.forms import Problem
 from gateway.web.i18n import N_, language_of
 from gateway.web.pages import Pages
 from gateway.web.policy import POLICY, without_form
-from schemas.grievances_api import FeedbackBody, GrievanceCreate, NoteBody
+from schemas.grievances_api import FeedbackBody, GrievanceCreate, NoteBody, PhoneCodeBody, PhoneFilingBody
 
 __all__ = ["GRIEVANCE_HANDLERS"]
 
@@ -205,6 +205,72 @@ async def feedback(
     return await _step(request, web, number, "feedback")
 
 
+def _phone_form(
+    request: Request[Any, Any, Any],
+    web: Pages,
+    typed: dict[str, str],
+    problems: list[Problem],
+    challenge: str = "",
+    status: int = 200,
+) -> Response[Any]:
+    return web.site.page(
+        request, "grievance_phone.html", status=status, typed={k: "" for k in (*_FIELDS, "mobile")} | typed,
+        problems=problems, kinds=KINDS, topics=_topics(web), districts=web.services.current.districts,
+        challenge=challenge,
+    )  # fmt: skip
+
+
+@get("/grievances/by-phone", name="grievance-phone", **POLICY.route("grievance_phone"))
+async def phone_page(request: Request[Any, Any, Any], web: NamedDependency[Pages]) -> Response[Any]:
+    """File without signing in: first the mobile number, for a code."""
+    return _phone_form(request, web, {}, [])
+
+
+@post("/grievances/by-phone", name="grievance-phone-file", status_code=303, **POLICY.route("grievance_phone"))
+async def phone_file(request: Request[Any, Any, Any], web: NamedDependency[Pages]) -> Response[Any]:
+    """Without a challenge: send the code. With one: file the grievance with the code."""
+    form = await request.form()
+    typed = {k: str(form.get(k, "")).strip() for k in (*_FIELDS, "mobile", "code")}
+    language = language_of(request)
+    caller = current_caller(request)
+    challenge = str(form.get("challenge", ""))[:64]
+    try:
+        if not challenge:
+            sent = await web.grievances.send_phone_code(
+                PhoneCodeBody(mobile=typed["mobile"][:16] or "-" * 10), caller.actor
+            )
+            return _phone_form(request, web, typed, [], challenge=sent.challenge_id)
+        if not 10 <= len(typed["text"]) <= 4000:
+            why = web.translate(language, N_("Write what happened in 10 to 4000 letters"))
+            return _phone_form(request, web, typed, [Problem("text", why)], challenge=challenge, status=400)
+        department, _, category = typed["topic"].partition("/")
+        body = GrievanceCreate(
+            kind=typed["kind"] if typed["kind"] in KINDS else "complaint",  # type: ignore[arg-type]
+            district=typed["district"] or "-",
+            place=typed["place"][:200] or "-",
+            text=typed["text"],
+            department=department or "-",
+            category=category or None,
+            language="hi" if language == "hi" else "en",
+        )
+        filed = await web.grievances.file_by_phone(
+            PhoneFilingBody(challenge_id=challenge, code=typed["code"][:8].ljust(4), grievance=body),
+            caller.actor,
+        )
+    except (SevaError, msgspec.ValidationError) as exc:
+        if isinstance(exc, SevaError) and exc.status >= 500:
+            raise
+        if isinstance(exc, SevaError):
+            why = exc.explanation.hi if language == "hi" else exc.explanation.en
+        else:
+            why = web.translate(language, N_("Check what you wrote"))
+        anchor = (
+            "mobile" if not challenge else ("code" if getattr(exc, "code", "").startswith("otp") else "text")
+        )
+        return _phone_form(request, web, typed, [Problem(anchor, why)], challenge=challenge, status=400)
+    return Redirect(path=f"/track-grievance?number={filed.number}", status_code=303)
+
+
 @get("/track-grievance", name="track-grievance", **without_form(POLICY.route("track")))
 async def track_grievance(
     request: Request[Any, Any, Any],
@@ -239,4 +305,6 @@ GRIEVANCE_HANDLERS = [
     withdraw,
     feedback,
     track_grievance,
+    phone_page,
+    phone_file,
 ]

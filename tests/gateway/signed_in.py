@@ -41,6 +41,7 @@ SAMPLE_VALUES = {
     "appeal_id": "999999",
     "verification_id": "999999",
     "certificate_id": "0" * 32,
+    "number": "G26120000000006",
 }
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 

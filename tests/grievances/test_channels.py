@@ -111,3 +111,39 @@ def test_texts_wait_while_the_providers_are_down_and_go_when_they_are_up(
     sent = [m for m in whatsapp.received if m.get("messaging_product") == "whatsapp"]
     assert sent and sent[-1]["to"] == "919876500001" and shown in sent[-1]["text"]["body"]
     assert json.dumps(sent[-1]).count("9876500001") == 1  # the number only where it must be
+
+
+def test_filed_without_signing_in_by_a_code_to_the_phone(
+    texting: tuple[Desk, SmsProvider, SmsProvider],
+) -> None:
+    """A phone not in the registry gets a code, files with it and gets the texts; a wrong code files none."""
+    desk, sms, _ = texting
+    stranger = "9812345678"
+    body = complaint(district="indore", place="Rau")
+    with desk.client() as client:
+        sent = client.post("/api/v1/grievances-by-phone/code", json={"mobile": stranger})
+        assert sent.status_code == 202, sent.text
+        code = sms.last_code(stranger)
+        challenge = sent.json()["challenge_id"]
+        not_it = "000000" if code != "000000" else "111111"
+        wrong = client.post(
+            "/api/v1/grievances-by-phone", json={"challenge_id": challenge, "code": not_it, "grievance": body}
+        )
+        assert wrong.status_code == 400 and wrong.json()["code"] == "otp_wrong_code"
+        assert query(desk, "SELECT count(*) FROM grievance") == [(0,)]
+        filed = client.post(
+            "/api/v1/grievances-by-phone",
+            json={"challenge_id": sent.json()["challenge_id"], "code": code, "grievance": body},
+        )
+        assert filed.status_code == 201, filed.text
+        g = filed.json()
+        assert (g["channel"], g["district"]) == ("phone", "indore")
+        assert g["timeline"][0]["actor"] == "mobile:******5678"
+        again = client.post(
+            "/api/v1/grievances-by-phone",
+            json={"challenge_id": sent.json()["challenge_id"], "code": code, "grievance": body},
+        )
+        assert again.status_code == 400  # a code files once
+        assert client.get(f"/api/v1/grievances/{g['number']}/status").json()["status"] == "open"
+    assert desk.flush() == 1
+    assert any(g["number_display"] in m["text"] for m in sms.received if m["to"] == f"+91{stranger}")

@@ -65,3 +65,31 @@ def test_file_follow_and_answer_on_the_pages(demo: Desk) -> None:
         assert tracked.status_code == 200 and "closed" in tracked.text and "khasra" not in tracked.text
         wrong = stranger.get("/track-grievance", params={"number": "2611-4829-1037-5"})
         assert wrong.status_code == 400 and "application reference" in wrong.text
+
+
+def test_filed_without_signing_in_on_the_pages(demo: Desk) -> None:
+    from tests.web.support import latest_code
+
+    with demo.client() as client:
+        first = client.get("/grievances/by-phone")
+        assert first.status_code == 200
+        asked = client.post(
+            "/grievances/by-phone", data={"_csrf_token": csrf_token(first.text), "mobile": "9812345670"}
+        )
+        assert asked.status_code == 200 and 'name="challenge"' in asked.text
+        challenge = re.search(r'name="challenge" value="([0-9a-f]+)"', asked.text).group(1)  # type: ignore[union-attr]
+        fields = {
+            "_csrf_token": csrf_token(asked.text),
+            "challenge": challenge,
+            "mobile": "9812345670",
+            "kind": "complaint",
+            "topic": "revenue/land_records",
+            "district": "bhopal",
+            "place": "Bairagarh",
+            "text": "The copy of my khasra was not given though I paid the fee.",
+        }
+        wrong = client.post("/grievances/by-phone", data={**fields, "code": "99999x"})
+        assert wrong.status_code == 400 and 'href="#code"' in wrong.text
+        code = latest_code(client, "9812345670")
+        filed = client.post("/grievances/by-phone", data={**fields, "code": code}, follow_redirects=True)
+        assert filed.status_code == 200 and "open" in filed.text and "G" in str(filed.url)
