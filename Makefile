@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/deadlines.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/grievances.py
 
 
 # Not part of `make test`: minutes of load and faults against the PostgreSQL at SEVA_SOAK_POSTGRES_URL

@@ -52,7 +52,7 @@ from catalogue.registry_held import HELD_PROOFS, HELD_VALUES
 from catalogue.rules import CompiledRule, FactScope, compile_rule
 from catalogue.yaml_source import LineMap, YamlSyntaxError, read_yaml, read_yaml_fast
 
-__all__ = ["load_catalogue", "parse_catalogue"]
+__all__ = ["ProblemReporter", "load_catalogue", "parse_catalogue"]
 
 T = TypeVar("T", bound=msgspec.Struct)
 _AT = re.compile(r" - at `\$(.*)`$")
@@ -479,6 +479,12 @@ class _Checker:
             if rule is not None:
                 compiled.append(rule)
         return tuple(compiled)
+
+
+class ProblemReporter(_Checker):
+    """The catalogue's way of reporting, for other files of data (the grievance routing file): ``decode``
+    turns msgspec's messages into the catalogue's words at ``path``, ``report`` places a problem on the
+    line ``lines`` maps ``path`` to, and ``problems`` collects them all."""
 
 
 def _hint(key: str, known: list[str]) -> str:

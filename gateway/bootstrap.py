@@ -6,6 +6,7 @@ store); identity (publishing the certificate keys beside its own); deadlines (te
 identity's staff); delivery; the catalogue's versions; applications (its new applications leave through
 the desk, which puts them on an officer's desk or the delivery queue, its due dates come from the
 deadlines' calendar, and the catalogue it judges under is kept by the versions); the desk;
+grievances (over the deadlines' calendar, applications and documents);
 families (asking applications who applied); endpoints (telling the delivery resolver of a change);
 services and operations; the web pages, over all of them. Fakes and a clock go in through the keyword
 arguments, and a deployment's own adapter kinds and notifiers through ``Extensions``; there is no
@@ -25,6 +26,7 @@ from gateway.applications.capability import ApplicationsBuilt, build_application
 from gateway.applications.writer import Enqueue
 from gateway.audit.capability import build_audit
 from gateway.certificates.capability import CertificatesBuilt, build_certificates
+from gateway.cpgrams.capability import CpgramsBuilt, build_cpgrams
 from gateway.deadlines.capability import DeadlinesBuilt, build_deadlines
 from gateway.delivery import enqueue
 from gateway.delivery.capability import DeliveryBuilt, build_delivery
@@ -33,9 +35,12 @@ from gateway.documents.capability import DocumentsBuilt, build_documents
 from gateway.documents.storage import DocumentStorage
 from gateway.endpoints.capability import EndpointsBuilt, build_endpoints
 from gateway.families.capability import FamiliesBuilt, build_families
+from gateway.grievance_reports.capability import GrievanceReportsBuilt, build_grievance_reports
+from gateway.grievances.capability import GrievancesBuilt, build_grievances
 from gateway.identity.capability import IdentityBuilt, build_identity
 from gateway.notifications.capability import NotificationsBuilt, build_notifications
 from gateway.notifications.notifier import NotifierKinds
+from gateway.open311.capability import Open311Built, build_open311
 from gateway.operations.capability import build_operations
 from gateway.platform.capability import Capability
 from gateway.platform.catalogue import CatalogueHolder
@@ -74,6 +79,10 @@ class Seva:
     certificates: CertificatesBuilt
     deadlines: DeadlinesBuilt
     desk: DeskBuilt
+    grievances: GrievancesBuilt
+    open311: Open311Built
+    cpgrams: CpgramsBuilt
+    grievance_reports: GrievanceReportsBuilt
     families: FamiliesBuilt
     endpoints: EndpointsBuilt
     services: ServicesBuilt
@@ -92,6 +101,10 @@ class Seva:
         yield self.certificates.capability
         yield self.deadlines.capability
         yield self.desk.capability
+        yield self.grievances.capability
+        yield self.open311.capability
+        yield self.cpgrams.capability
+        yield self.grievance_reports.capability
         yield self.families.capability
         yield self.endpoints.capability
         yield self.services.capability
@@ -141,6 +154,15 @@ def build(
         platform, deadlines.service, certificates.service, applications.service, staff.principal
     )
     intake.append(desk.service.intake(enqueue))
+    grievances = build_grievances(
+        platform,
+        notifier,
+        deadlines.service.clocks.calendar,
+        applications.service,
+        documents.store,
+        inprocess=watching,
+        phone=(identity.service.send_phone_code, identity.service.check_phone_code),
+    )
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
     services = build_services(platform)
@@ -156,6 +178,7 @@ def build(
         identity=identity.service,
         notifications=notifications.notifications,
         versions=versions.service,
+        grievances=grievances.service,
     )
     return Seva(
         platform=platform,
@@ -170,6 +193,10 @@ def build(
         certificates=certificates,
         deadlines=deadlines,
         desk=desk,
+        grievances=grievances,
+        open311=build_open311(platform, grievances.service),
+        cpgrams=build_cpgrams(platform, grievances.service),
+        grievance_reports=build_grievance_reports(platform, web.catalogues),
         families=families,
         endpoints=endpoints,
         services=services,

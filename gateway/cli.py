@@ -24,7 +24,22 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "API clients of departments, auditors, administrators.",
     ),
     "db": ("gateway.commands.db", "db_group", "Manage the database schema."),
+    "grievance-watcher": (
+        "gateway.commands.grievances",
+        "grievance_watcher",
+        "Move up grievances whose level's time has lapsed; send their texts.",
+    ),
     "keys": ("gateway.commands.identity", "keys_group", "The keys that sign access tokens."),
+    "open311": (
+        "gateway.commands.open311",
+        "open311_group",
+        "Open311 client applications and their API keys.",
+    ),
+    "cpgrams": (
+        "gateway.commands.cpgrams",
+        "cpgrams_group",
+        "Exchange grievances with CPGRAMS through files.",
+    ),
     "registry": (
         "gateway.commands.registry",
         "registry_group",

@@ -109,6 +109,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     callback_window_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 300.0
     certificate_keys_dir: Path | None = None
 
+    # Grievances: docs/grievances.md explains each one.
+    grievance_file: Path | None = None  # routing and levels; default: grievances.yaml beside the catalogue
+    grievance_watcher_batch: Positive = 20_000  # grievances one escalation round moves, in one transaction
+    grievance_watcher_idle_seconds: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+    grievance_sms_reply_token: str = ""  # the SMS provider's token for relaying replies; none: refused
+    whatsapp_url: str = ""  # a second notifier for grievance texts, over HTTP; none: SMS only
+    whatsapp_token: str = ""
+
     # The web page: docs/web.md explains each one.
     session_idle_seconds: Positive = 30 * 60  # a person's session ends after this long without a request
     session_max_seconds: Positive = 12 * 3600  # and this long after sign-in, whatever happens
@@ -205,4 +213,6 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
-_SECRET_FIELDS = frozenset({"secret_key", "sms_token", "aadhaar_key"})
+_SECRET_FIELDS = frozenset(
+    {"secret_key", "sms_token", "aadhaar_key", "grievance_sms_reply_token", "whatsapp_token"}
+)

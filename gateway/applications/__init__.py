@@ -4,12 +4,14 @@ the status and timeline of each application.
 What other capabilities may use: ``ApplicationService``, and the ledger through which the delivery
 pipeline (and any later watcher of deadlines) records what happens to an application: ``APPLICATIONS``
 (read), ``Change``, ``record_changes``, ``FINAL``, and the words for what a department said
-(``received_as``, ``refused_by_department``).
+(``received_as``, ``refused_by_department``); reading reference numbers (``parse_reference``,
+``InvalidReference``) and ``ApplicationNotFound``.
 """
 
-from gateway.applications.errors import NotAnApplication
+from gateway.applications.errors import ApplicationNotFound, NotAnApplication
 from gateway.applications.form import FormInvalid, FormProblem
 from gateway.applications.prefill import FilledField, Preparation, PreparedDocument
+from gateway.applications.reference import InvalidReference, parse_reference
 from gateway.applications.service import ApplicationService
 from gateway.applications.statuses import FINAL, LABELS, MESSAGES, received_as, refused_by_department
 from gateway.applications.timeline import APPLICATIONS, Change, record_changes
@@ -19,14 +21,17 @@ __all__ = [
     "FINAL",
     "LABELS",
     "MESSAGES",
+    "ApplicationNotFound",
     "ApplicationService",
     "Change",
     "FilledField",
     "FormInvalid",
     "FormProblem",
+    "InvalidReference",
     "NotAnApplication",
     "Preparation",
     "PreparedDocument",
+    "parse_reference",
     "received_as",
     "record_changes",
     "refused_by_department",

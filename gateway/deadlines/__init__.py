@@ -4,10 +4,12 @@ auditors' reports.
 
 What other capabilities may use: ``Deadlines`` (its ``clocks``: route, start, pause, resume, settle,
 reopen, in the caller's transaction; its ``notices``), the clock ledger ``CLOCKS`` (read: the desk orders
-its work by it), ``Routed``, ``Notices``, ``texts``, ``in_jurisdiction`` and ``digits``; ``NoGuarantee``
-(the web page shows an application's guarantee where it has one).
+its work by it), the working calendar ``WorkingCalendar``, ``Routed``, ``Notices``, ``texts``,
+``in_jurisdiction`` and ``digits``; ``NoGuarantee`` (the web page shows an application's guarantee where it
+has one).
 """
 
+from gateway.deadlines.calendar import WorkingCalendar
 from gateway.deadlines.clocks import CLOCKS, Routed
 from gateway.deadlines.errors import NoGuarantee
 from gateway.deadlines.messages import Said, texts
@@ -22,6 +24,7 @@ __all__ = [
     "Notices",
     "Routed",
     "Said",
+    "WorkingCalendar",
     "digits",
     "in_jurisdiction",
     "texts",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from gateway.platform.svg import stacked_bars
 from schemas.guarantee_api import ReportPage, ReportRow
 
 __all__ = ["report_page"]
@@ -20,36 +21,8 @@ _ROW, _LABEL, _WIDTH = 22, 220, 460
 
 def _bars(rows: list[ReportRow]) -> str:
     """One stacked bar per group: the four states of its applications, scaled to the largest group."""
-    biggest = max((r.applications for r in rows), default=0) or 1
-    height = _ROW * len(rows) + 40
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_LABEL + _WIDTH + 80}" height="{height}" '
-        'role="img" aria-label="Applications by state">'
-    ]
-    for i, row in enumerate(rows):
-        y = i * _ROW + 4
-        out.append(
-            f'<text x="{_LABEL - 6}" y="{y + 14}" text-anchor="end" font-size="12">{escape(row.key)}</text>'
-        )
-        x = float(_LABEL)
-        for name, colour, label, _ in _PARTS:
-            value = getattr(row, name)
-            if value:
-                width = _WIDTH * value / biggest
-                out.append(
-                    f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="16" fill="{colour}">'
-                    f"<title>{escape(label)}: {value}</title></rect>"
-                )
-                x += width
-        out.append(f'<text x="{x + 4:.1f}" y="{y + 14}" font-size="12">{row.applications}</text>')
-    y = len(rows) * _ROW + 16
-    x = float(_LABEL)
-    for _, colour, label, _ in _PARTS:
-        out.append(f'<rect x="{x:.0f}" y="{y}" width="10" height="10" fill="{colour}"/>')
-        out.append(f'<text x="{x + 14:.0f}" y="{y + 9}" font-size="11">{escape(label)}</text>')
-        x += 8 * len(label) + 30
-    out.append("</svg>")
-    return "".join(out)
+    groups = [(row.key, [getattr(row, name) for name, *_ in _PARTS], str(row.applications)) for row in rows]
+    return stacked_bars(groups, [(colour, label) for _, colour, label, _ in _PARTS], "Applications by state")
 
 
 def _penalties(rows: list[ReportRow]) -> str:

@@ -15,7 +15,7 @@ from litestar import Litestar
 
 from gateway.identity.admin_routes import ClientAdminController
 from gateway.identity.clients import ClientService
-from gateway.identity.directory import MemberDirectory
+from gateway.identity.directory import AnyMobile, MemberDirectory
 from gateway.identity.errors import (
     ClientInvalid,
     ClientRefused,
@@ -119,6 +119,7 @@ def build_identity(
         staff=staff,
         staff_otp=codes(StaffDirectory(engine), "staff"),
         assist_otp=codes(directory, "assist"),
+        phone_otp=codes(AnyMobile(), "phone"),
         staff_token_seconds=settings.staff_token_seconds,
         also_published=also_published,
     )

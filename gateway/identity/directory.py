@@ -23,6 +23,17 @@ class RegisteredMember:
     subject: str | None = None
 
 
+class AnyMobile:
+    """Every valid mobile number is someone: for codes that prove a phone, not a registry member (a
+    grievance filed without signing in). ``subject`` names the number; there is no member or family."""
+
+    async def by_member_id(self, member_id: str) -> RegisteredMember | None:
+        return None
+
+    async def by_mobile(self, mobile: str) -> list[RegisteredMember]:
+        return [RegisteredMember(member_id="", family_id="", mobile=mobile, subject=f"mobile:{mobile}")]
+
+
 class MemberDirectory(Protocol):
     """Finds members by member ID or by the mobile number held in the registry."""
 

@@ -101,6 +101,7 @@ class IdentityService:
         staff_otp: OtpService,
         assist_otp: OtpService,
         staff_token_seconds: int,
+        phone_otp: OtpService | None = None,
         also_published: Callable[[], list[dict[str, str]]] | None = None,
     ) -> None:
         self.also_published = also_published
@@ -114,6 +115,7 @@ class IdentityService:
         self.staff = staff
         self.staff_otp = staff_otp
         self.assist_otp = assist_otp
+        self.phone_otp = phone_otp
         self.staff_token_seconds = staff_token_seconds
 
     def _pair(self, member: RegisteredMember, refresh_token: str) -> TokenPair:
@@ -203,6 +205,26 @@ class IdentityService:
             family_id=member.family_id,
             assisted_by=helper.subject,
         )
+
+    async def send_phone_code(self, mobile: str, actor: Actor, purpose: str) -> CodeSent:
+        """A code that proves the caller holds ``mobile``, registered or not (``purpose`` says what for,
+        in the text); codes of this kind open nothing else."""
+        assert self.phone_otp is not None
+
+        def wording(code: str, minutes: int) -> str:
+            return (
+                f"seva: code {code} to {purpose}, valid {minutes} minutes. Do not share it. / "
+                f"seva: कोड {code}, {minutes} मिनट तक मान्य। इसे किसी को न बताएं।"
+            )
+
+        sent = await self.phone_otp.start(Login("mobile", _mobile(mobile)), actor, wording=wording)
+        return CodeSent(challenge_id=sent.challenge_id, expires_in=sent.expires_in, resend_in=sent.resend_in)
+
+    async def check_phone_code(self, challenge_id: str, code: str, actor: Actor) -> str:
+        """The mobile number the code was sent to; ``SignInRefused`` saying why not."""
+        assert self.phone_otp is not None
+        proven = await self.phone_otp.verify(challenge_id, code, actor)
+        return (proven.subject or "").removeprefix("mobile:")
 
     async def list_staff(self) -> list[StaffOut]:
         return await self.staff.list()

@@ -29,6 +29,9 @@ TABLE_MODULES = (
     "gateway.certificates.tables",
     "gateway.web.tables",
     "gateway.versions.tables",
+    "gateway.grievances.tables",
+    "gateway.open311.tables",
+    "gateway.cpgrams.tables",
 )
 
 for module in TABLE_MODULES:

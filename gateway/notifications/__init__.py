@@ -4,5 +4,15 @@ demo inbox. Every capability that tells a citizen something sends through ``Noti
 from gateway.notifications.errors import NotificationFailed
 from gateway.notifications.notifier import Notifier, NotifierDeps, NotifierKinds, TextMessage
 from gateway.notifications.service import Notifications
+from gateway.notifications.whatsapp import WhatsAppNotifier, whatsapp_client
 
-__all__ = ["NotificationFailed", "Notifications", "Notifier", "NotifierDeps", "NotifierKinds", "TextMessage"]
+__all__ = [
+    "NotificationFailed",
+    "Notifications",
+    "Notifier",
+    "NotifierDeps",
+    "NotifierKinds",
+    "TextMessage",
+    "WhatsAppNotifier",
+    "whatsapp_client",
+]

@@ -26,6 +26,7 @@ from gateway.deadlines import Deadlines
 from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
+from gateway.grievances import Grievances
 from gateway.identity import IdentityService
 from gateway.notifications import Notifications
 from gateway.platform.authentication import SESSION
@@ -45,6 +46,7 @@ from gateway.web.routes_appeal import APPEAL_HANDLERS
 from gateway.web.routes_apply import APPLY_HANDLERS
 from gateway.web.routes_certificates import CERTIFICATE_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
+from gateway.web.routes_grievances import GRIEVANCE_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
 from gateway.web.sessions import SessionStore
@@ -83,6 +85,7 @@ def build_web(
     identity: IdentityService,
     notifications: Notifications,
     versions: CatalogueVersions,
+    grievances: Grievances,
 ) -> WebBuilt:
     """The pages over the services the JSON API uses, given by the root that built them."""
     settings = platform.settings
@@ -125,6 +128,7 @@ def build_web(
             *APPEAL_HANDLERS,
             *ANSWER_HANDLERS,
             *CERTIFICATE_HANDLERS,
+            *GRIEVANCE_HANDLERS,
         ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
@@ -151,6 +155,7 @@ def build_web(
         notifications=notifications,
         versions=versions,
         engine=platform.engine,
+        grievances=grievances,
     )
     capability = Capability(
         "web",

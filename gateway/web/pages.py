@@ -19,6 +19,7 @@ from gateway.deadlines import Deadlines
 from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
+from gateway.grievances import Grievances
 from gateway.identity import IdentityService
 from gateway.notifications import Notifications
 from gateway.services import CatalogueService
@@ -46,6 +47,7 @@ class Pages:
     notifications: Notifications
     versions: CatalogueVersions
     engine: AsyncEngine
+    grievances: Grievances
     _demo_login: list[str] = field(default_factory=list)
 
     def translate(self, language: str, message: str) -> str:

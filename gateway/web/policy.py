@@ -37,6 +37,13 @@ POLICY = Policy(
     documents=_citizen("web.documents", "show a family's documents"),
     appeal=_citizen("web.appeal", "appeal a decision or its delay on the web page"),
     answer=_citizen("web.answer", "answer an officer who returned an application"),
+    grievances=_citizen("web.grievances", "file and follow a family's grievances"),
+    grievance_phone=public(
+        "web.grievance_phone", "file a grievance with a code sent to the phone", rate="signin"
+    ),
+    grievance_form=Rule(
+        "web.grievance_form", "show the form to file a grievance", grants={"citizen": OWN_FAMILY}
+    ),
 )
 
 

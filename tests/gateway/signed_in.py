@@ -42,6 +42,7 @@ SAMPLE_VALUES = {
     "verification_id": "999999",
     "certificate_id": "0" * 32,
     "digest": "0" * 64,
+    "number": "G26120000000006",
 }
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 

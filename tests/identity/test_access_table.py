@@ -66,6 +66,13 @@ SAMPLE_VALUES = {
     "certificate_id": "0" * 32,
     # A catalogue version nobody served.
     "digest": "0" * 64,
+    # Grievances: a well-formed number that no grievance has.
+    "number": "G26120000000006",
+    # Open311: a category, a grievance and a token that do not exist, and an unknown client application.
+    "service_file": "nothing.here.json",
+    "request_file": "G26120000000000.json",
+    "token_file": "nothing.json",
+    "app_id": "app-000000000000",
 }
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
@@ -90,6 +97,7 @@ SAMPLES: dict[str, Sample] = {
     "POST /api/v1/auth/assist/verify": Sample(
         "/api/v1/auth/assist/verify", {"challenge_id": "0" * 32, "code": "000000"}
     ),
+    "POST /api/v1/admin/open311/apps": Sample("/api/v1/admin/open311/apps", {"name": "table test"}),
     "POST /api/v1/admin/staff": Sample(
         "/api/v1/admin/staff", {"role": "agent", "name": "table test", "mobile": "9812399998"}
     ),
