@@ -57,6 +57,8 @@ from synthetic_catalogue import (  # isort: skip
     time_calls,
 )
 
+from figures import record  # isort: skip
+
 from catalogue import Catalogue, ServiceVerdict, evaluate_all, evaluate_family, load_catalogue, loader
 from catalogue.models import Text
 from catalogue.rules import CompiledRule
@@ -74,7 +76,10 @@ class Report:
     def __init__(self) -> None:
         self.missed: list[str] = []
 
+    title = ""
+
     def section(self, title: str) -> None:
+        self.title = title.split(":")[0]  # "real catalogue ...", "generated catalogue of 2000"
         print(f"\n== {title} ==")
         print(f"   {'measure':<52} {'seva':>10} {'baseline':>10} {'ratio':>7}  {'goal':<10} met")
 
@@ -101,6 +106,16 @@ class Report:
             if met == "NO":
                 self.missed.append(label)
         target = f"< {goal:g} {unit}" if goal is not None else ""
+        record(
+            f"{self.title}: {label}",
+            seva,
+            baseline,
+            unit=unit,
+            goal=goal,
+            better="lower",
+            on="seva",
+            source="bench/catalogue.py",
+        )
         print(
             f"   {f'{label} ({unit})':<52} {seva:10.2f} {base} {ratio}  {target:<10} {met:<3} {note}".rstrip()
         )

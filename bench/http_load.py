@@ -341,7 +341,9 @@ class Bench:
                 if run.errors:
                     raise SystemExit(f"{case.key}: {run.errors} failed answers from {case.url}")
                 self.runs.setdefault(case.key, []).append(run)
-            print(f"   round {n + 1}: " + ", ".join(f"{c.key} {self.runs[c.key][-1].rps:,.0f}/s" for c in cases))
+            print(
+                f"   round {n + 1}: " + ", ".join(f"{c.key} {self.runs[c.key][-1].rps:,.0f}/s" for c in cases)
+            )
 
     def median(self, key: str) -> Run:
         runs = self.runs[key]
@@ -368,17 +370,16 @@ class Bench:
     def tail(self, measure: str, seva: str, baseline: str, goal: float) -> None:
         ours, theirs = self.median(seva), self.median(baseline)
         ours_tail, theirs_tail = ours.p99_ms / ours.p50_ms, theirs.p99_ms / theirs.p50_ms
-        met = record(measure, ours_tail, theirs_tail, unit="x", goal=goal, better="lower", on="seva",
-                     source=SOURCE)  # fmt: skip
+        met = record(
+            measure, ours_tail, theirs_tail, unit="x", goal=goal, better="lower", on="seva", source=SOURCE
+        )
         print(
             f"   {measure:<58} {ours_tail:9.2f} {theirs_tail:9.2f} {ours_tail / theirs_tail:6.2f}"
             f"  {'<= ' + format(goal, 'g'):<7} {'met' if met else 'NOT met'}"
         )
 
 
-def reads(
-    bench: Bench, label: str, data: Path, database_url: str, server: str
-) -> None:
+def reads(bench: Bench, label: str, data: Path, database_url: str, server: str) -> None:
     """Start seva and the bare app over one database; measure the three personal reads against raw."""
     env = seva_env(data, database_url, 0)
     prepare(env)
@@ -470,8 +471,9 @@ def main() -> None:
                 ]
             )
         bench.compare("bare Litestar /hello, granian / uvicorn", "granian hello", "uvicorn hello", None)
-        bench.compare("seva GET /api/v1/services/{code}, granian / uvicorn", "granian service",
-                      "uvicorn service", 1.0)  # fmt: skip
+        bench.compare(
+            "seva GET /api/v1/services/{code}, granian / uvicorn", "granian service", "uvicorn service", 1.0
+        )
 
         if args.only != "sqlite":
             pg = asyncio.run(postgres_url())

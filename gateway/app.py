@@ -18,6 +18,7 @@ from gateway.database import upgrade
 from gateway.platform.bodies import SevaRequest
 from gateway.platform.capability import Lifespan
 from gateway.platform.contract import declare_problem_responses
+from gateway.platform.dependencies import resolve_plain_dependencies_in_turn
 from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
 from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
@@ -91,6 +92,7 @@ def _openapi(path: str) -> OpenAPIConfig:
 def compose(seva: Seva) -> Litestar:
     """The application of built capabilities."""
     platform = seva.platform
+    resolve_plain_dependencies_in_turn()
     capabilities = list(seva.capabilities())
     mappers: dict[type[Exception], ErrorMapper] = {}
     dependencies: dict[str, Provide] = {

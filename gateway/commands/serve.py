@@ -6,7 +6,6 @@ import ipaddress
 import os
 import socket
 import sys
-
 from typing import Any
 
 import click
