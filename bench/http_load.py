@@ -474,6 +474,9 @@ def main() -> None:
         bench.compare(
             "seva GET /api/v1/services/{code}, granian / uvicorn", "granian service", "uvicorn service", 1.0
         )
+        for name in ("granian", "uvicorn"):
+            bench.tail(f"p99 / p50, GET /api/v1/services/{{code}} on {name}", f"{name} service",
+                       f"{name} hello", 3.0)  # fmt: skip
 
         if args.only != "sqlite":
             pg = asyncio.run(postgres_url())

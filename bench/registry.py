@@ -55,6 +55,7 @@ LOOKUP_P99_TARGET_MS = 2.0
 ELIGIBILITY_MEDIAN_TARGET_MS = 20.0
 KEY = b"bench-registry-aadhaar-key-" + b"b" * 16
 MEMBER_SQL = "SELECT * FROM members WHERE member_id = {}"
+MEMBER_COLUMN = COLUMNS.index("member_id")
 
 
 def show(label: str, value: str, target: str = "", ok: bool | None = None) -> None:
@@ -94,9 +95,9 @@ def make_file(
             writer.writerow(row)
             written += 1
             if len(member_ids) < lookups:
-                member_ids.append(row[9])
+                member_ids.append(row[MEMBER_COLUMN])
             elif (j := rng.randrange(written)) < lookups:
-                member_ids[j] = row[9]
+                member_ids[j] = row[MEMBER_COLUMN]
     return member_ids, family_ids
 
 

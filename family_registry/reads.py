@@ -77,9 +77,10 @@ class Statement:
     params: tuple[str, ...]
     keys: tuple[str, ...]
     converters: tuple[Convert, ...]
+    fixed: Mapping[str, Any]  # values bound in the statement itself (literals compared with)
 
     def arguments(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        return tuple(values[name] for name in self.params)
+        return tuple(values[name] if name in values else self.fixed[name] for name in self.params)
 
     def convert(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         if not any(self.converters):
@@ -107,14 +108,18 @@ class Reads:
             return found[1]
         compiled = select.compile(dialect=self.dialect)
         positions = compiled.positiontup or []
+        # asyncpg decodes dates, booleans and numbers itself; SQLite keeps them as text and integers, which
+        # SQLAlchemy's own converters turn back into what the columns declare.
         converters = tuple(
-            column.type._cached_result_processor(self.dialect, None) for column in select.selected_columns
+            None if self._postgres else column.type._cached_result_processor(self.dialect, None)
+            for column in select.selected_columns
         )
         statement = Statement(
             sql=str(compiled),
             params=tuple(positions),
             keys=tuple(select.selected_columns.keys()),
             converters=converters,
+            fixed=compiled.params,
         )
         self._compiled[id(select)] = (select, statement)  # kept with it, so the id stays this select's
         return statement
@@ -142,10 +147,13 @@ class Reads:
         return [conn.execute(s.sql, s.arguments(v)).fetchall() for s, v in statements]
 
     async def _run_postgres(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
-        async with self.engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            driver: Any = raw.driver_connection
+        # The pool's connection itself: engine.connect() would add SQLAlchemy's Connection around it.
+        pooled = await self.engine.raw_connection()
+        try:
+            driver: Any = pooled.driver_connection
             return [await driver.fetch(s.sql, *s.arguments(v)) for s, v in statements]
+        finally:
+            pooled.close()
 
     async def _run_engine(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
         async with self.engine.connect() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -63,6 +64,16 @@ def _platform_lifespans(platform: Platform) -> list[Lifespan]:
     return [database, watch_catalogue]
 
 
+@contextlib.asynccontextmanager
+async def _settled(app: Litestar) -> AsyncIterator[None]:
+    # Last of the start-up: what start-up made (routes, services, caches, the catalogue) lives as long as
+    # the process; out of the collector's reach, a full collection no longer walks it in the middle of a
+    # request (the catalogue's loader freezes the catalogue itself the same way).
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def _openapi(path: str) -> OpenAPIConfig:
     scheme = SecurityScheme(
         type="http",
@@ -110,6 +121,7 @@ def compose(seva: Seva) -> Litestar:
         dependencies.update(capability.dependencies)
         handlers.extend(capability.route_handlers)
         lifespans.extend(capability.lifespans)
+    lifespans.append(_settled)
     proxies = ProxyTrust.parse(platform.settings.trusted_proxies)
     app = Litestar(
         route_handlers=handlers,
