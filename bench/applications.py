@@ -65,6 +65,7 @@ from gateway.applications.service import ApplicationService  # noqa: E402
 from gateway.audit import Actor, AuditTrail  # noqa: E402
 from gateway.database import create_engine, is_postgres, upgrade  # noqa: E402
 from gateway.delivery.backoff import Backoff  # noqa: E402
+from gateway.delivery.queue import enqueue  # noqa: E402
 from gateway.delivery.resolver import AdapterResolver  # noqa: E402
 from gateway.delivery.worker import DeliveryWorker, WorkerOptions  # noqa: E402
 from gateway.documents.service import DocumentStore, NewDocument  # noqa: E402
@@ -72,6 +73,7 @@ from gateway.documents.storage import DiskStorage  # noqa: E402
 from gateway.endpoints.service import EndpointService  # noqa: E402
 from gateway.identity.keys import KeyRing  # noqa: E402
 from gateway.identity.tokens import TokenService  # noqa: E402
+from gateway.platform.guard import Caller  # noqa: E402
 from gateway.platform.principal import Principal  # noqa: E402
 from schemas.applications_api import ApplicationCreate  # noqa: E402
 from schemas.endpoints_api import EndpointRegistration  # noqa: E402
@@ -124,7 +126,7 @@ class Setup:
         self.engine = engine
         self.catalogue = catalogue
         self.audit = AuditTrail(engine)
-        self.applications = ApplicationService(engine, lambda: catalogue, self.audit)
+        self.applications = ApplicationService(engine, lambda: catalogue, self.audit, enqueue)
         self.documents = DocumentStore(
             engine,
             DiskStorage(storage),
@@ -152,7 +154,7 @@ class Setup:
         asha = self.people.asha  # type: ignore[union-attr]
         body = ApplicationCreate(service_code=LEARNER, member_id=asha.member_id, form=learner_form())
         for _ in range(n):
-            await self.applications.submit(asha.principal, asha.actor, body, secrets.token_hex(8))
+            await self.applications.submit(Caller(asha.principal, asha.actor), body, secrets.token_hex(8))
 
     def worker(self, batch: int = 32, concurrency: int = 16) -> DeliveryWorker:
         resolver = AdapterResolver(
@@ -182,7 +184,7 @@ class Setup:
         form["premises_address"] = "12 Arera Colony, Bhopal"
         body = ApplicationCreate(service_code="en-lt-connection", member_id=asha.member_id, form=form)
         for _ in range(n):
-            await self.applications.submit(asha.principal, asha.actor, body, secrets.token_hex(8))
+            await self.applications.submit(Caller(asha.principal, asha.actor), body, secrets.token_hex(8))
 
     async def count(self, adapter: str, state: str) -> int:
         async with self.engine.connect() as conn:
