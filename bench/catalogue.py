@@ -321,6 +321,10 @@ def evaluate_all_before(
     return [_verdict_before(code, rules, facts, memo) for code, rules in catalogue.rules.items()]
 
 
+def _plain(verdicts: list[ServiceVerdict]) -> list[tuple[object, ...]]:
+    return [(v.service, v.status, v.reasons, v.missing_facts) for v in verdicts]
+
+
 def evaluate_family_before(catalogue: Catalogue, members: Mapping[str, Mapping[str, Any]]) -> object:
     return {member_id: evaluate_all_before(catalogue, facts) for member_id, facts in members.items()}
 
@@ -412,8 +416,10 @@ def bench_eligibility(
 ) -> None:
     rules = sum(len(r) for r in catalogue.rules.values())
     distinct = len({rule.key for r in catalogue.rules.values() for rule in r})
-    assert evaluate_all(catalogue, MEMBER) == evaluate_all_before(catalogue, MEMBER)
-    assert evaluate_family(catalogue, FAMILY).members == evaluate_family_before(catalogue, FAMILY)
+    # The same verdicts both ways; what to ask for a missing fact (``ask``) came later, and is left aside.
+    assert _plain(evaluate_all(catalogue, MEMBER)) == _plain(evaluate_all_before(catalogue, MEMBER))
+    family, before = evaluate_family(catalogue, FAMILY).members, evaluate_family_before(catalogue, FAMILY)
+    assert {m: _plain(v) for m, v in family.items()} == {m: _plain(v) for m, v in before.items()}  # type: ignore[attr-defined]
     print(
         f"   ({len(catalogue.rules)} services, {rules} rules, {distinct} distinct; same verdicts both ways)"
     )
