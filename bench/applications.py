@@ -148,7 +148,7 @@ class Setup:
         )
         admin = Principal(role="administrator", subject="client:bench", client_id="bench")
         body = EndpointRegistration(kind="rest", endpoint=f"{department_url}/rest", max_concurrency=256)
-        await endpoints.register(admin, Actor.system("bench", "set up"), "rest_transport", body)
+        await endpoints.register(Caller(admin, Actor.system("bench", "set up")), "rest_transport", body)
 
     async def submit(self, n: int) -> None:
         asha = self.people.asha  # type: ignore[union-attr]

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 __all__ = ["Reads", "Statement"]
 
@@ -153,7 +154,8 @@ class Reads:
             driver: Any = pooled.driver_connection
             return [await driver.fetch(s.sql, *s.arguments(v)) for s, v in statements]
         finally:
-            pooled.close()
+            # Returning it may close it (an asyncpg close awaits): SQLAlchemy's pool must run in its greenlet.
+            await greenlet_spawn(pooled.close)
 
     async def _run_engine(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
         async with self.engine.connect() as conn:
