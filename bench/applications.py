@@ -175,7 +175,7 @@ class Setup:
         )
         admin = Principal(role="administrator", subject="client:bench", client_id="bench")
         body = EndpointRegistration(kind=kind, endpoint=endpoint, max_concurrency=lane, **fields)  # type: ignore[arg-type]
-        await endpoints.register(admin, Actor.system("bench", "set up"), adapter, body)
+        await endpoints.register(Caller(admin, Actor.system("bench", "set up")), adapter, body)
 
     async def submit_lt(self, n: int) -> None:
         """``n`` applications for an LT connection: the energy department's SOAP adapter."""
