@@ -50,7 +50,7 @@ def goal_text(row: dict[str, object]) -> str:
     sign = ">=" if row["better"] == "higher" else "<="
     what = "ratio" if row["on"] == "ratio" else "seva"
     unit = "" if row["on"] == "ratio" else f" {row['unit']}"
-    return f"{what} {sign} {goal:g}{unit}"
+    return f"{what} {sign} {goal:.3g}{unit}"
 
 
 def met_text(met: object) -> str:
