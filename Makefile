@@ -25,16 +25,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Every benchmark, each beside its baseline measured in the same run; each appends its rows to one file
+# (bench/figures.py), and bench/table.py prints them all and keeps the table in docs/performance.md.
+# A benchmark that misses a goal or fails does not stop the others.
+BENCH_SCRIPTS := catalogue rules_cel security applications lookup_privacy deadlines web registry http_load audit grievances grievance_reports
+BENCH_ARGS_registry := --members 200000 --lookups 2000 --families 500
+BENCH_ARGS_deadlines := --sizes 100000
 bench: $(STAMP)
-	$(BIN)/python bench/catalogue.py
-	$(BIN)/python bench/rules_cel.py
-	$(BIN)/python bench/security.py
-	$(BIN)/python bench/applications.py
-	$(BIN)/python bench/lookup_privacy.py
-	$(BIN)/python bench/deadlines.py
-	$(BIN)/python bench/web.py
-	$(BIN)/python bench/audit.py
-	$(BIN)/python bench/grievances.py
+	@started=$$(date +%s); export SEVA_BENCH_FIGURES=$$(mktemp --suffix=.jsonl); \
+	for script in $(BENCH_SCRIPTS); do \
+		case $$script in registry) extra="$(BENCH_ARGS_registry)";; deadlines) extra="$(BENCH_ARGS_deadlines)";; \
+			*) extra="";; esac; \
+		echo "\n######## bench/$$script.py $$extra"; \
+		$(BIN)/python bench/$$script.py $$extra || echo "bench/$$script.py exited with $$?"; \
+	done; \
+	$(BIN)/python bench/table.py --started $$started --write docs/performance.md
 
 
 # Not part of `make test`: minutes of load and faults against the PostgreSQL at SEVA_SOAK_POSTGRES_URL

@@ -50,6 +50,8 @@ import time  # noqa: E402
 from collections.abc import Awaitable, Callable  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
+SOURCE = "bench/applications.py"
+
 import aiohttp  # noqa: E402
 import httpx  # noqa: E402
 import msgspec  # noqa: E402
@@ -57,11 +59,13 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
 from adapters import AdapterConfig, EgressPolicy, build_client, default_registry  # noqa: E402
+from bench.figures import record  # noqa: E402
 from catalogue import Catalogue, load_catalogue  # noqa: E402
 from gateway.applications.service import ApplicationService  # noqa: E402
 from gateway.audit import Actor, AuditTrail  # noqa: E402
 from gateway.database import create_engine, is_postgres, upgrade  # noqa: E402
 from gateway.delivery.backoff import Backoff  # noqa: E402
+from gateway.delivery.queue import enqueue  # noqa: E402
 from gateway.delivery.resolver import AdapterResolver  # noqa: E402
 from gateway.delivery.worker import DeliveryWorker, WorkerOptions  # noqa: E402
 from gateway.documents.service import DocumentStore, NewDocument  # noqa: E402
@@ -69,6 +73,7 @@ from gateway.documents.storage import DiskStorage  # noqa: E402
 from gateway.endpoints.service import EndpointService  # noqa: E402
 from gateway.identity.keys import KeyRing  # noqa: E402
 from gateway.identity.tokens import TokenService  # noqa: E402
+from gateway.platform.guard import Caller  # noqa: E402
 from gateway.platform.principal import Principal  # noqa: E402
 from schemas.applications_api import ApplicationCreate  # noqa: E402
 from schemas.endpoints_api import EndpointRegistration  # noqa: E402
@@ -121,7 +126,7 @@ class Setup:
         self.engine = engine
         self.catalogue = catalogue
         self.audit = AuditTrail(engine)
-        self.applications = ApplicationService(engine, lambda: catalogue, self.audit)
+        self.applications = ApplicationService(engine, lambda: catalogue, self.audit, enqueue)
         self.documents = DocumentStore(
             engine,
             DiskStorage(storage),
@@ -143,13 +148,13 @@ class Setup:
         )
         admin = Principal(role="administrator", subject="client:bench", client_id="bench")
         body = EndpointRegistration(kind="rest", endpoint=f"{department_url}/rest", max_concurrency=256)
-        await endpoints.register(admin, Actor.system("bench", "set up"), "rest_transport", body)
+        await endpoints.register(Caller(admin, Actor.system("bench", "set up")), "rest_transport", body)
 
     async def submit(self, n: int) -> None:
         asha = self.people.asha  # type: ignore[union-attr]
         body = ApplicationCreate(service_code=LEARNER, member_id=asha.member_id, form=learner_form())
         for _ in range(n):
-            await self.applications.submit(asha.principal, asha.actor, body, secrets.token_hex(8))
+            await self.applications.submit(Caller(asha.principal, asha.actor), body, secrets.token_hex(8))
 
     def worker(self, batch: int = 32, concurrency: int = 16) -> DeliveryWorker:
         resolver = AdapterResolver(
@@ -170,7 +175,7 @@ class Setup:
         )
         admin = Principal(role="administrator", subject="client:bench", client_id="bench")
         body = EndpointRegistration(kind=kind, endpoint=endpoint, max_concurrency=lane, **fields)  # type: ignore[arg-type]
-        await endpoints.register(admin, Actor.system("bench", "set up"), adapter, body)
+        await endpoints.register(Caller(admin, Actor.system("bench", "set up")), adapter, body)
 
     async def submit_lt(self, n: int) -> None:
         """``n`` applications for an LT connection: the energy department's SOAP adapter."""
@@ -179,7 +184,7 @@ class Setup:
         form["premises_address"] = "12 Arera Colony, Bhopal"
         body = ApplicationCreate(service_code="en-lt-connection", member_id=asha.member_id, form=form)
         for _ in range(n):
-            await self.applications.submit(asha.principal, asha.actor, body, secrets.token_hex(8))
+            await self.applications.submit(Caller(asha.principal, asha.actor), body, secrets.token_hex(8))
 
     async def count(self, adapter: str, state: str) -> int:
         async with self.engine.connect() as conn:
@@ -493,7 +498,7 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
     if drop:
         await drop()
 
-    print(f"\nseva applications benchmark: {backend}, {os.cpu_count()} CPUs, one uvicorn worker")
+    print(f"\nseva applications benchmark: {backend}, {os.cpu_count()} CPUs, one `seva serve` worker")
     print(f"load average before and after: {args.load_before:.2f}, {os.getloadavg()[0]:.2f}")
     print("\n1. A proxied call at concurrency 1 (median of per-round medians, ms)")
     base = overhead["httpx direct (baseline)"]
@@ -508,6 +513,15 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
         ("adapter (the proxied call itself)", adapter_added),
         ("whole delivery, DB included", delivery_added),
     ):
+        record(
+            f"{backend}: {label}, added over a direct call at concurrency 1",
+            added,
+            unit="ms",
+            goal=PROXY_TARGET_MS,
+            better="lower",
+            on="seva",
+            source=SOURCE,
+        )
         print(f"     {label:<36} {added:+.2f} ms  {verdict[added < PROXY_TARGET_MS]}")
     print(f"\n2. Submissions end to end, {args.concurrency} concurrent clients, {args.seconds:g} s")
     for label, key in (
@@ -518,6 +532,9 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
             f"   {label:<33}{submitted[f'{key}_rps']:8.0f}/s  p50 {submitted[f'{key}_p50']:.1f} ms"
             f"  p99 {submitted[f'{key}_p99']:.1f} ms  failures {submitted[f'{key}_failures']:.0f}"
         )
+    record(f"{backend}: POST /api/v1/applications, {args.concurrency} clients", submitted["submit_rps"],
+           submitted["health_rps"], unit="req/s", source=SOURCE, on="seva",
+           goal=SUBMIT_TARGET_SQLITE if backend == "SQLite" else None)  # fmt: skip
     if backend == "SQLite":
         met = "met" if submitted["submit_rps"] >= SUBMIT_TARGET_SQLITE else "NOT met"
         print(f"   target: {SUBMIT_TARGET_SQLITE:.0f}/s on SQLite -> {met}")
@@ -528,6 +545,14 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
     for latency, (direct, seva) in rates.items():
         goal = LATENCY_GOALS[latency]
         ratio = seva.per_second / direct.per_second
+        record(
+            f"{backend}: delivery, department answering in {latency * 1000:.0f} ms / direct client",
+            seva.per_second,
+            direct.per_second,
+            unit="/s",
+            goal=goal,
+            source=SOURCE,
+        )
         print(
             f"   {latency * 1000:>6.0f} ms{'':<15}{direct.per_second:9.0f}{seva.per_second:9.0f}{ratio:8.2f}"
             f"{goal:7.1f}  {verdict[ratio >= goal]}"
@@ -539,6 +564,15 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
         f"direct {direct.cpu_ms:.2f} ms, adds {own:+.2f} ms; target < {PROXY_TARGET_MS:g} ms: "
         f"{verdict[own < PROXY_TARGET_MS]}"
     )
+    record(
+        f"{backend}: our own CPU per delivery at 0 ms, over the direct call",
+        own,
+        unit="ms",
+        goal=PROXY_TARGET_MS,
+        better="lower",
+        on="seva",
+        source=SOURCE,
+    )
     print(f"\n4. A fast department (100 ms) alone and beside one that holds every call {SLOW_LATENCY:g} s")
     print(f"   alone:  {', '.join(f'{r:.0f}' for r in alone)} per s (median {statistics.median(alone):.0f})")
     print(
@@ -546,6 +580,14 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
     )
     change = statistics.median(beside) / statistics.median(alone) - 1
     noise = max((max(r) - min(r)) / statistics.median(r) for r in (alone, beside))
+    record(
+        f"{backend}: a fast department beside a stuck one / alone",
+        statistics.median(beside),
+        statistics.median(alone),
+        unit="/s",
+        goal=1 - max(noise, 0.05),
+        source=SOURCE,
+    )
     print(
         f"   change {change:+.1%}; rounds spread up to {noise:.1%} (noise); goal: no slower beyond noise "
         f"(at least 5 %) -> {verdict[change >= -max(noise, 0.05)]}"

@@ -57,6 +57,8 @@ from synthetic_catalogue import (  # isort: skip
     time_calls,
 )
 
+from figures import record  # isort: skip
+
 from catalogue import Catalogue, ServiceVerdict, evaluate_all, evaluate_family, load_catalogue, loader
 from catalogue.models import Text
 from catalogue.rules import CompiledRule
@@ -74,7 +76,10 @@ class Report:
     def __init__(self) -> None:
         self.missed: list[str] = []
 
+    title = ""
+
     def section(self, title: str) -> None:
+        self.title = title.split(":")[0]  # "real catalogue ...", "generated catalogue of 2000"
         print(f"\n== {title} ==")
         print(f"   {'measure':<52} {'seva':>10} {'baseline':>10} {'ratio':>7}  {'goal':<10} met")
 
@@ -101,6 +106,16 @@ class Report:
             if met == "NO":
                 self.missed.append(label)
         target = f"< {goal:g} {unit}" if goal is not None else ""
+        record(
+            f"{self.title}: {label}",
+            seva,
+            baseline,
+            unit=unit,
+            goal=goal,
+            better="lower",
+            on="seva",
+            source="bench/catalogue.py",
+        )
         print(
             f"   {f'{label} ({unit})':<52} {seva:10.2f} {base} {ratio}  {target:<10} {met:<3} {note}".rstrip()
         )
@@ -306,6 +321,10 @@ def evaluate_all_before(
     return [_verdict_before(code, rules, facts, memo) for code, rules in catalogue.rules.items()]
 
 
+def _plain(verdicts: list[ServiceVerdict]) -> list[tuple[object, ...]]:
+    return [(v.service, v.status, v.reasons, v.missing_facts) for v in verdicts]
+
+
 def evaluate_family_before(catalogue: Catalogue, members: Mapping[str, Mapping[str, Any]]) -> object:
     return {member_id: evaluate_all_before(catalogue, facts) for member_id, facts in members.items()}
 
@@ -361,6 +380,8 @@ def registry_family(catalogue: Catalogue) -> FamilyRecord:
                 occupation=facts["member.occupation"],
                 annual_income=facts.get("member.annual_income", 0),
                 residence_years=facts.get("member.residence_years"),
+                income_tax_payer=False,
+                government_service="none",
                 mobile=None,
                 aadhaar_last4=None,
                 ekyc_done=True,
@@ -377,6 +398,11 @@ def registry_family(catalogue: Catalogue) -> FamilyRecord:
         social_category="obc",
         bpl=True,
         ration_card="RC1",
+        tehsil=None,
+        janpad=None,
+        local_body_kind=None,
+        ration_card_type="priority",
+        land_hectares=0.0,
         version=1,
         members=tuple(members),
     )
@@ -397,8 +423,10 @@ def bench_eligibility(
 ) -> None:
     rules = sum(len(r) for r in catalogue.rules.values())
     distinct = len({rule.key for r in catalogue.rules.values() for rule in r})
-    assert evaluate_all(catalogue, MEMBER) == evaluate_all_before(catalogue, MEMBER)
-    assert evaluate_family(catalogue, FAMILY).members == evaluate_family_before(catalogue, FAMILY)
+    # The same verdicts both ways; what to ask for a missing fact (``ask``) came later, and is left aside.
+    assert _plain(evaluate_all(catalogue, MEMBER)) == _plain(evaluate_all_before(catalogue, MEMBER))
+    family, before = evaluate_family(catalogue, FAMILY).members, evaluate_family_before(catalogue, FAMILY)
+    assert {m: _plain(v) for m, v in family.items()} == {m: _plain(v) for m, v in before.items()}  # type: ignore[attr-defined]
     print(
         f"   ({len(catalogue.rules)} services, {rules} rules, {distinct} distinct; same verdicts both ways)"
     )

@@ -34,6 +34,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import record  # noqa: E402
 from gateway.bootstrap import build  # noqa: E402
 from gateway.database import create_engine, upgrade  # noqa: E402
 from gateway.deadlines.reports import report_rows  # noqa: E402
@@ -164,6 +165,12 @@ async def databases(sizes: list[int], batch: int, only: str) -> None:
             )
             line(f"  texts handed to the notifier ({int(f['sent']):,}, database outbox)", f["sending"], "s")
             line("report by department over every clock", f["report"] * 1000, "ms")
+            record(
+                f"{kind}, {n:,} open applications: a day's sweep, clocks acted on per second",
+                f["acted"] / f["sweep"],
+                unit="/s",
+                source="bench/deadlines.py",
+            )
 
 
 def certificates(seconds: float) -> None:
@@ -218,6 +225,20 @@ def certificates(seconds: float) -> None:
         line("python-jose jws.sign of the same payload (baseline)", base_sign, "/s")
         line("seva: canonical JSON + sign", ours_sign, "/s", f"{ours_sign / base_sign:.2f}x the baseline")
         line("python-jose jws.verify of the same token (baseline)", base_verify, "/s")
+        record(
+            "certificate signing (canonical JSON + ES256) / python-jose's sign",
+            ours_sign,
+            base_sign,
+            unit="/s",
+            source="bench/deadlines.py",
+        )
+        record(
+            "certificate check / python-jose's verify",
+            ours_verify,
+            base_verify,
+            unit="/s",
+            source="bench/deadlines.py",
+        )
         line(
             "seva: header checks + key by kid + verify + claims",
             ours_verify,

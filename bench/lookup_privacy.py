@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
+from bench.figures import record  # noqa: E402
 from family_registry.errors import NoMatch  # noqa: E402
 from gateway.audit import Actor  # noqa: E402
 from gateway.database import upgrade  # noqa: E402
@@ -109,6 +110,14 @@ async def main() -> None:
     gap_before = statistics.median(results["before registered"]) - statistics.median(results["before nobody"])
     gap_now = statistics.median(results["now registered"]) - statistics.median(results["now nobody"])
     print(f"  registered minus nobody, medians: before {gap_before:+.3f} ms, now {gap_now:+.3f} ms")
+    record(
+        "lookup by mobile: registered minus nobody, medians",
+        gap_now,
+        gap_before,
+        unit="ms",
+        better="lower",
+        source="bench/lookup_privacy.py",
+    )
     await seva.delivery.resolver.aclose()
     await seva.platform.engine.dispose()
 

@@ -35,6 +35,7 @@ from typing import Any
 
 # First: it makes `catalogue` below the package rather than bench/catalogue.py (see its docstring).
 from synthetic_catalogue import FAMILY, MEMBER, Timing, generate_yaml  # isort: skip
+from figures import record  # isort: skip
 
 import celpy
 from cel_expr_python import cel
@@ -428,6 +429,15 @@ def measure(label: str, catalogue: Catalogue, quick: bool) -> None:
                 f"   ({t['whole'].median / base['whole'].median:.1f}x and "
                 f"{t['every'].median / base['every'].median:.1f}x seva)"
             )  # fmt: skip
+            if name != "seva (closures)":
+                record(
+                    f"{label}: one member x catalogue, seva / {name}",
+                    base["whole"].median * 1e3,
+                    t["whole"].median * 1e3,
+                    unit="ms",
+                    better="lower",
+                    source="bench/rules_cel.py",
+                )
             figures = f"{_ms(compile_seconds[name]):>12} {_us(one):>13} {_ms(t['whole'].median):>21}"
             print(f"   {name:<26} {figures} {_ms(t['every'].median):>17}{ratio}")
         gc.unfreeze()

@@ -35,6 +35,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import record  # noqa: E402
 from gateway.audit import Actor, AuditTrail  # noqa: E402
 from gateway.audit.sealer import AuditSealer  # noqa: E402
 from gateway.database import create_engine, upgrade  # noqa: E402
@@ -180,6 +181,16 @@ def http_costs(requests: int) -> None:
                     results[label] = samples
                 for label, samples in results.items():
                     summary(label, samples)
+                health = statistics.median(results[cases[0][0]])
+                for label, _, _ in cases[1:]:
+                    record(
+                        f"one request at a time: {label.split(':')[0]} / /health",
+                        statistics.median(results[label]) * 1e3,
+                        health * 1e3,
+                        unit="ms",
+                        better="lower",
+                        source="bench/security.py",
+                    )
         finally:
             server.terminate()
             server.wait(10)

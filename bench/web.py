@@ -38,6 +38,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import record  # noqa: E402
 from tests.web.support import DHURVE, seed_households, sign_in  # noqa: E402
 
 SERVICE = "sj-widow-pension"
@@ -224,6 +225,14 @@ async def main_async(args: argparse.Namespace, url: str, cookies: httpx.Cookies,
             print(f"   {label:<46} {times}   {shown.rps:7.0f} req/s")
         ratio = figures[page.label].rps / figures[json.label].rps
         verdict = "ok" if ratio >= RATE_TARGET else "below target"
+        record(
+            f"{page.label.split()[0]} page / its JSON, {args.concurrency} at once",
+            figures[page.label].rps,
+            figures[json.label].rps,
+            unit="req/s",
+            goal=RATE_TARGET,
+            source="bench/web.py",
+        )
         print(f"   page / JSON, requests per second: {ratio:.2f} (target >= {RATE_TARGET}: {verdict})")
     print("\nPage weight, compressed, as a phone downloads it the first time (target: under 50 KB)")
     print(f"   {'page':<44} {'HTML':>8} {'CSS':>7} {'JS':>7} {'total':>8}")
@@ -233,6 +242,15 @@ async def main_async(args: argparse.Namespace, url: str, cookies: httpx.Cookies,
         worst = max(worst, total)
         print(f"   {path[:44]:<44} {html / 1024:7.1f}K {css / 1024:6.1f}K {js / 1024:6.1f}K {total:7.1f}K")
     verdict = "ok" if worst < WEIGHT_TARGET_KB else "over target"
+    record(
+        "heaviest page, compressed, first view",
+        worst,
+        unit="KB",
+        goal=WEIGHT_TARGET_KB,
+        better="lower",
+        on="seva",
+        source="bench/web.py",
+    )
     print(f"   heaviest page: {worst:.1f} KB ({verdict}); a first view waits for the HTML and the stylesheet")
     print("   (the script is deferred; no font and no image is fetched)")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -19,6 +20,7 @@ from gateway.database import upgrade
 from gateway.platform.bodies import SevaRequest
 from gateway.platform.capability import Lifespan
 from gateway.platform.contract import declare_problem_responses
+from gateway.platform.dependencies import resolve_plain_dependencies_in_turn
 from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
 from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
@@ -63,6 +65,16 @@ def _platform_lifespans(platform: Platform) -> list[Lifespan]:
     return [database, watch_catalogue]
 
 
+@contextlib.asynccontextmanager
+async def _settled(app: Litestar) -> AsyncIterator[None]:
+    # Last of the start-up: what start-up made (routes, services, caches, the catalogue) lives as long as
+    # the process; out of the collector's reach, a full collection no longer walks it in the middle of a
+    # request (the catalogue's loader freezes the catalogue itself the same way).
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def _openapi(path: str) -> OpenAPIConfig:
     scheme = SecurityScheme(
         type="http",
@@ -92,6 +104,7 @@ def _openapi(path: str) -> OpenAPIConfig:
 def compose(seva: Seva) -> Litestar:
     """The application of built capabilities."""
     platform = seva.platform
+    resolve_plain_dependencies_in_turn()
     capabilities = list(seva.capabilities())
     mappers: dict[type[Exception], ErrorMapper] = {}
     dependencies: dict[str, Provide] = {
@@ -109,6 +122,7 @@ def compose(seva: Seva) -> Litestar:
         dependencies.update(capability.dependencies)
         handlers.extend(capability.route_handlers)
         lifespans.extend(capability.lifespans)
+    lifespans.append(_settled)
     proxies = ProxyTrust.parse(platform.settings.trusted_proxies)
     app = Litestar(
         route_handlers=handlers,

@@ -76,8 +76,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         parsed = parsed.difference_update_query(["search_path"])
         server_settings = {**connect_args.get("server_settings", {}), "search_path": str(search_path)}
         connect_args["server_settings"] = server_settings
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 10)
+    # Twenty connections kept open, none beyond: with overflow, a busy process opened and closed a
+    # connection for most requests (bench/http_load.py), for the same ceiling of twenty.
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 0)
     return create_async_engine(parsed, connect_args=connect_args, **kwargs)
 
 

@@ -37,6 +37,9 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    server: Literal["granian", "uvicorn"] = (
+        "granian"  # seva serve's HTTP server; uvicorn if granian is absent
+    )
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"  # JSON lines (structlog) for machines, text for a terminal
     catalogue_watch_seconds: float = 2.0

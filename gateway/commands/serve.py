@@ -1,4 +1,4 @@
-"""``seva serve``: run the gateway under uvicorn."""
+"""``seva serve``: run the gateway under granian (the default) or uvicorn."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import ipaddress
 import os
 import socket
 import sys
+from typing import Any
 
 import click
-import uvicorn
 
 from catalogue import CatalogueInvalid, load_catalogue
 from gateway.platform.logs import configure_logging
@@ -50,15 +50,24 @@ def demo_exposure(settings: Settings) -> str | None:
 @click.option("--port", type=click.IntRange(0, 65535), help="Port (default $SEVA_PORT or 8000).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default $SEVA_WORKERS or 1).")
 @click.option(
+    "--server",
+    type=click.Choice(["granian", "uvicorn"]),
+    help="The HTTP server (default $SEVA_SERVER or granian; uvicorn where granian is not installed).",
+)
+@click.option(
     "--demo-on-network",
     is_flag=True,
     default=None,
     help="In demo mode, listen on a non-loopback address all the same ($SEVA_DEMO_ON_NETWORK).",
 )
-def serve(host: str | None, port: int | None, workers: int | None, demo_on_network: bool | None) -> None:
+def serve(
+    host: str | None, port: int | None, workers: int | None, server: str | None, demo_on_network: bool | None
+) -> None:
     """Serve the gateway. Refuses to start on an invalid catalogue, and in demo mode on an address other
     machines can reach unless told so."""
-    settings = Settings.from_env(host=host, port=port, workers=workers, demo_on_network=demo_on_network)
+    settings = Settings.from_env(
+        host=host, port=port, workers=workers, server=server, demo_on_network=demo_on_network
+    )
     refusal = demo_exposure(settings)
     if refusal:
         click.echo(refusal, err=True)
@@ -87,6 +96,29 @@ def serve(host: str | None, port: int | None, workers: int | None, demo_on_netwo
         }
     )
     configure_logging(settings.log_level, settings.log_format)
+    chosen = settings.server if _installed(settings.server) else "uvicorn"
+    if chosen != settings.server:
+        click.echo(f"      {settings.server} is not installed: serving with uvicorn", err=True)
+    (_granian if chosen == "granian" else _uvicorn)(settings)
+
+
+def _installed(server: str) -> bool:
+    try:
+        __import__(server)
+    except ImportError:
+        return False
+    return True
+
+
+# What both servers are told, and why: the client's address is taken from forwarded headers by the
+# platform, from trusted proxies only (SEVA_TRUSTED_PROXIES), so neither server may rewrite it (uvicorn's
+# own handling would believe anything from 127.0.0.1; granian has none); no access log (the platform logs
+# what it must, as JSON); no Server header.
+
+
+def _uvicorn(settings: Settings) -> None:
+    import uvicorn
+
     uvicorn.run(
         "gateway.app:create_app",
         factory=True,
@@ -96,8 +128,29 @@ def serve(host: str | None, port: int | None, workers: int | None, demo_on_netwo
         log_level=settings.log_level.lower(),
         access_log=False,
         log_config=None,  # uvicorn's lines go through seva's handler, as JSON like every other
-        # The client's address is taken from forwarded headers by the platform, from trusted proxies only
-        # (SEVA_TRUSTED_PROXIES); uvicorn's own handling would believe anything from 127.0.0.1.
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _granian(settings: Settings) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    # granian's own lines go to the root logger, where seva's handler writes them as JSON.
+    passed_on: dict[str, Any] = {"handlers": [], "propagate": True}
+    server = Server(
+        "gateway.app:create_app",
+        factory=True,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=settings.workers,
+        websockets=False,
+        log_enabled=True,
+        log_level=LogLevels(settings.log_level.lower()),
+        log_dictconfig={"loggers": {"_granian": dict(passed_on), "granian.access": dict(passed_on)}},
+        log_access=False,
+    )
+    server.serve()

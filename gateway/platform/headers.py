@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 from gateway.platform.forwarded import ProxyTrust
@@ -48,6 +47,13 @@ def content_security_policy(**changes: str) -> str:
 
 
 CONTENT_SECURITY_POLICY = content_security_policy()
+_POLICY = CONTENT_SECURITY_POLICY.encode("latin-1")
+_HSTS = HSTS.encode("latin-1")
+_FIXED = (
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
 
 
 class SecurityHeaders:
@@ -59,6 +65,7 @@ class SecurityHeaders:
         self.proxies = proxies
         self.https = https
         self.exceptions = dict(exceptions or {})
+        self._policies = {path: value.encode("latin-1") for path, value in self.exceptions.items()}
 
     def _private(self, scope: Scope) -> bool:
         handler: Any = scope.get("route_handler")
@@ -70,14 +77,15 @@ class SecurityHeaders:
     async def __call__(self, message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start" or scope.get("type") != "http":
             return
-        headers = MutableScopeHeaders.from_message(message)
-        headers["content-security-policy"] = self.exceptions.get(
-            scope.get("path", ""), CONTENT_SECURITY_POLICY
-        )
-        headers["x-frame-options"] = "DENY"
-        headers["x-content-type-options"] = "nosniff"
-        headers["referrer-policy"] = "no-referrer"
+        # One pass over the answer's headers (setting each by name would scan them once a header).
+        added = [
+            (b"content-security-policy", self._policies.get(scope.get("path", ""), _POLICY)),
+            *_FIXED,
+        ]
         if self.https or self.proxies.scheme(scope) == "https":
-            headers["strict-transport-security"] = HSTS
+            added.append((b"strict-transport-security", _HSTS))
         if self._private(scope):
-            headers["cache-control"] = "no-store"
+            added.append((b"cache-control", b"no-store"))
+        replaced = {name for name, _ in added}
+        kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in replaced]
+        message["headers"] = kept + added

@@ -86,7 +86,7 @@ def configure_logging(level: str, fmt: str = "json") -> None:
     # statement with its parameters at DEBUG, mobile numbers included.
     for noisy in ("httpx", "httpcore", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "_granian", "granian.access"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
 

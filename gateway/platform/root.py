@@ -48,7 +48,9 @@ def build_platform(
     if engine is None:
         # With SQLAlchemy's default pool, concurrent requests queued for a connection (bench/applications.py:
         # 355 -> 555 submissions/s on SQLite at 20); a SQLite connection is only a thread of this process.
-        engine = create_engine(settings.database_url, pool_size=20, max_overflow=20)
+        # All forty kept, none overflowing: an overflow connection is opened and closed around one use,
+        # which at 64 requests at once on PostgreSQL was most of a read's cost (bench/http_load.py).
+        engine = create_engine(settings.database_url, pool_size=40, max_overflow=0)
     holder = catalogue or CatalogueHolder.load(settings.catalogue, clock=clock)
     return Platform(
         settings=settings,

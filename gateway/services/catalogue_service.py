@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cachetools import LRUCache
+
 from catalogue import Catalogue, evaluate_all, evaluate_service
 from catalogue.facts import check_facts
 from catalogue.models import Service
@@ -44,9 +46,16 @@ def _check_code(field: str, value: str | None, known: object) -> None:
         )
 
 
+# Search answers kept per catalogue: the same few words are asked again and again, and an answer depends on
+# nothing but the catalogue (by its digest) and the query. Callers only read an answer, never change it.
+_SEARCHES_KEPT = 1024
+SearchKey = tuple[str, str, str | None, str | None, int, int]
+
+
 class CatalogueService:
     def __init__(self, holder: CatalogueHolder) -> None:
         self.holder = holder
+        self._searches: LRUCache[SearchKey, ServicePage] = LRUCache(_SEARCHES_KEPT)
 
     @property
     def current(self) -> Catalogue:
@@ -56,8 +65,25 @@ class CatalogueService:
         self, q: str | None, department: str | None, category: str | None, page: int, per_page: int
     ) -> ServicePage:
         catalogue = self.current
+        key = (catalogue.digest, (q or "").strip(), department, category, page, per_page)
+        kept = self._searches.get(key)
+        if kept is not None:
+            return kept
         _check_code("department", department, catalogue.departments)
         _check_code("category", category, catalogue.categories)
+        answer = self._search(catalogue, q, department, category, page, per_page)
+        self._searches[key] = answer
+        return answer
+
+    @staticmethod
+    def _search(
+        catalogue: Catalogue,
+        q: str | None,
+        department: str | None,
+        category: str | None,
+        page: int,
+        per_page: int,
+    ) -> ServicePage:
         found: list[tuple[Service, float | None]]
         if q and q.strip():
             found = [(hit.service, hit.score) for hit in catalogue.index.search(q)]

@@ -54,7 +54,8 @@ from gateway.web.sessions import SessionStore
 __all__ = ["NOT_PAGES", "WebBuilt", "build_web"]
 
 log = logging.getLogger("seva.web")
-NOT_PAGES = ["^/api/", "^/schema", "^/.well-known/"]  # programs' addresses: no CSRF cookie, no gzip here
+# Programs' addresses: no CSRF cookie, no gzip here.
+NOT_PAGES = ["^/api/", "^/schema", "^/.well-known/", "^/health$", "^/ready$", "^/metrics$"]
 _SWEEP_SECONDS = 600.0
 _MULTIPART_OVERHEAD = 256 * 1024
 

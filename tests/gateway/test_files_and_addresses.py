@@ -155,12 +155,13 @@ def _ask_for_codes(server: LiveServer, forwarded: list[str]) -> list[int]:
 class TestForwardedHeadersOverHttp:
     """Against real ``seva serve`` processes: uvicorn's own trust of 127.0.0.1 is what is being replaced."""
 
+    @pytest.mark.parametrize("http_server", ["granian", "uvicorn"])
     def test_from_an_untrusted_peer_the_header_changes_neither_the_audit_nor_the_limit(
-        self, tmp_path: Path, server_factory: Callable[..., LiveServer]
+        self, tmp_path: Path, server_factory: Callable[..., LiveServer], http_server: str
     ) -> None:
         """A same-host caller that sends X-Forwarded-For is recorded and limited as 127.0.0.1: three
-        different forwarded addresses share one sign-in limit of two a minute."""
-        server = server_factory({"SEVA_SIGNIN_PER_MINUTE": "2"})
+        different forwarded addresses share one sign-in limit of two a minute, under either server."""
+        server = server_factory({"SEVA_SIGNIN_PER_MINUTE": "2", "SEVA_SERVER": http_server})
         statuses = _ask_for_codes(server, ["203.0.113.1", "203.0.113.2", "203.0.113.3"])
         assert statuses == [202, 202, 429]
         assert _audited_addresses(tmp_path / "data") == ["127.0.0.1", "127.0.0.1"]

@@ -476,6 +476,8 @@ class TestStartAndReload:
             assert health["catalogue_digest"] == first["catalogue_digest"]
             assert http.get("/api/v1/services").json()["total"] == 5
             assert http.get("/api/v1/services/sj-widow-pension").status_code == 200
+            # Searches are answered from a cache; asked again after the reload, they must see the new file.
+            assert http.get("/api/v1/services", params={"q": "marriage daughters"}).json()["total"] == 0
 
             good["services"].append(
                 service(
@@ -491,6 +493,9 @@ class TestStartAndReload:
             health = http.get("/health").json()
             assert health["last_reload_error"] is None
             assert health["services"] == 6
+            assert http.get("/api/v1/services").json()["total"] == 6
+            found = http.get("/api/v1/services", params={"q": "marriage daughters"}).json()
+            assert [item["code"] for item in found["items"]] == ["sj-kanya-vivah"]
             assert health["catalogue_digest"] == hashlib.sha256(path.read_bytes()).hexdigest()
             assert http.get("/api/v1/services/sj-kanya-vivah").json()["name"]["hi"] == "कन्या विवाह सहायता"
             verdicts = http.post("/api/v1/eligibility", json={"facts": {"family.bpl": False}}).json()[

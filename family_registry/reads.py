@@ -1,0 +1,162 @@
+"""Hot-path reads in as few hops as the driver allows: SQLAlchemy Core statements, compiled once, run on
+the driver underneath the engine.
+
+Through SQLAlchemy's async engine on aiosqlite a single SELECT costs six or so round trips between the
+event loop and the connection's thread (cursor, execute, fetch, close, reset on return), each a wake-up of
+two threads under one GIL; at 64 requests at once the loop spent most of its time waiting on them. Here a
+SQLite read is one job on a small pool of threads, each holding plain ``sqlite3`` connections in
+autocommit (a single SELECT is its own consistent snapshot under WAL): one hop there and one back. On
+PostgreSQL the statement goes to the asyncpg connection under the engine's pool, as a prepared statement
+the driver caches, without SQLAlchemy's result machinery.
+
+Rows come back as plain tuples in the statement's column order, converted as SQLAlchemy would (dates and
+booleans stored as text and integers in SQLite); ``keys`` names the columns. The registry and the
+applications read through this; writes stay with the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
+
+__all__ = ["Reads", "Statement"]
+
+# Threads of SQLite reads in this process, shared by every engine: sqlite3 lets the GIL go while a
+# statement runs, and more threads than cores only queue on the GIL.
+_THREADS = 3
+# Files a thread keeps a connection to (a test run opens many databases; a server one).
+_KEPT_PER_THREAD = 8
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_local = threading.local()
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="seva-read")
+        return _pool
+
+
+def _connection(path: str) -> sqlite3.Connection:
+    kept: OrderedDict[str, sqlite3.Connection] | None = getattr(_local, "kept", None)
+    if kept is None:
+        kept = _local.kept = OrderedDict()
+    conn = kept.get(path)
+    if conn is not None:
+        kept.move_to_end(path)
+        return conn
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA query_only=ON")
+    conn.execute("PRAGMA busy_timeout=30000")
+    kept[path] = conn
+    while len(kept) > _KEPT_PER_THREAD:
+        kept.popitem(last=False)[1].close()
+    return conn
+
+
+Convert = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A SELECT compiled for one dialect: its SQL, the order of its parameters, its columns' names and
+    converters."""
+
+    sql: str
+    params: tuple[str, ...]
+    keys: tuple[str, ...]
+    converters: tuple[Convert, ...]
+    fixed: Mapping[str, Any]  # values bound in the statement itself (literals compared with)
+
+    def arguments(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[name] if name in values else self.fixed[name] for name in self.params)
+
+    def convert(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        if not any(self.converters):
+            return [tuple(row) for row in rows]
+        pairs = tuple(zip(range(len(self.converters)), self.converters, strict=True))
+        return [tuple(c(row[i]) if c is not None else row[i] for i, c in pairs) for row in rows]
+
+
+class Reads:
+    """Run compiled SELECTs of one engine's database. ``compile`` once (at import or construction), then
+    ``all`` or ``several`` per request."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._path = engine.url.database or ""
+        # An in-memory database is private to the engine's own connection: read it through the engine.
+        self._sqlite = self.dialect.name == "sqlite" and self._path not in ("", ":memory:")
+        self._postgres = self.dialect.name == "postgresql"
+        self._compiled: dict[int, tuple[Select[Any], Statement]] = {}
+
+    def compile(self, select: Select[Any]) -> Statement:
+        found = self._compiled.get(id(select))
+        if found is not None:
+            return found[1]
+        compiled = select.compile(dialect=self.dialect)
+        positions = compiled.positiontup or []
+        # asyncpg decodes dates, booleans and numbers itself; SQLite keeps them as text and integers, which
+        # SQLAlchemy's own converters turn back into what the columns declare.
+        converters = tuple(
+            None if self._postgres else column.type._cached_result_processor(self.dialect, None)
+            for column in select.selected_columns
+        )
+        statement = Statement(
+            sql=str(compiled),
+            params=tuple(positions),
+            keys=tuple(select.selected_columns.keys()),
+            converters=converters,
+            fixed=compiled.params,
+        )
+        self._compiled[id(select)] = (select, statement)  # kept with it, so the id stays this select's
+        return statement
+
+    async def all(self, select: Select[Any], values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        (rows,) = await self.several([(select, values)])
+        return rows
+
+    async def several(
+        self, queries: Sequence[tuple[Select[Any], Mapping[str, Any]]]
+    ) -> list[list[tuple[Any, ...]]]:
+        """Several SELECTs in one hop to the database's thread (SQLite) or on one connection."""
+        statements = [(self.compile(select), statement_values) for select, statement_values in queries]
+        if self._sqlite:
+            loop = asyncio.get_running_loop()
+            raw = await loop.run_in_executor(_executor(), self._run_sqlite, statements)
+        elif self._postgres:
+            raw = await self._run_postgres(statements)
+        else:
+            raw = await self._run_engine(statements)
+        return [statement.convert(rows) for (statement, _), rows in zip(statements, raw, strict=True)]
+
+    def _run_sqlite(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
+        conn = _connection(self._path)
+        return [conn.execute(s.sql, s.arguments(v)).fetchall() for s, v in statements]
+
+    async def _run_postgres(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
+        # The pool's connection itself: engine.connect() would add SQLAlchemy's Connection around it.
+        pooled = await self.engine.raw_connection()
+        try:
+            driver: Any = pooled.driver_connection
+            return [await driver.fetch(s.sql, *s.arguments(v)) for s, v in statements]
+        finally:
+            # Returning it may close it (an asyncpg close awaits): SQLAlchemy's pool must run in its greenlet.
+            await greenlet_spawn(pooled.close)
+
+    async def _run_engine(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
+        async with self.engine.connect() as conn:
+            return [list((await conn.exec_driver_sql(s.sql, s.arguments(v))).all()) for s, v in statements]
