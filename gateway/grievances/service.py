@@ -6,8 +6,11 @@ The public interface (names kept stable; the Open311, CPGRAMS and reports work b
 - ``file(caller, body, *, channel="web") -> GrievanceOut``: a citizen (or an agent/operator acting for
   one) files; the subject, district, attachments and link are checked before anything is written.
 - ``file_external(body, actor, *, channel, mobile=None, external_ref=None, routing=None) -> GrievanceOut``:
-  a grievance that came from elsewhere (a mobile number confirmed by a code, an Open311 client, a
-  CPGRAMS import); ``routing`` replaces the state's routing file (CPGRAMS's limits).
+  a grievance that came from elsewhere (an Open311 client, a CPGRAMS import); ``routing`` replaces the
+  state's routing file for the filing only (the first level's position and limit, e.g. CPGRAMS's 21
+  days): later steps and the watcher read the state's file, so a grievance that must follow another
+  model throughout needs that model's departments in the state's file (not yet a column of its own).
+- ``send_phone_code(body, actor)``, ``file_by_phone(body, actor)``: filing without signing in.
 - ``get(caller, number)``, ``status(number)`` (public), ``mine(caller)``, ``find_external(ref)``
 - citizen: ``remind``, ``withdraw``, ``answer``, ``feedback``, ``sms_reply``
 - officer: ``inbox``, ``attend``, ``reply``, ``forward``, ``ask_info``, ``resolve``, ``special_closure``,

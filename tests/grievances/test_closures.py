@@ -99,3 +99,25 @@ def test_special_closure_send_back_and_an_sms_reply(relayed: Desk) -> None:
         )
         assert (nothing.status_code, nothing.json()["code"]) == (422, "grievance_invalid")
     assert dt.date.fromisoformat(back.json()["due_on"])
+
+
+def test_a_link_to_an_earlier_grievance_and_a_withdrawal(desk: Desk) -> None:
+    asha, meena = desk.citizen(), desk.citizen("meena")
+    with desk.client() as client:
+        earlier = client.post("/api/v1/grievances", json=complaint(), headers=asha).json()
+        later = client.post(
+            "/api/v1/grievances", json=complaint(linked_to=earlier["number_display"]), headers=asha
+        ).json()
+        assert later["linked_to"] == earlier["number"]
+        other = client.post("/api/v1/grievances", json=complaint(linked_to=earlier["number"]), headers=meena)
+        assert (other.status_code, other.json()["code"]) == (422, "grievance_invalid")
+        gone = client.post(
+            f"/api/v1/grievances/{later['number']}/withdraw", json={"note": "settled"}, headers=asha
+        )
+        assert (gone.json()["status"], gone.json()["closure"]) == ("withdrawn", "withdrawn")
+        again = client.post(
+            f"/api/v1/grievances/{later['number']}/withdraw", json={"note": "x"}, headers=asha
+        )
+        assert (again.status_code, again.json()["code"]) == (409, "grievance_state_conflict")
+        mine = client.get("/api/v1/grievances", headers=asha).json()["items"]
+        assert {g["number"] for g in mine} == {earlier["number"], later["number"]}
