@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import InProcessServer
-from tests.identity.support import bearer, client_token, make_client
+from tests.identity.support import bearer, client_token, make_client, seal
 from tests.versions.conftest import LEARNER, History, changed_learner
 
 
@@ -79,6 +79,7 @@ def test_an_auditor_reads_the_versions_served_and_what_changed(
         assert no_application.status_code == 404 and no_application.json()["code"] == "unknown_application"
         assert client.get("/api/v1/catalogue/versions").status_code == 401
 
+        seal(db_url)  # the trail lists what the sealer has chained
         entries = client.get("/api/v1/audit/entries", params={"limit": 500}, headers=auditor).json()
     actions = [entry["action"] for entry in entries["items"]]
     assert actions.count("catalogue.versions") == 2
