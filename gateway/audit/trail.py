@@ -126,10 +126,10 @@ class AuditTrail:
         """Append an entry outside any change (a read); return once it is committed."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append(((actor, action, target, details), done))
+        # A writer that has just finished is done before its done-callbacks run: count the live ones.
+        self._writing = {writer for writer in self._writing if not writer.done()}
         if len(self._writing) < self.writers:
-            writer = asyncio.create_task(self._write_waiting())
-            self._writing.add(writer)
-            writer.add_done_callback(self._writing.discard)
+            self._writing.add(asyncio.create_task(self._write_waiting()))
         return await done
 
     async def _write(self, entries: list[Pending]) -> None:
