@@ -14,7 +14,7 @@ from catalogue import CatalogueInvalid, load_catalogue
 from gateway.platform.logs import configure_logging
 from gateway.settings import Settings
 
-__all__ = ["demo_exposure", "is_loopback", "serve"]
+__all__ = ["demo_exposure", "is_loopback", "listen_address", "serve"]
 
 
 def is_loopback(host: str) -> bool:
@@ -30,6 +30,18 @@ def is_loopback(host: str) -> bool:
     return bool(found) and all(
         ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in found
     )
+
+
+def listen_address(host: str) -> str:
+    """The address to bind for ``host``: granian takes addresses only, so a name such as ``localhost`` is
+    resolved here (IPv4 first, as uvicorn binds it)."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        pass
+    found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    found.sort(key=lambda info: info[0] != socket.AF_INET)
+    return str(found[0][4][0])
 
 
 def demo_exposure(settings: Settings) -> str | None:
@@ -143,7 +155,7 @@ def _granian(settings: Settings) -> None:
     server = Server(
         "gateway.app:create_app",
         factory=True,
-        address=settings.host,
+        address=listen_address(settings.host),
         port=settings.port,
         interface=Interfaces.ASGI,
         workers=settings.workers,

@@ -33,13 +33,13 @@ __all__ = [
 
 class ApiKeyMissing(SevaError):
     code, status = "open311_api_key_missing", 400
-    title = Message(en="An api_key is required to post a request", hi="अनुरोध भेजने के लिए api_key आवश्यक है")
+    title = Message(en="An api_key is required to post a request", hi="अनुरोध भेजने के लिए API कुंजी आवश्यक है")
 
     def __init__(self) -> None:
         super().__init__(
             Message(
                 en="Posting a service request needs the api_key of a registered client application.",
-                hi="सेवा अनुरोध भेजने के लिए पंजीकृत क्लाइंट एप्लिकेशन की api_key आवश्यक है।",
+                hi="सेवा अनुरोध भेजने के लिए पंजीकृत क्लाइंट एप्लिकेशन की API कुंजी (api_key) आवश्यक है।",
             ),
             errors=[FieldError(field="api_key", message="required")],
         )
@@ -47,13 +47,13 @@ class ApiKeyMissing(SevaError):
 
 class ApiKeyRefused(SevaError):
     code, status = "open311_api_key_refused", 403
-    title = Message(en="The api_key is not valid", hi="api_key मान्य नहीं है")
+    title = Message(en="The api_key is not valid", hi="यह API कुंजी मान्य नहीं है")
 
     def __init__(self) -> None:
         super().__init__(
             Message(
                 en="No registered client application holds this api_key, or it was revoked.",
-                hi="यह api_key किसी पंजीकृत क्लाइंट एप्लिकेशन की नहीं है, या रद्द कर दी गई है।",
+                hi="यह API कुंजी (api_key) किसी पंजीकृत क्लाइंट एप्लिकेशन की नहीं है, या रद्द कर दी गई है।",
             )
         )
 

@@ -43,6 +43,10 @@ SAMPLE_VALUES = {
     "certificate_id": "0" * 32,
     "digest": "0" * 64,
     "number": "G26120000000006",
+    "service_file": "nothing.here.json",
+    "request_file": "G26120000000000.json",
+    "token_file": "nothing.json",
+    "app_id": "app-000000000000",
 }
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -60,12 +64,12 @@ class Route:
 
     @property
     def takes_json(self) -> bool:
-        """Whether the handler takes a JSON body (not a multipart form)."""
+        """Whether the handler takes a JSON body (not a multipart or URL-encoded form)."""
         if "data" not in self.handler.parsed_fn_signature.parameters:
             return False
         body = self.handler.parsed_fn_signature.parameters["data"].kwarg_definition
         media = getattr(getattr(body, "media_type", None), "value", "")
-        return not str(media).startswith("multipart/")
+        return not str(media).startswith(("multipart/", "application/x-www-form-urlencoded"))
 
 
 @dataclass

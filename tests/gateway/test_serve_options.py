@@ -11,7 +11,7 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
-from gateway.commands.serve import serve
+from gateway.commands.serve import listen_address, serve
 from gateway.settings import Settings
 
 
@@ -38,7 +38,7 @@ def test_the_options_reach_the_settings_the_application_is_built_from(
         seen.update(options, app=app, settings=Settings.from_env())
 
     monkeypatch.setattr(uvicorn, "run", listen)
-    result = CliRunner().invoke(serve, ["--host", "localhost", "--port", "9123"])
+    result = CliRunner().invoke(serve, ["--host", "localhost", "--port", "9123", "--server", "uvicorn"])
     assert result.exit_code == 0, result.output
     assert "open http://localhost:9123/" in result.output
     assert (seen["app"], seen["host"], seen["port"], seen["factory"]) == (
@@ -50,3 +50,10 @@ def test_the_options_reach_the_settings_the_application_is_built_from(
     settings: Settings = seen["settings"]
     assert (settings.host, settings.port) == ("localhost", 9123)
     assert settings.gateway_url == (public_url or "http://localhost:9123")
+
+
+def test_granian_is_given_an_address_for_a_host_name() -> None:
+    """granian binds addresses only: ``--host localhost`` must reach it as an address, not fail."""
+    assert listen_address("localhost") in ("127.0.0.1", "::1")
+    assert listen_address("0.0.0.0") == "0.0.0.0"
+    assert listen_address("[::1]") == "::1"
