@@ -25,7 +25,8 @@ def written(desk: Desk) -> tuple[int, ...]:
                     where = (
                         # Reads, and a citizen's refused reach into another family, which the platform audits
                         # on purpose (access.refused), are not a grievance step.
-                        " WHERE action NOT LIKE '%.read' AND action NOT IN ('grievance.list', 'access.refused')"
+                        " WHERE action NOT LIKE '%.read'"
+                        " AND action NOT IN ('grievance.list', 'access.refused')"
                         if table == "audit_entry"
                         else ""
                     )
