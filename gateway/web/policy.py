@@ -45,10 +45,15 @@ POLICY = Policy(
     appeal=_citizen("web.appeal", "appeal a decision or its delay on the web page"),
     answer=_citizen("web.answer", "answer an officer who returned an application"),
     desk=Rule(
-        "web.desk", "work the officer's desk on the web page", grants={"officer": OWN_DEPARTMENT}, personal=True
+        "web.desk",
+        "work the officer's desk on the web page",
+        grants={"officer": OWN_DEPARTMENT},
+        personal=True,
     ),
     appeals=Rule(
-        "web.appeals", "hear appeals under the guarantee Act on the web page", grants={"appellate": ALL},
+        "web.appeals",
+        "hear appeals under the guarantee Act on the web page",
+        grants={"appellate": ALL},
         personal=True,
     ),
 )

@@ -47,7 +47,9 @@ async def appeals_page(
 ) -> Response[Any]:  # fmt: skip
     caller = current_caller(request)
     appeals = await web.deadlines.list_appeals(caller, "open")
-    return web.site.page(request, "appeals.html", appeals=appeals, decided=decided, level=caller.signed_in.level)
+    return web.site.page(
+        request, "appeals.html", appeals=appeals, decided=decided, level=caller.signed_in.level
+    )
 
 
 async def _draw(
@@ -71,7 +73,9 @@ async def appeal_page(
 
 
 @post("/appeals/{appeal_id:int}", name="decide-appeal", status_code=303, **staff_route("appeals"))
-async def decide(request: Request[Any, Any, Any], appeal_id: AppealId, web: NamedDependency[Pages]) -> Response[Any]:
+async def decide(
+    request: Request[Any, Any, Any], appeal_id: AppealId, web: NamedDependency[Pages]
+) -> Response[Any]:
     form = dict(await request.form())
     language = language_of(request)
     caller = current_caller(request)

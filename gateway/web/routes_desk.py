@@ -39,7 +39,9 @@ _SAY_WHAT = N_("Say what to verify.")
 _DAYS = N_("Give the days as a whole number from 1 to 60, or leave it empty.")
 
 
-def both_languages(form: Mapping[str, Any], name: str, language: str, web: Pages) -> tuple[Reason | None, list[Problem]]:
+def both_languages(
+    form: Mapping[str, Any], name: str, language: str, web: Pages
+) -> tuple[Reason | None, list[Problem]]:
     """A text the citizen reads in their language, typed in both (``<name>-en``, ``<name>-hi``)."""
     problems = []
     texts = {}

@@ -99,7 +99,9 @@ class SessionStore:
                     revoked_at=None, **who,
                 )
             )  # fmt: skip
-            await self.audit.append(conn, actor, "web.session_started", target, {"session": session_id(value)[:8]})
+            await self.audit.append(
+                conn, actor, "web.session_started", target, {"session": session_id(value)[:8]}
+            )
         return value
 
     async def authenticate(self, value: str) -> Principal | None:
@@ -115,7 +117,10 @@ class SessionStore:
             row = (
                 await conn.execute(
                     select(
-                        _SESSIONS.c.member_id, _SESSIONS.c.family_id, _SESSIONS.c.staff_id, _SESSIONS.c.seen_at
+                        _SESSIONS.c.member_id,
+                        _SESSIONS.c.family_id,
+                        _SESSIONS.c.staff_id,
+                        _SESSIONS.c.seen_at,
                     ).where(
                         _SESSIONS.c.id == key,
                         _SESSIONS.c.revoked_at.is_(None),

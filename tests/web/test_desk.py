@@ -66,7 +66,12 @@ def _seed_staff(web: InProcessServer, client: httpx.Client) -> None:
 
 def _apply(client: httpx.Client, khasra: str) -> str:
     form = client.get(f"/apply/{KHASRA}/{DHURVE.head}")
-    fields = {"f-record_type": "khasra", "f-village": "Kharidih", "f-tehsil": "Samnapur", "f-khasra_number": khasra}
+    fields = {
+        "f-record_type": "khasra",
+        "f-village": "Kharidih",
+        "f-tehsil": "Samnapur",
+        "f-khasra_number": khasra,
+    }
     check = client.post(
         f"/apply/{KHASRA}/{DHURVE.head}", data={"_csrf_token": csrf_token(form.text), **fields},
         follow_redirects=True,
@@ -151,7 +156,9 @@ def test_an_officer_signs_in_and_approves_rejects_and_returns(
         hindi_case = _text(officer.get(f"/desk/{third}"))
         officer.cookies.set("seva_lang", "en", domain="testserver.local")
         signed_out = officer.post(
-            "/sign-out", data={"_csrf_token": csrf_token(officer.get("/sign-out").text)}, follow_redirects=False
+            "/sign-out",
+            data={"_csrf_token": csrf_token(officer.get("/sign-out").text)},
+            follow_redirects=False,
         )
         after = officer.get("/desk", follow_redirects=False)
     finally:
@@ -170,7 +177,9 @@ def test_an_officer_signs_in_and_approves_rejects_and_returns(
     assert no_token.status_code == 403
     assert approved.status_code == 200 and str(approved.url).endswith(f"/desk/{first}?done=approved")
     assert "This application is decided." in _main(approved)
-    assert english_only.status_code == 400 and '<a href="#reason-hi">Write it in Hindi.</a>' in english_only.text
+    assert (
+        english_only.status_code == 400 and '<a href="#reason-hi">Write it in Hindi.</a>' in english_only.text
+    )
     assert rejected.status_code == 303 and rejected.headers["location"] == f"/desk/{second}?done=rejected"
     assert returned.status_code == 303
     assert twice.status_code == 400 and 'href="#remarks"' in twice.text  # decided already: said, not done
@@ -255,7 +264,7 @@ def test_an_appellate_authority_makes_an_order_on_the_page(
         desk = sdo.get("/desk", follow_redirects=False)
     finally:
         sdo.__exit__(None, None, None)
-    assert listed.status_code == 200 and f'{reference[:4]} {reference[4:8]}' in listed.text
+    assert listed.status_code == 200 and f"{reference[:4]} {reference[4:8]}" in listed.text
     assert "working day" in listed.text
     assert form.status_code == 200 and "Order on the first appeal" in form.text
     assert "Penalty" not in form.text  # only at the second appeal
