@@ -42,8 +42,8 @@ def _seed_staff(url: str) -> None:
         rows = [
             {"id": "off-00000000a1", "role": "officer", "name": "Ravi Maravi", "mobile": TEHSILDAR,
              "department": "revenue", "designation": "Tehsildar", "district": "dindori", "level": None},
-            {"id": "app-00000000a2", "role": "appellate", "name": "S. Khan", "mobile": SDO, "department": None,
-             "designation": "SDO (Revenue)", "district": "dindori", "level": 1},
+            {"id": "app-00000000a2", "role": "appellate", "name": "S. Khan", "mobile": SDO,
+             "department": None, "designation": "SDO (Revenue)", "district": "dindori", "level": 1},
         ]  # fmt: skip
         try:
             async with engine.begin() as conn:
