@@ -58,12 +58,13 @@ def both_languages(
 async def _field_officers(web: Pages, caller: Caller) -> list[tuple[str, str]]:
     """Live officers of the officer's own department and district, themselves left out: (ID, name)."""
     me = caller.signed_in
+    if me.department is None or me.district is None:
+        return []
     return [
-        (s.staff_id, f"{s.name} ({s.designation})" if s.designation else s.name)
-        for s in await web.identity.list_staff()
-        if s.role == "officer" and s.revoked_at is None and s.staff_id != me.staff_id
-        and s.department == me.department and s.district == me.district
-    ]  # fmt: skip
+        (staff_id, f"{name} ({designation})" if designation else name)
+        for staff_id, name, designation in await web.identity.staff.colleagues(me.department, me.district)
+        if staff_id != me.staff_id
+    ]
 
 
 async def _draw(

@@ -275,3 +275,22 @@ def test_an_appellate_authority_makes_an_order_on_the_page(
     assert desk.status_code == 403  # an appellate authority has no desk
     application = citizen.blocking_portal.call(desk_web.seva.applications.service.get, reference)  # type: ignore[attr-defined]
     assert application.status == "in_progress"
+
+
+def test_a_revoked_staff_account_ends_its_session(desk_web: InProcessServer, citizen: httpx.Client) -> None:
+    officer = _staff_client(desk_web, TEHSILDAR)
+    try:
+        before = officer.get("/desk", follow_redirects=False)
+        staff = desk_web.seva.identity.service.staff
+
+        async def revoke() -> None:
+            found = [s for s in await staff.list() if s.name == "Ravi Maravi"]
+            assert await staff.revoke(found[0].staff_id, Actor.system("test", "revoke"))
+
+        officer.blocking_portal.call(revoke)  # type: ignore[attr-defined]
+        desk_web.clock.advance(3)  # past the two seconds a process remembers a live session
+        after = officer.get("/desk", follow_redirects=False)
+    finally:
+        officer.__exit__(None, None, None)
+    assert before.status_code == 200
+    assert after.status_code == 303 and after.headers["location"].startswith("/staff/sign-in?next=%2Fdesk")
