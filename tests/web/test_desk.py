@@ -172,6 +172,7 @@ def test_an_officer_signs_in_and_approves_rejects_and_returns(
     assert listed.index(first) < listed.index(second) < listed.index(third)
     assert re.search(r"working days? (left|late)", listed)
     assert case.status_code == 200 and "From the Samagra registry" in shown and "142/1" in shown
+    assert DHURVE.head_name_en in shown and "Dindori" in shown  # the registry's facts
     assert "Approve and issue" in shown and 'name="reason-hi"' in shown and "Lal Singh" in shown
     # A step without its CSRF token is refused; with it, done, and the citizen sees it.
     assert no_token.status_code == 403
