@@ -295,3 +295,37 @@ def test_a_revoked_staff_account_ends_its_session(desk_web: InProcessServer, cit
         officer.__exit__(None, None, None)
     assert before.status_code == 200
     assert after.status_code == 303 and after.headers["location"].startswith("/staff/sign-in?next=%2Fdesk")
+
+
+def test_an_application_is_sent_for_field_verification(
+    desk_web: InProcessServer, citizen: httpx.Client
+) -> None:
+    reference = _apply(citizen, "142/7")
+    officer = _staff_client(desk_web, TEHSILDAR)
+    try:
+        page = officer.get(f"/desk/{reference}")
+        patwari = re.search(
+            r'<option value="([a-z]{3}-[0-9a-f]{10})">Lal Singh \(Patwari\)</option>', page.text
+        )
+        assert patwari, "the field officer is not offered"
+        late = officer.post(
+            f"/desk/{reference}/field-verification",
+            data={"_csrf_token": csrf_token(page.text), "field-officer": patwari.group(1),
+                  "instructions": "Check the boundary stones of 142/7", "days": "99"},
+        )  # fmt: skip
+        sent = officer.post(
+            f"/desk/{reference}/field-verification",
+            data={"_csrf_token": csrf_token(page.text), "field-officer": patwari.group(1),
+                  "instructions": "Check the boundary stones of 142/7", "days": "5"},
+            follow_redirects=True,
+        )  # fmt: skip
+    finally:
+        officer.__exit__(None, None, None)
+    assert late.status_code == 400 and '<a href="#days">' in late.text
+    assert 'value="Check the boundary stones of 142/7"' not in late.text  # a textarea keeps it as text
+    assert ">Check the boundary stones of 142/7</textarea>" in late.text
+    assert sent.status_code == 200 and str(sent.url).endswith("?done=verification")
+    shown = _main(sent)
+    assert "Sent for field verification." in shown and "Check the boundary stones of 142/7" in shown
+    status = citizen.blocking_portal.call(desk_web.seva.applications.service.get, reference).status  # type: ignore[attr-defined]
+    assert status == "field_verification"
