@@ -329,3 +329,47 @@ def test_an_application_is_sent_for_field_verification(
     assert "Sent for field verification." in shown and "Check the boundary stones of 142/7" in shown
     status = citizen.blocking_portal.call(desk_web.seva.applications.service.get, reference).status  # type: ignore[attr-defined]
     assert status == "field_verification"
+
+
+def test_the_second_appellate_authority_imposes_the_penalty(
+    desk_web: InProcessServer, citizen: httpx.Client
+) -> None:
+    reference = _apply(citizen, "142/8")
+    desk_web.clock.advance(7 * DAY)  # the limit passes: the watcher files the first appeal
+    _sweep(desk_web, citizen)
+    desk_web.clock.advance(50 * DAY)  # the SDO makes no order in time: the citizen goes to the Collector
+    sign_in(citizen, DHURVE.mobile, DHURVE.mobile)
+    form = citizen.get(f"/applications/{reference}/appeal")
+    filed = citizen.post(
+        f"/applications/{reference}/appeal",
+        data={"_csrf_token": csrf_token(form.text), "grounds": "Two months and no copy"},
+        follow_redirects=False,
+    )
+    assert filed.status_code == 303, filed.text
+    staff = desk_web.seva.identity.service.staff
+    citizen.blocking_portal.call(  # type: ignore[attr-defined]
+        staff.create,
+        StaffCreate(name="P. Das", mobile="9000000026", role="appellate", designation="Collector",
+                    district="dindori", level=2),
+        Actor.system("test", "staff"),
+    )  # fmt: skip
+    collector = _staff_client(desk_web, "9000000026")
+    try:
+        listed = collector.get("/appeals")
+        link = re.search(r'href="/appeals/(\d+)"', listed.text)
+        assert link, listed.text
+        page = collector.get(f"/appeals/{link.group(1)}")
+        ordered = collector.post(
+            f"/appeals/{link.group(1)}",
+            data={"_csrf_token": csrf_token(page.text), "outcome": "allowed", "penalty": "yes",
+                  "order-en": "Provide the copy in 3 days; penalty on the post",
+                  "order-hi": "3 दिन में प्रति दें; पद पर शास्ति", "within-days": "3"},
+            follow_redirects=False,
+        )  # fmt: skip
+    finally:
+        collector.__exit__(None, None, None)
+    assert "Order on the second appeal" in page.text and 'name="penalty"' in page.text
+    assert "Two months and no copy" in page.text  # the citizen's grounds
+    assert ordered.status_code == 303 and ordered.headers["location"] == f"/appeals?decided={link.group(1)}"
+    shown = _main(citizen.get(f"/applications/{reference}"))
+    assert re.search(r"Compensation due to you: Rs [1-9][0-9]* for [1-9][0-9]* days of delay", shown), shown
