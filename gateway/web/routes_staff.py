@@ -1,8 +1,8 @@
 """Staff sign in on the web page: a one-time code to the mobile of their staff account, through the same
 identity service (and the same limits) as ``/api/v1/auth/staff/otp``. A right code starts a session that
 carries the staff principal, never a family; signing out is the citizen's sign-out. Any staff page (the
-desk, appeals, and later others) asks for this session through the guard, as the citizen's pages ask for
-theirs: ``signed_in_staff`` gives a page the member of staff it is drawn for.
+desk, appeals, and later others) declares its rule with ``staff_route`` (gateway/web/policy.py) and gets
+the member of staff from the guard, as the citizen's pages get theirs (``current_caller(request)``).
 """
 
 from __future__ import annotations
