@@ -165,16 +165,22 @@ class IdentityService:
         sent = await self.staff_otp.start(Login("mobile", _mobile(mobile)), actor)
         return CodeSent(challenge_id=sent.challenge_id, expires_in=sent.expires_in, resend_in=sent.resend_in)
 
-    async def check_staff_code(self, challenge_id: str, code: str, actor: Actor) -> StaffToken:
+    async def confirm_staff_code(self, challenge_id: str, code: str, actor: Actor) -> Principal:
+        """The live staff account a right code was sent for, without a token (the web page keeps a
+        session instead); ``SignInRefused`` otherwise."""
         signed = await self.staff_otp.verify(challenge_id, code, actor)
         principal = await self.staff.principal((signed.subject or "").removeprefix("staff:"))
         if principal is None or principal.staff_id is None:  # revoked between the code and its use
             raise SignInRefused.of("unknown")
+        return principal
+
+    async def check_staff_code(self, challenge_id: str, code: str, actor: Actor) -> StaffToken:
+        principal = await self.confirm_staff_code(challenge_id, code, actor)
         issued = self.tokens.issue(principal, self.staff_token_seconds)
         return StaffToken(
             access_token=issued.token,
             expires_in=issued.expires_in,
-            staff_id=principal.staff_id,
+            staff_id=str(principal.staff_id),
             role=principal.role,
         )
 

@@ -192,6 +192,22 @@ class StaffService:
         async with self.engine.connect() as conn:
             return [(str(r[0]), str(r[1])) for r in (await conn.execute(query)).all()]
 
+    async def colleagues(self, department: str, district: str) -> builtins.list[tuple[str, str, str | None]]:
+        """Live officers of a department in a district (ID, name, designation), by name: whom an officer
+        may send an application to for field verification."""
+        query = (
+            select(_TABLE.c.id, _TABLE.c.name, _TABLE.c.designation)
+            .where(
+                _TABLE.c.role == "officer",
+                _TABLE.c.revoked_at.is_(None),
+                _TABLE.c.department == department,
+                _TABLE.c.district == district,
+            )
+            .order_by(_TABLE.c.name)
+        )
+        async with self.engine.connect() as conn:
+            return [(str(r[0]), str(r[1]), r[2]) for r in (await conn.execute(query)).all()]
+
     async def mobile_of(self, staff_id: str) -> str | None:
         """The mobile of a live account, for a text about its work; None when revoked or unknown."""
         async with self.engine.connect() as conn:

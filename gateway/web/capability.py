@@ -43,12 +43,15 @@ from gateway.web.policy import POLICY, WEB
 from gateway.web.render import STATIC, Site, environment
 from gateway.web.routes_answer import ANSWER_HANDLERS
 from gateway.web.routes_appeal import APPEAL_HANDLERS
+from gateway.web.routes_appeals import APPEALS_HANDLERS
 from gateway.web.routes_apply import APPLY_HANDLERS
 from gateway.web.routes_certificates import CERTIFICATE_HANDLERS
+from gateway.web.routes_desk import DESK_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
 from gateway.web.routes_grievances import GRIEVANCE_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
+from gateway.web.routes_staff import STAFF_SIGNIN_HANDLERS
 from gateway.web.sessions import SessionStore
 
 __all__ = ["NOT_PAGES", "WebBuilt", "build_web"]
@@ -109,6 +112,7 @@ def build_web(
         platform.clock,
         idle_seconds=settings.session_idle_seconds,
         max_seconds=settings.session_max_seconds,
+        staff=identity.staff.principal,
     )
     files = create_static_files_router(
         path="/static",
@@ -130,6 +134,9 @@ def build_web(
             *ANSWER_HANDLERS,
             *CERTIFICATE_HANDLERS,
             *GRIEVANCE_HANDLERS,
+            *STAFF_SIGNIN_HANDLERS,
+            *DESK_HANDLERS,
+            *APPEALS_HANDLERS,
         ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,

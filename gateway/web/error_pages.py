@@ -21,7 +21,7 @@ from gateway.platform.authentication import TokenMissing
 from gateway.platform.guard import optional_principal
 from gateway.platform.problems import SevaError
 from gateway.web.i18n import language_of
-from gateway.web.policy import WEB
+from gateway.web.policy import STAFF_PAGE, WEB
 from gateway.web.render import PAGE_LANGUAGE, Site, safe_next
 from gateway.web.sessions import SESSION_COOKIE
 
@@ -94,7 +94,9 @@ class WebErrorPages:
         back = request.url.path
         if request.method == "GET" and request.url.query:
             back += f"?{request.url.query}"
-        target = f"/sign-in?next={quote(safe_next(back), safe='')}"
+        handler = request.scope.get("route_handler")
+        door = "/staff/sign-in" if handler is not None and handler.opt.get(STAFF_PAGE) else "/sign-in"
+        target = f"{door}?next={quote(safe_next(back), safe='')}"
         if request.cookies.get(SESSION_COOKIE):
             target += "&ended"
         redirect = Redirect(path=target, status_code=303)

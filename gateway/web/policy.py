@@ -4,17 +4,24 @@ The catalogue's pages, the public tracking page, sign-in and the auditor's view 
 to anyone; a family's own pages to a signed-in citizen, for their own family only (the services the pages
 call apply the same rules as the API: another family's application, document or member is "not found").
 Every page with personal data is audited by the service it calls and never cached.
+
+Staff sign in on pages of their own (a code to the staff account's mobile) and get a session that carries
+their staff principal, never a family: an officer's desk pages admit officers of the application's
+department and jurisdiction (the desk service checks each application), an appellate authority's pages
+the appeals at their level in their district (the deadlines service checks each). A staff page's route
+carries ``STAFF_PAGE`` in its ``opt``, so a signed-out visitor is sent to the staff sign-in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gateway.platform.policy import OWN_FAMILY, Policy, Rule, public
+from gateway.platform.policy import ALL, OWN_DEPARTMENT, OWN_FAMILY, Policy, Rule, public
 
-__all__ = ["POLICY", "WEB", "without_form"]
+__all__ = ["POLICY", "STAFF_PAGE", "WEB", "staff_route", "without_form"]
 
 WEB = "web"  # the key, in a route's ``opt``, of the routes that answer people with pages
+STAFF_PAGE = "staff_page"  # the key, in a route's ``opt``, of the pages for staff (sign-in goes to theirs)
 
 
 def _citizen(action: str, purpose: str) -> Rule:
@@ -44,7 +51,26 @@ POLICY = Policy(
     grievance_form=Rule(
         "web.grievance_form", "show the form to file a grievance", grants={"citizen": OWN_FAMILY}
     ),
+    desk=Rule(
+        "web.desk",
+        "work the officer's desk on the web page",
+        grants={"officer": OWN_DEPARTMENT},
+        personal=True,
+    ),
+    appeals=Rule(
+        "web.appeals",
+        "hear appeals under the guarantee Act on the web page",
+        grants={"appellate": ALL},
+        personal=True,
+    ),
 )
+
+
+def staff_route(name: str) -> dict[str, Any]:
+    """Route keywords of a page for staff: the rule ``name``, and the mark that sends a signed-out visitor
+    to the staff sign-in."""
+    route = POLICY.route(name)
+    return {**route, "opt": {**route["opt"], STAFF_PAGE: True}}
 
 
 def without_form(route: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,11 @@ _SESSIONS = WebSession.__table__  # type: ignore[attr-defined]
 _DRAFTS = WebDraft.__table__  # type: ignore[attr-defined]
 _SEEN_EVERY = 60.0  # seconds between writes of ``seen_at`` for one session
 _DRAFT_DAYS = 7
+StaffLookup = Callable[[str], Awaitable[Principal | None]]
+
+
+async def _no_staff(staff_id: str) -> Principal | None:
+    return None
 
 
 def session_id(value: str) -> str:
@@ -56,9 +62,17 @@ class SessionStore:
     cookie = SESSION_COOKIE
 
     def __init__(
-        self, engine: AsyncEngine, audit: AuditTrail, clock: Clock, *, idle_seconds: int, max_seconds: int
+        self,
+        engine: AsyncEngine,
+        audit: AuditTrail,
+        clock: Clock,
+        *,
+        idle_seconds: int,
+        max_seconds: int,
+        staff: StaffLookup = _no_staff,
     ) -> None:
         self.engine = engine
+        self.staff = staff  # a live staff account's principal, None once revoked
         self.audit = audit
         self.clock = clock
         self.idle_seconds = idle_seconds
@@ -69,17 +83,24 @@ class SessionStore:
 
     async def create(self, member_id: str, family_id: str, actor: Actor) -> str:
         """A new session for the member; the value to set in the cookie."""
+        return await self._start(actor, f"member:{member_id}", member_id=member_id, family_id=family_id)
+
+    async def create_staff(self, staff_id: str, actor: Actor) -> str:
+        """A new session for a member of staff; the value to set in the cookie."""
+        return await self._start(actor, f"staff:{staff_id}", staff_id=staff_id)
+
+    async def _start(self, actor: Actor, target: str, **who: str) -> str:
         value = secrets.token_urlsafe(32)
         now = self.clock.time()
         async with self.engine.begin() as conn:
             await conn.execute(
                 insert(_SESSIONS).values(
-                    id=session_id(value), member_id=member_id, family_id=family_id, created_at=now,
-                    seen_at=now, expires_at=now + self.max_seconds, revoked_at=None,
+                    id=session_id(value), created_at=now, seen_at=now, expires_at=now + self.max_seconds,
+                    revoked_at=None, **who,
                 )
             )  # fmt: skip
             await self.audit.append(
-                conn, actor, "web.session_started", f"member:{member_id}", {"session": session_id(value)[:8]}
+                conn, actor, "web.session_started", target, {"session": session_id(value)[:8]}
             )
         return value
 
@@ -95,7 +116,12 @@ class SessionStore:
         async with self.engine.connect() as conn:
             row = (
                 await conn.execute(
-                    select(_SESSIONS.c.member_id, _SESSIONS.c.family_id, _SESSIONS.c.seen_at).where(
+                    select(
+                        _SESSIONS.c.member_id,
+                        _SESSIONS.c.family_id,
+                        _SESSIONS.c.staff_id,
+                        _SESSIONS.c.seen_at,
+                    ).where(
                         _SESSIONS.c.id == key,
                         _SESSIONS.c.revoked_at.is_(None),
                         _SESSIONS.c.expires_at > now,
@@ -105,10 +131,19 @@ class SessionStore:
             ).first()
         if row is None:
             return None
+        principal: Principal | None
+        if row.staff_id is not None:
+            principal = await self.staff(row.staff_id)  # None once the account is revoked
+        elif row.member_id is not None and row.family_id is not None:
+            principal = Principal.citizen(row.member_id, row.family_id)
+        else:
+            principal = None
+        if principal is None:
+            return None
         if now - row.seen_at >= _SEEN_EVERY:
             async with self.engine.begin() as conn:
                 await conn.execute(update(_SESSIONS).where(_SESSIONS.c.id == key).values(seen_at=now))
-        principal = self._live[key] = Principal.citizen(row.member_id, row.family_id)
+        self._live[key] = principal
         return principal
 
     async def revoke(self, value: str, actor: Actor) -> None:
@@ -121,12 +156,13 @@ class SessionStore:
                 update(_SESSIONS)
                 .where(_SESSIONS.c.id == key, _SESSIONS.c.revoked_at.is_(None))
                 .values(revoked_at=self.clock.time())
-                .returning(_SESSIONS.c.member_id)
+                .returning(_SESSIONS.c.member_id, _SESSIONS.c.staff_id)
             )
-            member = ended.scalar_one_or_none()
+            row = ended.first()
             await conn.execute(delete(_DRAFTS).where(_DRAFTS.c.session_id == key))
-            if member is not None:
-                await self.audit.append(conn, actor, "web.signout", f"member:{member}", {"session": key[:8]})
+            if row is not None:
+                target = f"staff:{row.staff_id}" if row.staff_id else f"member:{row.member_id}"
+                await self.audit.append(conn, actor, "web.signout", target, {"session": key[:8]})
 
     async def sweep(self) -> int:
         """Remove ended sessions and old drafts; how many sessions went."""

@@ -14,14 +14,16 @@ __all__ = ["WebDraft", "WebSession"]
 
 
 class WebSession(SQLModel, table=True):
-    """A signed-in person. It ends at ``expires_at``, after ``SEVA_SESSION_IDLE_SECONDS`` without a
+    """A signed-in person: a citizen (``member_id`` and ``family_id``) or a member of staff (``staff_id``),
+    never both. It ends at ``expires_at``, after ``SEVA_SESSION_IDLE_SECONDS`` without a
     request (``seen_at``), or when ``revoked_at`` is set by signing out."""
 
     __tablename__ = "web_session"
 
     id: str = Field(primary_key=True, max_length=64)  # SHA-256 of the cookie's value
-    member_id: str = Field(max_length=9)
-    family_id: str = Field(max_length=8)
+    member_id: str | None = Field(default=None, max_length=9)
+    family_id: str | None = Field(default=None, max_length=8)
+    staff_id: str | None = Field(default=None, max_length=40)
     created_at: float
     seen_at: float
     expires_at: float = Field(index=True)

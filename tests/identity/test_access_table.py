@@ -218,7 +218,9 @@ def _problem_code(answer: httpx.Response) -> str | None:
 
 def _sent_to_sign_in(answer: httpx.Response) -> bool:
     """A web page's answer to a signed-out person: to sign-in, and back afterwards."""
-    return answer.status_code == 303 and answer.headers.get("location", "").startswith("/sign-in?next=")
+    return answer.status_code == 303 and answer.headers.get("location", "").startswith(
+        ("/sign-in?next=", "/staff/sign-in?next=")
+    )
 
 
 def _expected(rule: Rule, role: str) -> set[int] | str:
