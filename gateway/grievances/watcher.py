@@ -186,7 +186,7 @@ class EscalationWatcher:
         return f"""
             WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values}),
             due AS (
-                SELECT number FROM grievance
+                SELECT ctid AS tid, department, level FROM grievance
                 WHERE next_check_at <= :now AND status IN ({_ACTIVE_SQL})
                 ORDER BY next_check_at LIMIT :batch FOR UPDATE SKIP LOCKED
             ),
@@ -198,9 +198,8 @@ class EscalationWatcher:
                     next_check_at = s.next_check,
                     status = CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END,
                     updated_at = :now
-                FROM due, s
-                WHERE g.number = due.number AND g.department = s.department AND g.level = s.level
-                  AND g.next_check_at <= :now
+                FROM due JOIN s ON s.department = due.department AND s.level = due.level
+                WHERE g.ctid = due.tid AND g.level = s.level AND g.next_check_at <= :now
                 RETURNING g.number, s.action, g.level, g.status, g.due_on
             ),
             events AS (
