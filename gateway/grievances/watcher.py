@@ -6,10 +6,12 @@ becomes a small table of steps (department, level -> new level, position, due da
 into the statement as a ``VALUES`` list, and one ``UPDATE ... FROM`` moves every due grievance of a batch
 while the timeline events and the citizens' texts are inserted from the same rows.
 
-- PostgreSQL: one statement. The batch is chosen with ``FOR UPDATE SKIP LOCKED``; the update, the events
-  and the texts are data-modifying CTEs of the same statement. Two watchers never take the same row, and a
-  row another watcher moved and committed meanwhile no longer matches (``level`` and ``next_check_at``
-  are re-checked on the newest row version), so a grievance never moves twice.
+- PostgreSQL: one statement. The batch is chosen with ``FOR UPDATE SKIP LOCKED`` and updated by ``ctid``
+  (a row cannot move while this round holds its lock; a join by number let the planner scan the whole
+  table once per round); the update, the events and the texts are data-modifying CTEs of the same
+  statement. Two watchers never take the same row, and a row another watcher moved and committed
+  meanwhile no longer matches (``level`` and ``next_check_at`` are re-checked on the newest row
+  version), so a grievance never moves twice.
 - SQLite (one writer at a time): the batch and each one's new state are written into a temporary table,
   then the events and texts inserted and the rows updated from it, in one write transaction.
 
@@ -199,7 +201,8 @@ class EscalationWatcher:
                     status = CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END,
                     updated_at = :now
                 FROM due JOIN s ON s.department = due.department AND s.level = due.level
-                WHERE g.ctid = due.tid AND g.level = s.level AND g.next_check_at <= :now
+                WHERE g.ctid = due.tid AND g.department = s.department AND g.level = s.level
+                  AND g.next_check_at <= :now
                 RETURNING g.number, s.action, g.level, g.status, g.due_on
             ),
             events AS (
