@@ -221,66 +221,64 @@ class EscalationWatcher:
         if not steps:
             return 0
         values, params = self._values(steps)
-        # The batch and what each of its grievances becomes are written once into a temporary table of
-        # this connection (the round's first statement, ``_orphans``, took SQLite's write lock, so nothing
-        # moves meanwhile); the events, the texts and the update read from it alone. Joined to the steps
-        # instead, SQLite's planner walks every grievance at that department and level (the inbox index)
-        # once per statement per round: a sweep of N grew as N squared.
-        await conn.execute(
-            text(
-                "CREATE TEMP TABLE IF NOT EXISTS grievance_step (number VARCHAR(15) PRIMARY KEY, "
-                "action VARCHAR(16), to_level INTEGER, position VARCHAR(120), due_on VARCHAR(10), "
-                "next_check DOUBLE PRECISION, status VARCHAR(16))"
-            )
-        )
-        await conn.execute(text("DELETE FROM grievance_step"))
-        await conn.execute(
-            text(f"""
-                WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values})
-                INSERT INTO grievance_step (number, action, to_level, position, due_on, next_check, status)
-                SELECT g.number, s.action, s.to_level, s.position, s.due_on, s.next_check,
-                       CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END
-                FROM (
-                    SELECT number, department, level, status FROM grievance
-                    WHERE next_check_at <= :now AND status IN ({_ACTIVE_SQL})
-                    ORDER BY next_check_at LIMIT :batch
-                ) AS g JOIN s ON s.department = g.department AND s.level = g.level
-            """),  # noqa: S608 - bound parameters only
-            {**params, "now": now, "batch": self.options.batch},
-        )
+        table, clear, pick, events, texts, move = self.lite_sql(values)
+        await conn.execute(text(table))
+        await conn.execute(text(clear))
+        await conn.execute(text(pick), {**params, "now": now, "batch": self.options.batch})
         if not int((await conn.execute(text("SELECT changes()"))).scalar_one()):
             return 0
         params = {"now": now, "actor": self.actor.subject}
-        await conn.execute(
-            text("""
-                INSERT INTO grievance_event (number, at, kind, level, status, actor, note)
-                SELECT number, :now, action, to_level, status, :actor, '' FROM grievance_step
-            """),
-            params,
-        )
-        await conn.execute(
-            text("""
-                INSERT INTO grievance_notice (number, template, channel, level, due_on, send_at, attempts)
-                SELECT number, 'escalated', 'sms', to_level, due_on, :now, 0
-                FROM grievance_step WHERE action = 'escalated'
-            """),
-            params,
-        )
-        moved = await conn.execute(
-            text("""
-                UPDATE grievance SET
-                    level = d.to_level,
-                    position = COALESCE(d.position, grievance.position),
-                    due_on = COALESCE(d.due_on, grievance.due_on),
-                    next_check_at = d.next_check,
-                    status = d.status,
-                    updated_at = :now
-                FROM grievance_step d
-                WHERE grievance.number = +d.number
-            """),  # the unary + keeps SQLite from scanning every grievance to probe the batch by number
-            params,
-        )
+        await conn.execute(text(events), params)
+        await conn.execute(text(texts), params)
+        moved = await conn.execute(text(move), params)
         return int(moved.rowcount)
+
+    @staticmethod
+    def lite_sql(values: str) -> tuple[str, str, str, str, str, str]:
+        """The statements of a SQLite round. The batch and what each of its grievances becomes are
+        written once into a temporary table of this connection (the round's first statement,
+        ``_orphans``, took SQLite's write lock, so nothing moves meanwhile); the events, the texts and the
+        update read from it alone. Joined to the steps instead, SQLite's planner walked every grievance
+        at that department and level (the inbox index) once per statement per round: a sweep of N grew
+        as N squared."""
+        table = (
+            "CREATE TEMP TABLE IF NOT EXISTS grievance_step (number VARCHAR(15) PRIMARY KEY, "
+            "action VARCHAR(16), to_level INTEGER, position VARCHAR(120), due_on VARCHAR(10), "
+            "next_check DOUBLE PRECISION, status VARCHAR(16))"
+        )
+        pick = f"""
+            WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values})
+            INSERT INTO grievance_step (number, action, to_level, position, due_on, next_check, status)
+            SELECT g.number, s.action, s.to_level, s.position, s.due_on, s.next_check,
+                   CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END
+            FROM (
+                SELECT number, department, level, status FROM grievance
+                WHERE next_check_at <= :now AND status IN ({_ACTIVE_SQL})
+                ORDER BY next_check_at LIMIT :batch
+            ) AS g JOIN s ON s.department = g.department AND s.level = g.level
+        """  # noqa: S608 - bound parameters only
+        events = """
+            INSERT INTO grievance_event (number, at, kind, level, status, actor, note)
+            SELECT number, :now, action, to_level, status, :actor, '' FROM grievance_step
+        """
+        texts = """
+            INSERT INTO grievance_notice (number, template, channel, level, due_on, send_at, attempts)
+            SELECT number, 'escalated', 'sms', to_level, due_on, :now, 0
+            FROM grievance_step WHERE action = 'escalated'
+        """
+        # The unary + keeps SQLite from scanning every grievance to probe the batch by number.
+        move = """
+            UPDATE grievance SET
+                level = d.to_level,
+                position = COALESCE(d.position, grievance.position),
+                due_on = COALESCE(d.due_on, grievance.due_on),
+                next_check_at = d.next_check,
+                status = d.status,
+                updated_at = :now
+            FROM grievance_step d
+            WHERE grievance.number = +d.number
+        """
+        return table, "DELETE FROM grievance_step", pick, events, texts, move
 
     async def due_count(self) -> int:
         """Grievances due now (for the bench and ``seva grievance-watcher --once``)."""
