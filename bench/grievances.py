@@ -91,7 +91,7 @@ async def sweep_figures(url: str, n: int, batch: int, days: int, data_dir: Path)
         assert await watcher.run_once() == 0
         probes.append(time.perf_counter() - begin)
     clock.set(lapsed)
-    due = len(range(days, n + 1, days)) if days > 1 else n
+    due = len(range(days, n + 1, days)) if days > 1 else n  # rows 1..n: those with i % days == 0
     begin = time.perf_counter()
     moved = await watcher.sweep()
     swept = time.perf_counter() - begin
