@@ -6,12 +6,14 @@ becomes a small table of steps (department, level -> new level, position, due da
 into the statement as a ``VALUES`` list, and one ``UPDATE ... FROM`` moves every due grievance of a batch
 while the timeline events and the citizens' texts are inserted from the same rows.
 
-- PostgreSQL: one statement. The batch is chosen with ``FOR UPDATE SKIP LOCKED``; the update, the events
-  and the texts are data-modifying CTEs of the same statement. Two watchers never take the same row, and a
-  row another watcher moved and committed meanwhile no longer matches (``level`` and ``next_check_at``
-  are re-checked on the newest row version), so a grievance never moves twice.
-- SQLite (one writer at a time): the events and texts are inserted, then the rows updated, in one write
-  transaction, each statement choosing the same batch.
+- PostgreSQL: one statement. The batch is chosen with ``FOR UPDATE SKIP LOCKED`` and updated by ``ctid``
+  (a row cannot move while this round holds its lock; a join by number let the planner scan the whole
+  table once per round); the update, the events and the texts are data-modifying CTEs of the same
+  statement. Two watchers never take the same row, and a row another watcher moved and committed
+  meanwhile no longer matches (``level`` and ``next_check_at`` are re-checked on the newest row
+  version), so a grievance never moves twice.
+- SQLite (one writer at a time): the batch and each one's new state are written into a temporary table,
+  then the events and texts inserted and the rows updated from it, in one write transaction.
 
 A round commits whole or not at all: a watcher killed mid-round loses nothing and doubles nothing; its
 grievances are still due and the next round (of any watcher) takes them. The audit trail gets one entry
@@ -186,7 +188,7 @@ class EscalationWatcher:
         return f"""
             WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values}),
             due AS (
-                SELECT number FROM grievance
+                SELECT ctid AS tid, department, level FROM grievance
                 WHERE next_check_at <= :now AND status IN ({_ACTIVE_SQL})
                 ORDER BY next_check_at LIMIT :batch FOR UPDATE SKIP LOCKED
             ),
@@ -198,8 +200,8 @@ class EscalationWatcher:
                     next_check_at = s.next_check,
                     status = CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END,
                     updated_at = :now
-                FROM due, s
-                WHERE g.number = due.number AND g.department = s.department AND g.level = s.level
+                FROM due JOIN s ON s.department = due.department AND s.level = due.level
+                WHERE g.ctid = due.tid AND g.department = s.department AND g.level = s.level
                   AND g.next_check_at <= :now
                 RETURNING g.number, s.action, g.level, g.status, g.due_on
             ),
@@ -219,66 +221,64 @@ class EscalationWatcher:
         if not steps:
             return 0
         values, params = self._values(steps)
-        # The batch is written once into a temporary table of this connection (the first write takes
-        # SQLite's lock, so nothing moves meanwhile); the three statements are driven from it, so a round
-        # costs the batch, not a scan of every grievance.
-        await conn.execute(
-            text("CREATE TEMP TABLE IF NOT EXISTS grievance_due (number VARCHAR(15) PRIMARY KEY)")
-        )
-        await conn.execute(text("DELETE FROM grievance_due"))
-        await conn.execute(
-            text(f"""
-                INSERT INTO grievance_due (number)
-                SELECT number FROM grievance
-                WHERE next_check_at <= :now AND status IN ({_ACTIVE_SQL})
-                ORDER BY next_check_at LIMIT :batch
-            """),  # noqa: S608 - constant text
-            {"now": now, "batch": self.options.batch},
-        )
+        table, clear, pick, events, texts, move = self.lite_sql(values)
+        await conn.execute(text(table))
+        await conn.execute(text(clear))
+        await conn.execute(text(pick), {**params, "now": now, "batch": self.options.batch})
         if not int((await conn.execute(text("SELECT changes()"))).scalar_one()):
             return 0
-        params = {**params, "now": now, "actor": self.actor.subject}
-        steps_cte = (
-            f"WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values})"
+        params = {"now": now, "actor": self.actor.subject}
+        await conn.execute(text(events), params)
+        await conn.execute(text(texts), params)
+        moved = await conn.execute(text(move), params)
+        return int(moved.rowcount)
+
+    @staticmethod
+    def lite_sql(values: str) -> tuple[str, str, str, str, str, str]:
+        """The statements of a SQLite round. The batch and what each of its grievances becomes are
+        written once into a temporary table of this connection (the round's first statement,
+        ``_orphans``, took SQLite's write lock, so nothing moves meanwhile); the events, the texts and the
+        update read from it alone. Joined to the steps instead, SQLite's planner walked every grievance
+        at that department and level (the inbox index) once per statement per round: a sweep of N grew
+        as N squared."""
+        table = (
+            "CREATE TEMP TABLE IF NOT EXISTS grievance_step (number VARCHAR(15) PRIMARY KEY, "
+            "action VARCHAR(16), to_level INTEGER, position VARCHAR(120), due_on VARCHAR(10), "
+            "next_check DOUBLE PRECISION, status VARCHAR(16))"
         )
-        joined = (
-            "FROM grievance_due d JOIN grievance g ON g.number = d.number "
-            "JOIN s ON s.department = g.department AND s.level = g.level"
-        )
-        await conn.execute(
-            text(f"""{steps_cte}
-                INSERT INTO grievance_event (number, at, kind, level, status, actor, note)
-                SELECT g.number, :now, s.action, s.to_level,
-                       CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END, :actor, ''
-                {joined}
-            """),
-            params,
-        )
-        await conn.execute(
-            text(f"""{steps_cte}
-                INSERT INTO grievance_notice (number, template, channel, level, due_on, send_at, attempts)
-                SELECT g.number, 'escalated', 'sms', s.to_level, s.due_on, :now, 0
-                {joined} WHERE s.action = 'escalated'
-            """),
-            params,
-        )
-        await conn.execute(
-            text(f"""{steps_cte}
-                UPDATE grievance SET
-                    level = s.to_level,
-                    position = COALESCE(s.position, grievance.position),
-                    due_on = COALESCE(s.due_on, grievance.due_on),
-                    next_check_at = s.next_check,
-                    status = CASE WHEN s.action = 'escalated' THEN 'open' ELSE grievance.status END,
-                    updated_at = :now
-                FROM grievance_due d, s
-                WHERE grievance.number = d.number
-                  AND s.department = grievance.department AND s.level = grievance.level
-            """),  # noqa: S608 - bound parameters only
-            params,
-        )
-        # The driver reports no row count for a statement that starts with WITH; SQLite itself knows.
-        return int((await conn.execute(text("SELECT changes()"))).scalar_one())
+        pick = f"""
+            WITH s(department, level, action, to_level, position, due_on, next_check) AS (VALUES {values})
+            INSERT INTO grievance_step (number, action, to_level, position, due_on, next_check, status)
+            SELECT g.number, s.action, s.to_level, s.position, s.due_on, s.next_check,
+                   CASE WHEN s.action = 'escalated' THEN 'open' ELSE g.status END
+            FROM (
+                SELECT number, department, level, status FROM grievance
+                WHERE next_check_at <= :now AND status IN ({_ACTIVE_SQL})
+                ORDER BY next_check_at LIMIT :batch
+            ) AS g JOIN s ON s.department = g.department AND s.level = g.level
+        """  # noqa: S608 - bound parameters only
+        events = """
+            INSERT INTO grievance_event (number, at, kind, level, status, actor, note)
+            SELECT number, :now, action, to_level, status, :actor, '' FROM grievance_step
+        """
+        texts = """
+            INSERT INTO grievance_notice (number, template, channel, level, due_on, send_at, attempts)
+            SELECT number, 'escalated', 'sms', to_level, due_on, :now, 0
+            FROM grievance_step WHERE action = 'escalated'
+        """
+        # The unary + keeps SQLite from scanning every grievance to probe the batch by number.
+        move = """
+            UPDATE grievance SET
+                level = d.to_level,
+                position = COALESCE(d.position, grievance.position),
+                due_on = COALESCE(d.due_on, grievance.due_on),
+                next_check_at = d.next_check,
+                status = d.status,
+                updated_at = :now
+            FROM grievance_step d
+            WHERE grievance.number = +d.number
+        """
+        return table, "DELETE FROM grievance_step", pick, events, texts, move
 
     async def due_count(self) -> int:
         """Grievances due now (for the bench and ``seva grievance-watcher --once``)."""

@@ -168,9 +168,10 @@ def complaint(**changes: Any) -> dict[str, Any]:
     }
 
 
-async def seed_due(url: str, count: int, due_at: float, *, first: int = 1) -> None:
-    """``count`` open level-1 revenue grievances in Bhopal, due at ``due_at``, written by the database
-    itself (one statement: a million take seconds, not minutes). Numbers are ``G`` and the row's index."""
+async def seed_due(url: str, count: int, due_at: float, *, first: int = 1, days: int = 1) -> None:
+    """``count`` open level-1 revenue grievances in Bhopal, due at ``due_at`` (or, with ``days``, spread
+    evenly over that many days from it), written by the database itself (one statement: a million take
+    seconds, not minutes). Numbers are ``G`` and the row's index."""
     from sqlalchemy import text
 
     engine = create_engine(url)
@@ -188,13 +189,15 @@ async def seed_due(url: str, count: int, due_at: float, *, first: int = 1) -> No
             transfers, reopened, low_quality, reminders, filed_by, channel, created_at, updated_at)
         SELECT {number}, 'complaint', 'category', 'revenue', 'land_records', 'bhopal', 'Huzur',
             'seeded complaint', '200000011', '20000001', 'en', 1, 'Tehsildar', 'open', false, '2026-12-16',
-            CAST(:due_at AS DOUBLE PRECISION) + (i % 7), 0, 0, 0, 0, 'seed', 'api',
+            CAST(:due_at AS DOUBLE PRECISION) + (i % CAST(:days AS INTEGER)) * 86400 + (i % 7),
+            0, 0, 0, 0, 'seed', 'api',
             CAST(:due_at AS DOUBLE PRECISION) - 86400, CAST(:due_at AS DOUBLE PRECISION) - 86400
         FROM ({rows}) AS seq
     """  # noqa: S608 - fixed text, bound values
     try:
         async with engine.begin() as conn:
-            await conn.execute(text(statement), {"first": first, "last": first + count - 1, "due_at": due_at})
+            values = {"first": first, "last": first + count - 1, "due_at": due_at, "days": days}
+            await conn.execute(text(statement), values)
     finally:
         await engine.dispose()
 

@@ -108,3 +108,34 @@ async def test_a_watcher_killed_mid_sweep_loses_nothing(kind: str, tmp_path: Pat
         )
         assert finish.returncode == 0, finish.stderr
         assert await moved_counts(url) == (total, total, total, 0)
+
+
+async def test_a_round_reaches_its_batch_and_no_other_grievance(db_url: str, tmp_path: Path) -> None:
+    """The plans of a round's statements: each grievance moved is reached from the batch (PostgreSQL by
+    the locked row's ctid, SQLite by number from the batch table), never by a scan of the grievance
+    table, which made a sweep of N grievances in rounds cost N squared."""
+    due_at = dt.datetime(2026, 12, 17, 0, 0, tzinfo=dt.UTC).timestamp()
+    await seed_due(db_url, 5000, due_at)
+    clock = MovableClock(dt.datetime.fromtimestamp(due_at + 3600, dt.UTC))
+    engine = create_engine(db_url)
+    watcher = build_seva(tmp_path / "data", db_url, engine=engine, clock=clock).grievances.watcher
+    values, params = watcher._values(watcher.steps())
+    params = {**params, "now": clock.time(), "batch": 1000, "actor": "test"}
+    async with engine.begin() as conn:
+        if "postgres" in db_url:
+            await conn.execute(text("ANALYZE grievance"))
+            found = await conn.execute(text("EXPLAIN " + watcher.pg_sql(values)), params)
+            plans = ["\n".join(str(row[0]) for row in found)]
+            assert "Tid Scan on grievance g" in plans[0], plans[0]
+        else:
+            table, _, pick, events, texts, move = watcher.lite_sql(values)
+            await conn.execute(text(table))
+            plans = []
+            for statement in (pick, events, texts, move):
+                found = await conn.execute(text("EXPLAIN QUERY PLAN " + statement), params)
+                plans.append("\n".join(str(row[-1]) for row in found))
+            assert "SCAN d" in plans[3] and "SEARCH grievance USING" in plans[3], plans[3]
+            assert "SEARCH grievance USING INDEX ix_grievance_next_check" in plans[0], plans[0]
+    for plan in plans:
+        assert "SCAN grievance\n" not in plan + "\n" and "Seq Scan on grievance" not in plan, plan
+    await engine.dispose()
