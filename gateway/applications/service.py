@@ -313,6 +313,8 @@ def _changed_since(
     if now.digest == judged_digest:
         return []
     return service_changes(judged, msgspec.json.decode(now.json), document_names(catalogue))
+
+
 class _Row(dict[str, Any]):
     """A row read by name as an attribute, as SQLAlchemy's rows are."""
 
