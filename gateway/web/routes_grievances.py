@@ -215,8 +215,8 @@ def _phone_form(
 ) -> Response[Any]:
     return web.site.page(
         request, "grievance_phone.html", status=status, typed={k: "" for k in (*_FIELDS, "mobile")} | typed,
-        problems=problems, kinds=KINDS, topics=grievance_topics(web), districts=web.services.current.districts,
-        challenge=challenge,
+        problems=problems, kinds=KINDS, topics=grievance_topics(web),
+        districts=web.services.current.districts, challenge=challenge,
     )  # fmt: skip
 
 
