@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import InProcessServer
+from tests.conftest import DATABASES, InProcessServer
 from tests.grievances.support import Desk, complaint, seeded_desk
 from tests.web.support import csrf_token, sign_in
 from tests.web.test_desk import _staff_sign_in, _text
@@ -22,9 +22,11 @@ L1, L2, L4, INDORE, OTHER_DEPARTMENT = "9000000010", "9000000011", "9000000013",
 ENGLISH = ("Grievance inbox", "Attend", "Mark resolved", "What has happened", "Forward", "Status")
 
 
-@pytest.fixture
-def demo(tmp_path: Path, app_factory: Callable[..., InProcessServer]) -> Iterator[Desk]:
-    with seeded_desk("sqlite", tmp_path, app_factory, SEVA_DEMO="1") as desk:
+@pytest.fixture(params=DATABASES)
+def demo(
+    request: pytest.FixtureRequest, tmp_path: Path, app_factory: Callable[..., InProcessServer]
+) -> Iterator[Desk]:
+    with seeded_desk(request.param, tmp_path, app_factory, SEVA_DEMO="1") as desk:
         yield desk
 
 
@@ -102,6 +104,10 @@ def test_an_officer_works_the_inbox_and_the_citizen_is_asked(demo: Desk) -> None
     assert capped.status_code == 409 and 'href="#forward-note"' in capped.text
     assert "once more" in capped.text  # what was typed is kept
     assert "3 of at most 3" in _text(capped)
+    demo.clock.advance(30 * 86400)  # the watcher is off here: the grievance stays, overdue
+    _staff_sign_in(officer, L1)  # the idle session ended
+    late = officer.get("/grievance-inbox")
+    assert "days overdue" in _text(late) and second in late.text
 
 
 def test_others_see_nothing_and_forms_need_their_token(demo: Desk) -> None:
