@@ -4,10 +4,11 @@ left or overdue, and one grievance with its timeline and a form for each step th
 its level: attend, reply, ask the citizen, resolve with an action note, forward, escalate, send back,
 special closure (propose or make) and force closure (the first tells the citizen, a later one closes).
 
-Every page and step calls the grievance service the JSON API calls. A grievance that is not with the
-officer is "not found" (the page shows nothing); a step the service refuses (the transfer cap reached, a
-force closure before the notice has run, a step the grievance is past) is drawn beside its form, in the
-page's language.
+Every page and step calls the grievance service the JSON API calls. The page of a grievance that is not
+with the officer is "not found" (it shows nothing); a step on one (it moved up meanwhile, or never was
+theirs) brings the inbox with the service's refusal in words; a step the service refuses otherwise (the
+transfer cap reached, a force closure before the notice has run, a step the grievance is past) is drawn
+beside its form. All in the page's language.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ EVENTS = {
 _WRITE = N_("Write it, in at most %(count)s characters.")
 _TOPIC = N_("Choose the department and category to forward to.")
 _DISTRICT = N_("Choose the district.")
-_NO_LONGER = N_("This grievance is no longer with you.")
+_NO_LONGER = N_("This grievance is not with you now.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,42 +78,32 @@ class _Action:
     """One step's form: its note field (none for attend) and the service call it makes."""
 
     field: str | None
-    call: Callable[[Pages, Caller, str, str, Mapping[str, str], Level | None], Awaitable[Any]]
+    call: Callable[[Pages, Caller, str, str, Mapping[str, str]], Awaitable[Any]]
 
 
-def _note(name: str) -> Callable[[Pages, Caller, str, str, Mapping[str, str], Level | None], Awaitable[Any]]:
-    async def call(
-        web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str], level: Level | None
-    ) -> Any:
+def _note(name: str) -> Callable[[Pages, Caller, str, str, Mapping[str, str]], Awaitable[Any]]:
+    async def call(web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str]) -> Any:
         return await getattr(web.grievances, name)(caller, number, NoteBody(note=note))
 
     return call
 
 
-async def _attend(
-    web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str], level: Level | None
-) -> Any:
+async def _attend(web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str]) -> Any:
     return await web.grievances.attend(caller, number)
 
 
-async def _forward(
-    web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str], level: Level | None
-) -> Any:
+async def _forward(web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str]) -> Any:
     department, _, category = form["topic"].partition("/")
     body = ForwardBody(note=note, department=department, category=category, district=form["district"])
     return await web.grievances.forward(caller, number, body)
 
 
-async def _special(
-    web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str], level: Level | None
-) -> Any:
-    propose = level is None or level.special_closure != "make"
+async def _special(web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str]) -> Any:
+    propose = form.get("mode") != "make"  # the page says which its level allows; the service decides
     return await web.grievances.special_closure(caller, number, ClosureBody(reasons=note, propose=propose))
 
 
-async def _force(
-    web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str], level: Level | None
-) -> Any:
+async def _force(web: Pages, caller: Caller, number: str, note: str, form: Mapping[str, str]) -> Any:
     return await web.grievances.force_closure(caller, number, ClosureBody(reasons=note))
 
 
@@ -216,7 +207,6 @@ async def grievance_step(
 ) -> Response[Any]:
     number = grievance_number(number)
     caller = current_caller(request)
-    _, level = await web.grievances.at_desk(caller, number)  # another officer's: "not found", nothing shown
     chosen = _ACTIONS.get(action)
     if chosen is None:
         raise NotFoundException()
@@ -237,10 +227,12 @@ async def grievance_step(
     status = 400
     if not problems:
         try:
-            await chosen.call(web, caller, number, note, form, level)
-        except OutsideJurisdiction:  # moved on meanwhile (the watcher, a colleague): say so in the inbox
+            await chosen.call(web, caller, number, note, form)
+        except OutsideJurisdiction as exc:  # not with this officer (moved on meanwhile, or never was): the
+            # service's words on the inbox, and nothing of the grievance
             page = await web.grievances.inbox(caller)
-            words = Problem("inbox", web.translate(language, _NO_LONGER))
+            why = exc.explanation.hi if language == "hi" else exc.explanation.en
+            words = Problem("inbox", f"{web.translate(language, _NO_LONGER)} ({why})")
             return _inbox(request, web, page.items, page.level, [words], status=403)
         except SevaError as exc:
             if exc.status == 404 or exc.status >= 500:

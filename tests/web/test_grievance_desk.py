@@ -121,7 +121,8 @@ def test_others_see_nothing_and_forms_need_their_token(demo: Desk) -> None:
         assert page.status_code == 404 and "khasra" not in shown and "Bairagarh" not in shown
         token = csrf_token(other.get("/staff/sign-in").text)
         refused = other.post(f"/grievance-inbox/{number}/attend", data={"_csrf_token": token})
-        assert refused.status_code == 404 and "Bairagarh" not in _text(refused)
+        said = _text(refused)
+        assert refused.status_code == 403 and "not with you now" in said and "Bairagarh" not in said
     with demo.client() as signed_out:
         signed_out.headers["accept"] = "text/html"
         sent = signed_out.get(f"/grievance-inbox/{number}", follow_redirects=False)
@@ -156,3 +157,24 @@ def test_force_closure_waits_and_the_hindi_page_says_so(demo: Desk) -> None:
     words = _text(early)
     assert not [english for english in ENGLISH if english in words], words
     assert "फिर से" in early.text
+
+
+def test_a_grievance_moved_up_meanwhile_is_said_so(demo: Desk) -> None:
+    with demo.client() as api:
+        number = _file(demo, api)
+    officer = _officer(demo, L1)
+    officer.cookies.set("seva_lang", "hi")
+    page = officer.get(f"/grievance-inbox/{number}")
+    with demo.client() as api:
+        moved = api.post(
+            f"/api/v1/grievance-inbox/{number}/escalate", json={"note": "beyond my powers"},
+            headers=demo.officer("l1"),
+        )  # fmt: skip
+        assert moved.status_code == 200, moved.text
+    late = officer.post(
+        f"/grievance-inbox/{number}/reply",
+        data={"_csrf_token": csrf_token(page.text), "reply-note": "देख रहे हैं"},
+    )
+    said = _text(late)
+    assert late.status_code == 403 and "यह शिकायत अभी आपके पास नहीं है" in said and "स्तर 2" in said
+    assert 'href="#inbox"' in late.text and "Bairagarh" not in said
