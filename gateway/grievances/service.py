@@ -745,7 +745,7 @@ class Grievances:
         def check(row: Any) -> None:
             self._in_jurisdiction(principal, row)
             if row.status not in states:
-                raise GrievanceStateConflict(row.number, row.status, rule)
+                raise GrievanceStateConflict(row.number, row.status, "acted on")
 
         return check
 

@@ -158,11 +158,17 @@ async def _draw(
     route = web.grievances.routing.department(grievance.department)
     top = route.top if route is not None else grievance.level
     kept = {"topic": f"{grievance.department}/{grievance.category}", "district": grievance.district}
+    steps = allowed(grievance, level, top)
+    shown = {f for step in steps for f in (f"{step}-note", f"{step}-button")} | (
+        {"topic", "district"} if "forward" in steps else set()
+    )
+    # A refusal of a step whose form is gone (decided meanwhile) is said above the steps left.
+    problems = [p if p.anchor in shown else Problem("steps", p.message) for p in problems or []]
     return web.site.page(
         request, "grievance_desk_case.html", status=status, grievance=grievance, level=level,
-        route=route, steps=allowed(grievance, level, top), told=_told(grievance), kinds=KINDS,
+        route=route, steps=steps, told=_told(grievance), kinds=KINDS,
         statuses=STATUSES, events=EVENTS, topics=grievance_topics(web),
-        districts=web.services.current.districts, problems=problems or [], typed=kept | dict(typed or {}),
+        districts=web.services.current.districts, problems=problems, typed=kept | dict(typed or {}),
         done=done if done in _ACTIONS else None, longest=_LONGEST,
         department=web.services.current.departments.get(grievance.department),
     )  # fmt: skip
