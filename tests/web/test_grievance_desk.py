@@ -73,7 +73,11 @@ def test_an_officer_works_the_inbox_and_the_citizen_is_asked(demo: Desk) -> None
     assert "Attended. The citizen is told" in attended.text and 'action="/grievance-inbox/' in attended.text
     assert f"/grievance-inbox/{first}/attend" not in attended.text  # attended once: the form is gone
     again = officer.post(f"/grievance-inbox/{first}/attend", data={"_csrf_token": csrf_token(attended.text)})
-    assert again.status_code == 409 and 'href="#steps"' in again.text and "cannot be acted on now" in _text(again)
+    assert (
+        again.status_code == 409
+        and 'href="#steps"' in again.text
+        and "cannot be acted on now" in _text(again)
+    )
     note = "The khasra copy was handed over at the tehsil on Monday."
     resolved = _step(officer, first, "resolve", **{"resolve-note": note})
     assert resolved.status_code == 200 and "Resolved. The citizen is asked" in resolved.text
