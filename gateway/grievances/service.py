@@ -13,7 +13,8 @@ The public interface (names kept stable; the Open311, CPGRAMS and reports work b
 - ``send_phone_code(body, actor)``, ``file_by_phone(body, actor)``: filing without signing in.
 - ``get(caller, number)``, ``status(number)`` (public), ``mine(caller)``, ``find_external(ref)``
 - citizen: ``remind``, ``withdraw``, ``answer``, ``feedback``, ``sms_reply``
-- officer: ``inbox``, ``attend``, ``reply``, ``forward``, ``ask_info``, ``resolve``, ``special_closure``,
+- officer: ``inbox``, ``at_desk`` (one grievance, "not found" unless it is with them), ``attend``,
+  ``reply``, ``forward``, ``ask_info``, ``resolve``, ``special_closure``,
   ``force_closure``, ``escalate``, ``send_back``
 - ``routing`` (the checked routing file), ``calendar`` (working days), ``clock``
 
@@ -744,7 +745,7 @@ class Grievances:
         def check(row: Any) -> None:
             self._in_jurisdiction(principal, row)
             if row.status not in states:
-                raise GrievanceStateConflict(row.number, row.status, rule)
+                raise GrievanceStateConflict(row.number, row.status, "acted on")
 
         return check
 
@@ -811,6 +812,24 @@ class Grievances:
                 for r in rows
             ],
         )
+
+    async def at_desk(self, caller: Caller, number: str) -> tuple[GrievanceOut, Level | None]:
+        """A grievance with the officer who holds it now (their department, level, position and, unless the
+        level is state-wide, district), with its level's rules: for the officer's page, which shows others
+        nothing ("not found", never "not yours"). Audited as a read."""
+        principal = caller.signed_in
+        POLICY["inbox"].scope(principal)
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(GRIEVANCES).where(_G.number == number))).first()
+        if row is None:
+            raise GrievanceNotFound(number)
+        try:
+            self._in_jurisdiction(principal, row)
+        except OutsideJurisdiction:
+            raise GrievanceNotFound(number) from None
+        found = await self._read(number)
+        await self.audit.record(caller.actor, POLICY["read"].action, f"grievance:{number}")
+        return found, self._level(row.department, row.level)
 
     async def attend(self, caller: Caller, number: str) -> GrievanceOut:
         check = self._officer(caller, "act", states=("open",))

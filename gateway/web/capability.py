@@ -48,6 +48,7 @@ from gateway.web.routes_apply import APPLY_HANDLERS
 from gateway.web.routes_certificates import CERTIFICATE_HANDLERS
 from gateway.web.routes_desk import DESK_HANDLERS
 from gateway.web.routes_family import FAMILY_HANDLERS
+from gateway.web.routes_grievance_desk import GRIEVANCE_DESK_HANDLERS
 from gateway.web.routes_grievances import GRIEVANCE_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
@@ -137,6 +138,7 @@ def build_web(
             *STAFF_SIGNIN_HANDLERS,
             *DESK_HANDLERS,
             *APPEALS_HANDLERS,
+            *GRIEVANCE_DESK_HANDLERS,
         ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,

@@ -7,9 +7,11 @@ Every page with personal data is audited by the service it calls and never cache
 
 Staff sign in on pages of their own (a code to the staff account's mobile) and get a session that carries
 their staff principal, never a family: an officer's desk pages admit officers of the application's
-department and jurisdiction (the desk service checks each application), an appellate authority's pages
-the appeals at their level in their district (the deadlines service checks each). A staff page's route
-carries ``STAFF_PAGE`` in its ``opt``, so a signed-out visitor is sent to the staff sign-in.
+department and jurisdiction (the desk service checks each application), the grievance inbox only the
+grievances with the officer now (department, level, position, district: the grievance service checks
+each), an appellate authority's pages the appeals at their level in their district (the deadlines service
+checks each). A staff page's route carries ``STAFF_PAGE`` in its ``opt``, so a signed-out visitor is sent
+to the staff sign-in.
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ POLICY = Policy(
     desk=Rule(
         "web.desk",
         "work the officer's desk on the web page",
+        grants={"officer": OWN_DEPARTMENT},
+        personal=True,
+    ),
+    grievance_desk=Rule(
+        "web.grievance_desk",
+        "work the officer's grievance inbox on the web page",
         grants={"officer": OWN_DEPARTMENT},
         personal=True,
     ),

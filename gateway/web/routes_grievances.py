@@ -24,7 +24,7 @@ from gateway.web.pages import Pages
 from gateway.web.policy import POLICY, without_form
 from schemas.grievances_api import FeedbackBody, GrievanceCreate, NoteBody, PhoneCodeBody, PhoneFilingBody
 
-__all__ = ["GRIEVANCE_HANDLERS"]
+__all__ = ["GRIEVANCE_HANDLERS", "KINDS", "grievance_number", "grievance_topics"]
 
 Number = Annotated[str, Parameter(max_length=24)]
 KINDS = {
@@ -39,14 +39,14 @@ _NO_SUCH = N_("No grievance has this number. Check each digit.")
 _FIELDS = {"kind", "topic", "district", "place", "text", "application_reference"}
 
 
-def _number(text: str) -> str:
+def grievance_number(text: str) -> str:
     try:
         return parse_grievance(text)
     except InvalidGrievanceNumber:
         raise GrievanceNotFound(text[:24]) from None
 
 
-def _topics(web: Pages) -> list[tuple[Any, list[tuple[str, Any]]]]:
+def grievance_topics(web: Pages) -> list[tuple[Any, list[tuple[str, Any]]]]:
     """(department, [(value, category name)]) for the form's grouped choice."""
     catalogue = web.services.current
     routing = web.grievances.routing
@@ -67,7 +67,7 @@ def _form(
     return web.site.page(
         request, "grievance_new.html", status=status, typed={k: "" for k in _FIELDS} | typed,
         problems=problems, kinds=KINDS,
-        topics=_topics(web), districts=web.services.current.districts,
+        topics=grievance_topics(web), districts=web.services.current.districts,
     )  # fmt: skip
 
 
@@ -132,7 +132,7 @@ async def file_grievance(request: Request[Any, Any, Any], web: NamedDependency[P
 async def grievance_page(
     request: Request[Any, Any, Any], number: Number, web: NamedDependency[Pages]
 ) -> Response[Any]:
-    found = await web.grievances.get(current_caller(request), _number(number))
+    found = await web.grievances.get(current_caller(request), grievance_number(number))
     done = next(
         (k for k in ("filed", "reminded", "withdrawn", "feedback") if k in request.query_params), None
     )
@@ -144,7 +144,7 @@ async def grievance_page(
 
 async def _step(request: Request[Any, Any, Any], web: Pages, number: str, step: str) -> Response[Any]:
     caller = current_caller(request)
-    number = _number(number)
+    number = grievance_number(number)
     form = await request.form()
     try:
         if step == "reminded":
@@ -215,8 +215,8 @@ def _phone_form(
 ) -> Response[Any]:
     return web.site.page(
         request, "grievance_phone.html", status=status, typed={k: "" for k in (*_FIELDS, "mobile")} | typed,
-        problems=problems, kinds=KINDS, topics=_topics(web), districts=web.services.current.districts,
-        challenge=challenge,
+        problems=problems, kinds=KINDS, topics=grievance_topics(web),
+        districts=web.services.current.districts, challenge=challenge,
     )  # fmt: skip
 
 

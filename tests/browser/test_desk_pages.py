@@ -1,5 +1,6 @@
 """The staff pages in Chromium: axe-core on the staff sign-in, the desk, an application at the desk (and
-its error summary), and the appeals page, in both languages at 360 and 1280 px, none scrolling sideways."""
+its error summary), the grievance inbox and a grievance there (and its error summary), and the appeals
+page, in both languages at 360 and 1280 px, none scrolling sideways."""
 
 from __future__ import annotations
 
@@ -105,6 +106,15 @@ def test_axe_on_the_staff_pages(browser: Any, desk_server: LiveServer, language:
     citizen.click("#submit")
     citizen.wait_for_url(re.compile(r"\?submitted$"))
     reference = citizen.inner_text(".reference").replace(" ", "")
+    citizen.goto(server.url + "/grievances/new")
+    citizen.select_option("#kind", "complaint")
+    citizen.select_option("#topic", "revenue/land_records")
+    citizen.select_option("#district", "dindori")
+    citizen.fill("#place", "Kharidih")
+    citizen.fill("#text", "The khasra copy was not given though the fee was paid.")
+    citizen.click("main form button[type=submit]")
+    citizen.wait_for_url(re.compile(r"/grievances/G\d{14}\?filed$"))
+    grievance = citizen.url.split("/grievances/")[1].split("?")[0]
     citizen.context.close()
 
     officer = _context(browser, server, language).new_page()
@@ -118,6 +128,15 @@ def test_axe_on_the_staff_pages(browser: Any, desk_server: LiveServer, language:
     officer.click("#reject + form button[type=submit]")  # no reason in either language
     officer.wait_for_selector(".error-summary")
     both_sizes(officer, "reject with errors")
+    officer.click("header a[href='/grievance-inbox']")
+    officer.wait_for_url(re.compile(r"/grievance-inbox$"))
+    both_sizes(officer, "grievance inbox")
+    officer.click(f"main a[href='/grievance-inbox/{grievance}']")
+    officer.wait_for_url(re.compile(r"/grievance-inbox/G\d{14}$"))
+    both_sizes(officer, "grievance at the officer's page")
+    officer.click("#resolve + form button[type=submit]")  # no action note
+    officer.wait_for_selector(".error-summary")
+    both_sizes(officer, "resolve with errors")
     officer.context.close()
 
     sdo = _context(browser, server, language).new_page()

@@ -68,6 +68,7 @@ SAMPLE_VALUES = {
     "digest": "0" * 64,
     # Grievances: a well-formed number that no grievance has.
     "number": "G26120000000006",
+    "action": "attend",  # a step on the officer's grievance page
     # Open311: a category, a grievance and a token that do not exist, and an unknown client application.
     "service_file": "nothing.here.json",
     "request_file": "G26120000000000.json",
