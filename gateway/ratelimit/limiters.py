@@ -49,6 +49,7 @@ class ExactLimiter:
 class _Count:
     known: int  # the database's total when last seen, including this process's synced hits
     pending: int = 0  # hits of this process not yet added to the database
+    sending: int = 0  # hits being added by a sync under way: still counted until the new total is known
 
 
 class BatchedLimiter:
@@ -75,7 +76,7 @@ class BatchedLimiter:
         count = self._counts.get(slot)
         if count is None:
             count = self._counts.setdefault(slot, _Count(known=await self._load(*slot)))
-        if count.known + count.pending >= self.limit.count:
+        if count.known + count.sending + count.pending >= self.limit.count:
             raise RateLimited(self.limit, retry_after)
         count.pending += 1
 
@@ -92,17 +93,20 @@ class BatchedLimiter:
         for slot in [s for s in self._counts if s[1] < current - 1]:
             del self._counts[slot]
         taken = {slot: count.pending for slot, count in self._counts.items() if count.pending}
-        for slot in taken:
+        for slot, amount in taken.items():
             self._counts[slot].pending = 0
+            self._counts[slot].sending += amount
         try:
             totals = await self._add(taken) if taken else {}
         except Exception:
             for slot, amount in taken.items():  # keep them for the next sync
+                self._counts[slot].sending -= amount
                 self._counts[slot].pending += amount
             raise
-        for slot, total in totals.items():
-            if slot in self._counts:
-                self._counts[slot].known = total
+        for slot, amount in taken.items():
+            count = self._counts[slot]  # only sync removes slots, and one sync runs at a time
+            count.sending -= amount
+            count.known = max(count.known, totals.get(slot, count.known + amount))
         if self.clock() - self._last_purge > _PURGE_SECONDS:
             self._last_purge = self.clock()
             async with self.engine.begin() as conn:

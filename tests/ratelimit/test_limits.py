@@ -146,6 +146,32 @@ class TestBatchedLimiter:
         await limiter.sync()
         assert await limiter._load("api:ip:2", int(clock.now // 60)) == 3
 
+    async def test_hits_being_synced_still_count(self, engine: AsyncEngine) -> None:
+        """While a sync is writing a process's hits, those hits still count against the caller: a request
+        arriving during the sync's round trip is refused, not let through."""
+        clock = Clock(9_200_000.0)
+        limiter = BatchedLimiter(engine, Limit("api", 3, 60), 1.0, clock)
+        for _ in range(3):
+            await limiter.hit("ip:3")
+        writing, finish = asyncio.Event(), asyncio.Event()
+        add = limiter._add
+
+        async def slow_add(taken: dict[tuple[str, int], int]) -> dict[tuple[str, int], int]:
+            writing.set()
+            await finish.wait()
+            return await add(taken)
+
+        limiter._add = slow_add  # type: ignore[method-assign]
+        syncing = asyncio.create_task(limiter.sync())
+        await writing.wait()
+        with pytest.raises(RateLimited):
+            await limiter.hit("ip:3")  # the three hits are on their way to the database
+        finish.set()
+        await syncing
+        with pytest.raises(RateLimited):
+            await limiter.hit("ip:3")  # and once there, the database's total holds them
+        assert await limiter._load("api:ip:3", int(clock.now // 60)) == 3
+
 
 def _env(db_url: str, **more: str) -> dict[str, str]:
     return {"SEVA_DATABASE_URL": db_url, "SEVA_SECRET_KEY": "t" * 40, **more}
