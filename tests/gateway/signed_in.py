@@ -47,6 +47,7 @@ SAMPLE_VALUES = {
     "request_file": "G26120000000000.json",
     "token_file": "nothing.json",
     "app_id": "app-000000000000",
+    "action": "attend",
 }
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
