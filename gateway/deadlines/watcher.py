@@ -14,7 +14,6 @@ done (its transaction rolls back and the clocks are due again at once). Texts ar
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -32,6 +31,7 @@ from gateway.database import is_postgres
 from gateway.deadlines.clocks import APPEALS, CLOCKS, Clocks, moment
 from gateway.deadlines.messages import texts
 from gateway.deadlines.notices import Notices
+from gateway.platform.periodic import rounds_until_done, watch_rounds
 
 __all__ = ["DeadlineWatcher", "WatcherOptions"]
 
@@ -86,25 +86,14 @@ class DeadlineWatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until ``stop`` is set; a failing round is logged and the next one tried."""
         log.info("deadline watcher %s started", self.owner)
-        while not stop.is_set():
-            try:
-                busy = await self.run_once()
-            except Exception:
-                log.exception("deadline round failed; trying again")
-                busy = 0
-            if busy < self.options.batch:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.options.idle_seconds)
+        await watch_rounds(
+            self.run_once, self.options.batch, self.options.idle_seconds, stop, "deadline", log
+        )
         log.info("deadline watcher %s stopped", self.owner)
 
     async def sweep(self) -> int:
         """Rounds until nothing is due; how many clocks were acted on."""
-        total = 0
-        while True:
-            done = await self.run_once()
-            total += done
-            if done < self.options.batch:
-                return total
+        return await rounds_until_done(self.run_once, self.options.batch)
 
     async def run_once(self) -> int:
         """One round: claim, act and write in one transaction, then send the texts; how many clocks."""

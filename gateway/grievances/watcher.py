@@ -23,7 +23,6 @@ per round naming what moved (the timeline holds each grievance's step).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -41,6 +40,7 @@ from gateway.database import is_postgres
 from gateway.deadlines import WorkingCalendar
 from gateway.grievances.service import ACTIVE, GRIEVANCES, moment
 from gateway.platform.clock import Clock
+from gateway.platform.periodic import rounds_until_done, watch_rounds
 
 __all__ = ["EscalationWatcher", "WatcherOptions"]
 
@@ -84,25 +84,14 @@ class EscalationWatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until ``stop`` is set; a failing round is logged and the next one tried."""
         log.info("escalation watcher %s started", self.owner)
-        while not stop.is_set():
-            try:
-                busy = await self.run_once()
-            except Exception:
-                log.exception("escalation round failed; trying again")
-                busy = 0
-            if busy < self.options.batch:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self.options.idle_seconds)
+        await watch_rounds(
+            self.run_once, self.options.batch, self.options.idle_seconds, stop, "escalation", log
+        )
         log.info("escalation watcher %s stopped", self.owner)
 
     async def sweep(self) -> int:
         """Rounds until nothing is due; how many grievances were acted on."""
-        total = 0
-        while True:
-            done = await self.run_once()
-            total += done
-            if done < self.options.batch:
-                return total
+        return await rounds_until_done(self.run_once, self.options.batch)
 
     def steps(self) -> list[dict[str, Any]]:
         """One row per (department, level): what a lapse there does, with today's dates."""
