@@ -17,10 +17,10 @@ __all__ = ["WIDTH", "Part", "stacked_bars"]
 
 Part = tuple[str, str]  # (colour, label)
 WIDTH = 360
-_ROW = 44  # a group: its name (14 units high), then its bar (18)
-_BAR = 18
-_TOTAL_ROOM = 64  # right of the longest bar, for its total
-_LEGEND_ROW = 22
+_ROW = 48  # a group: its name (16 units high), then its bar (20)
+_BAR = 20
+_TOTAL_ROOM = 72  # right of the longest bar, for its total
+_LEGEND_ROW = 24
 
 
 def stacked_bars(
@@ -37,22 +37,22 @@ def stacked_bars(
     ]
     for i, (label, values, total) in enumerate(groups):
         y = i * _ROW
-        out.append(f'<text x="0" y="{y + 15}" font-size="14">{escape(label)}</text>')
+        out.append(f'<text x="0" y="{y + 16}" font-size="16">{escape(label)}</text>')
         x = 0.0
         for value, (colour, name) in zip(values, parts, strict=True):
             if value:
                 width = longest * value / biggest
                 # A white edge between parts: neighbouring colours need not contrast with each other.
                 out.append(
-                    f'<rect x="{x:.1f}" y="{y + 20}" width="{width:.1f}" height="{_BAR}" fill="{colour}" '
+                    f'<rect x="{x:.1f}" y="{y + 22}" width="{width:.1f}" height="{_BAR}" fill="{colour}" '
                     f'stroke="#fff" stroke-width="1"><title>{escape(name)}: {value:g}</title></rect>'
                 )
                 x += width
-        out.append(f'<text x="{x + 6:.1f}" y="{y + 34}" font-size="14">{escape(total)}</text>')
+        out.append(f'<text x="{x + 6:.1f}" y="{y + 38}" font-size="16">{escape(total)}</text>')
     y = len(groups) * _ROW + 8
     for colour, name in parts:
-        out.append(f'<rect x="0" y="{y}" width="14" height="14" fill="{colour}"/>')
-        out.append(f'<text x="20" y="{y + 12}" font-size="13">{escape(name)}</text>')
+        out.append(f'<rect x="0" y="{y + 1}" width="14" height="14" fill="{colour}"/>')
+        out.append(f'<text x="20" y="{y + 13}" font-size="14">{escape(name)}</text>')
         y += _LEGEND_ROW
     out.append("</svg>")
     return "".join(out)

@@ -174,21 +174,13 @@ def _period(
 
 
 def _bars(
-    web: Pages,
-    language: str,
-    rows: Sequence[Any],
-    parts: Sequence[tuple[str, str, str]],
-    total: str,
-    name: str,
+    web: Pages, language: str, rows: Sequence[Any], parts: Sequence[tuple[str, str, str]], name: str
 ) -> str:
-    groups = [
-        (
-            str(row.key),
-            [getattr(row, field) for field, _c, _l in parts],
-            _number(getattr(row, total), language),
-        )
-        for row in rows
-    ]
+    """One bar a row, made of ``parts``, its total (the sum of the parts) written after it."""
+    groups = []
+    for row in rows:
+        values = [getattr(row, field) for field, _c, _l in parts]
+        groups.append((str(row.key), values, _number(sum(values), language)))
     legend = [(colour, web.translate(language, label)) for _f, colour, label in parts]
     return stacked_bars(groups, legend, web.translate(language, name))
 
@@ -201,7 +193,7 @@ def _guarantee_charts(web: Pages, language: str, page: ReportPage) -> dict[str, 
         web.translate(language, N_("Penalties imposed, in rupees")),
     )
     return {
-        "states": _bars(web, language, page.rows, _STATES, "applications", N_("Applications by state")),
+        "states": _bars(web, language, page.rows, _STATES, N_("Applications by state")),
         "penalties": penalties if charged else "",
     }
 
@@ -294,8 +286,8 @@ async def grievance_report(
         summary = await reports.report(caller, by)
         grading = await reports.monthly_grading(caller, grade_by, month or None)
         charts = {
-            "disposal": _bars(web, language, summary.rows, _DISPOSAL, "filed", N_("Grievances by disposal")),
-            "closures": _bars(web, language, summary.rows, _CLOSURES, "filed", N_("Closures by kind")),
+            "disposal": _bars(web, language, summary.rows, _DISPOSAL, N_("Grievances by disposal")),
+            "closures": _bars(web, language, summary.rows, _CLOSURES, N_("Closures by kind")),
             "age": _pending_by_age(web, language, summary),
             "grading": _grading_chart(web, language, grading),
         }
