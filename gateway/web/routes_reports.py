@@ -23,6 +23,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 from litestar.response import Response
 
+from gateway.deadlines.errors import ReportRefused
 from gateway.deadlines.reports import report_csv
 from gateway.grievance_reports.figures import AGE_BANDS
 from gateway.grievance_reports.routes import csv_response
@@ -233,7 +234,11 @@ async def guarantee_report_csv(
     until: Typed = None,
 ) -> Response[str]:
     """The same figures as the API's CSV, for the person signed in (the API takes tokens, not sessions)."""
-    page = await web.deadlines.report(current_caller(request), by, since or None, until or None)
+    first, last, english = _period(web, "en", since, until)
+    if english:  # the page's links carry checked days: this address was typed, refused as the API would
+        hindi = _period(web, "hi", since, until)[2]
+        raise ReportRefused(english[0].anchor, english[0].message, hindi[0].message)
+    page = await web.deadlines.report(current_caller(request), by, first, last)
     disposition = f'attachment; filename="guarantee-by-{by}-{page.as_of}.csv"'
     headers = {**_PRIVATE, "content-disposition": disposition}
     return Response(report_csv(page.rows), media_type="text/csv", headers=headers)

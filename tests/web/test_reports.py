@@ -192,6 +192,7 @@ def test_the_period_is_checked_beside_its_field(seeded: httpx.Client) -> None:
     not_a_day = seeded.get("/reports/guarantee", params={"since": "2026-02-31"})
     not_a_month = seeded.get("/reports/grievances", params={"month": "2026-13"})
     wrong_grouping = seeded.get("/reports/guarantee", params={"by": "officer"})
+    csv_not_a_day = seeded.get("/reports/guarantee/csv", params={"until": "2026-02-30"})
     seeded.cookies.set("seva_lang", "hi", domain="testserver.local")
     hindi = seeded.get("/reports/guarantee", params={"since": "2026-03-10", "until": "2026-03-01"})
 
@@ -201,6 +202,7 @@ def test_the_period_is_checked_beside_its_field(seeded: httpx.Client) -> None:
     assert not_a_day.status_code == 400 and '<a href="#since">Enter a date as year' in not_a_day.text
     assert not_a_month.status_code == 400 and '<a href="#month">Enter a month as year' in not_a_month.text
     assert wrong_grouping.status_code == 400 and "seva-problem" in wrong_grouping.text
+    assert csv_not_a_day.status_code == 400 and "report_refused" in csv_not_a_day.text
     assert hindi.status_code == 400 and "अवधि का आरंभ उसके अंत से पहले" in hindi.text
 
 
