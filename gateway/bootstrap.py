@@ -166,6 +166,7 @@ def build(
     families = build_families(platform, applications.service.has_applied_to)
     endpoints = build_endpoints(platform, extensions.adapters, on_change=delivery.resolver.forget)
     services = build_services(platform)
+    grievance_reports = build_grievance_reports(platform)
     web = build_web(
         platform,
         services=services.service,
@@ -179,6 +180,7 @@ def build(
         notifications=notifications.notifications,
         versions=versions.service,
         grievances=grievances.service,
+        grievance_reports=grievance_reports.service,
     )
     return Seva(
         platform=platform,
@@ -196,7 +198,7 @@ def build(
         grievances=grievances,
         open311=build_open311(platform, grievances.service),
         cpgrams=build_cpgrams(platform, grievances.service),
-        grievance_reports=build_grievance_reports(platform, web.catalogues),
+        grievance_reports=grievance_reports,
         families=families,
         endpoints=endpoints,
         services=services,

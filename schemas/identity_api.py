@@ -100,9 +100,10 @@ class StaffCreate(_In):
     """An officer names a department, a designation and a district (a tehsil, a grievance level from 1 to
     4, where they apply); an appellate authority a designation, a district and its level (1: first
     appeals, 2: second appeals), and a department and tehsil where its jurisdiction is that narrow; an
-    agent may name a level; an operator names a centre and its district."""
+    agent may name a level; an operator names a centre and its district; an auditor names nothing more
+    (the reports and the masked reads are state-wide)."""
 
-    role: Literal["officer", "appellate", "agent", "operator"]
+    role: Literal["officer", "appellate", "agent", "operator", "auditor"]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     mobile: Mobile
     department: Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)] | None = None

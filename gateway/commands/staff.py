@@ -18,6 +18,7 @@ from gateway.audit import Actor
 from gateway.database import upgrade
 from gateway.identity.errors import StaffInvalid
 from gateway.identity.staff import StaffService
+from gateway.platform.principal import STAFF_ROLES
 from gateway.platform.root import Platform, build_platform
 from gateway.settings import Settings
 from schemas.identity_api import StaffCreate
@@ -61,11 +62,12 @@ def _run(work: Callable[[StaffService], Awaitable[T]]) -> T:
 
 @click.group("staff")
 def staff_group() -> None:
-    """Officers, agents and operators: people who sign in with a code sent to their own mobile."""
+    """Officers, appellate authorities, agents, operators and auditors: people who sign in with a code sent
+    to their own mobile."""
 
 
 @staff_group.command("create")
-@click.option("--role", required=True, type=click.Choice(["officer", "appellate", "agent", "operator"]))
+@click.option("--role", required=True, type=click.Choice(list(STAFF_ROLES)))
 @click.option("--name", required=True, help="The person's name.")
 @click.option("--mobile", required=True, help="Their own mobile number: sign-in codes go there.")
 @click.option("--department", help="Officers: the department code.")

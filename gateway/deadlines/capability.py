@@ -28,7 +28,7 @@ from gateway.deadlines.guarantee import DEFAULT_FILE, load_guarantee
 from gateway.deadlines.notices import Notices, StaffContacts
 from gateway.deadlines.observed import escalations_reader
 from gateway.deadlines.policy import POLICY
-from gateway.deadlines.routes import AppealController, GuaranteeController, ReportController, report_html
+from gateway.deadlines.routes import AppealController, GuaranteeController, ReportController
 from gateway.deadlines.service import Deadlines
 from gateway.deadlines.watcher import DeadlineWatcher, WatcherOptions
 from gateway.notifications import Notifier
@@ -77,7 +77,7 @@ def build_deadlines(
 
     capability = Capability(
         "deadlines",
-        route_handlers=[GuaranteeController, AppealController, ReportController, report_html],
+        route_handlers=[GuaranteeController, AppealController, ReportController],
         dependencies={"deadlines": provide(service)},
         errors=[
             AppealDecided,

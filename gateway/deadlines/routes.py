@@ -1,17 +1,16 @@
 """Routes of the guarantee: an application's clock and appeals, the appellate desk, the auditors' reports
-(JSON, CSV and a page with charts)."""
+(JSON and CSV; the page with charts is the web layer's, ``gateway/web/routes_reports.py``)."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
 
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED
 
-from gateway.deadlines.charts import report_page
 from gateway.deadlines.errors import (
     AppealDecided,
     AppealNotAllowed,
@@ -23,13 +22,13 @@ from gateway.deadlines.errors import (
     ReportRefused,
 )
 from gateway.deadlines.policy import POLICY
-from gateway.deadlines.reports import Grouping, report_csv, report_rows
+from gateway.deadlines.reports import Grouping, report_csv
 from gateway.deadlines.service import Deadlines
 from gateway.platform.guard import Caller
 from schemas.guarantee_api import AppealDecisionBody, AppealFiled, AppealOut, GuaranteeOut, ReportPage
 from schemas.identifiers import REFERENCE
 
-__all__ = ["AppealController", "GuaranteeController", "ReportController", "report_html"]
+__all__ = ["AppealController", "GuaranteeController", "ReportController"]
 
 Reference = Annotated[
     str, Parameter(description="13 digits, grouped or not", schema_extra={"pattern": REFERENCE})
@@ -110,17 +109,6 @@ class AppealController(Controller):
         return await deadlines.decide_appeal(caller, appeal_id, data)
 
 
-async def _page(
-    deadlines: Deadlines, caller: Caller, by: Grouping, since: str | None, until: str | None
-) -> ReportPage:
-    POLICY.report.scope(caller.signed_in)
-    if since and until and since > until:
-        raise ReportRefused("since", "'since' is after 'until'.", "'since' तिथि 'until' के बाद है।")
-    today = deadlines.clock.today()
-    rows = await report_rows(deadlines.engine, by, today, since, until)
-    return ReportPage(by=by, as_of=today.isoformat(), rows=rows)
-
-
 class ReportController(Controller):
     path = "/api/v1/reports/guarantee"
     tags = ("reports",)
@@ -138,7 +126,7 @@ class ReportController(Controller):
         since: Day = None,
         until: Day = None,
     ) -> ReportPage:
-        return await _page(deadlines, caller, by, since, until)
+        return await deadlines.report(caller, by, since, until)
 
     @get(
         "/csv",
@@ -154,28 +142,8 @@ class ReportController(Controller):
         since: Day = None,
         until: Day = None,
     ) -> Response[str]:
-        page = await _page(deadlines, caller, by, since, until)
+        page = await deadlines.report(caller, by, since, until)
         disposition = f'attachment; filename="guarantee-by-{by}-{page.as_of}.csv"'
         return Response(
             report_csv(page.rows), media_type="text/csv", headers={"content-disposition": disposition}
         )
-
-
-@get(
-    "/reports/guarantee",
-    summary="The report as a page with charts",
-    media_type=MediaType.HTML,
-    include_in_schema=True,
-    **POLICY.route("report", ReportRefused),
-)
-async def report_html(
-    deadlines: NamedDependency[Deadlines],
-    caller: NamedDependency[Caller],
-    by: By = "department",
-    since: Day = None,
-    until: Day = None,
-) -> Response[str]:
-    page = await _page(deadlines, caller, by, since, until)
-    links = {name: f"/reports/guarantee?by={name}" for name in ("service", "department", "district", "month")}
-    links["csv"] = f"/api/v1/reports/guarantee/csv?by={by}"
-    return Response(report_page(page, links), media_type=MediaType.HTML)

@@ -26,14 +26,23 @@ from gateway.deadlines.errors import (
     AppealRefused,
     NoGuarantee,
     NotTheApplicant,
+    ReportRefused,
 )
 from gateway.deadlines.messages import texts
 from gateway.deadlines.notices import Notices
 from gateway.deadlines.policy import POLICY
+from gateway.deadlines.reports import Grouping, report_rows
 from gateway.platform.guard import Caller
 from gateway.platform.masking import mask_id
 from gateway.platform.principal import Principal
-from schemas.guarantee_api import AppealDecisionBody, AppealFiled, AppealOut, GuaranteeOut, PenaltyOut
+from schemas.guarantee_api import (
+    AppealDecisionBody,
+    AppealFiled,
+    AppealOut,
+    GuaranteeOut,
+    PenaltyOut,
+    ReportPage,
+)
 
 __all__ = ["Deadlines", "in_jurisdiction"]
 
@@ -70,6 +79,19 @@ class Deadlines:
         return self.clocks.clock
 
     # ---- what callers see --------------------------------------------------------------------------
+
+    async def report(
+        self, caller: Caller, by: Grouping, since: str | None = None, until: str | None = None
+    ) -> ReportPage:
+        """The auditors' figures (counts only) grouped ``by``, of applications started from ``since`` to
+        ``until`` (ISO days, either left out): what the JSON, the CSV and the report page show."""
+        POLICY.report.scope(caller.signed_in)
+        if since and until and since > until:
+            raise ReportRefused("since", "'since' is after 'until'.", "'since' तिथि 'until' के बाद है।")
+        today = self.clock.today()
+        return ReportPage(
+            by=by, as_of=today.isoformat(), rows=await report_rows(self.engine, by, today, since, until)
+        )
 
     def _appeal_out(self, row: Any, today: dt.date) -> AppealOut:
         order = None

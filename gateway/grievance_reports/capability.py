@@ -1,5 +1,5 @@
 """The grievance reports capability: figures for auditors computed by the database, the monthly grading,
-CSV exports and a page with charts."""
+CSV exports (the page with charts is the web capability's)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from gateway.grievance_reports.errors import GrievanceReportRefused
 from gateway.grievance_reports.policy import POLICY
-from gateway.grievance_reports.routes import GrievanceReportController, grievance_report_html
+from gateway.grievance_reports.routes import GrievanceReportController
 from gateway.grievance_reports.service import GrievanceReports
 from gateway.platform.capability import Capability, provide
 from gateway.platform.root import Platform
-from gateway.web.i18n import Catalogues
 
 __all__ = ["GrievanceReportsBuilt", "build_grievance_reports"]
 
@@ -22,13 +21,11 @@ class GrievanceReportsBuilt:
     capability: Capability
 
 
-def build_grievance_reports(
-    platform: Platform, catalogues: Catalogues | None = None
-) -> GrievanceReportsBuilt:
-    service = GrievanceReports(platform.engine, platform.clock, catalogues or Catalogues.load())
+def build_grievance_reports(platform: Platform) -> GrievanceReportsBuilt:
+    service = GrievanceReports(platform.engine, platform.clock)
     capability = Capability(
         "grievance_reports",
-        route_handlers=[GrievanceReportController, grievance_report_html],
+        route_handlers=[GrievanceReportController],
         dependencies={"grievance_reports": provide(service)},
         errors=[GrievanceReportRefused],
         policy=POLICY,

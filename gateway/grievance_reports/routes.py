@@ -1,28 +1,24 @@
 """Routes of the auditors' grievance reports: the figures as JSON and CSV, CM Helpline's monthly grading
-as JSON and CSV, and one page with charts."""
+as JSON and CSV (the page with charts is the web layer's, ``gateway/web/routes_reports.py``)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
 from gateway.grievance_reports.errors import GrievanceReportRefused
-from gateway.grievance_reports.page import report_page
 from gateway.grievance_reports.policy import POLICY
 from gateway.grievance_reports.service import GrievanceReports
 from gateway.platform.guard import Caller
-from gateway.web.i18n import language_of
 from schemas.grievance_reports_api import GradeRow, GradingPage, SummaryPage, SummaryRow
 
-__all__ = ["GrievanceReportController", "grievance_report_html"]
+__all__ = ["GrievanceReportController", "csv_response"]
 
 By = Annotated[Literal["department", "district", "month"], Parameter(description="how to group the figures")]
 GradeBy = Annotated[Literal["department", "district"], Parameter(description="whom to grade")]
@@ -34,47 +30,10 @@ Month = Annotated[
         schema_extra={"pattern": r"^[0-9]{4}-[0-9]{2}$"},
     ),
 ]
-_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 
 
-def _day(name: str, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise GrievanceReportRefused(
-            name, f"'{value}' is not a date.", f"'{value}' कोई तिथि नहीं है।"
-        ) from None
-
-
-def _month(reports: GrievanceReports, month: str | None) -> str:
-    if month is None:
-        first = reports.clock.today().replace(day=1)
-        return (first - dt.timedelta(days=1)).strftime("%Y-%m")
-    if not _MONTH.match(month):
-        raise GrievanceReportRefused(
-            "month", f"'{month}' is not a month (YYYY-MM).", f"'{month}' कोई माह (YYYY-MM) नहीं है।"
-        )
-    return month
-
-
-async def _summary(
-    reports: GrievanceReports, caller: Caller, by: str, since: str | None, until: str | None
-) -> SummaryPage:
-    POLICY.report.scope(caller.signed_in)
-    first, last = _day("since", since), _day("until", until)
-    if first and last and first > last:
-        raise GrievanceReportRefused("since", "'since' is after 'until'.", "'since' तिथि 'until' के बाद है।")
-    return await reports.summary(by, first, last)  # type: ignore[arg-type]
-
-
-async def _grading(reports: GrievanceReports, caller: Caller, by: str, month: str | None) -> GradingPage:
-    POLICY.report.scope(caller.signed_in)
-    return await reports.grading(by, _month(reports, month))  # type: ignore[arg-type]
-
-
-def _csv(fields: tuple[str, ...], rows: list[msgspec.Struct], name: str) -> Response[str]:
+def csv_response(fields: tuple[str, ...], rows: list[msgspec.Struct], name: str) -> Response[str]:
+    """``rows`` as CSV (a heading line of ``fields``), to be saved as ``name``.csv."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(fields)
@@ -101,7 +60,7 @@ class GrievanceReportController(Controller):
         since: Day = None,
         until: Day = None,
     ) -> SummaryPage:
-        return await _summary(grievance_reports, caller, by, since, until)
+        return await grievance_reports.report(caller, by, since, until)
 
     @get(
         "/csv",
@@ -117,8 +76,8 @@ class GrievanceReportController(Controller):
         since: Day = None,
         until: Day = None,
     ) -> Response[str]:
-        page = await _summary(grievance_reports, caller, by, since, until)
-        return _csv(SummaryRow.__struct_fields__, list(page.rows), f"grievances-by-{by}-{page.as_of}")
+        page = await grievance_reports.report(caller, by, since, until)
+        return csv_response(SummaryRow.__struct_fields__, list(page.rows), f"grievances-by-{by}-{page.as_of}")
 
     @get(
         "/grading",
@@ -132,7 +91,7 @@ class GrievanceReportController(Controller):
         by: GradeBy = "district",
         month: Month = None,
     ) -> GradingPage:
-        return await _grading(grievance_reports, caller, by, month)
+        return await grievance_reports.monthly_grading(caller, by, month)
 
     @get(
         "/grading/csv",
@@ -147,36 +106,5 @@ class GrievanceReportController(Controller):
         by: GradeBy = "district",
         month: Month = None,
     ) -> Response[str]:
-        page = await _grading(grievance_reports, caller, by, month)
-        return _csv(GradeRow.__struct_fields__, list(page.rows), f"grading-by-{by}-{page.month}")
-
-
-@get(
-    "/reports/grievances",
-    summary="The grievance report as a page with charts, in English or Hindi",
-    media_type=MediaType.HTML,
-    **POLICY.route("report", GrievanceReportRefused),
-)
-async def grievance_report_html(
-    request: Request[Any, Any, Any],
-    grievance_reports: NamedDependency[GrievanceReports],
-    caller: NamedDependency[Caller],
-    by: By = "department",
-    grade_by: GradeBy = "district",
-    month: Month = None,
-) -> Response[str]:
-    summary = await _summary(grievance_reports, caller, by, None, None)
-    grading = await _grading(grievance_reports, caller, grade_by, month)
-    language = language_of(request)
-    links = {
-        name: f"/reports/grievances?by={name}&grade_by={grade_by}&month={grading.month}"
-        for name in ("department", "district", "month")
-    }
-    links["csv"] = f"/api/v1/reports/grievances/csv?by={by}"
-    links["grading_csv"] = f"/api/v1/reports/grievances/grading/csv?by={grade_by}&month={grading.month}"
-
-    def translate(message: str) -> str:
-        return grievance_reports.catalogues.gettext(language, message)
-
-    html = report_page(translate, language, summary, grading, links)
-    return Response(html, media_type=MediaType.HTML, headers={"content-language": language})
+        page = await grievance_reports.monthly_grading(caller, by, month)
+        return csv_response(GradeRow.__struct_fields__, list(page.rows), f"grading-by-{by}-{page.month}")

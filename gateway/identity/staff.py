@@ -1,4 +1,5 @@
-"""Staff who sign in as people: officers of departments, CM Helpline agents and Lok Seva Kendra operators.
+"""Staff who sign in as people: officers of departments, appellate authorities, CM Helpline agents, Lok Seva
+Kendra operators and auditors.
 
 An administrator makes each account (``POST /api/v1/admin/staff`` or ``seva staff create``) with the
 mobile number the one-time codes go to; sign-in codes for staff are kept apart from citizens' (a phone
@@ -103,6 +104,7 @@ class StaffService:
             "appellate": ("designation", "district", "level"),
             "agent": (),
             "operator": ("centre", "district"),
+            "auditor": (),
         }[new.role]
         for field in needs:
             if getattr(new, field) is None:
@@ -115,6 +117,14 @@ class StaffService:
             )
         if new.role != "operator" and new.centre is not None:
             raise StaffInvalid("centre", "only an operator has a centre", "केंद्र केवल ऑपरेटर का होता है")
+        if new.role == "auditor" and (new.district is not None or new.level is not None):
+            # The rules grant an auditor every district and level: a narrower account would only mislead.
+            field = "district" if new.district is not None else "level"
+            raise StaffInvalid(
+                field,
+                "an auditor reads the whole state: no district or level",
+                "लेखापरीक्षक का ज़िला या स्तर नहीं होता",
+            )
         if new.department is not None and new.department not in self.departments():
             raise StaffInvalid("department", f"unknown department '{new.department}'", "अज्ञात विभाग")
         if new.district is not None and new.district not in self.districts():

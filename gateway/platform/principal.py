@@ -23,8 +23,9 @@ ROLES: tuple[Role, ...] = (
 )
 # People who work for the state and sign in as people (a one-time code to their own mobile):
 # officers of departments, appellate authorities under the guarantee Act (level 1 hears first appeals,
-# level 2 second appeals), CM Helpline call-centre agents and Lok Seva Kendra operators.
-STAFF_ROLES: tuple[Role, ...] = ("officer", "appellate", "agent", "operator")
+# level 2 second appeals), CM Helpline call-centre agents, Lok Seva Kendra operators, and auditors (who read
+# the reports and see personal data masked, as an auditor's API client does: the rules grant by role).
+STAFF_ROLES: tuple[Role, ...] = ("officer", "appellate", "agent", "operator", "auditor")
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -1,4 +1,5 @@
-"""The web capability: the citizen's pages, in Hindi and English, over the services the API uses.
+"""The web capability: the citizen's and staff's pages (officers' desks, appeals, the auditors' reports), in
+Hindi and English, over the services the API uses.
 
 It gives the application, besides its routes: the template engine (Jinja2 through Litestar's template
 support), the CSRF protection of every form (Litestar's CSRF middleware; the JSON API, which takes bearer
@@ -26,6 +27,7 @@ from gateway.deadlines import Deadlines
 from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
+from gateway.grievance_reports import GrievanceReports
 from gateway.grievances import Grievances
 from gateway.identity import IdentityService
 from gateway.notifications import Notifications
@@ -51,6 +53,7 @@ from gateway.web.routes_family import FAMILY_HANDLERS
 from gateway.web.routes_grievance_desk import GRIEVANCE_DESK_HANDLERS
 from gateway.web.routes_grievances import GRIEVANCE_HANDLERS
 from gateway.web.routes_public import PUBLIC_HANDLERS
+from gateway.web.routes_reports import REPORT_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
 from gateway.web.routes_staff import STAFF_SIGNIN_HANDLERS
 from gateway.web.sessions import SessionStore
@@ -91,6 +94,7 @@ def build_web(
     notifications: Notifications,
     versions: CatalogueVersions,
     grievances: Grievances,
+    grievance_reports: GrievanceReports,
 ) -> WebBuilt:
     """The pages over the services the JSON API uses, given by the root that built them."""
     settings = platform.settings
@@ -139,6 +143,7 @@ def build_web(
             *DESK_HANDLERS,
             *APPEALS_HANDLERS,
             *GRIEVANCE_DESK_HANDLERS,
+            *REPORT_HANDLERS,
         ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
@@ -166,6 +171,7 @@ def build_web(
         versions=versions,
         engine=platform.engine,
         grievances=grievances,
+        grievance_reports=grievance_reports,
     )
     capability = Capability(
         "web",

@@ -19,6 +19,7 @@ from gateway.deadlines import Deadlines
 from gateway.desk import DeskService
 from gateway.documents import DocumentStore
 from gateway.families import FamilyService
+from gateway.grievance_reports import GrievanceReports
 from gateway.grievances import Grievances
 from gateway.identity import IdentityService
 from gateway.notifications import Notifications
@@ -48,6 +49,7 @@ class Pages:
     versions: CatalogueVersions
     engine: AsyncEngine
     grievances: Grievances
+    grievance_reports: GrievanceReports
     _demo_login: list[str] = field(default_factory=list)
 
     def translate(self, language: str, message: str) -> str:

@@ -10,7 +10,8 @@ their staff principal, never a family: an officer's desk pages admit officers of
 department and jurisdiction (the desk service checks each application), the grievance inbox only the
 grievances with the officer now (department, level, position, district: the grievance service checks
 each), an appellate authority's pages the appeals at their level in their district (the deadlines service
-checks each). A staff page's route carries ``STAFF_PAGE`` in its ``opt``, so a signed-out visitor is sent
+checks each), an auditor's (or an administrator's) the two reports: counts for the whole state, no
+personal data. A staff page's route carries ``STAFF_PAGE`` in its ``opt``, so a signed-out visitor is sent
 to the staff sign-in.
 """
 
@@ -70,6 +71,12 @@ POLICY = Policy(
         "hear appeals under the guarantee Act on the web page",
         grants={"appellate": ALL},
         personal=True,
+    ),
+    # Counts only, no personal data: not audited (as the JSON reports), but kept out of shared caches.
+    reports=Rule(
+        "web.reports",
+        "read the auditors' reports on the guarantee's time limits and on grievances",
+        grants={"auditor": ALL, "administrator": ALL},
     ),
 )
 

@@ -1,7 +1,7 @@
 """Staff sign in on the web page: a one-time code to the mobile of their staff account, through the same
 identity service (and the same limits) as ``/api/v1/auth/staff/otp``. A right code starts a session that
 carries the staff principal, never a family; signing out is the citizen's sign-out. Any staff page (the
-desk, appeals, and later others) declares its rule with ``staff_route`` (gateway/web/policy.py) and gets
+desk, appeals, the auditors' reports) declares its rule with ``staff_route`` (gateway/web/policy.py) and gets
 the member of staff from the guard, as the citizen's pages get theirs (``current_caller(request)``).
 """
 
@@ -42,8 +42,11 @@ _START_AGAIN = N_("This sign-in has ended. Ask for a new code.")
 
 
 def staff_home(principal: Principal) -> str:
-    """Where a member of staff starts: an officer's desk, an appellate authority's appeals."""
-    return {"officer": "/desk", "appellate": "/appeals"}.get(principal.role, "/")
+    """Where a member of staff starts: an officer's desk, an appellate authority's appeals, an auditor's
+    report on the guarantee's time limits."""
+    return {"officer": "/desk", "appellate": "/appeals", "auditor": "/reports/guarantee"}.get(
+        principal.role, "/"
+    )
 
 
 def _mobile(text: str) -> str:

@@ -1,5 +1,6 @@
-"""Staff who sign in as people: officers, CM Helpline agents and Lok Seva Kendra operators, and acting for
-a citizen who confirms with a code sent to their own phone. In-process, with a real SMS provider."""
+"""Staff who sign in as people: officers, CM Helpline agents, Lok Seva Kendra operators and auditors, and
+acting for a citizen who confirms with a code sent to their own phone. In-process, with a real SMS
+provider."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ OPERATOR = {
     "role": "operator", "name": "Imran Khan", "mobile": "9812300002", "district": "bhopal",
     "centre": "Lok Seva Kendra Huzur",
 }  # fmt: skip
+
+AUDITOR = {"role": "auditor", "name": "Asha Verma", "mobile": "9812300003"}
 
 
 @dataclass
@@ -108,6 +111,38 @@ class TestAccounts:
         assert problem["message"]["hi"] and problem["message"]["hi"] != problem["message"]["en"]
         assert audit_head(desk.db_url) == before
         assert desk.client.get("/api/v1/admin/staff", headers=desk.admin).json() == []
+
+    def test_an_auditor_reads_masked_as_an_auditors_client_does_and_changes_nothing(self, desk: Desk) -> None:
+        """The rules grant by role: a staff auditor reaches what an auditor's API client reaches, personal
+        data masked, and every write is refused. An auditor's account is state-wide: no district, level or
+        department."""
+        for narrower in ({"district": "bhopal"}, {"level": 1}, {"department": "revenue"}):
+            refused = desk.create({**AUDITOR, **narrower})
+            assert (
+                refused.status_code == 400
+                and refused.json()["errors"][0]["field"] == f"body.{next(iter(narrower))}"
+            )
+        made = desk.create(AUDITOR)
+        assert made.status_code == 201 and made.json()["staff_id"].startswith("aud-")
+        token = bearer(desk.staff_sign_in(AUDITOR["mobile"]).json()["access_token"])
+        me = desk.client.get("/api/v1/auth/me", headers=token).json()
+        assert me["role"] == "auditor" and me["subject"] == f"staff:{made.json()['staff_id']}"
+        masked = desk.client.get("/api/v1/families/10000001", headers=token)
+        plain = desk.client.get("/api/v1/families/10000001", headers=desk.admin)
+        assert masked.status_code == plain.status_code == 200
+        assert "100000011" in plain.text and "100000011" not in masked.text  # IDs to their last digits
+        assert desk.client.get("/api/v1/reports/guarantee", headers=token).status_code == 200
+        assert desk.client.get("/api/v1/audit/entries", headers=token).status_code == 200
+        writes = [
+            ("POST", "/api/v1/applications", {"service_code": "rev-demarcation", "member_id": "100000011"}),
+            ("POST", "/api/v1/admin/staff", OFFICER),
+            ("POST", "/api/v1/appeals/1/decision", {"outcome": "allowed"}),
+            ("POST", "/api/v1/auth/assist", {"mobile": "9876500001"}),
+            ("DELETE", f"/api/v1/admin/staff/{made.json()['staff_id']}", None),
+        ]
+        for method, path, body in writes:
+            answer = desk.client.request(method, path, json=body, headers=token)
+            assert answer.status_code == 403 and answer.json()["code"] == "forbidden", (path, answer.text)
 
     def test_one_live_account_per_phone(self, desk: Desk) -> None:
         """A code sent to a phone must name one person: a second live account with it is refused."""
@@ -254,3 +289,9 @@ def test_the_command_line_makes_lists_and_revokes_accounts(db_url: str, tmp_path
     assert seva("revoke", staff_id).returncode == 1
     refused = seva("create", "--role", "operator", "--name", "X", "--mobile", "9812300008")
     assert refused.returncode == 1 and "centre" in refused.stderr
+    auditor = seva("create", "--role", "auditor", "--name", "Asha", "--mobile", "9812300007")
+    assert auditor.returncode == 0 and "(auditor, " in auditor.stdout, auditor.stderr
+    narrower = seva(
+        "create", "--role", "auditor", "--name", "B", "--mobile", "9812300006", "--district", "bhopal"
+    )
+    assert narrower.returncode == 1 and "whole state" in narrower.stderr

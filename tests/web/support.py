@@ -20,7 +20,7 @@ from sqlalchemy import insert
 from family_registry.tables import Family, Member
 from gateway.database import create_engine
 
-__all__ = ["DHURVE", "SHARMA", "Household", "csrf_token", "seed_households", "sign_in"]
+__all__ = ["DHURVE", "SHARMA", "Household", "csrf_token", "insert_rows", "seed_households", "sign_in"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,23 @@ def seed_households(url: str) -> None:
 
     # Playwright's sync API keeps an event loop running in this thread: seed from a thread of its own.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, go()).result()
+
+
+def insert_rows(url: str, rows: list[tuple[Any, list[dict[str, Any]]]]) -> None:
+    """``rows`` of each table (a SQLModel class), in one transaction in the database at ``url``: for a
+    server running in another process, or before an in-process one starts."""
+
+    async def go() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as conn:
+                for table, values in rows:
+                    await conn.execute(insert(table.__table__), values)
+        finally:
+            await engine.dispose()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright keeps a loop in this thread
         pool.submit(asyncio.run, go()).result()
 
 
