@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import operator
 import os
 import resource
 import subprocess
@@ -38,6 +39,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -408,14 +410,22 @@ def registry_family(catalogue: Catalogue) -> FamilyRecord:
     )
 
 
+def evaluate_all_counted_before(
+    catalogue: Catalogue, facts: Mapping[str, Any]
+) -> tuple[list[ServiceVerdict], Counter[str]]:
+    """The verdicts as built before, counted verdict by verdict as the registry counted them."""
+    verdicts = evaluate_all_before(catalogue, facts)
+    return verdicts, Counter(map(operator.attrgetter("status"), verdicts))
+
+
 @contextmanager
 def registry_evaluating_before() -> Iterator[None]:
-    saved = registry_eligibility.evaluate_all
-    registry_eligibility.evaluate_all = evaluate_all_before  # type: ignore[assignment]
+    saved = registry_eligibility.evaluate_all_counted
+    registry_eligibility.evaluate_all_counted = evaluate_all_counted_before  # type: ignore[assignment]
     try:
         yield
     finally:
-        registry_eligibility.evaluate_all = saved  # type: ignore[assignment]
+        registry_eligibility.evaluate_all_counted = saved
 
 
 def bench_eligibility(
