@@ -112,23 +112,27 @@ LOOSE_QUERIES: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def new_members(count: int, districts: list[str], seed: int = 2026) -> list[dict[str, Any]]:
+def new_members(
+    count: int, districts: list[str], seed: int = 2026, unknown: float = 0.1
+) -> list[dict[str, Any]]:
     """``count`` members unlike each other, as most members asked about are new to the evaluation: every
-    fact drawn at random within its bounds (an income up to ₹5 lakh), one in ten left unknown."""
+    fact drawn at random within its bounds (an income up to ₹5 lakh), ``unknown`` of them left out."""
     rng = random.Random(seed)
     members = []
     for _ in range(count):
         facts: dict[str, Any] = {}
         for name, fact in FACTS.items():
-            if rng.random() < 0.1:
+            if rng.random() < unknown:
                 continue
-            if fact.kind == "bool":
+            if fact.kind == "int":
+                top = fact.maximum if fact.maximum is not None else 500_000
+                facts[name] = rng.randint(int(fact.minimum or 0), int(top))
+            elif fact.kind == "number":
+                facts[name] = round(rng.uniform(fact.minimum or 0, fact.maximum or 20), 2)
+            elif fact.kind == "bool":
                 facts[name] = rng.random() < 0.5
-            elif fact.kind in ("enum", "district"):
-                facts[name] = rng.choice(fact.values if fact.kind == "enum" else districts)
             else:
-                high = int(fact.maximum) if fact.maximum is not None else 500_000
-                facts[name] = rng.randint(int(fact.minimum or 0), high)
+                facts[name] = rng.choice(fact.values if fact.kind == "enum" else districts)
         members.append(facts)
     return members
 
