@@ -3,13 +3,22 @@
 A verdict is ``eligible``, ``not_eligible`` with the reason of every rule that failed, or
 ``undetermined`` with the facts that are missing and what to ask for each (a form field's label for
 a ``form.*`` fact, unknown until the citizen fills the form). When one member is checked against the
-whole catalogue, each distinct rule is evaluated once: services share many rules (age 60 or over, BPL),
-so a catalogue of thousands of services costs far fewer rule evaluations than it has rules.
+whole catalogue, each distinct rule is evaluated at most once: services share many rules (age 60 or over,
+BPL), so a catalogue of thousands of services costs far fewer rule evaluations than it has rules.
 
-A verdict depends only on how each of its service's rules came out (true, false, or unknown for want of
-some facts), so each service keeps the verdicts it has given, keyed on those outcomes, and gives the same
-object again when they recur, as they do for most services and most members. Judging a member then
-allocates almost nothing, which keeps the garbage collector, and so the slowest requests, out of the way.
+Two things are kept, so that judging a member is mostly lookups and allocates almost nothing (which
+keeps the garbage collector, and so the slowest requests, out of the way):
+
+- a rule's outcome (true, false, or unknown for want of some facts) depends only on the values of the
+  facts it reads, so the distinct rules are grouped by the facts they read and each group keeps its
+  outcomes by those values: the next member of the same age, or the next member of the same family for
+  the rules on family facts, is a lookup;
+- a verdict depends only on how its service's rules came out, so the services are grouped by their
+  rules and each group keeps the verdicts of all its services (and how many are of each status) by
+  those outcomes, giving the same objects again when they recur, as they do for most services and most
+  members. The lookups over the groups run in C (``map``), and one ``itemgetter`` puts the verdicts
+  back in catalogue order.
+
 Verdicts are therefore shared and must not be changed (they are frozen; their lists are not to be
 appended to).
 """
@@ -20,7 +29,8 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import call, itemgetter
 from typing import Any, Literal
 
 import msgspec
@@ -108,10 +118,6 @@ class _Service:
         )
 
 
-# A group's verdicts, and how many of them are of each of ``STATUSES``.
-_Given = tuple[tuple[ServiceVerdict, ...], tuple[int, ...]]
-
-
 def _no_rules(outcomes: Sequence[Outcome]) -> tuple[()]:
     return ()
 
@@ -122,25 +128,34 @@ class _Group:
     lookup gives every verdict of the group (a service without rules has one verdict for everyone, an age
     limit a few)."""
 
-    __slots__ = ("given", "pick", "rules", "services")
+    __slots__ = ("counted", "given", "pick", "rules", "services")
 
     def __init__(self, rules: tuple[int, ...], services: list[_Service]) -> None:
         self.rules = rules
         # The key: the outcome of the one rule, or the tuple of the outcomes of several, picked in C.
         self.pick: Callable[[Sequence[Outcome]], Any] = itemgetter(*rules) if rules else _no_rules
         self.services = tuple(services)
-        self.given: dict[Any, _Given] = {}
+        self.given: dict[Any, tuple[ServiceVerdict, ...]] = {}
+        self.counted: dict[Any, tuple[int, ...]] = {}  # how many of ``given`` are of each of STATUSES
 
-    def verdicts(self, key: Any) -> _Given:
+    def verdicts(self, key: Any) -> tuple[ServiceVerdict, ...]:
         found = self.given.get(key)
         if found is None:
             outcomes = (key,) if len(self.rules) == 1 else key
-            verdicts = tuple([service.judge(outcomes) for service in self.services])
-            statuses = [verdict.status for verdict in verdicts]
-            found = (verdicts, tuple([statuses.count(status) for status in STATUSES]))
+            found = tuple([service.judge(outcomes) for service in self.services])
             if len(self.given) < _KEPT_PER_GROUP:
+                self.counted[key] = self.count(found)
                 self.given[key] = found
         return found
+
+    def counts(self, key: Any) -> tuple[int, ...]:
+        found = self.counted.get(key)
+        return found if found is not None else self.count(self.verdicts(key))
+
+    @staticmethod
+    def count(verdicts: tuple[ServiceVerdict, ...]) -> tuple[int, ...]:
+        statuses = [verdict.status for verdict in verdicts]
+        return tuple([statuses.count(status) for status in STATUSES])
 
 
 class _Reads:
@@ -195,7 +210,10 @@ class _Plan:
             service = _Service(code, tuple(rule.reason for rule in compiled), asks)
             by_rules.setdefault(tuple(index[rule.key] for rule in compiled), []).append(service)
         self.groups = tuple(_Group(rules, services) for rules, services in by_rules.items())
-        self.picking = tuple((group.pick, group.given, group) for group in self.groups)
+        # The lookups over the groups, done in C by ``map``: keys picked, verdicts and counts found.
+        self.picks = tuple(group.pick for group in self.groups)
+        self.given = tuple(group.given for group in self.groups)
+        self.counted = tuple(group.counted for group in self.groups)
         # Where each service's verdict is: its group and place there, and in the groups' verdicts laid
         # end to end; ``order`` takes those back to catalogue order (None when they are in it already).
         self.where: dict[str, tuple[_Group, int]] = {}
@@ -233,21 +251,27 @@ class _Plan:
             return self.outcomes(facts)
         return outcomes
 
-    def verdicts(
-        self, outcomes: Sequence[Outcome], counts: list[tuple[int, ...]] | None = None
-    ) -> list[ServiceVerdict]:
-        """Every service's verdict, in catalogue order, from the outcomes of every distinct rule; with
-        ``counts``, each group's count of each status is added to it."""
-        verdicts: list[ServiceVerdict] = []
-        for pick, given, group in self.picking:
-            key = pick(outcomes)
-            found = given.get(key)
-            if found is None:
-                found = group.verdicts(key)
-            verdicts += found[0]
-            if counts is not None:
-                counts.append(found[1])
+    def keys(self, outcomes: Sequence[Outcome]) -> list[Any]:
+        """Each group's key: how its rules came out."""
+        return list(map(call, self.picks, repeat(outcomes)))
+
+    def verdicts(self, keys: list[Any]) -> list[ServiceVerdict]:
+        """Every service's verdict, in catalogue order, from each group's key."""
+        found: list[Any] = list(map(dict.get, self.given, keys))
+        if not all(found):  # some group meets its key for the first time (or keeps no more)
+            found = [v or group.verdicts(k) for v, group, k in zip(found, self.groups, keys, strict=True)]
+        verdicts = list(chain.from_iterable(found))
         return list(self.order(verdicts)) if self.order is not None else verdicts
+
+    def totals(self, keys: list[Any]) -> dict[Status, int]:
+        """How many verdicts are of each status, summed a group at a time."""
+        counts = list(map(dict.get, self.counted, keys))
+        if not all(counts):
+            counts = [c or group.counts(k) for c, group, k in zip(counts, self.groups, keys, strict=True)]
+        totals = dict.fromkeys(STATUSES, 0)
+        if counts:  # a catalogue without services has no groups
+            totals.update(zip(STATUSES, map(sum, zip(*counts, strict=True)), strict=True))
+        return totals
 
 
 _plans: weakref.WeakKeyDictionary[Catalogue, _Plan] = weakref.WeakKeyDictionary()
@@ -269,7 +293,7 @@ def evaluate_service(catalogue: Catalogue, code: str, facts: Facts) -> ServiceVe
     plan = _plan(catalogue)
     group, place = plan.where[catalogue.service(code).code]
     outcomes = plan.outcomes(facts, group.rules)
-    return group.verdicts(group.pick(outcomes))[0][place]
+    return group.verdicts(group.pick(outcomes))[place]
 
 
 def evaluate_all(
@@ -278,10 +302,10 @@ def evaluate_all(
     """Verdicts of every service (or of ``codes``) for one member's facts, in catalogue order."""
     plan = _plan(catalogue)
     if codes is None:
-        return plan.verdicts(plan.kept_outcomes(facts))
+        return plan.verdicts(plan.keys(plan.kept_outcomes(facts)))
     wanted = [plan.where[catalogue.service(code).code] for code in codes]
     outcomes = plan.outcomes(facts, {i for group, _ in wanted for i in group.rules})
-    return [group.verdicts(group.pick(outcomes))[0][place] for group, place in wanted]
+    return [group.verdicts(group.pick(outcomes))[place] for group, place in wanted]
 
 
 def evaluate_all_counted(
@@ -290,12 +314,8 @@ def evaluate_all_counted(
     """``evaluate_all`` for every service, with how many verdicts are of each status (counted a group of
     services at a time, not verdict by verdict)."""
     plan = _plan(catalogue)
-    counts: list[tuple[int, ...]] = []
-    verdicts = plan.verdicts(plan.kept_outcomes(facts), counts)
-    totals = dict.fromkeys(STATUSES, 0)
-    if counts:  # a catalogue without services has no groups
-        totals.update(zip(STATUSES, map(sum, zip(*counts, strict=True)), strict=True))
-    return verdicts, totals
+    keys = plan.keys(plan.kept_outcomes(facts))
+    return plan.verdicts(keys), plan.totals(keys)
 
 
 def evaluate_family(catalogue: Catalogue, members: Mapping[str, Facts]) -> FamilyVerdicts:

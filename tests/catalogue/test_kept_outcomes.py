@@ -157,3 +157,18 @@ def test_groups_interleaved_come_back_in_catalogue_order(data: Data) -> None:
     verdicts = evaluate_all(catalogue, {"member.age": 30})
     assert [v.service for v in verdicts] == [f"svc-{n}" for n in range(9)]
     assert [v.status for v in verdicts] == ["eligible", "not_eligible", "eligible"] * 3
+
+
+def test_groups_that_keep_no_more_still_count_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With each group keeping one set of verdicts, later members' verdicts and counts are built afresh
+    and are still the plain ones."""
+    monkeypatch.setattr(eligibility, "_KEPT_PER_GROUP", 1)
+    real = load_catalogue(ROOT / "catalogue.yaml")
+    rng = random.Random(23)
+    for _ in range(30):
+        facts = random_facts(rng, list(real.districts))
+        verdicts, counts = evaluate_all_counted(real, facts)
+        assert verdicts == [plainly(real, code, facts) for code in real.rules]
+        statuses = Counter(v.status for v in verdicts)
+        assert counts == {status: statuses[status] for status in eligibility.STATUSES}
+    assert all(len(group.given) <= 1 for group in eligibility._plan(real).groups)
