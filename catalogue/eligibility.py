@@ -122,40 +122,40 @@ def _no_rules(outcomes: Sequence[Outcome]) -> tuple[()]:
     return ()
 
 
+# A group's count of each status, packed into one int (``_COUNT_SHIFT`` bits per status, in the order of
+# STATUSES) so that a member's counts are one ``sum`` over the groups, in C.
+_COUNT_SHIFT = 32
+_COUNT_MASK = (1 << _COUNT_SHIFT) - 1
+_VERDICTS, _COUNTS = itemgetter(0), itemgetter(1)
+
+
 class _Group:
     """Services with the same distinct rules. How those rules came out settles the verdicts of them all,
     so the group keeps them together, by those outcomes, with how many of them are of each status: one
     lookup gives every verdict of the group (a service without rules has one verdict for everyone, an age
     limit a few)."""
 
-    __slots__ = ("counted", "given", "pick", "rules", "services")
+    __slots__ = ("given", "pick", "rules", "services")
 
     def __init__(self, rules: tuple[int, ...], services: list[_Service]) -> None:
         self.rules = rules
         # The key: the outcome of the one rule, or the tuple of the outcomes of several, picked in C.
         self.pick: Callable[[Sequence[Outcome]], Any] = itemgetter(*rules) if rules else _no_rules
         self.services = tuple(services)
-        self.given: dict[Any, tuple[ServiceVerdict, ...]] = {}
-        self.counted: dict[Any, tuple[int, ...]] = {}  # how many of ``given`` are of each of STATUSES
+        # By key: the verdicts of the services, in group order, and their packed count of each status.
+        self.given: dict[Any, tuple[tuple[ServiceVerdict, ...], int]] = {}
 
-    def verdicts(self, key: Any) -> tuple[ServiceVerdict, ...]:
+    def verdicts(self, key: Any) -> tuple[tuple[ServiceVerdict, ...], int]:
         found = self.given.get(key)
         if found is None:
             outcomes = (key,) if len(self.rules) == 1 else key
-            found = tuple([service.judge(outcomes) for service in self.services])
+            verdicts = tuple([service.judge(outcomes) for service in self.services])
+            statuses = [verdict.status for verdict in verdicts]
+            counts = sum(statuses.count(status) << (_COUNT_SHIFT * i) for i, status in enumerate(STATUSES))
+            found = (verdicts, counts)
             if len(self.given) < _KEPT_PER_GROUP:
-                self.counted[key] = self.count(found)
                 self.given[key] = found
         return found
-
-    def counts(self, key: Any) -> tuple[int, ...]:
-        found = self.counted.get(key)
-        return found if found is not None else self.count(self.verdicts(key))
-
-    @staticmethod
-    def count(verdicts: tuple[ServiceVerdict, ...]) -> tuple[int, ...]:
-        statuses = [verdict.status for verdict in verdicts]
-        return tuple([statuses.count(status) for status in STATUSES])
 
 
 class _Reads:
@@ -213,7 +213,6 @@ class _Plan:
         # The lookups over the groups, done in C by ``map``: keys picked, verdicts and counts found.
         self.picks = tuple(group.pick for group in self.groups)
         self.given = tuple(group.given for group in self.groups)
-        self.counted = tuple(group.counted for group in self.groups)
         # Where each service's verdict is: its group and place there, and in the groups' verdicts laid
         # end to end; ``order`` takes those back to catalogue order (None when they are in it already).
         self.where: dict[str, tuple[_Group, int]] = {}
@@ -255,23 +254,23 @@ class _Plan:
         """Each group's key: how its rules came out."""
         return list(map(call, self.picks, repeat(outcomes)))
 
-    def verdicts(self, keys: list[Any]) -> list[ServiceVerdict]:
-        """Every service's verdict, in catalogue order, from each group's key."""
+    def found(self, keys: list[Any]) -> list[tuple[tuple[ServiceVerdict, ...], int]]:
+        """Each group's verdicts and packed counts for its key."""
         found: list[Any] = list(map(dict.get, self.given, keys))
         if not all(found):  # some group meets its key for the first time (or keeps no more)
             found = [v or group.verdicts(k) for v, group, k in zip(found, self.groups, keys, strict=True)]
-        verdicts = list(chain.from_iterable(found))
+        return found
+
+    def verdicts(self, found: list[tuple[tuple[ServiceVerdict, ...], int]]) -> list[ServiceVerdict]:
+        """Every service's verdict, in catalogue order."""
+        verdicts = list(chain.from_iterable(map(_VERDICTS, found)))
         return list(self.order(verdicts)) if self.order is not None else verdicts
 
-    def totals(self, keys: list[Any]) -> dict[Status, int]:
+    @staticmethod
+    def totals(found: list[tuple[tuple[ServiceVerdict, ...], int]]) -> dict[Status, int]:
         """How many verdicts are of each status, summed a group at a time."""
-        counts = list(map(dict.get, self.counted, keys))
-        if not all(counts):
-            counts = [c or group.counts(k) for c, group, k in zip(counts, self.groups, keys, strict=True)]
-        totals = dict.fromkeys(STATUSES, 0)
-        if counts:  # a catalogue without services has no groups
-            totals.update(zip(STATUSES, map(sum, zip(*counts, strict=True)), strict=True))
-        return totals
+        packed = sum(map(_COUNTS, found))
+        return {status: packed >> (_COUNT_SHIFT * i) & _COUNT_MASK for i, status in enumerate(STATUSES)}
 
 
 _plans: weakref.WeakKeyDictionary[Catalogue, _Plan] = weakref.WeakKeyDictionary()
@@ -293,7 +292,7 @@ def evaluate_service(catalogue: Catalogue, code: str, facts: Facts) -> ServiceVe
     plan = _plan(catalogue)
     group, place = plan.where[catalogue.service(code).code]
     outcomes = plan.outcomes(facts, group.rules)
-    return group.verdicts(group.pick(outcomes))[place]
+    return group.verdicts(group.pick(outcomes))[0][place]
 
 
 def evaluate_all(
@@ -302,10 +301,10 @@ def evaluate_all(
     """Verdicts of every service (or of ``codes``) for one member's facts, in catalogue order."""
     plan = _plan(catalogue)
     if codes is None:
-        return plan.verdicts(plan.keys(plan.kept_outcomes(facts)))
+        return plan.verdicts(plan.found(plan.keys(plan.kept_outcomes(facts))))
     wanted = [plan.where[catalogue.service(code).code] for code in codes]
     outcomes = plan.outcomes(facts, {i for group, _ in wanted for i in group.rules})
-    return [group.verdicts(group.pick(outcomes))[place] for group, place in wanted]
+    return [group.verdicts(group.pick(outcomes))[0][place] for group, place in wanted]
 
 
 def evaluate_all_counted(
@@ -314,8 +313,8 @@ def evaluate_all_counted(
     """``evaluate_all`` for every service, with how many verdicts are of each status (counted a group of
     services at a time, not verdict by verdict)."""
     plan = _plan(catalogue)
-    keys = plan.keys(plan.kept_outcomes(facts))
-    return plan.verdicts(keys), plan.totals(keys)
+    found = plan.found(plan.keys(plan.kept_outcomes(facts)))
+    return plan.verdicts(found), plan.totals(found)
 
 
 def evaluate_family(catalogue: Catalogue, members: Mapping[str, Facts]) -> FamilyVerdicts:
