@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import gc
 import logging
-import random
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 # First: it makes `catalogue` below the package rather than bench/catalogue.py (see its docstring).
-from synthetic_catalogue import FAMILY, MEMBER, Timing, generate_yaml  # isort: skip
+from synthetic_catalogue import FAMILY, MEMBER, Timing, generate_yaml, new_members  # isort: skip
 from figures import record  # isort: skip
 
 import celpy
@@ -235,26 +234,13 @@ def cel_evaluate_all(
 
 def sample_members(count: int, seed: int = 11) -> list[dict[str, Any]]:
     """MEMBER, the family of six, and random members with about a fifth of their facts unknown."""
-    rng = random.Random(seed)
-    members: list[dict[str, Any]] = [dict(MEMBER), *(dict(f) for f in FAMILY.values()), {}]
-    for _ in range(count):
-        facts: dict[str, Any] = {}
-        for name, fact in FACTS.items():
-            if rng.random() < 0.2:
-                continue
-            if fact.kind == "int":
-                top = fact.maximum if fact.maximum is not None else 500_000
-                facts[name] = rng.randint(int(fact.minimum or 0), int(top))
-            elif fact.kind == "number":
-                facts[name] = round(rng.uniform(fact.minimum or 0, fact.maximum or 20), 2)
-            elif fact.kind == "bool":
-                facts[name] = rng.random() < 0.5
-            elif fact.kind == "enum":
-                facts[name] = rng.choice(fact.values)
-            else:
-                facts[name] = rng.choice(["bhopal", "indore", "jabalpur", "gwalior", "sagar", "rewa", "dhar"])
-        members.append(facts)
-    return members
+    districts = ["bhopal", "indore", "jabalpur", "gwalior", "sagar", "rewa", "dhar"]
+    return [
+        dict(MEMBER),
+        *(dict(f) for f in FAMILY.values()),
+        {},
+        *new_members(count, districts, seed, unknown=0.2),
+    ]
 
 
 def check_agreement(engine: Engine, catalogue: Catalogue, members: list[dict[str, Any]]) -> int:

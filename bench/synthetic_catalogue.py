@@ -35,6 +35,7 @@ __all__ = [
     "QUERIES",
     "Timing",
     "generate_yaml",
+    "new_members",
     "time_calls",
 ]
 
@@ -109,6 +110,31 @@ LOOSE_QUERIES: tuple[str, ...] = (
     "ladli bahena", "kasra nakal", "namantran", "व्रद्धावस्था पेंशन", "वृद्धा पेन्शन", "लाडली बहना",
     "आय प्रमाणपत्र", "how to apply for widow pension", "bijli connection naam badalna",
 )  # fmt: skip
+
+
+def new_members(
+    count: int, districts: list[str], seed: int = 2026, unknown: float = 0.1
+) -> list[dict[str, Any]]:
+    """``count`` members unlike each other, as most members asked about are new to the evaluation: every
+    fact drawn at random within its bounds (an income up to ₹5 lakh), ``unknown`` of them left out."""
+    rng = random.Random(seed)
+    members = []
+    for _ in range(count):
+        facts: dict[str, Any] = {}
+        for name, fact in FACTS.items():
+            if rng.random() < unknown:
+                continue
+            if fact.kind == "int":
+                top = fact.maximum if fact.maximum is not None else 500_000
+                facts[name] = rng.randint(int(fact.minimum or 0), int(top))
+            elif fact.kind == "number":
+                facts[name] = round(rng.uniform(fact.minimum or 0, fact.maximum or 20), 2)
+            elif fact.kind == "bool":
+                facts[name] = rng.random() < 0.5
+            else:
+                facts[name] = rng.choice(fact.values if fact.kind == "enum" else districts)
+        members.append(facts)
+    return members
 
 
 def _shift(rule: Any, rng: random.Random) -> Any:

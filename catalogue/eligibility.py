@@ -3,13 +3,22 @@
 A verdict is ``eligible``, ``not_eligible`` with the reason of every rule that failed, or
 ``undetermined`` with the facts that are missing and what to ask for each (a form field's label for
 a ``form.*`` fact, unknown until the citizen fills the form). When one member is checked against the
-whole catalogue, each distinct rule is evaluated once: services share many rules (age 60 or over, BPL),
-so a catalogue of thousands of services costs far fewer rule evaluations than it has rules.
+whole catalogue, each distinct rule is evaluated at most once: services share many rules (age 60 or over,
+BPL), so a catalogue of thousands of services costs far fewer rule evaluations than it has rules.
 
-A verdict depends only on how each of its service's rules came out (true, false, or unknown for want of
-some facts), so each service keeps the verdicts it has given, keyed on those outcomes, and gives the same
-object again when they recur, as they do for most services and most members. Judging a member then
-allocates almost nothing, which keeps the garbage collector, and so the slowest requests, out of the way.
+Two things are kept, so that judging a member is mostly lookups and allocates almost nothing (which
+keeps the garbage collector, and so the slowest requests, out of the way):
+
+- a rule's outcome (true, false, or unknown for want of some facts) depends only on the values of the
+  facts it reads, so the distinct rules are grouped by the facts they read and each group keeps its
+  outcomes by those values: the next member of the same age, or the next member of the same family for
+  the rules on family facts, is a lookup;
+- a verdict depends only on how its service's rules came out, so the services are grouped by their
+  rules and each group keeps the verdicts of all its services (and how many are of each status) by
+  those outcomes, giving the same objects again when they recur, as they do for most services and most
+  members. The lookups over the groups run in C (``map``), and one ``itemgetter`` puts the verdicts
+  back in catalogue order.
+
 Verdicts are therefore shared and must not be changed (they are frozen; their lists are not to be
 appended to).
 """
@@ -18,8 +27,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import call, itemgetter
 from typing import Any, Literal
 
 import msgspec
@@ -29,17 +40,20 @@ from catalogue.models import Text
 from catalogue.rules import CompiledRule, Evaluator
 
 __all__ = [
+    "STATUSES",
     "FamilyVerdicts",
     "RuleOutcome",
     "ServiceVerdict",
     "Status",
     "evaluate_all",
+    "evaluate_all_counted",
     "evaluate_family",
     "evaluate_service",
     "rule_outcomes",
 ]
 
 Status = Literal["eligible", "not_eligible", "undetermined"]
+STATUSES: tuple[Status, ...] = ("eligible", "not_eligible", "undetermined")
 Facts = Mapping[str, Any]
 
 
@@ -66,32 +80,29 @@ class FamilyVerdicts(msgspec.Struct, kw_only=True, frozen=True):
 # How one rule came out for one member: True, False, or the facts it missed (a tuple) when unknown.
 Outcome = bool | tuple[str, ...]
 
-# Verdicts a service keeps, at most, one per distinct set of outcomes (so a few per service in practice).
-_KEPT_PER_SERVICE = 64
+# Verdicts a group of services keeps, at most: one tuple per distinct set of outcomes (a few in practice).
+_KEPT_PER_GROUP = 64
+# Outcomes a set of facts keeps by their values, at most; past that it starts again (an income takes
+# many values, an age a hundred or so, a yes/no fact three).
+_KEPT_PER_READS = 1024
+
+
+def _outcome(result: bool | None, names: tuple[str, ...], facts: Facts) -> Outcome:
+    if result is None:
+        return tuple([name for name in names if facts.get(name) is None])
+    return result is not False
 
 
 @dataclass(eq=False, slots=True)
 class _Service:
-    """One service as the evaluator sees it: which distinct rules it has, with its reasons, and the
-    verdicts it has given so far by the outcomes of those rules."""
+    """One service as the evaluator sees it: the reasons of its rules, and what to ask for their facts."""
 
     code: str
-    rules: tuple[int, ...]
     reasons: tuple[Text | None, ...]
     asks: dict[str, Text]  # what to ask for each fact its rules read, in this service's words
-    given: dict[Any, ServiceVerdict] = field(default_factory=dict)
 
-    def verdict(self, outcomes: list[Outcome]) -> ServiceVerdict:
-        rules = self.rules
-        key: Any = outcomes[rules[0]] if len(rules) == 1 else tuple([outcomes[i] for i in rules])
-        found = self.given.get(key)
-        if found is None:
-            found = self.judge([outcomes[i] for i in rules])
-            if len(self.given) < _KEPT_PER_SERVICE:
-                self.given[key] = found
-        return found
-
-    def judge(self, outcomes: list[Outcome]) -> ServiceVerdict:
+    def judge(self, outcomes: Sequence[Outcome]) -> ServiceVerdict:
+        """The verdict, from how each of its rules came out (in rule order)."""
         reasons: list[Text] = []
         missing: list[str] = []
         for reason, outcome in zip(self.reasons, outcomes, strict=True):
@@ -107,42 +118,159 @@ class _Service:
         )
 
 
+def _no_rules(outcomes: Sequence[Outcome]) -> tuple[()]:
+    return ()
+
+
+# A group's count of each status, packed into one int (``_COUNT_SHIFT`` bits per status, in the order of
+# STATUSES) so that a member's counts are one ``sum`` over the groups, in C.
+_COUNT_SHIFT = 32
+_COUNT_MASK = (1 << _COUNT_SHIFT) - 1
+_VERDICTS, _COUNTS = itemgetter(0), itemgetter(1)
+
+
+class _Group:
+    """Services with the same distinct rules. How those rules came out settles the verdicts of them all,
+    so the group keeps them together, by those outcomes, with how many of them are of each status: one
+    lookup gives every verdict of the group (a service without rules has one verdict for everyone, an age
+    limit a few)."""
+
+    __slots__ = ("given", "pick", "rules", "services")
+
+    def __init__(self, rules: tuple[int, ...], services: list[_Service]) -> None:
+        self.rules = rules
+        # The key: the outcome of the one rule, or the tuple of the outcomes of several, picked in C.
+        self.pick: Callable[[Sequence[Outcome]], Any] = itemgetter(*rules) if rules else _no_rules
+        self.services = tuple(services)
+        # By key: the verdicts of the services, in group order, and their packed count of each status.
+        self.given: dict[Any, tuple[tuple[ServiceVerdict, ...], int]] = {}
+
+    def verdicts(self, key: Any) -> tuple[tuple[ServiceVerdict, ...], int]:
+        found = self.given.get(key)
+        if found is None:
+            outcomes = (key,) if len(self.rules) == 1 else key
+            verdicts = tuple([service.judge(outcomes) for service in self.services])
+            statuses = [verdict.status for verdict in verdicts]
+            counts = sum(statuses.count(status) << (_COUNT_SHIFT * i) for i, status in enumerate(STATUSES))
+            found = (verdicts, counts)
+            if len(self.given) < _KEPT_PER_GROUP:
+                self.given[key] = found
+        return found
+
+
+class _Reads:
+    """The distinct rules that read one same set of facts. Their outcomes depend on those facts' values
+    alone, so they are kept by those values: a member of 62 is judged against every age limit of the
+    catalogue once, and every later member of 62 (and each member after the first for the rules on
+    family facts) costs one lookup. Values equal under ``==`` (1 and 1.0) compare alike under every
+    operator of the rule language, so they may share a key."""
+
+    __slots__ = ("kept", "names", "rules", "single")
+
+    def __init__(self, names: tuple[str, ...], rules: list[CompiledRule]) -> None:
+        self.names = names
+        self.single = names[0] if len(names) == 1 else None
+        self.rules = tuple((rule.evaluate, rule.facts) for rule in rules)
+        self.kept: dict[Any, tuple[Outcome, ...]] = {}  # cleared, never replaced: the plan holds it
+
+    def judge(self, facts: Facts, key: Any) -> tuple[Outcome, ...]:
+        """How each of these rules comes out for ``facts``, whose values of ``names`` are ``key``."""
+        found = tuple([_outcome(evaluate(facts), names, facts) for evaluate, names in self.rules])
+        if len(self.kept) >= _KEPT_PER_READS:
+            self.kept.clear()
+        self.kept[key] = found
+        return found
+
+
 class _Plan:
-    """The catalogue's rules laid out for evaluation: each distinct rule once, each service by index."""
+    """The catalogue's rules laid out for evaluation: the distinct rules, grouped by the facts they read
+    (so that their outcomes line up, group after group, by index), and the services, grouped by the
+    distinct rules they have."""
 
     def __init__(self, catalogue: Catalogue) -> None:
-        distinct: dict[str, int] = {}
-        rules: list[CompiledRule] = []
-        self.services: dict[str, _Service] = {}
-        for code, compiled in catalogue.rules.items():
-            indices = []
+        distinct: dict[str, CompiledRule] = {}
+        for compiled in catalogue.rules.values():
             for rule in compiled:
-                if rule.key not in distinct:
-                    distinct[rule.key] = len(rules)
-                    rules.append(rule)
-                indices.append(distinct[rule.key])
+                distinct.setdefault(rule.key, rule)
+        by_facts: dict[tuple[str, ...], list[CompiledRule]] = {}
+        for rule in distinct.values():
+            by_facts.setdefault(tuple(sorted(set(rule.facts))), []).append(rule)
+        self.reads = tuple(_Reads(names, rules) for names, rules in by_facts.items())
+        in_order = [rule for rules in by_facts.values() for rule in rules]
+        index = {rule.key: i for i, rule in enumerate(in_order)}
+        self.rules: tuple[tuple[Evaluator, tuple[str, ...]], ...] = tuple(
+            (rule.evaluate, rule.facts) for rule in in_order
+        )
+        # What the loop over the reads needs, unpacked once.
+        self.reading = tuple((reads.single, reads.names, reads.kept, reads) for reads in self.reads)
+
+        by_rules: dict[tuple[int, ...], list[_Service]] = {}
+        for code, compiled in catalogue.rules.items():
             asks = {name: ask for rule in compiled for name, ask in zip(rule.facts, rule.asks, strict=False)}
-            self.services[code] = _Service(
-                code, tuple(indices), tuple(rule.reason for rule in compiled), asks
-            )
-        self.in_order = tuple(self.services.values())
-        self.evaluators: tuple[Evaluator, ...] = tuple(rule.evaluate for rule in rules)
-        self.facts: tuple[tuple[str, ...], ...] = tuple(rule.facts for rule in rules)
+            service = _Service(code, tuple(rule.reason for rule in compiled), asks)
+            by_rules.setdefault(tuple(index[rule.key] for rule in compiled), []).append(service)
+        self.groups = tuple(_Group(rules, services) for rules, services in by_rules.items())
+        # The lookups over the groups, done in C by ``map``: keys picked, verdicts and counts found.
+        self.picks = tuple(group.pick for group in self.groups)
+        self.given = tuple(group.given for group in self.groups)
+        # Where each service's verdict is: its group and place there, and in the groups' verdicts laid
+        # end to end; ``order`` takes those back to catalogue order (None when they are in it already).
+        self.where: dict[str, tuple[_Group, int]] = {}
+        flat: dict[str, int] = {}
+        for group in self.groups:
+            for place, service in enumerate(group.services):
+                self.where[service.code] = (group, place)
+                flat[service.code] = len(flat)
+        positions = [flat[code] for code in catalogue.rules]
+        self.order: Callable[[list[ServiceVerdict]], tuple[ServiceVerdict, ...]] | None = (
+            itemgetter(*positions) if len(positions) > 1 and positions != sorted(positions) else None
+        )
 
     def outcomes(self, facts: Facts, wanted: Iterable[int] | None = None) -> list[Outcome]:
-        """How each distinct rule (or each ``wanted`` one, the rest left True) comes out for ``facts``."""
+        """How each distinct rule (or each ``wanted`` one, the rest left True) comes out for ``facts``,
+        every rule evaluated, nothing kept."""
         if wanted is None:
-            results: list[Any] = [evaluate(facts) for evaluate in self.evaluators]
-        else:
-            results = [True] * len(self.evaluators)
-            for i in wanted:
-                results[i] = self.evaluators[i](facts)
-        for i, result in enumerate(results):
-            if result is None:
-                results[i] = tuple([name for name in self.facts[i] if facts.get(name) is None])
-            elif result is not False:
-                results[i] = True
+            return [_outcome(evaluate(facts), names, facts) for evaluate, names in self.rules]
+        results: list[Outcome] = [True] * len(self.rules)
+        for i in wanted:
+            evaluate, names = self.rules[i]
+            results[i] = _outcome(evaluate(facts), names, facts)
         return results
+
+    def kept_outcomes(self, facts: Facts) -> list[Outcome]:
+        """``outcomes(facts)``, from the outcomes kept by the values of the facts each group reads."""
+        get = facts.get
+        outcomes: list[Outcome] = []
+        try:
+            for single, names, kept, reads in self.reading:
+                key = get(single) if single is not None else tuple(map(get, names))
+                found = kept.get(key)
+                outcomes += found if found is not None else reads.judge(facts, key)
+        except TypeError:  # a value that cannot be a key (a list, say): evaluated without keeping
+            return self.outcomes(facts)
+        return outcomes
+
+    def keys(self, outcomes: Sequence[Outcome]) -> list[Any]:
+        """Each group's key: how its rules came out."""
+        return list(map(call, self.picks, repeat(outcomes)))
+
+    def found(self, keys: list[Any]) -> list[tuple[tuple[ServiceVerdict, ...], int]]:
+        """Each group's verdicts and packed counts for its key."""
+        found: list[Any] = list(map(dict.get, self.given, keys))
+        if not all(found):  # some group meets its key for the first time (or keeps no more)
+            found = [v or group.verdicts(k) for v, group, k in zip(found, self.groups, keys, strict=True)]
+        return found
+
+    def verdicts(self, found: list[tuple[tuple[ServiceVerdict, ...], int]]) -> list[ServiceVerdict]:
+        """Every service's verdict, in catalogue order."""
+        verdicts = list(chain.from_iterable(map(_VERDICTS, found)))
+        return list(self.order(verdicts)) if self.order is not None else verdicts
+
+    @staticmethod
+    def totals(found: list[tuple[tuple[ServiceVerdict, ...], int]]) -> dict[Status, int]:
+        """How many verdicts are of each status, summed a group at a time."""
+        packed = sum(map(_COUNTS, found))
+        return {status: packed >> (_COUNT_SHIFT * i) & _COUNT_MASK for i, status in enumerate(STATUSES)}
 
 
 _plans: weakref.WeakKeyDictionary[Catalogue, _Plan] = weakref.WeakKeyDictionary()
@@ -161,10 +289,10 @@ def _plan(catalogue: Catalogue) -> _Plan:
 
 def evaluate_service(catalogue: Catalogue, code: str, facts: Facts) -> ServiceVerdict:
     """The verdict of one service for one member's facts; ``UnknownService`` for a wrong code."""
-    code = catalogue.service(code).code
     plan = _plan(catalogue)
-    service = plan.services[code]
-    return service.verdict(plan.outcomes(facts, service.rules))
+    group, place = plan.where[catalogue.service(code).code]
+    outcomes = plan.outcomes(facts, group.rules)
+    return group.verdicts(group.pick(outcomes))[0][place]
 
 
 def evaluate_all(
@@ -173,17 +301,20 @@ def evaluate_all(
     """Verdicts of every service (or of ``codes``) for one member's facts, in catalogue order."""
     plan = _plan(catalogue)
     if codes is None:
-        outcomes = plan.outcomes(facts)
-        verdicts = []
-        for service in plan.in_order:  # service.verdict(), inlined: this loop runs for every service
-            rules = service.rules
-            key: Any = outcomes[rules[0]] if len(rules) == 1 else tuple([outcomes[i] for i in rules])
-            found = service.given.get(key)
-            verdicts.append(found if found is not None else service.verdict(outcomes))
-        return verdicts
-    wanted = [plan.services[catalogue.service(code).code] for code in codes]
-    outcomes = plan.outcomes(facts, {i for service in wanted for i in service.rules})
-    return [service.verdict(outcomes) for service in wanted]
+        return plan.verdicts(plan.found(plan.keys(plan.kept_outcomes(facts))))
+    wanted = [plan.where[catalogue.service(code).code] for code in codes]
+    outcomes = plan.outcomes(facts, {i for group, _ in wanted for i in group.rules})
+    return [group.verdicts(group.pick(outcomes))[0][place] for group, place in wanted]
+
+
+def evaluate_all_counted(
+    catalogue: Catalogue, facts: Facts
+) -> tuple[list[ServiceVerdict], dict[Status, int]]:
+    """``evaluate_all`` for every service, with how many verdicts are of each status (counted a group of
+    services at a time, not verdict by verdict)."""
+    plan = _plan(catalogue)
+    found = plan.found(plan.keys(plan.kept_outcomes(facts)))
+    return plan.verdicts(found), plan.totals(found)
 
 
 def evaluate_family(catalogue: Catalogue, members: Mapping[str, Facts]) -> FamilyVerdicts:
