@@ -18,7 +18,12 @@ split when both halves are catalogue words.
 
 Synonyms are catalogue data: a service's ``also_known_as`` names are searched like its name, and the
 catalogue's ``synonyms`` groups make a word or phrase find the services that use another of its group
-("nakal" finds प्रतिलिपि). The index is built on the first search, not when the catalogue loads.
+("nakal" finds प्रतिलिपि).
+
+The index is not built while the catalogue loads. The gateway builds it in a thread right after a load
+(``build_in_background``), and ``search`` answers from it once it is there; until then, a plain scan of
+the services' names and codes answers (``scan``), so no one waits for the index. Where no thread builds it
+(a catalogue loaded by hand, the command line), the first search builds it.
 """
 
 from __future__ import annotations
@@ -28,11 +33,15 @@ import heapq
 import itertools
 import math
 import re
+import threading
 import unicodedata
+import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
+import msgspec
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -42,7 +51,17 @@ if TYPE_CHECKING:
     from catalogue.compiled import Catalogue
     from catalogue.models import Service
 
-__all__ = ["FILLER_WORDS", "SearchHit", "SearchIndex", "fold", "words"]
+__all__ = [
+    "FILLER_WORDS",
+    "SearchHit",
+    "SearchIndex",
+    "build_in_background",
+    "fold",
+    "index_ready",
+    "scan",
+    "search",
+    "words",
+]
 
 # Letters, digits and the Devanagari block except its two full stops (danda, double danda).
 _WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u097F]+")
@@ -97,12 +116,11 @@ def _allowed_edits(key: str) -> int:
     return 0 if len(key) < 4 else 1 if len(key) < 8 else 2
 
 
-class SearchHit:
-    __slots__ = ("score", "service")
+class SearchHit(msgspec.Struct, gc=False):
+    """A service and its score. A struct: made in C, a broad query's thousand hits cost little."""
 
-    def __init__(self, service: Service, score: float) -> None:
-        self.service = service
-        self.score = score
+    service: Service
+    score: float
 
     def __repr__(self) -> str:
         return f"SearchHit({self.service.code!r}, {self.score:.2f})"
@@ -243,38 +261,50 @@ class SearchIndex:
 
     def search(self, query: str) -> list[SearchHit]:
         """Services matching ``query``, best first; a query with no searchable word matches nothing."""
-        total: dict[int, float] = defaultdict(float)
+        total: dict[int, float] = {}
         matched: set[str] = set()
         count = len(self._services)
         for term in self._terms(query):
-            best: dict[int, float] = {}
-            for key, quality in self._matches(term).items():
-                matched.add(key)
+            matches = self._matches(term)
+            if not matches:
+                continue
+            matched.update(matches)
+            # Each service's best match of the term. The best key's postings are taken whole (a copy in C);
+            # the other keys only raise them.
+            ordered = sorted(matches.items(), key=itemgetter(1), reverse=True)
+            key, quality = ordered[0]
+            postings = self._postings[key]
+            best = dict(postings) if quality == _EXACT else {p: quality * w for p, w in postings.items()}
+            get = best.get
+            for key, quality in ordered[1:]:
                 for position, weight in self._postings[key].items():
                     score = quality * weight
-                    if score > best.get(position, 0.0):
+                    if score > get(position, 0.0):
                         best[position] = score
-            if not best:
-                continue
             rarity = math.log(1.0 + count / len(best))
-            for position, score in best.items():
-                total[position] += rarity * score
+            if total:
+                get = total.get
+                for position, score in best.items():
+                    total[position] = get(position, 0.0) + rarity * score
+            else:
+                total = {position: rarity * score for position, score in best.items()}
         if not total:
             return []
         # A name the query covers more of wins over one it covers less of ("अविवादित नामांतरण" over a
         # housing board's "... संपत्ति का अविवादित नामांतरण"). Only services that could still reach the
         # first _COVERED places with the boost are weighed.
         floor = heapq.nlargest(_COVERED, total.values())[-1] / (1 + _COVERAGE)
-        coverage = self._names.coverage(matched)
-        order = self._order
-        # Sorted as plain tuples, best first; on equal scores the shorter name (its place in ``order``) wins.
-        ranked = sorted(
-            (-round(score * (1 + _COVERAGE * coverage.get(position, 0.0)) if score >= floor else score, 9),
-             order[position], position)
-            for position, score in total.items()
-        )  # fmt: skip
+        final = {position: round(score, 9) for position, score in total.items()}
+        for position, share in self._names.coverage(matched).items():
+            covered = total.get(position)
+            if covered is not None and covered >= floor:
+                final[position] = round(covered * (1 + _COVERAGE * share), 9)
+        # Best first; on equal scores the shorter name (its place in ``order``) wins: sorted by name, then
+        # by score, which keeps the order of equal scores. Both sorts take their keys in C.
+        by_name = sorted(final, key=self._order.__getitem__)
+        ranked = sorted(by_name, key=final.__getitem__, reverse=True)
         services = self._services
-        return [SearchHit(services[position], -negative) for negative, _, position in ranked]
+        return [SearchHit(services[position], final[position]) for position in ranked]
 
     def _terms(self, query: str) -> list[tuple[str, ...]]:
         """The keys of each searchable word of ``query``; a word written as two ("pramanpatra") is split."""
@@ -352,3 +382,86 @@ class SearchIndex:
                     table[key[:length]].append(key)
             found = self._prefixes[length] = (list(table), dict(table))
         return found
+
+
+# Catalogues whose index a thread is building now.
+_BUILDING: weakref.WeakSet[Catalogue] = weakref.WeakSet()
+_BUILDING_LOCK = threading.Lock()
+
+
+def index_ready(catalogue: Catalogue) -> bool:
+    """Whether the catalogue's index is built (``Catalogue.index`` keeps it once made)."""
+    return "index" in vars(catalogue)
+
+
+def build_in_background(catalogue: Catalogue, then: Callable[[], object] | None = None) -> threading.Thread:
+    """Build the catalogue's index in a thread of its own, then call ``then``; searches meanwhile scan."""
+
+    def build() -> None:
+        try:
+            catalogue.index  # noqa: B018 - the cached property builds and keeps it
+        finally:
+            with _BUILDING_LOCK:
+                _BUILDING.discard(catalogue)
+        if then is not None:
+            then()
+
+    with _BUILDING_LOCK:
+        _BUILDING.add(catalogue)
+    thread = threading.Thread(target=build, name="seva-search-index", daemon=True)
+    thread.start()
+    return thread
+
+
+def search(catalogue: Catalogue, query: str) -> list[SearchHit]:
+    """Services matching ``query``, best first: from the index when it is built; while a thread is still
+    building it, from ``scan``; otherwise the index is built now (the first search pays for it)."""
+    if not index_ready(catalogue):
+        with _BUILDING_LOCK:
+            building = catalogue in _BUILDING
+        if building:
+            return scan(catalogue, query)
+    return catalogue.index.search(query)
+
+
+def scan(catalogue: Catalogue, query: str) -> list[SearchHit]:
+    """What a search answers while the index is being built: the services whose name, code or names people
+    also know them by hold a word of the query, whole or (three letters or more) as its start; case and
+    Unicode forms folded, but no sound keys, so neither misspelt words nor Hindi in Latin letters match.
+    Scored like the index (by field, whole words above starts), equal scores shortest English name first.
+    """
+    wanted = [w for w in dict.fromkeys(words(query)) if w not in FILLER_WORDS and len(w) > 1]
+    if not wanted:
+        return []
+    table = _SCANNED.get(catalogue)
+    if table is None:  # the words of the names, once per catalogue (a fiftieth of the index's work)
+        table = _SCANNED[catalogue] = [_scanned(service) for service in catalogue.services]
+    weights = (_FIELD_WEIGHT["name"], _FIELD_WEIGHT["code"])
+    scored: list[tuple[float, int, str, Service]] = []
+    for service, *fields in table:
+        best: dict[str, float] = {}
+        for weight, found in zip(weights, fields, strict=True):
+            for word in wanted:
+                if word in found:
+                    quality = _EXACT
+                elif len(word) >= 3 and any(other.startswith(word) for other in found):
+                    quality = _PREFIX
+                else:
+                    continue
+                best[word] = max(best.get(word, 0.0), weight * quality)
+        if best:
+            scored.append((-sum(best.values()), len(service.name.en), service.name.en, service))
+    scored.sort(key=lambda row: row[:3])
+    return [SearchHit(service, -negative) for negative, _, _, service in scored]
+
+
+_SCANNED: weakref.WeakKeyDictionary[Catalogue, list[tuple[Service, frozenset[str], frozenset[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _scanned(service: Service) -> tuple[Service, frozenset[str], frozenset[str]]:
+    """A service with the words of its names and of its code, for ``scan``."""
+    known = service.also_known_as
+    names = [service.name.en, service.name.hi, *(known.en if known else ()), *(known.hi if known else ())]
+    return service, frozenset(words(" ".join(names))), frozenset(service.code.split("-"))
