@@ -187,11 +187,16 @@ def read_yaml_fast(raw: bytes) -> FastYaml | None:
     """
     if _needs_reference(raw):
         return None
+    # The scalars that may be read differently are looked for before parsing, so that the text's copies
+    # made to look for them are gone before the data is made (a lower peak of memory).
+    unsafe = _unsafe_texts(raw)
+    if unsafe is None:
+        return None
     try:
         data = yaml_rs.load(raw, parse_datetime=False, encoding="utf-8", encoder_errors="strict")
     except Exception:  # whatever it refuses, the reference parser explains
         return None
-    if not _same_reading(raw, data):
+    if unsafe and not _holds_none_of(data, unsafe):
         return None
     return FastYaml(data)
 
@@ -241,11 +246,13 @@ def _at_node_start(raw: bytes, char: bytes, then: re.Pattern[bytes] | None = Non
     return False
 
 
-def _same_reading(raw: bytes, data: Any) -> bool:
-    """Whether PyYAML reads every scalar of ``raw`` that could be more than text as yaml-rs did."""
-    # Texts yaml-rs's data must not hold: a word PyYAML would read as a boolean (the same word in a
-    # sentence is harmless), or text starting with a block scalar indicator, which yaml-rs reads as
-    # plain text inside a flow collection (`{a: |x}`) where PyYAML refuses it.
+def _unsafe_texts(raw: bytes) -> list[bytes] | None:
+    """What PyYAML reads otherwise than yaml-rs among the scalars of ``raw`` that could be more than text:
+    None when yaml-rs reads one as other than text (the fast reader must decline), else the texts (as
+    JSON) that yaml-rs's data must not hold."""
+    # A word PyYAML would read as a boolean (the same word in a sentence is harmless), or text starting
+    # with a block scalar indicator, which yaml-rs reads as plain text inside a flow collection
+    # (`{a: |x}`) where PyYAML refuses it.
     unsafe: list[bytes] = []
     first_line = b"\n" + raw[: raw.find(b"\n") + 1 or None]  # START wants a character before
     for token in {*_suspects(raw), *_SUSPECT.findall(first_line)}:
@@ -253,16 +260,19 @@ def _same_reading(raw: bytes, data: Any) -> bool:
             fast = yaml_rs.loads(token.decode(), parse_datetime=False)
             reference = yaml.load(token, Loader=_Loader)  # noqa: S506 - the safe loader
         except Exception:  # `=` alone, for one, is an error in PyYAML
-            return False
+            return None
         if _identical(fast, reference):
             continue
         if not isinstance(fast, str):
-            return False
+            return None
         unsafe.append(_AS_JSON.encode(fast))
     if _at_node_start(raw, b"|") or _at_node_start(raw, b">"):
         unsafe += [b'"|', b'">']  # in JSON a quote followed by these opens a string
-    if not unsafe:
-        return True
+    return unsafe
+
+
+def _holds_none_of(data: Any, unsafe: list[bytes]) -> bool:
+    """Whether none of the ``unsafe`` texts (as JSON) is a text of ``data``."""
     try:
         encoded = _AS_JSON.encode(data)
     except Exception:  # keys that JSON cannot hold
@@ -273,7 +283,8 @@ def _same_reading(raw: bytes, data: Any) -> bool:
 def _suspects(raw: bytes) -> list[bytes]:
     """``_SUSPECT.findall(raw)``, trying the pattern only where _MAY_BE_SUSPECT finds a token may start."""
     classes = raw.translate(_CLASSES)
-    starts = sorted(found.start() - 1 for may in _MAY_BE_SUSPECT for found in may.finditer(classes))
+    starts = [found.start() - 1 for may in _MAY_BE_SUSPECT for found in may.finditer(classes)]
+    starts.sort()
     suspects: list[bytes] = []
     match = _SUSPECT.match
     end = 0
