@@ -29,7 +29,6 @@ the services' names and codes answers (``scan``), so no one waits for the index.
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import math
 import re
@@ -38,6 +37,7 @@ import unicodedata
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -258,53 +258,93 @@ class SearchIndex:
         for key in self._vocabulary:
             self._by_length[len(key)].append(key)
         self._prefixes: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
+        self._grouped: dict[str, list[tuple[float, frozenset[int]]]] = {}
 
     def search(self, query: str) -> list[SearchHit]:
-        """Services matching ``query``, best first; a query with no searchable word matches nothing."""
-        total: dict[int, float] = {}
+        """Services matching ``query``, best first; a query with no searchable word matches nothing.
+
+        Scores are worked out for groups of services at once, as sets, so that a query matching most of
+        the catalogue costs set operations in C rather than a step of Python per service: for each term,
+        the services' best matches as layers of equal score; over the terms, cells of services whose
+        scores so far are equal, split by each term's layers.
+        """
         matched: set[str] = set()
         count = len(self._services)
+        cells: list[tuple[float, AbstractSet[int]]] = []  # (score, services), disjoint
+        seen: set[int] = set()
         for term in self._terms(query):
             matches = self._matches(term)
             if not matches:
                 continue
             matched.update(matches)
-            # Each service's best match of the term. The best key's postings are taken whole (a copy in C);
-            # the other keys only raise them.
-            ordered = sorted(matches.items(), key=itemgetter(1), reverse=True)
-            key, quality = ordered[0]
-            postings = self._postings[key]
-            best = dict(postings) if quality == _EXACT else {p: quality * w for p, w in postings.items()}
-            get = best.get
-            for key, quality in ordered[1:]:
-                for position, weight in self._postings[key].items():
-                    score = quality * weight
-                    if score > get(position, 0.0):
-                        best[position] = score
-            rarity = math.log(1.0 + count / len(best))
-            if total:
-                get = total.get
-                for position, score in best.items():
-                    total[position] = get(position, 0.0) + rarity * score
-            else:
-                total = {position: rarity * score for position, score in best.items()}
-        if not total:
+            # Each service's best match of the term: groups of (quality x weight), best first, each taking
+            # the services no better group took.
+            groups = [
+                (quality * weight, group)
+                for key, quality in matches.items()
+                for weight, group in self._groups(key)
+            ]
+            groups.sort(key=itemgetter(0), reverse=True)
+            assigned: set[int] = set()
+            layers: list[tuple[float, frozenset[int]]] = []
+            for score, group in groups:
+                new = group - assigned
+                if new:
+                    assigned |= new
+                    layers.append((score, new))
+            rarity = math.log(1.0 + count / len(assigned))
+            split: list[tuple[float, AbstractSet[int]]] = []
+            for total, cell in cells:
+                rest = cell - assigned
+                if rest:
+                    split.append((total, rest))
+                if len(rest) < len(cell):
+                    shares = ((score, cell & layer) for score, layer in layers)
+                    split.extend((total + rarity * score, share) for score, share in shares if share)
+            fresh = ((score, layer - seen) for score, layer in layers)
+            split.extend((rarity * score, share) for score, share in fresh if share)
+            seen |= assigned
+            cells = split
+        if not cells:
             return []
+        cells.sort(key=itemgetter(0), reverse=True)
         # A name the query covers more of wins over one it covers less of ("अविवादित नामांतरण" over a
         # housing board's "... संपत्ति का अविवादित नामांतरण"). Only services that could still reach the
         # first _COVERED places with the boost are weighed.
-        floor = heapq.nlargest(_COVERED, total.values())[-1] / (1 + _COVERAGE)
-        final = {position: round(score, 9) for position, score in total.items()}
-        for position, share in self._names.coverage(matched).items():
-            covered = total.get(position)
-            if covered is not None and covered >= floor:
-                final[position] = round(covered * (1 + _COVERAGE * share), 9)
+        ahead, floor = 0, 0.0
+        for score, cell in cells:
+            ahead, floor = ahead + len(cell), score
+            if ahead >= _COVERED:
+                break
+        floor /= 1 + _COVERAGE
+        final: dict[int, float] = {}
+        for total, cell in cells:
+            final.update(dict.fromkeys(cell, round(total, 9)))
+        coverage = self._names.coverage(matched)
+        for total, cell in cells:
+            if total < floor:
+                break
+            for position in cell & coverage.keys():
+                final[position] = round(total * (1 + _COVERAGE * coverage[position]), 9)
         # Best first; on equal scores the shorter name (its place in ``order``) wins: sorted by name, then
         # by score, which keeps the order of equal scores. Both sorts take their keys in C.
         by_name = sorted(final, key=self._order.__getitem__)
         ranked = sorted(by_name, key=final.__getitem__, reverse=True)
         services = self._services
         return [SearchHit(services[position], final[position]) for position in ranked]
+
+    def _groups(self, key: str) -> list[tuple[float, frozenset[int]]]:
+        """The services ``key`` stands in, grouped by its weight there, heaviest first; made on first need."""
+        found = self._grouped.get(key)
+        if found is None:
+            by_weight: dict[float, set[int]] = defaultdict(set)
+            for position, weight in self._postings[key].items():
+                by_weight[weight].add(position)
+            found = sorted(
+                ((w, frozenset(group)) for w, group in by_weight.items()), key=itemgetter(0), reverse=True
+            )
+            self._grouped[key] = found
+        return found
 
     def _terms(self, query: str) -> list[tuple[str, ...]]:
         """The keys of each searchable word of ``query``; a word written as two ("pramanpatra") is split."""
