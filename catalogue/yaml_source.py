@@ -172,6 +172,7 @@ _MAY_BE_SUSPECT = (
     re.compile(rb"d(?<=[bnock]d)(?=(?:d{7}[dwvakb]*?|[dwvak]*?)" + _CLASS_END + rb")"),
     re.compile(rb"w(?<=[bnock]w)(?=(?:w|vv)" + _CLASS_END + rb")"),
 )
+_PIECE = 1 << 16
 _NAMED = re.compile(rb"[^\s,\[\]{}]")  # an anchor's or alias's name (`&a`, not `Terms & conditions`)
 _BLOCK_SCALAR_HEADER = re.compile(rb"[|>][-+0-9]*[ \t]*(?:#.*)?\r?$", re.M)
 _AS_JSON = msgspec.json.Encoder()
@@ -282,8 +283,16 @@ def _holds_none_of(data: Any, unsafe: list[bytes]) -> bool:
 
 def _suspects(raw: bytes) -> list[bytes]:
     """``_SUSPECT.findall(raw)``, trying the pattern only where _MAY_BE_SUSPECT finds a token may start."""
-    classes = raw.translate(_CLASSES)
-    starts = [found.start() - 1 for may in _MAY_BE_SUSPECT for found in may.finditer(classes)]
+    starts: list[int] = []
+    begin = 0
+    while begin < len(raw):
+        # By pieces of about 64 kB that end at a line break (no scalar spans one; the next piece starts
+        # with it, as a START): a copy of the whole text would outlive its use in the allocator's heap.
+        end = raw.find(b"\n", begin + _PIECE)
+        end = len(raw) if end == -1 else end
+        classes = raw[begin:end].translate(_CLASSES)
+        starts += [begin + found.start() - 1 for may in _MAY_BE_SUSPECT for found in may.finditer(classes)]
+        begin = end
     starts.sort()
     suspects: list[bytes] = []
     match = _SUSPECT.match

@@ -191,6 +191,7 @@ def test_suspect_scalars_are_found_as_the_full_pattern_finds_them(tmp_path: Path
     pieces = [*_DAMAGE, "2001-12-14", "21:59:43.10", "T", "Z", "-5", "+05:30", "0x1F", ".inf", "-.5",
               "010", "1_000", "YES", "Off", "N", "y", "ok", "a", "k: ", "\r\n"]  # fmt: skip
     texts += ["".join(rng.choices(pieces, k=rng.randint(1, 12))) for _ in range(3000)]
+    texts.append("\n".join(texts))  # long enough to be scanned in many pieces
     found = 0
     for text in texts:
         raw = text.encode("utf-8", "surrogatepass")
