@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import msgspec
 
@@ -80,13 +81,15 @@ def _normal(text: str) -> str:
     return _SPACES.sub(" ", text.casefold()).strip(" .;,")
 
 
-def officer_alternatives(officer: Text) -> set[str]:
+@lru_cache(maxsize=4096)
+def officer_alternatives(officer: Text) -> frozenset[str]:
     """The officers a text names, one per alternative (``A (municipal corporation) / B (municipality)``),
-    in English and Hindi, normalised (case, spaces) for comparison."""
+    in English and Hindi, normalised (case, spaces) for comparison. Kept for each text: a catalogue names
+    the same few officers in service after service."""
     found: set[str] = set()
     for text in (officer.en, officer.hi):
-        found.update(_normal(part) for part in text.split(" / ") if _normal(part))
-    return found
+        found.update(normal for normal in map(_normal, text.split(" / ")) if normal)
+    return frozenset(found)
 
 
 def check_officers(service: Service, path: str, report: Report) -> None:

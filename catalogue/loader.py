@@ -95,19 +95,25 @@ def _parse(source: bytes, filename: str, text: str | None = None) -> Catalogue:
     reader finds them.
     """
     with _collector_paused():
-        fast = read_yaml_fast(source)
-        if fast is not None:
-            try:
-                return _Checker(filename).check_data(fast.data, source)
-            except Exception:  # noqa: S110 - a problem: the reference reading below reports it, with its line
-                pass
-        if text is None:
-            try:
-                text = source.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problem = CatalogueProblem(filename, 1, "", f"cannot read the file: {exc}")
-                raise CatalogueInvalid([problem]) from None
-        return _Checker(filename).check(text, source)
+        # The data read is dropped when _read returns, before the collector resumes: its dicts and lists
+        # would otherwise be counted as new objects and set off a collection walking all of them.
+        return _read(source, filename, text)
+
+
+def _read(source: bytes, filename: str, text: str | None) -> Catalogue:
+    fast = read_yaml_fast(source)
+    if fast is not None:
+        try:
+            return _Checker(filename).check_data(fast.data, source)
+        except Exception:  # noqa: S110 - a problem: the reference reading below reports it, with its line
+            pass
+    if text is None:
+        try:
+            text = source.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = CatalogueProblem(filename, 1, "", f"cannot read the file: {exc}")
+            raise CatalogueInvalid([problem]) from None
+    return _Checker(filename).check(text, source)
 
 
 @contextmanager
@@ -206,10 +212,15 @@ class _Checker:
                 self.report(f"{path}.code", f"duplicate service code '{code}' (first at {seen[code]})")
             elif isinstance(code, str):
                 seen[code] = path
+            service = _converted(item, Service)
             self.check_references(item, path, departments, categories, document_types, adapters)
-            scope = FactScope(district_codes, self.readable_form(item.get("form")))
-            compiled = self.compile_rules(item.get("eligibility"), path, scope)
-            service = self.decode_service(item, path)
+            raw_rules = item.get("eligibility")
+            compiled: tuple[CompiledRule, ...] = ()
+            if raw_rules:  # the facts a rule may read are worked out only for a service that has rules
+                form = service.form if service is not None else self.readable_form(item.get("form"))
+                compiled = self.compile_rules(raw_rules, path, FactScope(district_codes, form))
+            if service is None:
+                self.decode_service(item, path)  # reports why, field by field
             if service is None or duplicate:
                 continue
             service = with_appeal_windows(service, act)
@@ -266,10 +277,9 @@ class _Checker:
 
     def decode_service(self, item: dict[str, Any], path: str) -> Service | None:
         """Decode a service; when that fails, decode field by field to report every bad field."""
-        try:
-            return msgspec.convert(item, Service)
-        except msgspec.ValidationError:
-            pass
+        service = _converted(item, Service)
+        if service is not None:
+            return service
         fields = {f.encode_name: f for f in msgspec.structs.fields(Service)}
         for key in item:
             if key not in fields:
@@ -460,13 +470,8 @@ class _Checker:
     @staticmethod
     def readable_form(raw_form: Any) -> list[FormField]:
         """The form fields of a raw service that decode; the others are reported with the service."""
-        fields: list[FormField] = []
-        for raw_field in raw_form if isinstance(raw_form, list) else []:
-            try:
-                fields.append(msgspec.convert(raw_field, FormField))
-            except msgspec.ValidationError:
-                continue
-        return fields
+        converted = (_converted(raw, FormField) for raw in (raw_form if isinstance(raw_form, list) else ()))
+        return [form_field for form_field in converted if form_field is not None]
 
     def compile_rules(self, raw_rules: Any, path: str, scope: FactScope) -> tuple[CompiledRule, ...]:
         if not isinstance(raw_rules, list):
@@ -485,6 +490,14 @@ class ProblemReporter(_Checker):
     """The catalogue's way of reporting, for other files of data (the grievance routing file): ``decode``
     turns msgspec's messages into the catalogue's words at ``path``, ``report`` places a problem on the
     line ``lines`` maps ``path`` to, and ``problems`` collects them all."""
+
+
+def _converted(data: Any, kind: type[T]) -> T | None:
+    """``data`` as a ``kind``, or None when it does not fit (the caller reports why, where it must)."""
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError:
+        return None
 
 
 def _hint(key: str, known: list[str]) -> str:

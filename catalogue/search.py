@@ -18,21 +18,30 @@ split when both halves are catalogue words.
 
 Synonyms are catalogue data: a service's ``also_known_as`` names are searched like its name, and the
 catalogue's ``synonyms`` groups make a word or phrase find the services that use another of its group
-("nakal" finds प्रतिलिपि). The index is built on the first search, not when the catalogue loads.
+("nakal" finds प्रतिलिपि).
+
+The index is not built while the catalogue loads. The gateway builds it in a thread right after a load
+(``build_in_background``), and ``search`` answers from it once it is there; until then, a plain scan of
+the services' names and codes answers (``scan``), so no one waits for the index. Where no thread builds it
+(a catalogue loaded by hand, the command line), the first search builds it.
 """
 
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import math
 import re
+import threading
 import unicodedata
+import weakref
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
+import msgspec
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -42,7 +51,17 @@ if TYPE_CHECKING:
     from catalogue.compiled import Catalogue
     from catalogue.models import Service
 
-__all__ = ["FILLER_WORDS", "SearchHit", "SearchIndex", "fold", "words"]
+__all__ = [
+    "FILLER_WORDS",
+    "SearchHit",
+    "SearchIndex",
+    "build_in_background",
+    "fold",
+    "index_ready",
+    "scan",
+    "search",
+    "words",
+]
 
 # Letters, digits and the Devanagari block except its two full stops (danda, double danda).
 _WORD = re.compile(r"[\w\u0900-\u0963\u0966-\u097F]+")
@@ -97,12 +116,11 @@ def _allowed_edits(key: str) -> int:
     return 0 if len(key) < 4 else 1 if len(key) < 8 else 2
 
 
-class SearchHit:
-    __slots__ = ("score", "service")
+class SearchHit(msgspec.Struct, gc=False):
+    """A service and its score. A struct: made in C, a broad query's thousand hits cost little."""
 
-    def __init__(self, service: Service, score: float) -> None:
-        self.service = service
-        self.score = score
+    service: Service
+    score: float
 
     def __repr__(self) -> str:
         return f"SearchHit({self.service.code!r}, {self.score:.2f})"
@@ -240,41 +258,93 @@ class SearchIndex:
         for key in self._vocabulary:
             self._by_length[len(key)].append(key)
         self._prefixes: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
+        self._grouped: dict[str, list[tuple[float, frozenset[int]]]] = {}
 
     def search(self, query: str) -> list[SearchHit]:
-        """Services matching ``query``, best first; a query with no searchable word matches nothing."""
-        total: dict[int, float] = defaultdict(float)
+        """Services matching ``query``, best first; a query with no searchable word matches nothing.
+
+        Scores are worked out for groups of services at once, as sets, so that a query matching most of
+        the catalogue costs set operations in C rather than a step of Python per service: for each term,
+        the services' best matches as layers of equal score; over the terms, cells of services whose
+        scores so far are equal, split by each term's layers.
+        """
         matched: set[str] = set()
         count = len(self._services)
+        cells: list[tuple[float, AbstractSet[int]]] = []  # (score, services), disjoint
+        seen: set[int] = set()
         for term in self._terms(query):
-            best: dict[int, float] = {}
-            for key, quality in self._matches(term).items():
-                matched.add(key)
-                for position, weight in self._postings[key].items():
-                    score = quality * weight
-                    if score > best.get(position, 0.0):
-                        best[position] = score
-            if not best:
+            matches = self._matches(term)
+            if not matches:
                 continue
-            rarity = math.log(1.0 + count / len(best))
-            for position, score in best.items():
-                total[position] += rarity * score
-        if not total:
+            matched.update(matches)
+            # Each service's best match of the term: groups of (quality x weight), best first, each taking
+            # the services no better group took.
+            groups = [
+                (quality * weight, group)
+                for key, quality in matches.items()
+                for weight, group in self._groups(key)
+            ]
+            groups.sort(key=itemgetter(0), reverse=True)
+            assigned: set[int] = set()
+            layers: list[tuple[float, frozenset[int]]] = []
+            for score, group in groups:
+                new = group - assigned
+                if new:
+                    assigned |= new
+                    layers.append((score, new))
+            rarity = math.log(1.0 + count / len(assigned))
+            split: list[tuple[float, AbstractSet[int]]] = []
+            for total, cell in cells:
+                rest = cell - assigned
+                if rest:
+                    split.append((total, rest))
+                if len(rest) < len(cell):
+                    shares = ((score, cell & layer) for score, layer in layers)
+                    split.extend((total + rarity * score, share) for score, share in shares if share)
+            fresh = ((score, layer - seen) for score, layer in layers)
+            split.extend((rarity * score, share) for score, share in fresh if share)
+            seen |= assigned
+            cells = split
+        if not cells:
             return []
+        cells.sort(key=itemgetter(0), reverse=True)
         # A name the query covers more of wins over one it covers less of ("अविवादित नामांतरण" over a
         # housing board's "... संपत्ति का अविवादित नामांतरण"). Only services that could still reach the
         # first _COVERED places with the boost are weighed.
-        floor = heapq.nlargest(_COVERED, total.values())[-1] / (1 + _COVERAGE)
+        ahead, floor = 0, 0.0
+        for score, cell in cells:
+            ahead, floor = ahead + len(cell), score
+            if ahead >= _COVERED:
+                break
+        floor /= 1 + _COVERAGE
+        final: dict[int, float] = {}
+        for total, cell in cells:
+            final.update(dict.fromkeys(cell, round(total, 9)))
         coverage = self._names.coverage(matched)
-        order = self._order
-        # Sorted as plain tuples, best first; on equal scores the shorter name (its place in ``order``) wins.
-        ranked = sorted(
-            (-round(score * (1 + _COVERAGE * coverage.get(position, 0.0)) if score >= floor else score, 9),
-             order[position], position)
-            for position, score in total.items()
-        )  # fmt: skip
+        for total, cell in cells:
+            if total < floor:
+                break
+            for position in cell & coverage.keys():
+                final[position] = round(total * (1 + _COVERAGE * coverage[position]), 9)
+        # Best first; on equal scores the shorter name (its place in ``order``) wins: sorted by name, then
+        # by score, which keeps the order of equal scores. Both sorts take their keys in C.
+        by_name = sorted(final, key=self._order.__getitem__)
+        ranked = sorted(by_name, key=final.__getitem__, reverse=True)
         services = self._services
-        return [SearchHit(services[position], -negative) for negative, _, position in ranked]
+        return [SearchHit(services[position], final[position]) for position in ranked]
+
+    def _groups(self, key: str) -> list[tuple[float, frozenset[int]]]:
+        """The services ``key`` stands in, grouped by its weight there, heaviest first; made on first need."""
+        found = self._grouped.get(key)
+        if found is None:
+            by_weight: dict[float, set[int]] = defaultdict(set)
+            for position, weight in self._postings[key].items():
+                by_weight[weight].add(position)
+            found = sorted(
+                ((w, frozenset(group)) for w, group in by_weight.items()), key=itemgetter(0), reverse=True
+            )
+            self._grouped[key] = found
+        return found
 
     def _terms(self, query: str) -> list[tuple[str, ...]]:
         """The keys of each searchable word of ``query``; a word written as two ("pramanpatra") is split."""
@@ -352,3 +422,86 @@ class SearchIndex:
                     table[key[:length]].append(key)
             found = self._prefixes[length] = (list(table), dict(table))
         return found
+
+
+# Catalogues whose index a thread is building now.
+_BUILDING: weakref.WeakSet[Catalogue] = weakref.WeakSet()
+_BUILDING_LOCK = threading.Lock()
+
+
+def index_ready(catalogue: Catalogue) -> bool:
+    """Whether the catalogue's index is built (``Catalogue.index`` keeps it once made)."""
+    return "index" in vars(catalogue)
+
+
+def build_in_background(catalogue: Catalogue, then: Callable[[], object] | None = None) -> threading.Thread:
+    """Build the catalogue's index in a thread of its own, then call ``then``; searches meanwhile scan."""
+
+    def build() -> None:
+        try:
+            catalogue.index  # noqa: B018 - the cached property builds and keeps it
+        finally:
+            with _BUILDING_LOCK:
+                _BUILDING.discard(catalogue)
+        if then is not None:
+            then()
+
+    with _BUILDING_LOCK:
+        _BUILDING.add(catalogue)
+    thread = threading.Thread(target=build, name="seva-search-index", daemon=True)
+    thread.start()
+    return thread
+
+
+def search(catalogue: Catalogue, query: str) -> list[SearchHit]:
+    """Services matching ``query``, best first: from the index when it is built; while a thread is still
+    building it, from ``scan``; otherwise the index is built now (the first search pays for it)."""
+    if not index_ready(catalogue):
+        with _BUILDING_LOCK:
+            building = catalogue in _BUILDING
+        if building:
+            return scan(catalogue, query)
+    return catalogue.index.search(query)
+
+
+def scan(catalogue: Catalogue, query: str) -> list[SearchHit]:
+    """What a search answers while the index is being built: the services whose name, code or names people
+    also know them by hold a word of the query, whole or (three letters or more) as its start; case and
+    Unicode forms folded, but no sound keys, so neither misspelt words nor Hindi in Latin letters match.
+    Scored like the index (by field, whole words above starts), equal scores shortest English name first.
+    """
+    wanted = [w for w in dict.fromkeys(words(query)) if w not in FILLER_WORDS and len(w) > 1]
+    if not wanted:
+        return []
+    table = _SCANNED.get(catalogue)
+    if table is None:  # the words of the names, once per catalogue (a fiftieth of the index's work)
+        table = _SCANNED[catalogue] = [_scanned(service) for service in catalogue.services]
+    weights = (_FIELD_WEIGHT["name"], _FIELD_WEIGHT["code"])
+    scored: list[tuple[float, int, str, Service]] = []
+    for service, *fields in table:
+        best: dict[str, float] = {}
+        for weight, found in zip(weights, fields, strict=True):
+            for word in wanted:
+                if word in found:
+                    quality = _EXACT
+                elif len(word) >= 3 and any(other.startswith(word) for other in found):
+                    quality = _PREFIX
+                else:
+                    continue
+                best[word] = max(best.get(word, 0.0), weight * quality)
+        if best:
+            scored.append((-sum(best.values()), len(service.name.en), service.name.en, service))
+    scored.sort(key=lambda row: row[:3])
+    return [SearchHit(service, -negative) for negative, _, _, service in scored]
+
+
+_SCANNED: weakref.WeakKeyDictionary[Catalogue, list[tuple[Service, frozenset[str], frozenset[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _scanned(service: Service) -> tuple[Service, frozenset[str], frozenset[str]]:
+    """A service with the words of its names and of its code, for ``scan``."""
+    known = service.also_known_as
+    names = [service.name.en, service.name.hi, *(known.en if known else ()), *(known.hi if known else ())]
+    return service, frozenset(words(" ".join(names))), frozenset(service.code.split("-"))

@@ -150,6 +150,29 @@ _SUSPECT = re.compile(
     rb"|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|=)" + _END,
     re.M,
 )  # fmt: skip
+# Where _SUSPECT may match, found in a copy of the text with each byte replaced by its class: `b` a blank,
+# `n` a line break, `o` an opening bracket, `c` a comma, `k` a colon, `e` a closing bracket or `#`, `d` a
+# digit or `-+._=`, `w` a letter that begins yes, no, on or off and `v` one that continues them, `a` any
+# other ASCII letter. A regex that starts with a literal byte skips along that copy several times faster
+# than _SUSPECT's first character class tries every byte of the text; these two find where a token
+# starts after a START character and ends before an END (a word: yes, no, on, off or alike), and only
+# there is _SUSPECT tried. They find more than _SUSPECT would (every word of two such letters), never
+# less: tests/catalogue/test_yaml_readers.py holds them to the same findings.
+_CLASSES = b"".join(
+    b"b" if b in b" \t" else b"n" if b in b"\n\r\f\v" else b"o" if b in b"[{" else b"c" if b == 0x2C
+    else b"k" if b == 0x3A else b"e" if b in b"]}#" else b"d" if b in b"0123456789-+._="
+    else b"w" if b in b"yYnNoO" else b"v" if b in b"eEsSfF" else b"a" if bytes([b]).isalpha() else b"x"
+    for b in range(256)
+)  # fmt: skip
+_CLASS_END = rb"b*(?:n|[ce]|k(?:[bnoce]|$)|$)"
+# Each match is the token's first byte alone (the rest is looked ahead at), so that no match hides another
+# that starts inside it.
+_MAY_BE_SUSPECT = (
+    # (A timestamp may hold blanks after its date, `2001-12-14 21:59:43.10 -5`.)
+    re.compile(rb"d(?<=[bnock]d)(?=(?:d{7}[dwvakb]*?|[dwvak]*?)" + _CLASS_END + rb")"),
+    re.compile(rb"w(?<=[bnock]w)(?=(?:w|vv)" + _CLASS_END + rb")"),
+)
+_PIECE = 1 << 16
 _NAMED = re.compile(rb"[^\s,\[\]{}]")  # an anchor's or alias's name (`&a`, not `Terms & conditions`)
 _BLOCK_SCALAR_HEADER = re.compile(rb"[|>][-+0-9]*[ \t]*(?:#.*)?\r?$", re.M)
 _AS_JSON = msgspec.json.Encoder()
@@ -165,11 +188,16 @@ def read_yaml_fast(raw: bytes) -> FastYaml | None:
     """
     if _needs_reference(raw):
         return None
+    # The scalars that may be read differently are looked for before parsing, so that the text's copies
+    # made to look for them are gone before the data is made (a lower peak of memory).
+    unsafe = _unsafe_texts(raw)
+    if unsafe is None:
+        return None
     try:
         data = yaml_rs.load(raw, parse_datetime=False, encoding="utf-8", encoder_errors="strict")
     except Exception:  # whatever it refuses, the reference parser explains
         return None
-    if not _same_reading(raw, data):
+    if unsafe and not _holds_none_of(data, unsafe):
         return None
     return FastYaml(data)
 
@@ -219,33 +247,63 @@ def _at_node_start(raw: bytes, char: bytes, then: re.Pattern[bytes] | None = Non
     return False
 
 
-def _same_reading(raw: bytes, data: Any) -> bool:
-    """Whether PyYAML reads every scalar of ``raw`` that could be more than text as yaml-rs did."""
-    # Texts yaml-rs's data must not hold: a word PyYAML would read as a boolean (the same word in a
-    # sentence is harmless), or text starting with a block scalar indicator, which yaml-rs reads as
-    # plain text inside a flow collection (`{a: |x}`) where PyYAML refuses it.
+def _unsafe_texts(raw: bytes) -> list[bytes] | None:
+    """What PyYAML reads otherwise than yaml-rs among the scalars of ``raw`` that could be more than text:
+    None when yaml-rs reads one as other than text (the fast reader must decline), else the texts (as
+    JSON) that yaml-rs's data must not hold."""
+    # A word PyYAML would read as a boolean (the same word in a sentence is harmless), or text starting
+    # with a block scalar indicator, which yaml-rs reads as plain text inside a flow collection
+    # (`{a: |x}`) where PyYAML refuses it.
     unsafe: list[bytes] = []
     first_line = b"\n" + raw[: raw.find(b"\n") + 1 or None]  # START wants a character before
-    for token in {*_SUSPECT.findall(raw), *_SUSPECT.findall(first_line)}:
+    for token in {*_suspects(raw), *_SUSPECT.findall(first_line)}:
         try:
             fast = yaml_rs.loads(token.decode(), parse_datetime=False)
             reference = yaml.load(token, Loader=_Loader)  # noqa: S506 - the safe loader
         except Exception:  # `=` alone, for one, is an error in PyYAML
-            return False
+            return None
         if _identical(fast, reference):
             continue
         if not isinstance(fast, str):
-            return False
+            return None
         unsafe.append(_AS_JSON.encode(fast))
     if _at_node_start(raw, b"|") or _at_node_start(raw, b">"):
         unsafe += [b'"|', b'">']  # in JSON a quote followed by these opens a string
-    if not unsafe:
-        return True
+    return unsafe
+
+
+def _holds_none_of(data: Any, unsafe: list[bytes]) -> bool:
+    """Whether none of the ``unsafe`` texts (as JSON) is a text of ``data``."""
     try:
         encoded = _AS_JSON.encode(data)
     except Exception:  # keys that JSON cannot hold
         return False
     return not any(word in encoded for word in unsafe)
+
+
+def _suspects(raw: bytes) -> list[bytes]:
+    """``_SUSPECT.findall(raw)``, trying the pattern only where _MAY_BE_SUSPECT finds a token may start."""
+    starts: list[int] = []
+    begin = 0
+    while begin < len(raw):
+        # By pieces of about 64 kB that end at a line break (no scalar spans one; the next piece starts
+        # with it, as a START): a copy of the whole text would outlive its use in the allocator's heap.
+        end = raw.find(b"\n", begin + _PIECE)
+        end = len(raw) if end == -1 else end
+        classes = raw[begin:end].translate(_CLASSES)
+        starts += [begin + found.start() - 1 for may in _MAY_BE_SUSPECT for found in may.finditer(classes)]
+        begin = end
+    starts.sort()
+    suspects: list[bytes] = []
+    match = _SUSPECT.match
+    end = 0
+    for at in starts:
+        if at >= end:  # findall goes on after the end of each match
+            suspect = match(raw, at)
+            if suspect is not None:
+                suspects.append(suspect.group(1))
+                end = suspect.end()
+    return suspects
 
 
 def _identical(a: Any, b: Any) -> bool:

@@ -1,14 +1,21 @@
-"""Holds the catalogue a process serves, and swaps in a new one only if it loads cleanly."""
+"""Holds the catalogue a process serves, and swaps in a new one only if it loads cleanly.
+
+Right after a catalogue loads (at start-up, and after each reload), its search index is built in a thread
+of its own: no citizen's search waits for it, and until it is there searches are answered by a scan
+(``catalogue.search.search``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from catalogue import Catalogue, CatalogueInvalid, load_catalogue
+from catalogue.search import build_in_background
 from gateway.platform.clock import Clock, SystemClock
 
 __all__ = ["CatalogueHolder"]
@@ -37,13 +44,24 @@ class CatalogueHolder:
         self.last_error: str | None = None
         self._mtime = self._stat()
         self._listeners: list[Callable[[Catalogue], None]] = []
+        self._indexing: threading.Thread | None = None
 
     @classmethod
     def load(cls, path: Path, *, clock: Clock | None = None) -> CatalogueHolder:
         """Load ``path`` or raise ``CatalogueInvalid``: the server must not start on a bad catalogue."""
         holder = cls(path, load_catalogue(path), clock=clock)
         _freeze()
+        holder._index_in_background()
         return holder
+
+    def _index_in_background(self) -> None:
+        # Frozen again once built: the index lives as long as its catalogue.
+        self._indexing = build_in_background(self.current, then=_freeze)
+
+    def wait_for_index(self) -> None:
+        """Return once the index being built in the background (if any) is there."""
+        if self._indexing is not None:
+            self._indexing.join()
 
     def on_change(self, listener: Callable[[Catalogue], None]) -> None:
         self._listeners.append(listener)
@@ -68,6 +86,7 @@ class CatalogueHolder:
             return False
         self.current = fresh
         _freeze()
+        self._index_in_background()
         self.loaded_at = self.clock.now()
         log.info("catalogue reloaded: %d services, digest %s", len(fresh.services), fresh.digest[:12])
         for listener in self._listeners:

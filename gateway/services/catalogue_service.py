@@ -7,6 +7,7 @@ from cachetools import LRUCache
 from catalogue import Catalogue, evaluate_all, evaluate_service
 from catalogue.facts import check_facts
 from catalogue.models import Service
+from catalogue.search import index_ready, search
 from gateway.platform.catalogue import CatalogueHolder
 from gateway.platform.problems import InvalidRequest
 from schemas.catalogue_api import (
@@ -72,7 +73,8 @@ class CatalogueService:
         _check_code("department", department, catalogue.departments)
         _check_code("category", category, catalogue.categories)
         answer = self._search(catalogue, q, department, category, page, per_page)
-        self._searches[key] = answer
+        if index_ready(catalogue) or not key[1]:  # not a scan's answer, made while the index is built
+            self._searches[key] = answer
         return answer
 
     @staticmethod
@@ -86,7 +88,7 @@ class CatalogueService:
     ) -> ServicePage:
         found: list[tuple[Service, float | None]]
         if q and q.strip():
-            found = [(hit.service, hit.score) for hit in catalogue.index.search(q)]
+            found = [(hit.service, hit.score) for hit in search(catalogue, q)]
         else:
             found = [(service, None) for service in catalogue.services]
         rows = [

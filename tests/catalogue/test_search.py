@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from catalogue import Catalogue, load_catalogue
-from catalogue.search import fold, words
+from catalogue import search as search_module
+from catalogue.search import build_in_background, fold, index_ready, scan, search, words
 from catalogue.spelling import fold_devanagari, sound_keys
 from tests.catalogue.samples import Data, load, mini_catalogue, problems, service, text
 
@@ -369,6 +370,58 @@ class TestMatching:
         index = vars(fresh)["index"]
         fresh.search("income")
         assert fresh.index is index
+
+
+class TestIndexInBackground:
+    """The index built in a thread after a load; searches meanwhile answered by a scan."""
+
+    def test_built_in_a_thread_then_searched(self) -> None:
+        """A thread builds the index and then says so; searches then answer from it."""
+        fresh = load(mini_catalogue())
+        told: list[bool] = []
+        build_in_background(fresh, then=lambda: told.append(index_ready(fresh))).join()
+        assert told == [True]
+        assert [(h.service.code, h.score) for h in search(fresh, "pension")] == [
+            (h.service.code, h.score) for h in fresh.index.search("pension")
+        ]
+
+    def test_a_scan_answers_while_the_index_is_built(self) -> None:
+        """While a thread builds the index, a search scans instead of waiting, and builds nothing."""
+        fresh = load(mini_catalogue())
+        name = fresh.services[0].name.en
+        search_module._BUILDING.add(fresh)  # as build_in_background marks it until its thread is done
+        try:
+            assert search(fresh, name) == scan(fresh, name) != []
+            assert not index_ready(fresh)
+        finally:
+            search_module._BUILDING.discard(fresh)
+
+    def test_without_a_thread_the_first_search_builds_it(self) -> None:
+        """A catalogue whose index no thread builds gets it on its first search, as before."""
+        fresh = load(mini_catalogue())
+        search(fresh, "pension")
+        assert index_ready(fresh)
+
+    def test_the_scan_finds_names_in_either_script_and_codes(self, catalogue: Catalogue) -> None:
+        """The scan matches whole words and starts of words of names and codes, weightier fields first."""
+        assert [h.service.code for h in scan(catalogue, "widow pension")][:1] == ["svc-a"]
+        assert [h.service.code for h in scan(catalogue, "विधवा")][:1] == ["svc-a"]
+        assert [h.service.code for h in scan(catalogue, "khasra")] == ["khasra-nakal"]
+        assert "svc-a" in [h.service.code for h in scan(catalogue, "pens")]
+        assert scan(catalogue, "the and of") == []
+
+    def test_the_scan_finds_most_real_queries(self) -> None:
+        """Of the real queries in English and Devanagari, the scan puts the wanted service first for most:
+        it is a stand-in for a second or so, not the search (no sound keys, no misspellings)."""
+        catalogue = load_catalogue(ROOT / "catalogue.yaml")
+        queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+        asked = [e for e in queries if e["kind"] in ("english", "devanagari")]
+        found = 0
+        for entry in asked:
+            wanted = entry["first"] if isinstance(entry["first"], list) else [entry["first"]]
+            hits = scan(catalogue, entry["q"])
+            found += bool(hits) and hits[0].service.code in wanted
+        assert found >= 0.8 * len(asked)
 
 
 class TestSynonymData:

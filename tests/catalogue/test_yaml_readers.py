@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from catalogue import Catalogue, CatalogueInvalid, loader, parse_catalogue
+from catalogue import Catalogue, CatalogueInvalid, loader, parse_catalogue, yaml_source
 from catalogue.yaml_source import YamlSyntaxError, read_yaml, read_yaml_fast
 from tests.catalogue.samples import dump, mini_catalogue
 from tests.catalogue.yaml_edge_cases import EDGE_CASES, FAST, LENIENT, REFERENCE
@@ -176,6 +176,29 @@ def test_damaged_catalogues_give_the_same_outcome_on_either_path(monkeypatch: py
     for text, got in zip(texts, with_fast, strict=True):
         assert got == outcome(text), text
     assert fast_and_loaded > 50  # the fast path was really taken, not declined every time
+
+
+def test_suspect_scalars_are_found_as_the_full_pattern_finds_them(tmp_path: Path) -> None:
+    """The scan that tries the suspect-scalar pattern only where a scalar may start finds exactly what the
+    pattern finds over the whole text: in every edge case, every catalogue, and damaged catalogues."""
+    rng = random.Random(11)
+    texts = [case[1] for case in EDGE_CASES] + list(repository_catalogues(tmp_path).values())
+    original = dump(mini_catalogue())
+    for _ in range(300):
+        at = rng.randrange(len(original) + 1)
+        texts.append(original[:at] + rng.choice(_DAMAGE) + " " + rng.choice(_DAMAGE) + original[at:])
+    # Short texts made of the pieces of scalars that either parser may read as more than text.
+    pieces = [*_DAMAGE, "2001-12-14", "21:59:43.10", "T", "Z", "-5", "+05:30", "0x1F", ".inf", "-.5",
+              "010", "1_000", "YES", "Off", "N", "y", "ok", "a", "k: ", "\r\n"]  # fmt: skip
+    texts += ["".join(rng.choices(pieces, k=rng.randint(1, 12))) for _ in range(3000)]
+    texts.append("\n".join(texts))  # long enough to be scanned in many pieces
+    found = 0
+    for text in texts:
+        raw = text.encode("utf-8", "surrogatepass")
+        expected = yaml_source._SUSPECT.findall(raw)
+        assert yaml_source._suspects(raw) == expected, text
+        found += bool(expected)
+    assert found > 30  # the texts hold suspect scalars, not only plain ones
 
 
 def test_problems_found_on_fast_data_carry_their_lines() -> None:
