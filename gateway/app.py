@@ -13,24 +13,31 @@ from litestar.config.response_cache import ResponseCacheConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.serialization import encode_json
 
 from gateway.audit.probes import ProbeAudit
 from gateway.bootstrap import Seva, build
 from gateway.database import upgrade
+from gateway.operations.routes import health_of
 from gateway.platform.bodies import SevaRequest
 from gateway.platform.capability import Lifespan
 from gateway.platform.contract import declare_problem_responses
 from gateway.platform.dependencies import resolve_plain_dependencies_in_turn
+from gateway.platform.edge import Edge
 from gateway.platform.forwarded import STATE_KEY as PROXY_STATE_KEY
 from gateway.platform.forwarded import ProxyTrust
-from gateway.platform.guard import Guard, actor_dependency, current_caller, principal_dependency
+from gateway.platform.guard import (
+    Guard,
+    actor_dependency,
+    current_caller,
+    guards_without_copies,
+    principal_dependency,
+)
 from gateway.platform.headers import SecurityHeaders, content_security_policy
 from gateway.platform.logs import configure_logging
-from gateway.platform.metrics import RequestMetrics, RequestTimer
 from gateway.platform.openapi_ui import SWAGGER_PAGE, openapi_assets_router, openapi_render_plugins
 from gateway.platform.policy import BEARER, declare_preflight, public
 from gateway.platform.problems import ErrorMapper
-from gateway.platform.request_id import RequestIdMiddleware
 from gateway.platform.responses import exception_handlers
 from gateway.platform.root import Platform
 from gateway.settings import Settings
@@ -105,6 +112,7 @@ def compose(seva: Seva) -> Litestar:
     """The application of built capabilities."""
     platform = seva.platform
     resolve_plain_dependencies_in_turn()
+    guards_without_copies()
     capabilities = list(seva.capabilities())
     mappers: dict[type[Exception], ErrorMapper] = {}
     dependencies: dict[str, Provide] = {
@@ -132,15 +140,7 @@ def compose(seva: Seva) -> Litestar:
         template_config=seva.web.templates,
         csrf_config=seva.web.csrf,
         compression_config=seva.web.compression,
-        middleware=[RequestIdMiddleware, RequestTimer, ProbeAudit],
-        before_send=[
-            RequestMetrics(platform.metrics),
-            SecurityHeaders(
-                proxies=proxies,
-                https=platform.settings.served_over_https,
-                exceptions={f"/schema{SWAGGER_PAGE}": content_security_policy(img_src="'self' data:")},
-            ),
-        ],
+        middleware=[ProbeAudit],
         lifespan=lifespans,
         openapi_config=_openapi("/schema"),
         response_cache_config=ResponseCacheConfig(),
@@ -148,6 +148,18 @@ def compose(seva: Seva) -> Litestar:
         request_max_body_size=platform.settings.max_json_bytes,
         logging_config=None,
         debug=False,
+    )
+    # Request ID, security headers and metrics around everything Litestar does, an unknown route included;
+    # /health answered there the short way (gateway.platform.edge).
+    app.asgi_handler = Edge(
+        app.asgi_handler,
+        metrics=platform.metrics,
+        headers=SecurityHeaders(
+            proxies=proxies,
+            https=platform.settings.served_over_https,
+            exceptions={f"/schema{SWAGGER_PAGE}": content_security_policy(img_src="'self' data:")},
+        ),
+        shortcuts={"/health": lambda: encode_json(health_of(platform.catalogue))},
     )
     declare_preflight(app.routes)
     declare_problem_responses(app.routes)

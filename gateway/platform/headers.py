@@ -1,5 +1,5 @@
-"""The headers every answer carries, set in one place: a hook Litestar runs on every response it sends,
-an unknown route's 404 and a static file included.
+"""The headers every answer carries, set in one place (``gateway.platform.edge``, as each answer starts:
+an unknown route's 404, a static file and ``/health``'s short way included).
 
 - ``Content-Security-Policy``: scripts, styles and everything else from seva itself only (no inline
   script or style, no ``eval``), no plugins, no ``<base>``, forms posted to seva only, and never shown
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from litestar.types import Message, Scope
+from litestar.types import Scope
 
 from gateway.platform.forwarded import ProxyTrust
 from gateway.platform.policy import declared
@@ -54,10 +54,15 @@ _FIXED = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 )
+_HSTS_HEADER = (b"strict-transport-security", _HSTS)
+_NO_STORE = (b"cache-control", b"no-store")
+NAMES = frozenset(
+    {b"content-security-policy", *(name for name, _ in _FIXED), _HSTS_HEADER[0], _NO_STORE[0]}
+)  # every header this module may set, so that an answer's own of the same name gives way
 
 
 class SecurityHeaders:
-    """Litestar ``before_send`` hook adding the headers above to the start of every response."""
+    """The headers above for each answer, as (name, value) bytes, built once where they do not vary."""
 
     def __init__(
         self, *, proxies: ProxyTrust, https: bool, exceptions: Mapping[str, str] | None = None
@@ -66,6 +71,7 @@ class SecurityHeaders:
         self.https = https
         self.exceptions = dict(exceptions or {})
         self._policies = {path: value.encode("latin-1") for path, value in self.exceptions.items()}
+        self._usual = ((b"content-security-policy", _POLICY), *_FIXED)
 
     def _private(self, scope: Scope) -> bool:
         handler: Any = scope.get("route_handler")
@@ -74,18 +80,12 @@ class SecurityHeaders:
             return True
         return any(key == b"authorization" for key, _ in scope.get("headers", ()))
 
-    async def __call__(self, message: Message, scope: Scope) -> None:
-        if message["type"] != "http.response.start" or scope.get("type") != "http":
-            return
-        # One pass over the answer's headers (setting each by name would scan them once a header).
-        added = [
-            (b"content-security-policy", self._policies.get(scope.get("path", ""), _POLICY)),
-            *_FIXED,
-        ]
+    def added(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        """The headers the answer to ``scope`` carries (``NAMES`` says which it may hold)."""
+        policy = self._policies.get(scope.get("path", "")) if self._policies else None
+        added = list(self._usual) if policy is None else [(b"content-security-policy", policy), *_FIXED]
         if self.https or self.proxies.scheme(scope) == "https":
-            added.append((b"strict-transport-security", _HSTS))
+            added.append(_HSTS_HEADER)
         if self._private(scope):
-            added.append((b"cache-control", b"no-store"))
-        replaced = {name for name, _ in added}
-        kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in replaced]
-        message["headers"] = kept + added
+            added.append(_NO_STORE)
+        return added

@@ -56,8 +56,10 @@ class BatchedLimiter:
     """Counts hits in memory and adds them to the database every ``sync_seconds``.
 
     A key seen for the first time in a window is read from the database, so a caller refused by one
-    process is refused by the next one it tries. Between two syncs the processes do not see each
-    other's newest hits: the limit can be passed by at most (processes - 1) × rate × ``sync_seconds``.
+    process is refused by the next one it tries; read once, however many of its requests arrive together
+    (at each new window, every request in flight for a busy key used to wait on a read of its own).
+    Between two syncs the processes do not see each other's newest hits: the limit can be passed by at
+    most (processes - 1) × rate × ``sync_seconds``.
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class BatchedLimiter:
         self.sync_seconds = sync_seconds
         self.clock = clock
         self._counts: dict[tuple[str, int], _Count] = {}
+        self._loading: dict[tuple[str, int], asyncio.Task[int]] = {}
         self._last_purge = 0.0
 
     async def hit(self, key: str) -> None:
@@ -75,10 +78,18 @@ class BatchedLimiter:
         slot = (f"{self.limit.name}:{key}", window)
         count = self._counts.get(slot)
         if count is None:
-            count = self._counts.setdefault(slot, _Count(known=await self._load(*slot)))
+            count = self._counts.setdefault(slot, _Count(known=await self._first_load(slot)))
         if count.known + count.sending + count.pending >= self.limit.count:
             raise RateLimited(self.limit, retry_after)
         count.pending += 1
+
+    async def _first_load(self, slot: tuple[str, int]) -> int:
+        loading = self._loading.get(slot)
+        if loading is None:
+            loading = self._loading[slot] = asyncio.ensure_future(self._load(*slot))
+            loading.add_done_callback(lambda done: self._loading.pop(slot, None))
+        # Shielded: a caller that goes away does not cancel the read the others wait for.
+        return await asyncio.shield(loading)
 
     async def _load(self, bucket: str, window: int) -> int:
         async with self.engine.connect() as conn:

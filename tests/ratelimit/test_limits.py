@@ -132,6 +132,28 @@ class TestBatchedLimiter:
         finally:
             await other_engine.dispose()
 
+    async def test_requests_arriving_together_read_the_count_once(self, engine: AsyncEngine) -> None:
+        """The first hits of a key in a window, arriving together, wait on one read of the database's
+        total, and every one of them counts against it."""
+        clock = Clock(9_050_000.0)
+        other = BatchedLimiter(engine, Limit("api", 10, 60), 1.0, clock)
+        for _ in range(3):
+            await other.hit("ip:9")
+        await other.sync()  # another process's three hits, in the database
+        limiter = BatchedLimiter(engine, Limit("api", 10, 60), 1.0, clock)
+        reads: list[str] = []
+        load = limiter._load
+
+        async def counted_load(bucket: str, window: int) -> int:
+            reads.append(bucket)
+            return await load(bucket, window)
+
+        limiter._load = counted_load  # type: ignore[method-assign]
+        outcomes = await asyncio.gather(*(limiter.hit("ip:9") for _ in range(15)), return_exceptions=True)
+        assert reads == ["api:ip:9"]
+        assert sum(outcome is None for outcome in outcomes) == 7
+        assert all(isinstance(o, RateLimited) for o in outcomes if o is not None)
+
     async def test_a_failed_sync_keeps_the_counts(self, engine: AsyncEngine) -> None:
         """Counts that could not be written are written by the next sync."""
         clock = Clock(9_100_000.0)
