@@ -100,6 +100,15 @@ class DepartmentApp:
         self.stale_answered = 0  # requests from before the last reset that have since been answered
         self.release()
 
+    @property
+    def delay(self) -> float:
+        return 0.0
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        # Slowness by the clock is what a loaded machine breaks: a test written for it fails here, loudly.
+        raise AttributeError("the department has no delay: hold() the calls and release() them instead")
+
     def hold(self) -> None:
         """Hold every request that arrives from now on until ``release``; callable from the test's thread."""
         self._in_loop(self._close)
