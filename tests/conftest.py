@@ -26,6 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "catalogue.yaml"
+# Seconds a test waits for a process it started (a CLI command) before calling it hung: a bound only a hung
+# process reaches, never a loaded machine (eight Pythons starting at once on two busy cores took a minute).
+PATIENCE = 600.0
 
 
 def free_port() -> int:

@@ -1,7 +1,10 @@
 """A department system on loopback, speaking seva's REST contract (under ``/rest``) and SOAP (at ``/soap``).
 
 It is a plain ASGI app served by uvicorn in a thread of the test process, so a test can tell it how to
-misbehave between two calls: answer slowly, fail N times then recover, send malformed or hostile bodies.
+misbehave between two calls: hold requests until the test lets them go, fail N times then recover, send
+malformed or hostile bodies. Slowness is a hold, never a time: a test that needs a call to be still in the
+department (a timeout, a concurrency cap, a lease) holds it there for as long as it takes, however loaded
+the machine is, and releases it when it has seen what it came to see.
 When not told otherwise it answers from a ``LocalDepartment``, the same demo department the local
 adapter uses, so the three adapters can be held to one contract. It records every request it receives.
 
@@ -41,14 +44,14 @@ XML = b"text/xml; charset=utf-8"
 
 @dataclass
 class Scripted:
-    """One answer the department gives instead of its own, after ``delay`` seconds."""
+    """One answer the department gives instead of its own."""
 
     status: int = 200
     body: bytes = b""
     content_type: bytes = JSON
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
     trickle: float = 0.0  # seconds between the body's bytes, sent one at a time
+    endless: bool = False  # after the body, trickle spaces until the department is released
 
 
 @dataclass
@@ -70,15 +73,18 @@ def soap_fault(code: str, message: str) -> bytes:
 
 
 class DepartmentApp:
-    """The ASGI app. Attributes a test sets: ``script`` (answers to give first), ``delay`` (for every
-    answer), ``token`` (the bearer token required), ``department`` (who decides); ``hold`` and
-    ``release`` keep requests waiting until the test lets them go. ``in_flight`` and ``most_in_flight``
-    count the requests being answered."""
+    """The ASGI app. Attributes a test sets: ``script`` (answers to give first), ``token`` (the bearer
+    token required), ``department`` (who decides); ``hold`` and ``release`` keep requests waiting until the
+    test lets them go. ``in_flight`` and ``most_in_flight`` count the requests being answered."""
 
     def __init__(self, xsd: str = "energy_connection.xsd", latency: float = 0.0) -> None:
         self.schema = load_xsd(xsd)
         self.namespace = self.schema.target_namespace
         self.latency = latency  # seconds every answer but the health check takes (benchmarks set it)
+        self.releases = 0  # how many times the test has released the department
+        self._loop: asyncio.AbstractEventLoop | None = None  # the server's, once a request has come
+        self._gate: asyncio.Event | None = None
+        self._holding = False
         self.reset()
 
     def reset(self, department: LocalDepartment | None = None) -> None:
@@ -87,31 +93,56 @@ class DepartmentApp:
         self.generation = getattr(self, "generation", 0) + 1
         self.department = department or LocalDepartment(DefaultOffice(), review_after=0, decide_after=0)
         self.script: deque[Scripted] = deque()
-        self.delay = 0.0
         self.token: str | None = None
         self.requests: deque[Recorded] = deque(maxlen=1000)
         self.in_flight = 0
         self.most_in_flight = 0
         self.stale_answered = 0  # requests from before the last reset that have since been answered
-        self._gate: asyncio.Event | None = getattr(self, "_gate", None)
         self.release()
 
+    @property
+    def delay(self) -> float:
+        return 0.0
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        # Slowness by the clock is what a loaded machine breaks: a test written for it fails here, loudly.
+        raise AttributeError("the department has no delay: hold() the calls and release() them instead")
+
     def hold(self) -> None:
-        """Hold every request that arrives from now on until ``release``."""
-        self._holding = True
+        """Hold every request that arrives from now on until ``release``; callable from the test's thread."""
+        self._in_loop(self._close)
 
     def release(self) -> None:
         """Let the held requests go on and stop holding new ones; callable from the test's thread."""
-        self._holding = False
-        loop = getattr(self, "_loop", None)
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._open)
+        self._in_loop(self._open)
 
-    def _open(self) -> None:  # in the server's loop, so it cannot interleave with a request's check
+    def _in_loop(self, change: Callable[[], None]) -> None:
+        # Changed in the server's loop, so that it cannot interleave with a request's check, and in the
+        # order the test asked (a release then a hold at once must not open the new hold).
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            change()  # no request has come yet: there is nothing to interleave with
+        else:
+            loop.call_soon_threadsafe(change)
+
+    def _close(self) -> None:
+        self._holding = True
+
+    def _open(self) -> None:
         self._holding = False
-        gate, self._gate = getattr(self, "_gate", None), None
+        self.releases += 1
+        gate, self._gate = self._gate, None
         if gate is not None:
             gate.set()
+
+    async def until_in_flight(self, count: int, within: float = 60.0) -> None:
+        """Wait (in the test's loop) until ``count`` requests are in the department; ``within`` is only a
+        bound for a test that is already failing."""
+        deadline = time.monotonic() + within
+        while self.in_flight < count:
+            assert time.monotonic() < deadline, f"{self.in_flight} requests in flight, never {count}"
+            await asyncio.sleep(0.01)
 
     async def _held(self) -> None:
         if self._gate is None:
@@ -144,8 +175,8 @@ class DepartmentApp:
             latency = (
                 self.latency if not scope["path"].endswith("/health") and b"HealthCheck" not in body else 0
             )
-            if self.delay or latency or (answer and answer.delay):
-                await asyncio.sleep(self.delay + latency + (answer.delay if answer else 0))
+            if latency:
+                await asyncio.sleep(latency)
             if generation != self.generation:
                 answer = _problem(503, "reset", "the department was reset while this request waited")
             elif answer is None:
@@ -162,8 +193,12 @@ class DepartmentApp:
             "headers": [(b"content-type", answer.content_type), *extra],
         })  # fmt: skip
         if answer.trickle:
+            releases = self.releases
             for byte in answer.body:
                 await send({"type": "http.response.body", "body": bytes([byte]), "more_body": True})
+                await asyncio.sleep(answer.trickle)
+            while answer.endless and self.releases == releases:
+                await send({"type": "http.response.body", "body": b" ", "more_body": True})
                 await asyncio.sleep(answer.trickle)
             await send({"type": "http.response.body", "body": b""})
             return
@@ -301,6 +336,9 @@ class ServerThread:
         return self
 
     def stop(self) -> None:
+        release = getattr(self.app, "release", None)
+        if release is not None:  # a request still held would keep the server from stopping
+            release()
         self.server.should_exit = True
         self.thread.join(timeout=5)
 

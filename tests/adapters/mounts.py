@@ -85,3 +85,4 @@ class DepartmentHost:
             yield Department(app, f"{self.server.url}{prefix}")
         finally:
             del self._mounts.apps[prefix]
+            app.release()  # nothing the test held waits past it

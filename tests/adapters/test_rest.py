@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from adapters.base import DepartmentAdapter, StatusQuery
@@ -28,7 +28,6 @@ from adapters.http import build_client
 from adapters.registry import default_registry
 from tests.adapters.certs import Pki
 from tests.adapters.conftest import LOOPBACK, rest_config, submission
-from tests.adapters.departments import DepartmentApp, Receive, Scope, Send
 from tests.adapters.mounts import Department, DepartmentHost
 
 TOKEN = "s3cret-token-value"
@@ -43,9 +42,9 @@ async def _adapter(config: AdapterConfig) -> AsyncIterator[DepartmentAdapter]:
         yield default_registry(secrets=secrets).create(config, client=client)
 
 
-# Timeouts no loaded machine reaches, and a read timeout a slow department is made to pass.
+# Timeouts no loaded machine reaches, and a read timeout a department holding the call always passes.
 ROOMY = Timeouts(connect=10, read=10, write=10, pool=10)
-SHORT_READ = Timeouts(connect=10, read=0.5, write=10, pool=10)
+SHORT_READ = Timeouts(connect=10, read=0.2, write=10, pool=10)
 
 
 @pytest.fixture
@@ -92,29 +91,39 @@ class TestSuccess:
 
 class TestRetryable:
     async def test_slow_department_times_out(self, department: Department, transport: str) -> None:
-        """A department slower than the read timeout is a retryable timeout."""
-        department.app.delay = 2.0
+        """A department that has not answered within the read timeout is a retryable timeout. It holds the
+        call until the test ends, so the read timeout (not the call's deadline) fires however loaded the
+        machine is."""
+        department.app.hold()
         async for adapter in _adapter(rest_config(department.url, timeouts=SHORT_READ, transport=transport)):
-            with pytest.raises(DepartmentTimeout) as caught:
+            with pytest.raises(DepartmentTimeout, match=r"no answer in time \(ReadTimeout\)") as caught:
                 await adapter.submit(submission())
         assert caught.value.retryable
+        assert department.app.in_flight == 1  # the call did reach the department, which still holds it
 
     async def test_a_trickling_answer_is_cut_off_at_the_call_deadline(
         self, department: Department, transport: str
     ) -> None:
-        """Each byte comes within the read timeout, but the whole answer not within the sum of the
-        timeouts (3.5 s here), which is the longest a call may take (a delivery's lease outlasts it)."""
-        state = b'{"department_reference":"X-1","status":"received","message":"ok"}'  # 6.7 s at 0.1 s a byte
-        department.app.fail(1, status=202, body=state, trickle=0.1)
-        timeouts = Timeouts(connect=1, read=0.5, write=1, pool=1)
+        """Each byte comes well within the read timeout, but the whole answer never does (the department
+        trickles spaces after it until the test ends): the call is cut off at the sum of the timeouts (3 s
+        here), which is the longest a call may take (a delivery's lease outlasts it)."""
+        state = b'{"department_reference":"X-1","status":"received","message":"ok"}'
+        department.app.fail(1, status=202, body=state, trickle=0.05, endless=True)
+        timeouts = Timeouts(connect=1, read=1, write=0.5, pool=0.5)
         async for adapter in _adapter(rest_config(department.url, timeouts=timeouts, transport=transport)):
-            with pytest.raises(DepartmentTimeout, match="no whole answer"):
-                await adapter.submit(submission())
+            # Only a test already failing (no deadline, so the answer never ends) reaches this bound.
+            async with asyncio.timeout(60):
+                with pytest.raises(DepartmentTimeout, match="no whole answer within 3 s"):
+                    await adapter.submit(submission())
 
     async def test_slow_but_in_time_succeeds(self, rest: DepartmentAdapter, department: Department) -> None:
-        """A department that answers within the timeout is simply slow."""
-        department.app.delay = 0.2
-        assert (await rest.submit(submission())).department_reference
+        """A department that holds the call for a while and answers within the timeout is simply slow."""
+        department.app.hold()
+        call = asyncio.create_task(rest.submit(submission()))
+        await department.app.until_in_flight(1)
+        assert not call.done()  # the department has the call and has not answered yet
+        department.app.release()
+        assert (await call).department_reference
 
     async def test_500s_then_recovery(self, rest: DepartmentAdapter, department: Department) -> None:
         """Two 500s are retryable with the department's message; the third try succeeds under the same key."""
@@ -206,35 +215,28 @@ class TestPermanent:
             await rest.submit(submission())
 
 
-class _Together(DepartmentApp):
-    """A department that lets no request in until ``size`` have arrived (or ``patience`` seconds have
-    passed): calls a client sends together are then in the department together, however slowly a loaded
-    machine delivers them."""
-
-    def __init__(self, size: int, patience: float = 60.0) -> None:
-        super().__init__()
-        self.size, self.patience = size, patience
-        self.arrived = 0
-        self.together = asyncio.Event()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.arrived += 1
-        if self.arrived >= self.size:
-            self.together.set()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.together.wait(), self.patience)
-        await super().__call__(scope, receive, send)
-
-
 class TestConcurrency:
-    async def test_calls_in_flight_are_bounded(self, department_host: DepartmentHost, transport: str) -> None:
-        """No more than ``max_concurrency`` calls reach a department at once."""
-        with department_host.mounted(_Together(size=2)) as department:
-            department.app.delay = 0.5  # the two let in together are still there when a third could come
-            config = rest_config(department.url, max_concurrency=2, transport=transport)
-            async for adapter in _adapter(config):
-                await asyncio.gather(*(adapter.submit(submission(key=f"k{n}")) for n in range(6)))
+    async def test_calls_in_flight_are_bounded(
+        self, department: Department, department_host: DepartmentHost, transport: str
+    ) -> None:
+        """No more than ``max_concurrency`` calls reach a department at once: while it holds the first two
+        of six calls, the other four wait in the client; once it answers, they follow, two at a time."""
+        department.app.hold()
+        config = rest_config(department.url, max_concurrency=2, transport=transport)
+        async for adapter in _adapter(config):
+            calls = [asyncio.create_task(adapter.submit(submission(key=f"k{n}"))) for n in range(6)]
+            await department.app.until_in_flight(2)
+            # A request to another department of the same server, sent only now, comes after whatever the
+            # six calls had sent: had a third gone out, it would be in the department by the time this is
+            # answered.
+            with department_host.mounted() as other:
+                async with httpx.AsyncClient(trust_env=False) as probe:
+                    assert (await probe.get(f"{other.url}/rest/health")).status_code == 200
+            assert (department.app.in_flight, len(department.app.requests)) == (2, 2)
+            department.app.release()
+            await asyncio.gather(*calls)
         assert department.app.most_in_flight == 2
+        assert len(department.app.department.received) == 6
 
 
 class TestMutualTLS:

@@ -57,9 +57,9 @@ BILLION_LAUGHS = soap(
 EXTERNAL_DTD = soap(GOOD_BODY, '<?xml version="1.0"?><!DOCTYPE foo SYSTEM "http://127.0.0.1:9/evil.dtd">')
 
 
-# Timeouts no loaded machine reaches, and a read timeout a slow department is made to pass.
+# Timeouts no loaded machine reaches, and a read timeout a department holding the call always passes.
 ROOMY = Timeouts(connect=10, read=10, write=10, pool=10)
-SHORT_READ = Timeouts(connect=10, read=0.5, write=10, pool=10)
+SHORT_READ = Timeouts(connect=10, read=0.2, write=10, pool=10)
 
 
 async def _energy(
@@ -214,11 +214,14 @@ class TestFaultsAndTimeouts:
         assert "lol" * 11 not in str(caught.value)
 
     async def test_slow_department_times_out(self, department: Department, transport: str) -> None:
-        """A SOAP department slower than the read timeout is a retryable timeout."""
-        department.app.delay = 2.0
+        """A SOAP department that has not answered within the read timeout is a retryable timeout. It
+        holds the call until the test ends, so the read timeout fires however loaded the machine is."""
+        department.app.hold()
         async for adapter in _energy(department, transport, SHORT_READ):
-            with pytest.raises(DepartmentTimeout):
+            with pytest.raises(DepartmentTimeout, match=r"no answer in time \(ReadTimeout\)") as caught:
                 await adapter.status(StatusQuery(reference_number=REFERENCE))
+        assert caught.value.retryable
+        assert department.app.in_flight == 1  # the call did reach the department, which still holds it
 
 
 class TestRequestAndSchema:

@@ -19,7 +19,7 @@ from gateway.audit import Actor, AuditTrail
 from gateway.audit.chain import entry_hash
 from gateway.audit.sealer import AuditSealer, HeadFile, read_published
 from tests.audit.tampering import rewrite_from, tamper
-from tests.conftest import ROOT
+from tests.conftest import PATIENCE, ROOT
 
 ACTOR = Actor(
     subject="member:100000011", role="citizen", client_ip="203.0.113.7", reason="test", request_id="r1"
@@ -289,7 +289,7 @@ class TestCommand:
             env={**os.environ, "SEVA_DATABASE_URL": db_url, "SEVA_DATA_DIR": str(data_dir)},
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=PATIENCE,
         )
 
     async def test_seva_audit_verify_passes_then_names_the_broken_entry(

@@ -92,13 +92,13 @@ class TestCrash:
     ) -> None:
         """SIGKILL while the department holds requests; after a restart every application is filed once."""
         references = await submitted(world, department, n=6)
-        department.app.delay = 1.0  # the department holds each request for a second
+        department.app.hold()  # every request stays in the department until the worker is dead
         first = workers.start()
         await _until(lambda: department.app.in_flight > 0, within=120)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
+        department.app.release()  # the department files what it held; nobody hears its answers
         await _until(lambda: department.app.in_flight == 0, within=120)
-        department.app.delay = 0.0
         workers.start()
         await _all_delivered(world, references, within=120)
         seen = Counter(keys_seen(department))
@@ -114,7 +114,7 @@ class TestTwoWorkers:
     ) -> None:
         """Two worker processes drain one queue; the department sees every key exactly once."""
         references = await submitted(world, department, n=40)
-        department.app.delay = 0.01
+        department.app.latency = 0.01  # calls overlap, so both workers are at work at once
         workers.start()
         workers.start()
         await _all_delivered(world, references, within=180)

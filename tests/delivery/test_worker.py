@@ -112,7 +112,8 @@ async def _delivered_and_due_for_a_poll(
     world: World, department: Department, make_worker: WorkerFactory
 ) -> str:
     """An application the department has as ``received`` (``in_progress`` when asked), due to be polled;
-    from now on the department takes 1 s to answer, room for the test to act even on a loaded machine."""
+    from now on the department holds its answers until the test releases it, so the test acts while a
+    poll is in flight however loaded the machine is."""
     office_clock = FakeClock(time.time())
     department.app.reset(
         LocalDepartment(RevenueOffice(), review_after=0.1, decide_after=1000, clock=office_clock)
@@ -122,20 +123,12 @@ async def _delivered_and_due_for_a_poll(
     office_clock.advance(1)  # the office has begun to examine it
     async with world.engine.begin() as conn:
         await conn.execute(update(DELIVERIES).where(DELIVERIES.c.reference == reference).values(poll_at=0))
-    department.app.delay = 1.0
+    department.app.hold()
     return reference
 
 
 async def _status_calls(department: Department) -> int:
     return sum(1 for r in department.app.requests if r.method == "GET")
-
-
-async def _in_flight(department: Department, within: float = 60.0) -> None:
-    deadline = time.monotonic() + within
-    while not department.app.in_flight:
-        if time.monotonic() > deadline:
-            raise AssertionError("the department never received the status call")
-        await asyncio.sleep(0.01)
 
 
 class TestPolling:
@@ -146,7 +139,7 @@ class TestPolling:
         the 'issued' recorded while it waited; nothing is added to the timeline or the audit trail."""
         reference = await _delivered_and_due_for_a_poll(world, department, make_worker)
         polling = asyncio.create_task(make_worker().run_once())
-        await _in_flight(department)
+        await department.app.until_in_flight(1)
         async with world.engine.begin() as conn:  # what another worker recorded while this one waited
             await conn.execute(
                 update(APPLICATIONS).where(APPLICATIONS.c.reference == reference).values(status="issued")
@@ -156,6 +149,7 @@ class TestPolling:
             )
         before = await world.applications.get(reference)
         head = sum(await world.audit.count())
+        department.app.release()  # the stale answer comes only now
         assert await polling == 1
         after = await world.applications.get(reference)
         assert after.status == "issued"
@@ -170,10 +164,14 @@ class TestPolling:
         ask about the same application while the first is still waiting for the department."""
         reference = await _delivered_and_due_for_a_poll(world, department, make_worker)
         calls = await _status_calls(department)
+        before = time.time()
         first = asyncio.create_task(make_worker(owner="first:1").run_once())
-        await _in_flight(department)
-        await asyncio.sleep(0.1)  # twice the poll interval of 0.05 s
+        await department.app.until_in_flight(1)
+        # The claim runs to a delivery lease (60 s at least), not to the poll interval of 0.05 s.
+        claimed_until = (await _delivery(world, reference))["poll_at"]
+        assert isinstance(claimed_until, float) and claimed_until >= before + 60
         assert await make_worker(owner="second:2").run_once() == 0
+        department.app.release()
         assert await first == 1
         assert await _status_calls(department) == calls + 1
         assert (await world.applications.get(reference)).status == "in_progress"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.catalogue.samples import Data, dump, line_of, mini_catalogue
-from tests.conftest import CATALOGUE, ROOT
+from tests.conftest import CATALOGUE, PATIENCE, ROOT
 
 
 def seva(*args: str, cwd: Path = ROOT, catalogue: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -26,7 +26,7 @@ def seva(*args: str, cwd: Path = ROOT, catalogue: Path | None = None) -> subproc
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=60,
+        timeout=PATIENCE,
         check=False,
     )
 

@@ -18,7 +18,7 @@ from gateway.commands.serve import demo_exposure, is_loopback
 from gateway.database import create_engine
 from gateway.platform.forwarded import ProxyTrust
 from gateway.settings import Settings
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import PATIENCE, ROOT, LiveServer
 
 EVERYWHERE = "0.0.0." + "0"  # every interface: what demo mode must refuse (spelt so the linter lets it be)
 
@@ -190,7 +190,7 @@ class TestDemoStaysOnThisMachine:
         env.pop("SEVA_DEMO_ON_NETWORK", None)
         result = subprocess.run(
             [sys.executable, "-m", "gateway.cli", "serve", "--host", EVERYWHERE, "--port", "0"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=PATIENCE, check=False,
         )  # fmt: skip
         assert result.returncode == 2, result.stdout + result.stderr
         assert "--demo-on-network" in result.stderr and f"not on {EVERYWHERE}" in result.stderr

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from gateway.database import create_engine
 from gateway.identity.tables import ApiClient
 from gateway.platform.hashing import hash_client_secret, verify_client_secret
-from tests.conftest import ROOT, InProcessServer
+from tests.conftest import PATIENCE, ROOT, InProcessServer
 from tests.identity.support import bearer, client_token, make_client
 
 
@@ -25,7 +25,7 @@ def _seva(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         env={**os.environ, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE,
     )
 
 
