@@ -25,7 +25,7 @@ from typing import IO, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from family_registry.aadhaar import AadhaarHasher
-from family_registry.csv_format import COLUMNS, OPTIONAL_COLUMNS, RowError, parse_row
+from family_registry.csv_format import COLUMNS, OPTIONAL_COLUMNS, RowError, RowParser
 from family_registry.errors import ImportFileError
 from family_registry.keys_check import ensure_key
 from family_registry.writer import BatchWriter, Pending, Rejected, WriteCounts
@@ -35,7 +35,7 @@ __all__ = ["DEFAULT_BATCH", "ImportReport", "RejectsFile", "import_csv", "import
 log = logging.getLogger("seva.registry.import")
 
 DEFAULT_BATCH = 10_000
-_YIELD_EVERY = 250
+_YIELD_EVERY = 50
 _INDIA = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")
 # Anything that looks like an Aadhaar number (12 digits, maybe in groups of four) is masked in rejects.
 _AADHAAR_LIKE = re.compile(r"(?<!\d)(?:\d{4}[ \-]?){2}(\d{4})(?!\d)")
@@ -182,8 +182,14 @@ class _Pipeline:
     async def send(self, now: float) -> None:
         await self.land()
         batch, self.batch = self.batch, []
-        self._flight = (asyncio.create_task(self.writer.write(batch, now)), self.refused, len(batch))
+        # On SQLite, parsing waits while the batch is read: the driver thread takes the GIL back for each
+        # row it reads, and beside a parsing thread each of those waits out the interpreter's switch
+        # interval. The inserts, a few hundred rows per step, are what runs beside the parsing.
+        read = asyncio.Event() if self.writer.is_sqlite else None
+        self._flight = (asyncio.create_task(self.writer.write(batch, now, read)), self.refused, len(batch))
         self.refused = []
+        if read is not None:
+            await read.wait()
 
     async def abandon(self) -> None:
         if self._flight is not None:
@@ -202,26 +208,25 @@ async def import_rows(
     batch_size: int = DEFAULT_BATCH,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    copy: bool = True,
 ) -> ImportReport:
     """Import ``records`` (line, fields, note) laid out as ``header``; refused rows go to ``rejects``.
 
-    ``progress`` is called after each batch with the number of rows read so far.
+    ``progress`` is called after each batch with the number of rows read so far. ``copy=False`` sends
+    new rows to PostgreSQL as upserts instead of ``COPY`` (the same rows either way).
     """
     started = time.perf_counter()
     names = _check_header(header)
     width = len(names)
-    absent = {name: "" for name in OPTIONAL_COLUMNS if name not in names}
     today = today or today_in_india()
     report = ImportReport()
     async with engine.connect() as conn:
         await ensure_key(conn, hasher)
-        writer = BatchWriter(conn)
+        writer = BatchWriter(conn, copy=copy)
         await writer.open()
         pipeline = _Pipeline(writer, rejects, report)
-        # SQLite's driver thread needs the GIL back for every row it reads; parsing alongside would
-        # starve it, so there the batches take turns with the parsing. PostgreSQL works in its own process.
-        overlap = not writer.is_sqlite
         now = time.time()
+        parser = RowParser(names, hasher, today, now)
         try:
             for line, fields, note in records:
                 report.rows += 1
@@ -231,17 +236,13 @@ async def import_rows(
                 if reason is None:
                     assert fields is not None
                     try:
-                        parsed = parse_row(
-                            {**absent, **dict(zip(names, fields, strict=True))}, hasher, today, now
-                        )
+                        parsed = parser.parse(fields)
                     except RowError as exc:
                         reason = str(exc)
                     else:
                         pipeline.batch.append(Pending(line, fields, parsed))
                         if len(pipeline.batch) >= batch_size:
                             await pipeline.send(now)
-                            if not overlap:
-                                await pipeline.land()
                             if progress is not None:
                                 progress(report.rows)
                         continue
@@ -283,6 +284,7 @@ async def import_csv(
     batch_size: int = DEFAULT_BATCH,
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    copy: bool = True,
 ) -> ImportReport:
     """Import the CSV file at ``path``; rejected rows go to ``rejects_path`` (default ``FILE.rejects.csv``).
 
@@ -316,6 +318,7 @@ async def import_csv(
                 batch_size=batch_size,
                 today=today,
                 progress=(lambda _rows: progress(raw.tell(), size)) if progress else None,
+                copy=copy,
             )
         report.rejects_path = rejects_path if rejects.count else None
     return report
