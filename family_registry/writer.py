@@ -13,7 +13,6 @@ so nothing else is lost.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -228,26 +227,13 @@ class BatchWriter:
             raise
         await self.conn.commit()
 
-    async def write(
-        self, batch: list[Pending], now: float, read: asyncio.Event | None = None
-    ) -> tuple[list[Rejected], WriteCounts]:
-        """Check and write ``batch``; return the rejected rows and what changed.
-
-        ``read`` is set once the batch's reads are done and only its writes are left (or it has failed)."""
-        try:
-            return await self._write_or_split(batch, now, read)
-        finally:
-            if read is not None:
-                read.set()
-
-    async def _write_or_split(
-        self, batch: list[Pending], now: float, read: asyncio.Event | None = None
-    ) -> tuple[list[Rejected], WriteCounts]:
+    async def write(self, batch: list[Pending], now: float) -> tuple[list[Rejected], WriteCounts]:
+        """Check and write ``batch``; return the rejected rows and what changed."""
         if not batch:
             return [], WriteCounts()
         try:
             async with self._transaction():
-                return await self._write(batch, now, read)
+                return await self._write(batch, now)
         except (IntegrityError, DataError) as exc:
             if len(batch) == 1:
                 reason = (
@@ -255,8 +241,8 @@ class BatchWriter:
                 )
                 return [Rejected(batch[0].line, batch[0].fields, reason)], WriteCounts()
             middle = len(batch) // 2
-            rejects, counts = await self._write_or_split(batch[:middle], now)
-            more, other = await self._write_or_split(batch[middle:], now)
+            rejects, counts = await self.write(batch[:middle], now)
+            more, other = await self.write(batch[middle:], now)
             counts.add(other)
             return rejects + more, counts
 
@@ -342,9 +328,7 @@ class BatchWriter:
             items = [p for p in items if p.row.member_id not in again]
         return items, rejects
 
-    async def _write(
-        self, batch: list[Pending], now: float, read: asyncio.Event | None
-    ) -> tuple[list[Rejected], WriteCounts]:
+    async def _write(self, batch: list[Pending], now: float) -> tuple[list[Rejected], WriteCounts]:
         conn = self.conn
         items, rejects = await self._unseen(batch)
         b = await self._read(items)
@@ -356,8 +340,6 @@ class BatchWriter:
                 accepted.append(p)
             else:
                 rejects.append(Rejected(p.line, p.fields, reason))
-        if read is not None:
-            read.set()
         counts = WriteCounts()
         if not accepted:
             return rejects, counts
