@@ -1,9 +1,10 @@
 """Import families and members from CSV, streaming: memory stays flat whatever the size of the file.
 
 The file is read with the ``csv`` module a row at a time; each row is checked on its own
-(``csv_format.parse_row``), gathered into batches and written by ``writer.BatchWriter``, one transaction
-per batch. Every refused row goes to the rejects file with its line and the reason, and the good rows
-are kept. Importing the same file again updates the registry instead of duplicating it.
+(``csv_format.RowParser``: the checks of ``parse_row``, by position), gathered into batches and written
+by ``writer.BatchWriter``, one transaction per batch. Every refused row goes to the rejects file with its
+line and the reason, and the good rows are kept. Importing the same file again updates the registry
+instead of duplicating it.
 """
 
 from __future__ import annotations
