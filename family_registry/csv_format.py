@@ -26,7 +26,7 @@ from catalogue.facts import (
 )
 from family_registry.aadhaar import AadhaarHasher, check_aadhaar, is_masked_aadhaar, mask_aadhaar
 from family_registry.errors import InvalidValue
-from family_registry.ids import check_family_id, check_member_id
+from family_registry.ids import FAMILY_ID_LENGTH, MEMBER_ID_LENGTH, check_family_id, check_member_id
 from family_registry.mobile import check_mobile
 from family_registry.tehsils import TEHSILS, tehsil_of
 
@@ -39,8 +39,10 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "ParsedRow",
     "RowError",
+    "RowParser",
     "format_row",
     "parse_row",
+    "parse_values",
 ]
 
 AREAS = ("rural", "urban")
@@ -62,13 +64,15 @@ OPTIONAL_COLUMNS = (
     "ration_card_type", "tehsil", "janpad", "local_body_kind", "land_hectares", "income_tax_payer",
     "government_service",
 )  # fmt: skip
-_FAMILY_DATA = FAMILY_COLUMNS[1:]
 _MAX_HECTARES = 100_000
 _HECTARES = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,4})?$")
 
 _DISTRICT = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _RATION_CARD = re.compile(r"^[A-Za-z0-9/\-]{4,32}$")
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+# A mobile number as most rows give it; anything else goes through ``check_mobile``.
+_MOBILE = re.compile(r"[6-9][0-9]{9}\Z")
+_FAMILY_WIDTH = len(FAMILY_COLUMNS)
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
 
@@ -97,8 +101,7 @@ class ParsedRow:
         self.keep_aadhaar = keep_aadhaar
 
 
-def _text(row: Mapping[str, str], column: str, limit: int = 200, required: bool = True) -> str | None:
-    value = row[column].strip()
+def _text(value: str, column: str, limit: int = 200, required: bool = True) -> str | None:
     if not value:
         if required:
             raise RowError("is empty", column)
@@ -108,18 +111,18 @@ def _text(row: Mapping[str, str], column: str, limit: int = 200, required: bool 
     return value
 
 
-def _choice(row: Mapping[str, str], column: str, allowed: Sequence[str], default: str | None = None) -> str:
-    value = row[column].strip().lower()
+def _choice(value: str, column: str, allowed: Sequence[str], default: str | None = None) -> str:
+    value = value.lower()
+    if value in allowed:
+        return value
     if not value and default is not None:
         return default
-    if value not in allowed:
-        shown = value[:40] or "(empty)"
-        raise RowError(f"'{shown}' is not one of: {', '.join(allowed)}", column)
-    return value
+    shown = value[:40] or "(empty)"
+    raise RowError(f"'{shown}' is not one of: {', '.join(allowed)}", column)
 
 
-def _flag(row: Mapping[str, str], column: str, default: bool | None = None) -> bool:
-    value = row[column].strip().lower()
+def _flag(value: str, column: str, default: bool | None = None) -> bool:
+    value = value.lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
@@ -129,8 +132,7 @@ def _flag(row: Mapping[str, str], column: str, default: bool | None = None) -> b
     raise RowError("must be true or false (yes/no, 1/0)", column)
 
 
-def _whole(row: Mapping[str, str], column: str, low: int, high: int, default: int | None) -> int | None:
-    value = row[column].strip()
+def _whole(value: str, column: str, low: int, high: int, default: int | None) -> int | None:
     if not value:
         return default
     if not value.isascii() or not value.isdigit():
@@ -141,9 +143,10 @@ def _whole(row: Mapping[str, str], column: str, low: int, high: int, default: in
     return number
 
 
-def _hectares(row: Mapping[str, str]) -> float:
-    value = row["land_hectares"].strip()
+def _hectares(value: str) -> float:
     if not value:
+        return 0.0
+    if value == "0":
         return 0.0
     if not _HECTARES.match(value) or float(value) > _MAX_HECTARES:
         message = f"must be hectares from 0 to {_MAX_HECTARES}, such as 1.25 (at most 4 decimals)"
@@ -151,10 +154,9 @@ def _hectares(row: Mapping[str, str]) -> float:
     return float(value)
 
 
-def _tehsil(row: Mapping[str, str], district: str) -> str | None:
-    value = _text(row, "tehsil", 64, required=False)
-    if value is None or district not in TEHSILS:
-        return value
+def _tehsil(value: str, district: str) -> str | None:
+    if _text(value, "tehsil", 64, required=False) is None or district not in TEHSILS:
+        return value or None
     found = tehsil_of(district, value)
     if found is None:
         listed = ", ".join(TEHSILS[district])
@@ -162,8 +164,8 @@ def _tehsil(row: Mapping[str, str], district: str) -> str | None:
     return found
 
 
-def _local_body_kind(row: Mapping[str, str], area: str) -> str | None:
-    kind = _choice(row, "local_body_kind", LOCAL_BODY_KINDS, default="") or None
+def _local_body_kind(value: str, area: str) -> str | None:
+    kind = _choice(value, "local_body_kind", LOCAL_BODY_KINDS, default="") or None
     if kind is None:
         return "gram_panchayat" if area == "rural" else None
     if (kind == "gram_panchayat") != (area == "rural"):
@@ -173,8 +175,7 @@ def _local_body_kind(row: Mapping[str, str], area: str) -> str | None:
     return kind
 
 
-def _date_of_birth(row: Mapping[str, str], today: dt.date) -> dt.date:
-    value = row["date_of_birth"].strip()
+def _date_of_birth(value: str, today: dt.date) -> dt.date:
     try:
         born = dt.date.fromisoformat(value)
     except ValueError:
@@ -197,74 +198,138 @@ def _checked(check: Any, value: str, column: str) -> str:
         raise RowError(exc.message, column) from None
 
 
+def _digits(value: str, length: int) -> bool:
+    """The common case of an ID, checked without a call: ``length`` ASCII digits."""
+    return len(value) == length and value.isdigit() and value.isascii()
+
+
 def parse_row(row: Mapping[str, str], hasher: AadhaarHasher, today: dt.date, now: float) -> ParsedRow:
     """Check one row (column name to text) and return what to store; ``RowError`` names what is wrong.
 
     ``today`` bounds the date of birth (not in the future); ``now`` stamps ``updated_at``.
     """
-    family_id = _checked(check_family_id, row["family_id"].strip(), "family_id")
-    family: dict[str, Any] | None = None
-    if any(row[column].strip() for column in _FAMILY_DATA):
-        district = row["district"].strip().lower()
-        if not _DISTRICT.match(district):
-            raise RowError("must be a district code such as 'bhopal' or 'east_nimar'", "district")
-        ration_card = _text(row, "ration_card", 32, required=False)
-        if ration_card is not None and not _RATION_CARD.match(ration_card):
-            raise RowError("must be 4 to 32 letters, digits, '/' or '-'", "ration_card")
-        area = _choice(row, "area", AREAS)
-        family = {
-            "family_id": family_id,
-            "district": district,
-            "local_body": _text(row, "local_body"),
-            "ward": _text(row, "ward", 32, required=False),
-            "village_or_town": _text(row, "village_or_town"),
-            "area": area,
-            "social_category": _choice(row, "family_category", SOCIAL_CATEGORIES),
-            "bpl": _flag(row, "bpl"),
-            "ration_card": ration_card,
-            "ration_card_type": _choice(row, "ration_card_type", RATION_CARD_TYPES, default="none"),
-            "tehsil": _tehsil(row, district),
-            "janpad": _text(row, "janpad", required=False),
-            "local_body_kind": _local_body_kind(row, area),
-            "land_hectares": _hectares(row),
-            "updated_at": now,
-        }
-    member_id = _checked(check_member_id, row["member_id"].strip(), "member_id")
-    name_hi = _text(row, "name_hi")
-    assert name_hi is not None
+    return parse_values([row[column].strip() for column in COLUMNS], hasher, today, now)
+
+
+class RowParser:
+    """``parse_row`` for rows laid out as ``header`` (lower-case column names, optional ones may be
+    missing), without making a mapping of each row: the importer's hot path. A family's columns, repeated
+    on each of its members' rows, are checked once for a run of rows that repeat them."""
+
+    __slots__ = ("_family", "_hasher", "_now", "_order", "_today")
+
+    def __init__(self, header: Sequence[str], hasher: AadhaarHasher, today: dt.date, now: float) -> None:
+        at = {name: i for i, name in enumerate(header)}
+        order = [at.get(column, -1) for column in COLUMNS]
+        self._order = None if order == list(range(len(COLUMNS))) else order
+        self._hasher, self._today, self._now = hasher, today, now
+        self._family: tuple[list[str], tuple[str, dict[str, Any] | None]] | None = None
+
+    def parse(self, fields: Sequence[str]) -> ParsedRow:
+        """``RowError`` when the row is wrong; ``fields`` must have as many fields as the header."""
+        if self._order is None:
+            values = [field.strip() for field in fields]
+        else:
+            values = [fields[i].strip() if i >= 0 else "" for i in self._order]
+        given = values[:_FAMILY_WIDTH]
+        if self._family is not None and self._family[0] == given:
+            family = self._family[1]
+        else:
+            family = _family(given, self._now)
+            self._family = (given, family)
+        return _member(values, family, self._hasher, self._today, self._now)
+
+
+def parse_values(values: Sequence[str], hasher: AadhaarHasher, today: dt.date, now: float) -> ParsedRow:
+    """``parse_row`` on the row's stripped values in ``COLUMNS`` order."""
+    return _member(values, _family(values[:_FAMILY_WIDTH], now), hasher, today, now)
+
+
+def _family(values: Sequence[str], now: float) -> tuple[str, dict[str, Any] | None]:
+    """The checked family ID, and the family's values when the row gives them (else None)."""
+    (
+        family_id, district, local_body, ward, village_or_town, area, family_category, bpl, ration_card,
+        ration_card_type, tehsil, janpad, local_body_kind, land_hectares,
+    ) = values  # fmt: skip
+    if not _digits(family_id, FAMILY_ID_LENGTH):
+        family_id = _checked(check_family_id, family_id, "family_id")
+    if not any(values[1:]):
+        return family_id, None
+    district = district.lower()
+    if not _DISTRICT.match(district):
+        raise RowError("must be a district code such as 'bhopal' or 'east_nimar'", "district")
+    card = _text(ration_card, "ration_card", 32, required=False)
+    if card is not None and not _RATION_CARD.match(card):
+        raise RowError("must be 4 to 32 letters, digits, '/' or '-'", "ration_card")
+    area = _choice(area, "area", AREAS)
+    return family_id, {
+        "family_id": family_id,
+        "district": district,
+        "local_body": _text(local_body, "local_body"),
+        "ward": _text(ward, "ward", 32, required=False),
+        "village_or_town": _text(village_or_town, "village_or_town"),
+        "area": area,
+        "social_category": _choice(family_category, "family_category", SOCIAL_CATEGORIES),
+        "bpl": _flag(bpl, "bpl"),
+        "ration_card": card,
+        "ration_card_type": _choice(ration_card_type, "ration_card_type", RATION_CARD_TYPES, "none"),
+        "tehsil": _tehsil(tehsil, district),
+        "janpad": _text(janpad, "janpad", required=False),
+        "local_body_kind": _local_body_kind(local_body_kind, area),
+        "land_hectares": _hectares(land_hectares),
+        "updated_at": now,
+    }
+
+
+def _member(
+    values: Sequence[str],
+    checked_family: tuple[str, dict[str, Any] | None],
+    hasher: AadhaarHasher,
+    today: dt.date,
+    now: float,
+) -> ParsedRow:
+    (
+        member_id, name_en, name_hi, gender, date_of_birth, relation, marital_status, social_category,
+        tribe, disability_percent, occupation, annual_income, residence_years_text, income_tax_payer,
+        government_service, mobile_text, aadhaar_text, ekyc_done,
+    ) = values[_FAMILY_WIDTH:]  # fmt: skip
+    family_id, family = checked_family
+    if not _digits(member_id, MEMBER_ID_LENGTH):
+        member_id = _checked(check_member_id, member_id, "member_id")
+    _text(name_hi, "name_hi")
     if not _DEVANAGARI.search(name_hi):
         raise RowError("must be written in Devanagari", "name_hi")
-    born = _date_of_birth(row, today)
+    born = _date_of_birth(date_of_birth, today)
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    residence_years = _whole(row, "residence_years", 0, MAX_AGE, None)
+    residence_years = _whole(residence_years_text, "residence_years", 0, MAX_AGE, None)
     if residence_years is not None and residence_years > age + 1:
         reason = f"{residence_years} years of residence is more than the member's age ({age})"
         raise RowError(reason, "residence_years")
-    mobile_text = row["mobile"].strip()
-    mobile = _checked(check_mobile, mobile_text, "mobile") if mobile_text else None
-    aadhaar_text = row["aadhaar"].strip()
+    mobile: str | None = None
+    if mobile_text:
+        mobile = mobile_text if _MOBILE.match(mobile_text) else _checked(check_mobile, mobile_text, "mobile")
     keep_aadhaar = not aadhaar_text or is_masked_aadhaar(aadhaar_text)
     member: dict[str, Any] = {
         "member_id": member_id,
         "family_id": family_id,
-        "name_en": _text(row, "name_en"),
+        "name_en": _text(name_en, "name_en"),
         "name_hi": name_hi,
-        "gender": _choice(row, "gender", GENDERS),
+        "gender": _choice(gender, "gender", GENDERS),
         "date_of_birth": born,
-        "relation": _choice(row, "relation", RELATIONS),
-        "marital_status": _choice(row, "marital_status", MARITAL_STATUSES),
-        "social_category": _choice(row, "social_category", SOCIAL_CATEGORIES),
-        "tribe": _choice(row, "tribe", TRIBES, default="none"),
-        "disability_percent": _whole(row, "disability_percent", 0, 100, 0),
-        "occupation": _choice(row, "occupation", OCCUPATIONS),
-        "annual_income": _whole(row, "annual_income", 0, 10**12, 0),
+        "relation": _choice(relation, "relation", RELATIONS),
+        "marital_status": _choice(marital_status, "marital_status", MARITAL_STATUSES),
+        "social_category": _choice(social_category, "social_category", SOCIAL_CATEGORIES),
+        "tribe": _choice(tribe, "tribe", TRIBES, default="none"),
+        "disability_percent": _whole(disability_percent, "disability_percent", 0, 100, 0),
+        "occupation": _choice(occupation, "occupation", OCCUPATIONS),
+        "annual_income": _whole(annual_income, "annual_income", 0, 10**12, 0),
         "residence_years": residence_years,
-        "income_tax_payer": _flag(row, "income_tax_payer", default=False),
-        "government_service": _choice(row, "government_service", GOVERNMENT_SERVICE, default="none"),
+        "income_tax_payer": _flag(income_tax_payer, "income_tax_payer", default=False),
+        "government_service": _choice(government_service, "government_service", GOVERNMENT_SERVICE, "none"),
         "mobile": mobile,
         "aadhaar_hash": None,
         "aadhaar_last4": None,
-        "ekyc_done": _flag(row, "ekyc_done", default=False),
+        "ekyc_done": _flag(ekyc_done, "ekyc_done", default=False),
         "updated_at": now,
     }
     if not keep_aadhaar:

@@ -31,6 +31,9 @@ _P = (
     (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
 )
 _INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
+# One step of the checksum as one lookup: ``_STEP[position % 8][c * 10 + digit]`` is
+# ``_D[c][_P[position % 8][digit]]`` (an import checks an Aadhaar number on most of its rows).
+_STEP = tuple(tuple(_D[c][_P[p][d]] for c in range(10) for d in range(10)) for p in range(8))
 
 
 def checksum(digits: str) -> int:
@@ -38,8 +41,8 @@ def checksum(digits: str) -> int:
     if not digits.isascii() or not digits.isdigit():
         raise ValueError("Verhoeff works on the digits 0-9 only")
     c = 0
-    for position, char in enumerate(reversed(digits)):
-        c = _D[c][_P[position % 8][ord(char) - 48]]
+    for position, code in enumerate(reversed(digits.encode("ascii"))):
+        c = _STEP[position & 7][c * 10 + code - 48]
     return c
 
 

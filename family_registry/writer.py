@@ -17,6 +17,7 @@ import contextlib
 import json
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -48,10 +49,12 @@ MEMBERS: Table = Member.__table__  # type: ignore[attr-defined]
 
 # Member IDs accepted so far in this import, with their line: a second row for one member is a mistake
 # in the file, and remembering them in the database keeps the importer's memory flat for any file size.
+# The ID is kept as its number (nine digits, so no two IDs share one): on SQLite the table is then one
+# B-tree keyed by rowid instead of a table and an index.
 _SEEN = Table(
     "seva_import_seen",
     MetaData(),
-    Column("member_id", String(9), primary_key=True),
+    Column("member_id", Integer, primary_key=True, autoincrement=False),
     Column("line", Integer, nullable=False),
     prefixes=["TEMPORARY"],
 )
@@ -116,8 +119,13 @@ class _Batch:
         return None if row is None else (row.family_id, row.relation)
 
 
+# The stored values come back as (key, [aadhaar_hash,] *data), compared with the row's as one tuple.
+_MEMBER_VALUES = itemgetter(*_MEMBER_DATA)
+_FAMILY_VALUES = itemgetter(*_FAMILY_DATA)
+
+
 def _member_changed(new: dict[str, Any], stored: Any) -> bool:
-    if any(new[name] != stored._mapping[name] for name in _MEMBER_DATA):
+    if _MEMBER_VALUES(new) != tuple(stored[2:]):
         return True
     # No hash in the row (an empty or masked Aadhaar column) keeps the stored one.
     return new["aadhaar_hash"] is not None and new["aadhaar_hash"] != stored.aadhaar_hash
@@ -126,11 +134,15 @@ def _member_changed(new: dict[str, Any], stored: Any) -> bool:
 class BatchWriter:
     """Writes batches over one connection, which it holds for the whole import."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, *, copy: bool = True) -> None:
         self.conn = conn
         self.is_sqlite = conn.dialect.name == "sqlite"
+        # On PostgreSQL, rows the batch found absent go in by COPY; changed ones are upserted.
+        self.copy = copy and not self.is_sqlite
         self._families_upsert = BulkInsert(conn.dialect, FAMILIES, self._upsert_families)
         self._members_upsert = BulkInsert(conn.dialect, MEMBERS, self._upsert_members)
+        self._families_insert = BulkInsert(conn.dialect, FAMILIES)
+        self._members_insert = BulkInsert(conn.dialect, MEMBERS)
         self._seen_insert = BulkInsert(conn.dialect, _SEEN)
         # The ``1`` is literal: a bound parameter there would be one the bulk insert does not fill.
         next_version = FAMILIES.c.version + literal_column("1")
@@ -152,7 +164,9 @@ class BatchWriter:
         self._stored_families = select(FAMILIES.c.family_id, *(FAMILIES.c[n] for n in _FAMILY_DATA)).where(
             self._among(FAMILIES.c.family_id)
         )
-        self._seen = select(_SEEN.c.member_id, _SEEN.c.line).where(self._among(_SEEN.c.member_id))
+        self._seen = select(_SEEN.c.member_id, _SEEN.c.line).where(
+            self._among(_SEEN.c.member_id, keys=Integer)
+        )
 
     @staticmethod
     def _upsert_families(insert: Any) -> Any:
@@ -168,15 +182,15 @@ class BatchWriter:
             changes[name] = func.coalesce(insert.excluded[name], MEMBERS.c[name])
         return insert.on_conflict_do_update(index_elements=[MEMBERS.c.member_id], set_=changes)
 
-    def _among(self, column: Any) -> ColumnElement[bool]:
+    def _among(self, column: Any, keys: type[Integer] | type[String] = String) -> ColumnElement[bool]:
         """``column`` is one of the keys bound as ``keys``: one parameter however many keys there are
         (a JSON array on SQLite, an array on PostgreSQL), so SQLAlchemy need not render thousands."""
         if self.is_sqlite:
-            keys = func.json_each(bindparam("keys")).table_valued("value")
-            return column.in_(select(keys.c.value))
-        return column == any_(bindparam("keys", type_=postgresql.ARRAY(String)))
+            values = func.json_each(bindparam("keys")).table_valued("value")
+            return column.in_(select(values.c.value))
+        return column == any_(bindparam("keys", type_=postgresql.ARRAY(keys)))
 
-    async def _rows(self, statement: Any, keys: Iterable[str]) -> list[Any]:
+    async def _rows(self, statement: Any, keys: Iterable[Any]) -> list[Any]:
         wanted = list(keys)
         if not wanted:
             return []
@@ -305,13 +319,13 @@ class BatchWriter:
                 rejects.append(
                     Rejected(p.line, p.fields, f"member ID {p.row.member_id} appears again (line {earlier})")
                 )
-        seen = dict(await self._rows(self._seen, first_line))
+        seen = dict(await self._rows(self._seen, map(int, first_line)))
         if seen:
-            for p in items:
-                if p.row.member_id in seen:
-                    reason = f"member ID {p.row.member_id} appears again (line {seen[p.row.member_id]})"
-                    rejects.append(Rejected(p.line, p.fields, reason))
-            items = [p for p in items if p.row.member_id not in seen]
+            again = {p.row.member_id: p for p in items if int(p.row.member_id) in seen}
+            for member_id, p in again.items():
+                reason = f"member ID {member_id} appears again (line {seen[int(member_id)]})"
+                rejects.append(Rejected(p.line, p.fields, reason))
+            items = [p for p in items if p.row.member_id not in again]
         return items, rejects
 
     async def _write(self, batch: list[Pending], now: float) -> tuple[list[Rejected], WriteCounts]:
@@ -331,6 +345,7 @@ class BatchWriter:
             return rejects, counts
 
         # Families: the new ones, and those whose columns or head changed.
+        new_families: list[dict[str, Any]] = []
         family_rows: list[dict[str, Any]] = []
         changed_families: set[str] = set()
         for fid, given in b.families.items():
@@ -338,12 +353,14 @@ class BatchWriter:
             stored = b.stored_families.get(fid)
             if stored is None:
                 counts.families_added += 1
-            elif any(values[name] != stored._mapping[name] for name in _FAMILY_DATA):
+                (new_families if self.copy else family_rows).append(values)
+            elif _FAMILY_VALUES(values) != tuple(stored[1:]):
                 counts.families_updated += 1
+                family_rows.append(values)
             else:
                 continue
-            family_rows.append(values)
             changed_families.add(fid)
+        await self._families_insert.copy(conn, new_families)
         await self._families_upsert.run(conn, family_rows)
         new_heads = [
             {"f": fid, "h": head, "now": now}
@@ -357,6 +374,7 @@ class BatchWriter:
             changed_families.update(str(item["f"]) for item in new_heads)
 
         # Members: the new ones, and those with any value changed.
+        new_members: list[dict[str, Any]] = []
         member_rows: list[dict[str, Any]] = []
         touched: set[str] = set()
         for p in accepted:
@@ -364,18 +382,21 @@ class BatchWriter:
             stored = b.stored_members.get(p.row.member_id)
             if stored is None:
                 counts.members_added += 1
+                (new_members if self.copy else member_rows).append(member)
             elif _member_changed(member, stored):
                 counts.members_updated += 1
                 touched.add(stored.family_id)  # the family it may have left
+                member_rows.append(member)
             else:
                 counts.members_unchanged += 1
                 continue
-            member_rows.append(member)
             touched.add(member["family_id"])
+        await self._members_insert.copy(conn, new_members)
         await self._members_upsert.run(conn, member_rows)
         bump = touched - changed_families
         if bump:
             keys = json.dumps(sorted(bump)) if self.is_sqlite else sorted(bump)
             await conn.execute(self._bump, {"keys": keys, "now": now})
-        await self._seen_insert.run(conn, [{"member_id": p.row.member_id, "line": p.line} for p in accepted])
+        seen = [{"member_id": int(p.row.member_id), "line": p.line} for p in accepted]
+        await (self._seen_insert.copy if self.copy else self._seen_insert.run)(conn, seen)
         return rejects, counts

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
 import pytest
 
-from family_registry.csv_format import COLUMNS, RowError, format_row, parse_row
-from tests.registry.support import AADHAAR, TODAY, hasher, member_row
+from family_registry.csv_format import COLUMNS, OPTIONAL_COLUMNS, RowError, RowParser, format_row, parse_row
+from tests.registry.support import AADHAAR, KEY, TODAY, hasher, member_row
 
 
 def parse(**changes: str) -> object:
@@ -122,3 +124,38 @@ class TestBadRows:
         with pytest.raises(RowError) as caught:
             parse_row(member_row(aadhaar=AADHAAR["bad_checksum"]), hasher(), TODAY, 1.0)
         assert AADHAAR["bad_checksum"] not in str(caught.value)
+
+
+class TestTheImportersParser:
+    """``RowParser`` is ``parse_row`` for the importer: the same values and the same reasons."""
+
+    def test_any_order_of_columns_and_missing_optional_ones_read_alike(self) -> None:
+        row = member_row(aadhaar=AADHAAR["valid"], tehsil="")
+        header = [c for c in reversed(COLUMNS) if c not in OPTIONAL_COLUMNS]
+        parser = RowParser(header, hasher(), TODAY, 1.0)
+        got = parser.parse([f" {row[c]} " for c in header])
+        without_optional = {c: ("" if c in OPTIONAL_COLUMNS else v) for c, v in row.items()}
+        expected = parse_row(without_optional, hasher(), TODAY, 1.0)
+        assert (got.family, got.member, got.keep_aadhaar) == (
+            expected.family,
+            expected.member,
+            expected.keep_aadhaar,
+        )
+
+    def test_a_family_checked_once_is_still_checked_when_its_columns_change(self) -> None:
+        """Repeated family columns are checked once; a row that changes them is checked again."""
+        parser = RowParser(list(COLUMNS), hasher(), TODAY, 1.0)
+        first = parser.parse([member_row()[c] for c in COLUMNS])
+        second = parser.parse([member_row(member_id="200000012")[c] for c in COLUMNS])
+        assert second.family is first.family and second.member_id == "200000012"
+        for member_id in ("200000013", "200000014"):  # the same bad columns twice: refused twice
+            with pytest.raises(RowError) as caught:
+                parser.parse([member_row(member_id=member_id, district="Bhopal!")[c] for c in COLUMNS])
+            assert caught.value.column == "district"
+
+    def test_the_aadhaar_hash_is_hmac_sha256_under_the_key(self) -> None:
+        """What registries already hold stays findable: the stored hash is HMAC-SHA256 of the 12 digits."""
+        digits = AADHAAR["valid"]
+        expected = hmac.new(KEY.encode(), digits.encode(), hashlib.sha256).hexdigest()
+        assert hasher().digest(digits) == expected
+        assert parse(aadhaar=digits).member["aadhaar_hash"] == expected  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from family_registry.errors import ImportFileError
 from family_registry.exporter import export_csv
 from family_registry.importer import ImportReport, import_csv
 from family_registry.store import Registry
-from family_registry.tables import Family
+from family_registry.tables import Family, Member
 from tests.registry.support import AADHAAR, TODAY, aadhaar_for, family_rows, hasher, member_row, write_csv
 
 
@@ -39,6 +39,26 @@ async def versions(engine: AsyncEngine) -> dict[str, int]:
     table = Family.__table__  # type: ignore[attr-defined]
     async with engine.connect() as conn:
         return dict((await conn.execute(select(table.c.family_id, table.c.version))).all())
+
+
+async def refuse_member(engine: AsyncEngine, member_id: str) -> None:
+    """A refusal the importer's checks cannot foresee: a trigger that refuses to store one member."""
+    async with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            await conn.exec_driver_sql(
+                f"CREATE TRIGGER refuse BEFORE INSERT ON members WHEN NEW.member_id = '{member_id}' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+            )
+        else:
+            await conn.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF NEW.member_id = '{member_id}' THEN "
+                "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; "
+                "END IF; RETURN NEW; END $$"
+            )
+            await conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON members FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
 
 
 class TestGoodFiles:
@@ -224,22 +244,7 @@ class TestBadRows:
     ) -> None:
         """A refusal the checks cannot foresee (here a trigger) costs its own row only, not its batch."""
         refuse = "200000023"
-        async with db_engine.begin() as conn:
-            if db_engine.dialect.name == "sqlite":
-                await conn.exec_driver_sql(
-                    f"CREATE TRIGGER refuse BEFORE INSERT ON members WHEN NEW.member_id = '{refuse}' "
-                    "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
-                )
-            else:
-                await conn.exec_driver_sql(
-                    "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                    f"IF NEW.member_id = '{refuse}' THEN "
-                    "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; "
-                    "END IF; RETURN NEW; END $$"
-                )
-                await conn.exec_driver_sql(
-                    "CREATE TRIGGER refuse BEFORE INSERT ON members FOR EACH ROW EXECUTE FUNCTION refuse()"
-                )
+        await refuse_member(db_engine, refuse)
         rows = family_rows("20000001") + family_rows("20000002") + family_rows("20000003")
         report = await run(db_engine, write_csv(tmp_path / "f.csv", rows), batch_size=100)
         (reject,) = rejects(report)
@@ -268,3 +273,64 @@ class TestBadRows:
                     text("SELECT name FROM sqlite_temp_master WHERE name LIKE 'seva_import%'")
                 )
                 assert found.all() == []
+
+
+async def stored(engine: AsyncEngine) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Every family and member as stored, but for ``updated_at`` (the time of the import)."""
+    families, members = Family.__table__, Member.__table__  # type: ignore[attr-defined]
+    async with engine.connect() as conn:
+        tables = []
+        for table, key in ((families, families.c.family_id), (members, members.c.member_id)):
+            rows = (await conn.execute(select(table).order_by(key))).mappings().all()
+            tables.append([tuple(v for k, v in row.items() if k != "updated_at") for row in rows])
+    return tables[0], tables[1]
+
+
+class TestBulkPaths:
+    async def test_copy_stores_exactly_what_the_upserts_store(
+        self, db_engine: AsyncEngine, tmp_path: Path
+    ) -> None:
+        """On PostgreSQL new rows go in by COPY; the registry is the one the row-by-row upserts make."""
+        rows = family_rows("20000001") + family_rows("20000002", "indore") + family_rows("20000003")
+        rows[6]["aadhaar"] = ""  # no hash: NULL columns go through COPY too
+        rows[9]["land_hectares"] = "2.5"
+        path = write_csv(tmp_path / "f.csv", rows)
+        by_rows = await import_csv(db_engine, path, hasher(), batch_size=5, today=TODAY, copy=False)
+        upserted = await stored(db_engine)
+        async with db_engine.begin() as conn:
+            await conn.exec_driver_sql("DELETE FROM members")
+            await conn.exec_driver_sql("DELETE FROM families")
+        by_copy = await import_csv(db_engine, path, hasher(), batch_size=5, today=TODAY)
+        assert (by_copy.accepted, by_copy.counts) == (by_rows.accepted, by_rows.counts)
+        assert by_copy.counts.members_added == 12 and by_copy.counts.families_added == 3
+        assert await stored(db_engine) == upserted
+        assert len(upserted[1]) == 12 and upserted[0][0][1] == "200000011"  # the head, set in the batch
+
+    async def test_a_refused_row_leaves_nothing_of_itself_and_costs_no_other_row(
+        self, db_engine: AsyncEngine, tmp_path: Path
+    ) -> None:
+        """A member the database refuses in a copied batch is rejected with its line; its family, new in the
+        same row, is not left behind without it, and every other row of the batch is stored."""
+        refuse = "200000051"
+        await refuse_member(db_engine, refuse)
+        alone = member_row(
+            family_id="20000005", member_id=refuse, mobile="", aadhaar=aadhaar_for("20000005", 1)
+        )
+        rows = [*family_rows("20000001"), alone, *family_rows("20000002")]
+        report = await run(db_engine, write_csv(tmp_path / "f.csv", rows), batch_size=100)
+        (reject,) = rejects(report)
+        assert reject["line"] == "6" and "database refused the row" in reject["reason"]
+        if db_engine.dialect.name == "postgresql":
+            assert "CheckViolationError" in reject["reason"]  # asyncpg's own error: the row went by COPY
+        assert report.accepted == 8 and await counts(db_engine) == (2, 8)
+        assert "20000005" not in await versions(db_engine)
+
+    async def test_a_member_repeated_in_a_later_batch_is_refused_with_its_first_line(
+        self, db_engine: AsyncEngine, tmp_path: Path
+    ) -> None:
+        rows = family_rows("20000001") + family_rows("20000002")
+        rows.append(member_row({"family_id": "20000002"}, member_id="200000013", mobile=""))
+        report = await run(db_engine, write_csv(tmp_path / "f.csv", rows), batch_size=2)
+        (reject,) = rejects(report)
+        assert (reject["line"], reject["reason"]) == ("10", "member ID 200000013 appears again (line 4)")
+        assert report.accepted == 8 and await counts(db_engine) == (2, 8)
