@@ -37,6 +37,7 @@ _THREADS = 3
 # Files a thread keeps a connection to (a test run opens many databases; a server one).
 _KEPT_PER_THREAD = 8
 _pool: ThreadPoolExecutor | None = None
+_write_pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _local = threading.local()
 
@@ -47,6 +48,16 @@ def _executor() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(_THREADS, thread_name_prefix="seva-read")
         return _pool
+
+
+def _write_executor() -> ThreadPoolExecutor:
+    """One thread of its own for inserts: a write may wait for SQLite's one write lock (the sealer's round),
+    and must not hold a reader's thread while it does."""
+    global _write_pool
+    with _pool_lock:
+        if _write_pool is None:
+            _write_pool = ThreadPoolExecutor(1, thread_name_prefix="seva-write")
+        return _write_pool
 
 
 def _connection(path: str, writable: bool = False) -> sqlite3.Connection:
@@ -159,12 +170,12 @@ class Reads:
     async def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert ``rows`` in one transaction of their own, committed before this returns (only when
         ``direct``). SQLite: ``sql`` (a ``?`` for each column) for every row, and the commit, in one job
-        on the reads' threads. PostgreSQL: ``sql`` once, given the rows column by column (``$1`` the first
+        on a thread of their own. PostgreSQL: ``sql`` once, given the rows column by column (``$1`` the first
         column's values, and so on: an ``INSERT ... SELECT * FROM unnest(...)``); one statement outside
         any transaction commits by itself, in one round trip."""
         if self._sqlite:
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(_executor(), self._insert_sqlite, sql, rows)
+            await loop.run_in_executor(_write_executor(), self._insert_sqlite, sql, rows)
             return
         arguments = [list(column) for column in zip(*rows, strict=True)]
         pooled = await self.engine.raw_connection()

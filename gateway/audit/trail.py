@@ -12,7 +12,7 @@ under load one commit carries many entries and a caller alone is written at once
 timer). Each caller still returns only once its entry is committed; if the batch fails, every caller in
 it fails (``TrailUnavailable``), and nothing it read is answered. On a SQLite file and on PostgreSQL the
 batch goes to the driver itself (``family_registry.reads.Reads.insert``): SQLite's insert and commit in
-one job on the reads' threads, PostgreSQL's batch as one prepared ``INSERT ... SELECT FROM unnest``.
+one job on a thread kept for writes, PostgreSQL's batch as one prepared ``INSERT ... SELECT FROM unnest``.
 """
 
 from __future__ import annotations

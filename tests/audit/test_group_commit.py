@@ -59,14 +59,9 @@ async def _entries(engine: AsyncEngine, where: str, **values: str) -> int:
         return int(found.scalar_one())
 
 
-def _citizen(server: InProcessServer, member_id: str, family_id: str) -> dict[str, str]:
-    tokens = TokenService(
-        KeyRing.open(server.seva.platform.settings.keys_path),
-        issuer="seva",
-        audience="seva-api",
-        lifetime=900,
-        clock=server.clock,
-    )
+def _citizen(keys: Path, member_id: str, family_id: str) -> dict[str, str]:
+    """A citizen's bearer header, signed with the key the server made in its data folder."""
+    tokens = TokenService(KeyRing.open(keys), issuer="seva", audience="seva-api", lifetime=900)
     return {"authorization": f"Bearer {tokens.issue(Principal.citizen(member_id, family_id)).token}"}
 
 
@@ -78,10 +73,7 @@ async def test_concurrent_reads_each_find_their_entry_committed_when_answered(
     already committed."""
     await add_family(engine, "40000001", [("400000011", None, "head"), ("400000012", None, "spouse")])
     server = server_factory({"SEVA_DATABASE_URL": db_url, **LIMITS})
-    tokens = TokenService(
-        KeyRing.open(tmp_path / "data" / "keys"), issuer="seva", audience="seva-api", lifetime=900
-    )
-    auth = {"authorization": f"Bearer {tokens.issue(Principal.citizen('400000011', '40000001')).token}"}
+    auth = _citizen(tmp_path / "data" / "keys", "400000011", "40000001")
     limits = httpx.Limits(max_connections=50)
     async with httpx.AsyncClient(base_url=server.url, headers=auth, limits=limits, timeout=60) as client:
         assert (await client.get("/api/v1/members/400000011")).status_code == 200
@@ -135,7 +127,7 @@ async def test_a_read_whose_entry_is_refused_gets_a_problem_and_no_data(
     await _refuse_one_target(engine)
     server = app_factory({"SEVA_DATABASE_URL": db_url, **LIMITS})
     async with server.async_client() as client:
-        auth = _citizen(server, refused.member_id, refused.family_id)
+        auth = _citizen(server.seva.platform.settings.keys_path, refused.member_id, refused.family_id)
         answer = await client.get(f"/api/v1/members/{refused.member_id}", headers=auth)
         fine = await client.get(f"/api/v1/members/{other.member_id}", headers=auth)
     assert answer.status_code == 503, answer.text
