@@ -37,6 +37,7 @@ _THREADS = 3
 # Files a thread keeps a connection to (a test run opens many databases; a server one).
 _KEPT_PER_THREAD = 8
 _pool: ThreadPoolExecutor | None = None
+_write_pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _local = threading.local()
 
@@ -49,18 +50,30 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def _connection(path: str) -> sqlite3.Connection:
-    kept: OrderedDict[str, sqlite3.Connection] | None = getattr(_local, "kept", None)
+def _write_executor() -> ThreadPoolExecutor:
+    """One thread of its own for inserts: a write may wait for SQLite's one write lock (the sealer's round),
+    and must not hold a reader's thread while it does."""
+    global _write_pool
+    with _pool_lock:
+        if _write_pool is None:
+            _write_pool = ThreadPoolExecutor(1, thread_name_prefix="seva-write")
+        return _write_pool
+
+
+def _connection(path: str, writable: bool = False) -> sqlite3.Connection:
+    kept: OrderedDict[tuple[str, bool], sqlite3.Connection] | None = getattr(_local, "kept", None)
     if kept is None:
         kept = _local.kept = OrderedDict()
-    conn = kept.get(path)
+    conn = kept.get((path, writable))
     if conn is not None:
-        kept.move_to_end(path)
+        kept.move_to_end((path, writable))
         return conn
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA query_only=ON")
+    # The engine's own connections are WAL with synchronous=NORMAL (gateway/database.py): so are the
+    # writer's, or its commits would each wait for a sync the engine's do not.
+    conn.execute("PRAGMA synchronous=NORMAL" if writable else "PRAGMA query_only=ON")
     conn.execute("PRAGMA busy_timeout=30000")
-    kept[path] = conn
+    kept[(path, writable)] = conn
     while len(kept) > _KEPT_PER_THREAD:
         kept.popitem(last=False)[1].close()
     return conn
@@ -88,6 +101,12 @@ class Statement:
             return [tuple(row) for row in rows]
         pairs = tuple(zip(range(len(self.converters)), self.converters, strict=True))
         return [tuple(c(row[i]) if c is not None else row[i] for i, c in pairs) for row in rows]
+
+
+def _is_server_error(exc: BaseException) -> bool:
+    import asyncpg  # only ever reached on PostgreSQL
+
+    return isinstance(exc, asyncpg.PostgresError)
 
 
 class Reads:
@@ -142,6 +161,48 @@ class Reads:
         else:
             raw = await self._run_engine(statements)
         return [statement.convert(rows) for (statement, _), rows in zip(statements, raw, strict=True)]
+
+    @property
+    def direct(self) -> bool:
+        """Whether this database is reached on the driver itself (a SQLite file, or PostgreSQL)."""
+        return self._sqlite or self._postgres
+
+    async def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` in one transaction of their own, committed before this returns (only when
+        ``direct``). SQLite: ``sql`` (a ``?`` for each column) for every row, and the commit, in one job
+        on a thread of their own. PostgreSQL: ``sql`` once, given the rows column by column (``$1`` the first
+        column's values, and so on: an ``INSERT ... SELECT * FROM unnest(...)``); one statement outside
+        any transaction commits by itself, in one round trip."""
+        if self._sqlite:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(_write_executor(), self._insert_sqlite, sql, rows)
+            return
+        arguments = [list(column) for column in zip(*rows, strict=True)]
+        pooled = await self.engine.raw_connection()
+        try:
+            driver: Any = pooled.driver_connection
+            await driver.execute(sql, *arguments)
+        except BaseException as exc:
+            # A broken or cancelled connection must not go back to the pool (invalidating checks it in
+            # closed); a statement the server refused leaves it sound.
+            if not _is_server_error(exc):
+                await greenlet_spawn(pooled.invalidate, exc if isinstance(exc, Exception) else None)
+                raise
+            await greenlet_spawn(pooled.close)
+            raise
+        await greenlet_spawn(pooled.close)
+
+    def _insert_sqlite(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        conn = _connection(self._path, writable=True)
+        # IMMEDIATE takes the write lock first: a deferred transaction that reads first may fail to upgrade.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(sql, rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def _run_sqlite(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
         conn = _connection(self._path)

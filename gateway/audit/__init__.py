@@ -9,6 +9,6 @@ adds the auditor's routes and runs the sealer.
 """
 
 from gateway.audit.chain import Break, ChainVerdict
-from gateway.audit.trail import Actor, AuditTrail, HeadMissing, Pending
+from gateway.audit.trail import Actor, AuditTrail, HeadMissing, Pending, TrailUnavailable
 
-__all__ = ["Actor", "AuditTrail", "Break", "ChainVerdict", "HeadMissing", "Pending"]
+__all__ = ["Actor", "AuditTrail", "Break", "ChainVerdict", "HeadMissing", "Pending", "TrailUnavailable"]

@@ -12,7 +12,7 @@ from gateway.audit.policy import POLICY
 from gateway.audit.routes import AuditController
 from gateway.audit.sealer import AuditSealer, HeadFile
 from gateway.audit.service import AuditReader
-from gateway.audit.trail import HeadMissing
+from gateway.audit.trail import HeadMissing, TrailUnavailable
 from gateway.platform.capability import Capability, provide
 from gateway.platform.root import Platform
 
@@ -56,7 +56,7 @@ def build_audit(platform: Platform) -> Capability:
         "audit",
         route_handlers=[AuditController],
         dependencies={"audit_reader": provide(reader)},
-        errors=[HeadMissing],
+        errors=[HeadMissing, TrailUnavailable],
         lifespans=[running],
         policy=POLICY,
         state={"sealer": sealer},

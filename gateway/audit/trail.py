@@ -5,14 +5,20 @@ transaction: the entry commits or rolls back with the action it records, and app
 one another (nothing shared is updated). The sealer (``gateway.audit.sealer``) numbers and chains
 committed entries later, in batches, one sealer at a time.
 
-Entries that need no transaction of their own (reads of personal data) go through ``record``, which
-writes the entries waiting in this process together: under load one transaction carries many entries,
-and each caller still returns only once its entry is committed.
+Entries that need no transaction of their own (reads of personal data) go through ``record``: a group
+commit. Each caller queues its entry and awaits the batch that holds it; a writer takes every entry
+queued while the previous batch was being committed and commits them together, in one transaction, so
+under load one commit carries many entries and a caller alone is written at once (nothing waits on a
+timer). Each caller still returns only once its entry is committed; if the batch fails, every caller in
+it fails (``TrailUnavailable``), and nothing it read is answered. On a SQLite file and on PostgreSQL the
+batch goes to the driver itself (``family_registry.reads.Reads.insert``): SQLite's insert and commit in
+one job on a thread kept for writes, PostgreSQL's batch as one prepared ``INSERT ... SELECT FROM unnest``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -20,17 +26,31 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from family_registry.reads import Reads
 from gateway.audit.chain import ChainVerdict, canonical_details, verify_chain
 from gateway.audit.tables import AuditEntry, AuditHead
 from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.problems import Unavailable
 from schemas.problem import Message
 
-__all__ = ["Actor", "AuditTrail", "HeadMissing", "Pending"]
+__all__ = ["Actor", "AuditTrail", "HeadMissing", "Pending", "TrailUnavailable"]
 
+log = logging.getLogger("seva.audit")
 _ENTRY = AuditEntry.__table__  # type: ignore[attr-defined]
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _LIMITS = {"actor": 80, "target": 120, "client_ip": 64, "request_id": 64, "reason": 300, "action": 64}
+# What an append writes, in this order; the rest (id, seq, hashes) is the database's and the sealer's.
+_COLUMNS = ("at", "actor", "role", "action", "target", "client_ip", "request_id", "reason", "details")
+_SQLITE_INSERT = (
+    "INSERT INTO audit_entry (at, actor, role, action, target, client_ip, request_id, reason, details) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# A whole batch in one statement, one array per column: one plan, one round trip, whatever its size.
+_POSTGRES_INSERT = (
+    "INSERT INTO audit_entry (at, actor, role, action, target, client_ip, request_id, reason, details) "
+    "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+    "$7::text[], $8::text[], $9::text[])"
+)
 
 
 class HeadMissing(Unavailable):
@@ -41,6 +61,18 @@ class HeadMissing(Unavailable):
             Message(
                 en="The audit trail is not set up; run `seva db upgrade`.",
                 hi="ऑडिट ट्रेल तैयार नहीं है; `seva db upgrade` चलाएं।",
+            )
+        )
+
+
+class TrailUnavailable(Unavailable):
+    """The batch holding a read's entry could not be committed: the read is refused, not answered."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(
+                en="This read could not be recorded in the audit trail, so it was not answered; try again.",
+                hi="यह पठन ऑडिट ट्रेल में दर्ज नहीं हो सका, इसलिए उत्तर नहीं दिया गया; फिर से प्रयास करें।",
             )
         )
 
@@ -68,6 +100,14 @@ def _clip(name: str, value: str) -> str:
 Pending = tuple[Actor, str, str, "dict[str, Any] | None"]  # actor, action, target, details
 
 
+def _fail(batch: list[tuple[Pending, asyncio.Future[None]]], cause: BaseException) -> None:
+    for _, done in batch:
+        if not done.done():
+            unwritten = TrailUnavailable()  # one each: the callers raise it concurrently
+            unwritten.__cause__ = cause
+            done.set_exception(unwritten)
+
+
 class AuditTrail:
     """The trail in one database."""
 
@@ -83,10 +123,12 @@ class AuditTrail:
         self.clock = clock or SystemClock()
         self.max_batch = max_batch
         self._waiting: list[tuple[Pending, asyncio.Future[None]]] = []
-        # Transactions of waiting entries in flight at once. Appends share no row any more, so on PostgreSQL
-        # an entry need not wait for the commit before it; SQLite has one writer whatever we do.
+        # Batches in flight at once. Appends share no row, so on PostgreSQL a batch need not wait for the
+        # commit before it; SQLite has one writer whatever we do.
         self.writers = writers or (1 if engine.dialect.name == "sqlite" else 4)
         self._writing: set[asyncio.Task[None]] = set()
+        self._direct = Reads(engine)
+        self._insert = _POSTGRES_INSERT if engine.dialect.name == "postgresql" else _SQLITE_INSERT
 
     async def append(
         self,
@@ -101,29 +143,31 @@ class AuditTrail:
 
     async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> None:
         """Add ``entries`` in order in ``conn``'s transaction, unchained; they commit with the caller."""
-        await conn.execute(insert(_ENTRY), self._rows(entries))
+        rows = [dict(zip(_COLUMNS, row, strict=True)) for row in self._rows(entries)]
+        await conn.execute(insert(_ENTRY), rows)
 
-    def _rows(self, entries: list[Pending]) -> list[dict[str, Any]]:
+    def _rows(self, entries: list[Pending]) -> list[tuple[str, ...]]:
         at = self.clock.now().isoformat(timespec="microseconds")
         return [
-            {
-                "at": at,
-                "actor": _clip("actor", actor.subject),
-                "role": actor.role,
-                "action": _clip("action", action),
-                "target": _clip("target", target),
-                "client_ip": _clip("client_ip", actor.client_ip),
-                "request_id": _clip("request_id", actor.request_id),
-                "reason": _clip("reason", actor.reason),
-                "details": canonical_details(details),
-            }
+            (
+                at,
+                _clip("actor", actor.subject),
+                actor.role,
+                _clip("action", action),
+                _clip("target", target),
+                _clip("client_ip", actor.client_ip),
+                _clip("request_id", actor.request_id),
+                _clip("reason", actor.reason),
+                canonical_details(details),
+            )
             for actor, action, target, details in entries
         ]
 
     async def record(
         self, actor: Actor, action: str, target: str, details: dict[str, Any] | None = None
     ) -> None:
-        """Append an entry outside any change (a read); return once it is committed."""
+        """Append an entry outside any change (a read); return once it is committed, or raise
+        ``TrailUnavailable`` if the batch holding it was not."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append(((actor, action, target, details), done))
         # A writer that has just finished is done before its done-callbacks run: count the live ones.
@@ -133,28 +177,28 @@ class AuditTrail:
         return await done
 
     async def _write(self, entries: list[Pending]) -> None:
-        if self.engine.dialect.name == "sqlite":
-            async with self.engine.begin() as conn:
-                await self.append_many(conn, entries)
+        """Commit ``entries`` together, in one transaction of their own."""
+        if self._direct.direct:
+            await self._direct.insert(self._insert, self._rows(entries))
             return
-        # One statement needs no BEGIN and COMMIT of its own: in autocommit the driver sends the rows as
-        # one implicit transaction (atomic, and committed before it returns), in one round trip.
-        async with self.engine.connect() as conn:
-            await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(
-                insert(_ENTRY), self._rows(entries)
-            )
+        async with self.engine.begin() as conn:  # an in-memory SQLite database: only the engine reaches it
+            await self.append_many(conn, entries)
 
     async def _write_waiting(self) -> None:
-        """Write waiting entries, up to ``max_batch`` per transaction, until none is left."""
+        """Commit the waiting entries, up to ``max_batch`` per transaction, until none is left: each batch
+        is what queued while the one before it was being committed."""
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
             try:
                 await self._write([entry for entry, _ in batch])
             except Exception as exc:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(exc)
+                log.exception("%d audit entries were not committed; their reads are refused", len(batch))
+                _fail(batch, exc)
                 continue
+            except BaseException as exc:  # cancelled (the process is stopping): nobody may wait forever
+                _fail(batch + self._waiting, exc)
+                self._waiting = []
+                raise
             for _, done in batch:
                 if not done.done():  # the caller may have gone (a cancelled request); its entry stays
                     done.set_result(None)
