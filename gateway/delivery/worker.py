@@ -5,7 +5,10 @@ its own limit of calls in flight, and claimed deliveries ready to take a place a
 Every call runs as a task of its own; a slow or failing department fills only its own lane. Each cycle
 of the loop is one transaction: it records the outcomes of the calls that ended since the last (each
 change fenced by its lease), with the applications' statuses, timeline events and one audit append, and
-claims due polls and deliveries for the room in each lane. Outcomes:
+claims due polls and deliveries for the room in each lane; on SQLite that transaction is one job on the
+writing thread (``gateway.transactions``), so it plans on a copy of the lanes and returns what it found.
+A submission in this process wakes the loop (``wake``); leases, back-off and due times are read from the
+gateway's clock. Outcomes:
 
 - success: delivery ``done``, the department's reference and status recorded;
 - ``Retryable``: delivery ``pending`` again at a back-off time; the citizen sees ``delayed_at_department``;
