@@ -93,7 +93,7 @@ def free_port() -> int:
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine starts a server slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{what} exited with {process.returncode}")

@@ -154,6 +154,8 @@ def build(
         platform, deadlines.service, certificates.service, applications.service, staff.principal
     )
     intake.append(desk.service.intake(enqueue))
+    if inprocess:  # the worker in this process claims a new application as soon as it is committed
+        applications.service.writer.after_commit(delivery.worker.wake)
     grievances = build_grievances(
         platform,
         notifier,

@@ -27,6 +27,7 @@ __all__ = [
     "current_heads",
     "expected_heads",
     "is_postgres",
+    "sqlite_pragmas",
     "upgrade",
     "upgrade_url",
 ]
@@ -41,7 +42,8 @@ def is_postgres(engine_or_url: AsyncEngine | URL | str) -> bool:
     return url.get_backend_name() == "postgresql"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Set seva's pragmas on a new SQLite connection (a ``connect`` event listener)."""
     cursor = dbapi_connection.cursor()
     # WAL lets readers run while an import writes; NORMAL is durable across crashes of the process.
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
@@ -68,7 +70,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if database and database != ":memory:" and not database.startswith("file:"):
             _private_database(Path(database))
         engine = create_async_engine(parsed, **kwargs)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
     connect_args: dict[str, Any] = dict(kwargs.pop("connect_args", {}))
     search_path = parsed.query.get("search_path")

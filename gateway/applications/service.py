@@ -105,6 +105,8 @@ _APPLICANT_AND_EARLIER = (
         ),
     )
 )
+_APPLICANT_AND_EARLIER_KEYS = tuple(_APPLICANT_AND_EARLIER.selected_columns.keys())
+_DOCUMENT_KEYS = tuple(DocumentStore.OF_MEMBER.selected_columns.keys())
 _encoder = msgspec.json.Encoder(order="sorted")
 # An application with its timeline: two statements in one hop (family_registry/reads.py).
 _APPLICATION = select(APPLICATIONS).where(APPLICATIONS.c.reference == bindparam("reference"))
@@ -363,61 +365,64 @@ class ApplicationService:
         scope = principal.subject[:80]
         catalogue = self.catalogue()
         today = self.clock.today()
-        # Every read of a submission goes through one connection: each checkout costs (PERFORMANCE.md).
-        async with self.engine.connect() as conn:
-            found_row = (
-                await conn.execute(
-                    _APPLICANT_AND_EARLIER,
-                    {**applicant_parameters(ascii_digits(body.member_id), today), "scope": scope, "key": key},
-                )
-            ).first()
-            if found_row is None:  # no such member: the key may still name an earlier application
+        member = ascii_digits(body.member_id)
+        # The applicant, this caller's earlier use of the key and the member's documents: every read of a
+        # submission in one hop to the database (``Reads``), without a connection of the engine's pool.
+        found, stored = await self._reads.several(
+            [
+                (_APPLICANT_AND_EARLIER, {**applicant_parameters(member, today), "scope": scope, "key": key}),
+                (DocumentStore.OF_MEMBER, {"member_id": member}),
+            ]
+        )
+        found_row = _Row(zip(_APPLICANT_AND_EARLIER_KEYS, found[0], strict=True)) if found else None
+        service = applicant = None
+        if found_row is None:  # no such member: the key may still name an earlier application
+            async with self.engine.connect() as conn:
                 earlier = await self._earlier(conn, scope, key, digest)
-            elif found_row.earlier_reference is not None:
-                if found_row.earlier_hash != digest:
-                    raise IdempotencyConflict(found_row.earlier_reference)
-                earlier = str(found_row.earlier_reference)
-            else:
-                earlier = None
-            if earlier is None:
-                service = catalogue.by_code.get(body.service_code)
-                if service is None:
-                    raise UnknownServiceCode(body.service_code)
-                if service.delivery is None:
-                    raise NotAnApplication(service.code, service.steps)
-                applicant = (
-                    applicant_from_row(found_row, today, district_names(catalogue))
-                    if found_row is not None
-                    else None
-                )
-                reachable = applicant is not None and family_scope.admits(family_id=applicant.family_id)
-                # What the registry holds is filled from it, never taken from the body.
-                if applicant is None or not reachable:
-                    raise UnknownMember(body.member_id, field="member_id")
-                # Eligibility on the registry's facts first: a citizen who cannot get the service learns
-                # that before fixing the form. Rules that read the form's answers are judged after it.
-                verdict = evaluate_service(catalogue, service.code, applicant.facts)
-                if verdict.status == "not_eligible":
-                    raise NotEligible(service.code, verdict.reasons)
-                form = check_form(
-                    service.form, fill_from_registry(service.form, body.form, applicant.held)[0]
-                )
-                facts = {**applicant.facts, **form_values(service.form, form)}
-                verdict = evaluate_service(catalogue, service.code, facts)
-                if verdict.status == "not_eligible":
-                    raise NotEligible(service.code, verdict.reasons)
-                if verdict.status == "undetermined":
-                    raise EligibilityUndetermined(service.code, verdict.missing_facts)
-                found = await DocumentStore.attachable(
-                    conn, applicant.member_id, (d.type for d in service.documents), today
-                )
+        elif found_row.earlier_reference is not None:
+            if found_row.earlier_hash != digest:
+                raise IdempotencyConflict(found_row.earlier_reference)
+            earlier = str(found_row.earlier_reference)
+        else:
+            earlier = None
+        if earlier is None:
+            service = catalogue.by_code.get(body.service_code)
+            if service is None:
+                raise UnknownServiceCode(body.service_code)
+            if service.delivery is None:
+                raise NotAnApplication(service.code, service.steps)
+            districts = district_names(catalogue)
+            applicant = None if found_row is None else applicant_from_row(found_row, today, districts)
+            reachable = applicant is not None and family_scope.admits(family_id=applicant.family_id)
+            # What the registry holds is filled from it, never taken from the body.
+            if applicant is None or not reachable:
+                raise UnknownMember(body.member_id, field="member_id")
+            # Eligibility on the registry's facts first: a citizen who cannot get the service learns
+            # that before fixing the form. Rules that read the form's answers are judged after it.
+            verdict = evaluate_service(catalogue, service.code, applicant.facts)
+            if verdict.status == "not_eligible":
+                raise NotEligible(service.code, verdict.reasons)
+            form = check_form(service.form, fill_from_registry(service.form, body.form, applicant.held)[0])
+            facts = {**applicant.facts, **form_values(service.form, form)}
+            verdict = evaluate_service(catalogue, service.code, facts)
+            if verdict.status == "not_eligible":
+                raise NotEligible(service.code, verdict.reasons)
+            if verdict.status == "undetermined":
+                raise EligibilityUndetermined(service.code, verdict.missing_facts)
+            found_documents = DocumentStore.newest_valid(
+                (dict(zip(_DOCUMENT_KEYS, row, strict=True)) for row in stored),
+                (d.type for d in service.documents),
+                today,
+            )
         if earlier is not None:
             return await self.get(earlier), False
         assert service is not None and applicant is not None  # both found when no earlier application
         held_documents = registry_documents(
             (d.type for d in service.documents), catalogue.document_types, applicant.proofs
         )
-        attached = [_attached(need.type, need.required, found, held_documents) for need in service.documents]
+        attached = [
+            _attached(need.type, need.required, found_documents, held_documents) for need in service.documents
+        ]
         missing = [d.type for d in attached if d.required and d.status == "missing"]
         if missing:
             fetched = [d.type for d in attached if d.status == "fetched"]

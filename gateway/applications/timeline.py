@@ -45,6 +45,28 @@ class Change:
         return status_message(self.status)
 
 
+_STATUS_UPDATES: dict[tuple[str, ...], Any] = {}
+
+
+def _status_update(names: tuple[str, ...]) -> Any:
+    """The update of an application's status and of the columns ``names``, built once per set of names
+    (building it cost more than running it)."""
+    statement = _STATUS_UPDATES.get(names)
+    if statement is None:
+        statement = _STATUS_UPDATES[names] = (
+            update(APPLICATIONS)
+            .where(APPLICATIONS.c.reference == bindparam("b_reference"))
+            .values(
+                status=bindparam("b_status"),
+                status_message=bindparam("b_message"),
+                status_message_hi=bindparam("b_message_hi"),
+                updated_at=bindparam("b_now"),
+                **{name: bindparam(f"b_{name}") for name in names},
+            )
+        )
+    return statement
+
+
 async def record_changes(
     conn: AsyncConnection, audit: AuditTrail, actor: Actor, changes: list[Change], at: float | None = None
 ) -> None:
@@ -71,18 +93,9 @@ async def record_changes(
         entries.append((actor, f"application.{change.kind}", f"application:{change.reference}",
                         {"status": change.status}))  # fmt: skip
     for names, rows in updates.items():
-        statement = (
-            update(APPLICATIONS)
-            .where(APPLICATIONS.c.reference == bindparam("b_reference"))
-            .values(
-                status=bindparam("b_status"),
-                status_message=bindparam("b_message"),
-                status_message_hi=bindparam("b_message_hi"),
-                updated_at=now,
-                **{name: bindparam(f"b_{name}") for name in names},
-            )
-        )
-        await conn.execute(statement, rows)
+        for row in rows:
+            row["b_now"] = now
+        await conn.execute(_status_update(names), rows)
     if events:
         await conn.execute(insert(EVENTS), events)
         await audit.append_many(conn, entries)

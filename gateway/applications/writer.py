@@ -5,6 +5,10 @@ statement. So each new application (its row, first timeline event, judgement, de
 waits in a list, and one task writes everything waiting in one transaction with one statement per
 table. Under load a transaction carries dozens of applications; alone, one.
 
+On SQLite the transaction is one job on the writing thread (``gateway.transactions``), not a hop to the
+driver's thread per statement. Whoever delivers the queue in this process may ask to hear of each commit
+(``after_commit``), so that a new application goes out at once instead of at the next look for due work.
+
 If a batch fails on a unique constraint (a random reference drawn twice, or two requests with the
 same idempotency key racing), the batch is written again one application per transaction, so only the
 application that clashed gets the error and the others are not held back.
@@ -13,6 +17,7 @@ application that clashed gets the error and the others are not held back.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +29,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from gateway.applications.tables import ApplicationJudgement
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.audit import AuditTrail, Pending
+from gateway.transactions import Transactions
 
 __all__ = ["Enqueue", "Grant", "NewApplication", "SubmissionWriter"]
+
+log = logging.getLogger("seva.applications")
 
 Enqueue = Callable[[AsyncConnection, list[dict[str, Any]]], Awaitable[None]]
 """Puts delivery records on the delivery queue in the caller's transaction (the delivery capability's)."""
@@ -55,8 +63,14 @@ class SubmissionWriter:
         self.enqueue = enqueue
         self.grant = grant
         self.max_batch = max_batch
+        self.transactions = Transactions(engine)
+        self._committed: list[Callable[[], None]] = []
         self._waiting: list[tuple[NewApplication, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+
+    def after_commit(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (on the event loop) after each commit of new applications."""
+        self._committed.append(listener)
 
     async def write(self, new: NewApplication) -> None:
         """Return once ``new`` is committed; ``IntegrityError`` if one of its unique values was taken."""
@@ -80,24 +94,32 @@ class SubmissionWriter:
         while self._waiting:
             batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
             try:
-                async with self.engine.begin() as conn:
-                    await self._insert(conn, [new for new, _ in batch])
+                news = [new for new, _ in batch]
+                await self.transactions.run(lambda conn, news=news: self._insert(conn, news))  # type: ignore[misc]
             except IntegrityError:
                 await self._one_by_one(batch)
                 continue
             except Exception as exc:
                 _settle(batch, exc)
                 continue
+            self._notify()
             _settle(batch, None)
+
+    def _notify(self) -> None:
+        for listener in self._committed:
+            try:
+                listener()
+            except Exception:  # a listener's fault must not fail a submission that is committed
+                log.exception("a listener of new applications failed")
 
     async def _one_by_one(self, batch: list[tuple[NewApplication, asyncio.Future[None]]]) -> None:
         for new, done in batch:
             try:
-                async with self.engine.begin() as conn:
-                    await self._insert(conn, [new])
+                await self.transactions.run(lambda conn, new=new: self._insert(conn, [new]))  # type: ignore[misc]
             except Exception as exc:
                 _settle([(new, done)], exc)
             else:
+                self._notify()
                 _settle([(new, done)], None)
 
 

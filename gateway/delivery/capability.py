@@ -55,6 +55,7 @@ def build_delivery(platform: Platform, adapters: AdapterRegistry, *, inprocess: 
         resolver,
         options,
         platform.metrics,
+        platform.clock,
     )
     platform.metrics.read_before_export(queue_reader(platform.engine, platform.clock.time))
 

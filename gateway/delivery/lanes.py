@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from adapters import AdapterConfig, Timeouts
@@ -85,6 +85,12 @@ class Lanes:
             lane = self.lane(code)
             lane.limit = min(self.concurrency, config.max_concurrency)
             lane.lease = lease_for(config, self.lease_seconds)
+
+    def copy(self) -> Lanes:
+        """Lanes with the same numbers, to plan a claim on while calls go on changing these."""
+        copied = Lanes(self.concurrency, self.lease_seconds)
+        copied._lanes = {code: replace(lane, ready=deque(lane.ready)) for code, lane in self._lanes.items()}
+        return copied
 
     def lane(self, code: str) -> Lane:
         lane = self._lanes.get(code)

@@ -21,7 +21,6 @@ backlog takes no more than its free places and never crowds out another departme
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +28,13 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    Float,
+    Integer,
     Select,
     String,
     and_,
     any_,
+    bindparam,
     case,
     cast,
     func,
@@ -46,11 +48,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.database import is_postgres
 from gateway.delivery.tables import Delivery
+from gateway.platform.clock import Clock, SystemClock
 
 __all__ = ["DELIVERIES", "ClaimPlan", "Claimed", "DeliveryQueue", "PollClaim", "enqueue"]
 
 DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _D = DELIVERIES.c
+_NOW = bindparam("q_now", type_=Float())
+_SHAPES = 64  # claim statements kept per queue
+
+
+def _shape(plan: ClaimPlan) -> tuple[Any, ...]:
+    """What a plan's claim statement is built from; the numbers are bound when it runs (``_values``)."""
+    caps, leases = tuple(sorted(plan.caps)), tuple(sorted(plan.leases))
+    return (tuple(sorted(plan.skip)), caps, plan.default_cap is None, leases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +96,36 @@ class ClaimPlan:
     default_lease: float | None = None
 
 
+# Built once: the statement every successful delivery goes through (the values are bound at each call).
+_DONE_MANY = (
+    update(DELIVERIES)
+    .where(
+        _D.reference.in_(bindparam("q_references", expanding=True)),
+        _D.state == "in_flight",
+        _D.lease_owner == bindparam("q_owner", type_=String()),
+    )
+    .values(
+        state="done", lease_owner=None, lease_until=None, last_error=None,
+        poll_at=bindparam("q_poll_at", type_=Float()), updated_at=_NOW,
+    )
+    .returning(_D.reference)
+)  # fmt: skip
+
+
 class DeliveryQueue:
-    def __init__(self, engine: AsyncEngine, owner: str, lease_seconds: float) -> None:
+    def __init__(
+        self, engine: AsyncEngine, owner: str, lease_seconds: float, *, clock: Clock | None = None
+    ) -> None:
+        """``clock``: what "now" is for due rows, leases and the rows' times; the machine's by default."""
         self.engine = engine
+        self.clock = clock or SystemClock()
         self.owner = owner
         self.lease_seconds = lease_seconds
         self.postgres = is_postgres(engine)
+        # Claim statements built for each shape of plan (the adapters it names): building one costs more
+        # than running it, and a worker meets few shapes. Their values are bound at each claim.
+        self._statements: dict[tuple[Any, ...], Any] = {}
+        self._kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     async def claim(self, limit: int, plan: ClaimPlan | None = None) -> list[Claimed]:
         async with self.engine.begin() as conn:
@@ -102,31 +137,58 @@ class DeliveryQueue:
         """``claim`` in the caller's transaction. ``also``: expressions to return with each claimed row (the
         worker reads the application with correlated subqueries, in the same statement)."""
         plan = plan or ClaimPlan()
-        now = time.time()
-        due = or_(
-            and_(_D.state == "pending", _D.next_attempt_at <= now),
-            and_(_D.state == "in_flight", _D.lease_until < now),
-        )
-        statement = (
-            update(DELIVERIES)
-            .where(_D.reference.in_(self._chosen(due, _D.next_attempt_at, plan, limit).scalar_subquery()))
-            .values(
-                state="in_flight",
-                lease_owner=self.owner,
-                lease_until=now + self._lease(plan),
-                attempts=_D.attempts + 1,
-                updated_at=now,
+        shape = ("claim", limit, _shape(plan), tuple(id(expression) for expression in also))
+        statement = self._statements.get(shape)
+        if statement is None:
+            due = or_(
+                and_(_D.state == "pending", _D.next_attempt_at <= _NOW),
+                and_(_D.state == "in_flight", _D.lease_until < _NOW),
             )
-            .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts, _D.lease_until, *also)
-        )
-        rows = (await conn.execute(statement)).all()
+            chosen = self._chosen(due, _D.next_attempt_at, plan, limit).scalar_subquery()
+            statement = self._keep(
+                shape,
+                update(DELIVERIES)
+                .where(_D.reference.in_(chosen))
+                .values(
+                    state="in_flight",
+                    lease_owner=bindparam("q_owner", type_=String()),
+                    lease_until=_NOW + self._lease(plan),
+                    attempts=_D.attempts + 1,
+                    updated_at=_NOW,
+                )
+                .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts, _D.lease_until, *also),
+                also,
+            )
+        rows = (await conn.execute(statement, {**self._values(plan), "q_owner": self.owner})).all()
         return [Claimed(row[0], row[1], row[2], row[3], row[4], also=tuple(row[5:])) for row in rows]
 
+    def _keep(self, shape: tuple[Any, ...], statement: Any, *keep: Any) -> Any:
+        """Keep a built statement for plans of this shape (with ``keep``, whose ids are in the shape)."""
+        self._statements[shape] = statement
+        self._kept[shape] = keep
+        while len(self._statements) > _SHAPES:
+            oldest = next(iter(self._statements))
+            del self._statements[oldest], self._kept[oldest]
+        return statement
+
+    def _values(self, plan: ClaimPlan) -> dict[str, Any]:
+        """The values of a plan for the statement its shape built (see ``_shape``), and now."""
+        values: dict[str, Any] = {
+            "q_now": self.clock.time(),
+            "q_default_lease": plan.default_lease if plan.default_lease is not None else self.lease_seconds,
+        }
+        values.update({f"q_cap_{i}": plan.caps[code] for i, code in enumerate(sorted(plan.caps))})
+        values.update({f"q_lease_{i}": plan.leases[code] for i, code in enumerate(sorted(plan.leases))})
+        if plan.default_cap is not None:
+            values["q_default_cap"] = plan.default_cap
+        return values
+
     def _lease(self, plan: ClaimPlan) -> ColumnElement[Any]:
-        default = plan.default_lease if plan.default_lease is not None else self.lease_seconds
+        default = bindparam("q_default_lease", type_=Float())
         if not plan.leases:
-            return literal(default)
-        return case(dict(plan.leases), value=_D.adapter, else_=default)
+            return default
+        whens = {code: bindparam(f"q_lease_{i}", type_=Float()) for i, code in enumerate(sorted(plan.leases))}
+        return case(whens, value=_D.adapter, else_=default)
 
     def _chosen(self, due: ColumnElement[bool], order: Any, plan: ClaimPlan, limit: int) -> Select[Any]:
         """The references to claim: the oldest due rows, at most ``limit``, shaped by ``plan``.
@@ -136,7 +198,7 @@ class DeliveryQueue:
         """
         candidates = select(_D.reference, _D.adapter, order.label("due_at")).where(due)
         if plan.skip:
-            candidates = candidates.where(_D.adapter.not_in(list(plan.skip)))
+            candidates = candidates.where(_D.adapter.not_in(sorted(plan.skip)))
         if plan.default_cap is None and not plan.caps:
             chosen = select(candidates.order_by(order).limit(limit).subquery().c.reference)
         else:
@@ -144,8 +206,12 @@ class DeliveryQueue:
             rows = candidates.order_by(order).limit(max(4 * limit, 64)).subquery()
             rank = func.row_number().over(partition_by=rows.c.adapter, order_by=rows.c.due_at)
             ranked = select(rows.c.reference, rows.c.due_at, rows.c.adapter, rank.label("rank")).subquery()
-            default = plan.default_cap if plan.default_cap is not None else limit
-            cap: Any = case(dict(plan.caps), value=ranked.c.adapter, else_=default) if plan.caps else default
+            default: Any = literal(limit)
+            if plan.default_cap is not None:
+                default = bindparam("q_default_cap", type_=Integer())
+            codes = enumerate(sorted(plan.caps))
+            whens = {code: bindparam(f"q_cap_{i}", type_=Integer()) for i, code in codes}
+            cap: Any = case(whens, value=ranked.c.adapter, else_=default) if plan.caps else default
             chosen = (
                 select(ranked.c.reference).where(ranked.c.rank <= cap).order_by(ranked.c.due_at).limit(limit)
             )
@@ -186,20 +252,13 @@ class DeliveryQueue:
         self, conn: AsyncConnection, items: Sequence[Claimed], *, poll_at: float | None
     ) -> set[str]:
         """``done`` for many rows in one statement; returns the references whose lease was still ours."""
-        result = await conn.execute(
-            update(DELIVERIES)
-            .where(
-                _D.reference.in_([item.reference for item in items]),
-                _D.state == "in_flight",
-                _D.lease_owner == self.owner,
-            )
-            .values(
-                state="done", lease_owner=None, lease_until=None, last_error=None, poll_at=poll_at,
-                updated_at=time.time(),
-            )
-            .returning(_D.reference)
-        )  # fmt: skip
-        return {row[0] for row in result}
+        values = {
+            "q_references": [item.reference for item in items],
+            "q_owner": self.owner,
+            "q_poll_at": poll_at,
+            "q_now": self.clock.time(),
+        }
+        return {row[0] for row in await conn.execute(_DONE_MANY, values)}
 
     async def fail(self, conn: AsyncConnection, item: Claimed, *, error: str) -> bool:
         return await self._set(
@@ -208,8 +267,9 @@ class DeliveryQueue:
 
     async def _set(self, conn: AsyncConnection, item: Claimed, **values: Any) -> bool:
         """Apply ``values`` if the lease is still ours; False when another worker has taken the row."""
+        now = self.clock.time()
         result = await conn.execute(
-            update(DELIVERIES).where(self._mine(item.reference)).values(updated_at=time.time(), **values)
+            update(DELIVERIES).where(self._mine(item.reference)).values(updated_at=now, **values)
         )
         return bool(result.rowcount)
 
@@ -224,22 +284,32 @@ class DeliveryQueue:
         the same application meanwhile; ``rearm_poll`` sets the next poll once the call is over, and a
         worker that dies mid-call leaves the row to be polled again when its lease runs out.
         """
-        now = time.time()
-        due = and_(_D.state == "done", _D.poll_at <= now)
-        statement = (
-            update(DELIVERIES)
-            .where(_D.reference.in_(self._chosen(due, _D.poll_at, plan, limit).scalar_subquery()))
-            .values(poll_at=now + self._lease(plan), updated_at=now)
-            .returning(_D.reference, _D.adapter, _D.poll_at)
-        )
-        return [PollClaim(*row) for row in (await conn.execute(statement)).all()]
+        shape = ("polls", limit, _shape(plan))
+        statement = self._statements.get(shape)
+        if statement is None:
+            due = and_(_D.state == "done", _D.poll_at <= _NOW)
+            statement = self._keep(
+                shape,
+                update(DELIVERIES)
+                .where(_D.reference.in_(self._chosen(due, _D.poll_at, plan, limit).scalar_subquery()))
+                .values(poll_at=_NOW + self._lease(plan), updated_at=_NOW)
+                .returning(_D.reference, _D.adapter, _D.poll_at),
+            )
+        return [PollClaim(*row) for row in (await conn.execute(statement, self._values(plan))).all()]
+
+    async def next_poll_in(self, conn: AsyncConnection) -> float | None:
+        """When the earliest poll falls due, any worker's (None: nothing is polled): the worker need not look
+        for due polls before then, unless it records deliveries to be polled sooner."""
+        result = await conn.execute(select(func.min(_D.poll_at)))
+        soonest = result.scalar()
+        return None if soonest is None else float(soonest)
 
     async def rearm_poll(self, conn: AsyncConnection, claim: PollClaim, *, at: float) -> bool:
         """Poll again at ``at`` if the row still holds our poll lease (nobody stopped or took the polling)."""
         result = await conn.execute(
             update(DELIVERIES)
             .where(_D.reference == claim.reference, _D.state == "done", _D.poll_at == claim.lease_until)
-            .values(poll_at=at, updated_at=time.time())
+            .values(poll_at=at, updated_at=self.clock.time())
         )
         return bool(result.rowcount)
 

@@ -5,7 +5,10 @@ its own limit of calls in flight, and claimed deliveries ready to take a place a
 Every call runs as a task of its own; a slow or failing department fills only its own lane. Each cycle
 of the loop is one transaction: it records the outcomes of the calls that ended since the last (each
 change fenced by its lease), with the applications' statuses, timeline events and one audit append, and
-claims due polls and deliveries for the room in each lane. Outcomes:
+claims due polls and deliveries for the room in each lane; on SQLite that transaction is one job on the
+writing thread (``gateway.transactions``), so it plans on a copy of the lanes and returns what it found.
+A submission in this process wakes the loop (``wake``); leases, back-off and due times are read from the
+gateway's clock. Outcomes:
 
 - success: delivery ``done``, the department's reference and status recorded;
 - ``Retryable``: delivery ``pending`` again at a back-off time; the citizen sees ``delayed_at_department``;
@@ -24,8 +27,6 @@ import asyncio
 import logging
 import os
 import socket
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -44,9 +45,11 @@ from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
 from gateway.delivery.lanes import LEASE_MARGIN, Lane, Lanes
 from gateway.delivery.observed import OUTCOMES
-from gateway.delivery.queue import DELIVERIES, Claimed, DeliveryQueue, PollClaim
+from gateway.delivery.queue import DELIVERIES, Claimed, ClaimPlan, DeliveryQueue, PollClaim
 from gateway.delivery.resolver import AdapterResolver
+from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.metrics import Metrics
+from gateway.transactions import Transactions
 from schemas.applications_api import AttachedDocument
 from schemas.department_api import Applicant, DocumentRef
 
@@ -110,6 +113,18 @@ class _Polled:
 _MAX_RECORD = 256  # outcomes written in one transaction
 
 
+class _Cycle(NamedTuple):
+    """What one cycle's transaction did: polls claimed (with the rows read before their calls),
+    deliveries claimed, the earliest poll the outcomes it recorded set, and when the next poll falls due
+    once the due ones are claimed (None: none, or not looked at)."""
+
+    polls: list[PollClaim]
+    poll_rows: dict[str, Any]
+    claimed: list[Claimed]
+    poll_at: float | None
+    next_poll: float | None
+
+
 class _Application(NamedTuple):
     """What a delivery needs of its application, read with the claim."""
 
@@ -143,26 +158,37 @@ class DeliveryWorker:
         resolver: AdapterResolver,
         options: WorkerOptions = WorkerOptions(),
         metrics: Metrics | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        """``clock``: every decision in time (leases, back-off, due retries and polls, the breakers'
+        cooldown) reads it; the machine's by default."""
         self.engine = engine
         self.catalogue = catalogue
         self.audit = audit
         self.resolver = resolver
         self.options = options
-        self.queue = DeliveryQueue(engine, _owner(), options.lease_seconds)
+        self.clock = clock or SystemClock()
+        self.transactions = Transactions(engine)
+        self.queue = DeliveryQueue(engine, _owner(), options.lease_seconds, clock=self.clock)
         self.breakers = CircuitBreakers(
-            threshold=options.breaker_threshold, cooldown=options.breaker_cooldown
+            threshold=options.breaker_threshold, cooldown=options.breaker_cooldown, clock=self.clock.time
         )
         self.lanes = Lanes(options.concurrency, options.lease_seconds)
         self.actor = Actor.system("delivery", "deliver applications to departments")
         self._calls: set[asyncio.Task[None]] = set()
-        self._finished = asyncio.Event()  # a call ended: its lane has room, its outcome waits
+        # Set when a call ends (its lane has room, its outcome waits) or new work is queued (``wake``).
+        self._wake = asyncio.Event()
         self._waiting: list[_Delivered | _Polled] = []
         self._full: set[str] = set()  # lanes without room after the last claim
-        self._next_poll_claim = 0.0  # when polls may be due again (time.time())
+        self._next_poll_claim = 0.0  # when polls may be due again (by ``clock``)
         self.metrics = metrics
         if metrics is not None:
             metrics.watch_breakers(self.breakers.states)
+
+    def wake(self) -> None:
+        """New work was committed (a submission in this process): claim it now, not after ``idle_seconds``.
+        Call it on the worker's event loop."""
+        self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Work until ``stop`` is set, then let the calls in flight finish and record them.
@@ -172,17 +198,18 @@ class DeliveryWorker:
         log.info("delivery worker %s started", self.queue.owner)
         try:
             while not stop.is_set():
-                self._finished.clear()  # before the cycle: a call that ends meanwhile wakes the next wait
+                self._wake.clear()  # before the cycle: a call that ends meanwhile wakes the next wait
                 try:
                     _, more = await self.cycle()
                 except Exception:
                     log.exception("a delivery cycle failed; trying again")
                     more = False
-                if more or self._finished.is_set():
+                if more or self._wake.is_set():
                     continue
-                # Nothing more is due, or every lane with work is full: wait for a call to end, or for new
-                # work to come due (submissions, retries and polls are found by claiming again).
-                waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._finished.wait())]
+                # Nothing more is due, or every lane with work is full: wait for a call to end or a
+                # submission in this process (``wake``); retries, polls and other processes' submissions
+                # coming due are found by claiming again after ``idle_seconds``.
+                waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
                 try:
                     await asyncio.wait(
                         waits, timeout=self.options.idle_seconds, return_when=asyncio.FIRST_COMPLETED
@@ -229,36 +256,60 @@ class DeliveryWorker:
         self.lanes.configure(await self.resolver.configs())
         blocked = self.breakers.blocked()
         outcomes = self._take_waiting()
-        taken: list[tuple[str, bool]] = []
-        polls: list[PollClaim] = []
-        poll_rows: dict[str, Any] = {}
+        now = self.clock.time()
+        polls_due = now >= self._next_poll_claim
+        batch = self.options.batch
+        # The transaction runs on the database's thread (``gateway.transactions``): it plans its claims on
+        # a copy of the lanes, which the calls ending meanwhile change on this one.
+        lanes = self.lanes.copy()
+
+        async def transaction(conn: AsyncConnection) -> _Cycle:
+            poll_at = await self._record_in(conn, outcomes) if outcomes else None
+            polls: list[PollClaim] = []
+            poll_rows: dict[str, Any] = {}
+            next_poll = None
+            if polls_due:
+                polls, poll_rows = await self._claim_polls_in(conn, lanes.plan(Lane.poll_room, blocked))
+                for claim in polls:
+                    lanes.take(claim.adapter, poll=True)
+                if len(polls) < batch:
+                    next_poll = await self.queue.next_poll_in(conn)
+            plan = lanes.plan(Lane.claim_room, blocked)
+            claimed = await self.queue.claim_in(conn, batch, plan, also=_WITH_CLAIM)
+            return _Cycle(polls, poll_rows, claimed, poll_at, next_poll)
+
         try:
-            async with self.engine.begin() as conn:
-                if outcomes:
-                    await self._record_in(conn, outcomes)
-                if time.time() >= self._next_poll_claim:
-                    polls, poll_rows = await self._claim_polls_in(conn, blocked)
-                    taken += [(claim.adapter, True) for claim in polls]
-                    for claim in polls:
-                        self.lanes.take(claim.adapter, poll=True)
-                plan = self.lanes.plan(Lane.claim_room, blocked)
-                claimed = await self.queue.claim_in(conn, self.options.batch, plan, also=_WITH_CLAIM)
+            done = await self.transactions.run(transaction)
+        except asyncio.CancelledError:
+            raise  # what was claimed is left to its leases, as a crash would leave it
         except BaseException:
-            for code, poll in taken:  # nothing was claimed after all
-                self.lanes.give_back(code, poll=poll)
-            if outcomes and not isinstance(sys.exc_info()[1], asyncio.CancelledError):
+            if outcomes:
                 await self._record_apart(outcomes)
             raise
+        polls, claimed = done.polls, done.claimed
+        if polls_due and len(polls) < batch:
+            # None left due (or no room for them): look again when the next falls due, at the latest in
+            # ``poll_seconds`` (another worker's rows, should it die), and not before a short pause.
+            poll_seconds = self.options.poll_seconds
+            latest = now + poll_seconds
+            due = min(done.next_poll, latest) if done.next_poll is not None else latest
+            self._next_poll_claim = max(now + min(self.options.idle_seconds, poll_seconds), due)
+        self._polls_set(done.poll_at)
         self._log(outcomes)
         for claim in polls:
-            self._start(self._poll(claim, poll_rows[claim.reference]))
+            self.lanes.take(claim.adapter, poll=True)
+            self._start(self._poll(claim, done.poll_rows[claim.reference]))
         for item in claimed:
             self.lanes.lane(item.adapter).ready.append((item, _Application(*item.also)))
         for code in self.lanes.with_ready():
             self._start_ready(code, reserve=0)
-        batch = self.options.batch
         more = (polls or claimed) and (len(polls) == batch or len(claimed) == batch or self._newly_full())
         return len(polls) + len(claimed), bool(more)
+
+    def _polls_set(self, poll_at: float | None) -> None:
+        """Recorded deliveries will be due for a poll at ``poll_at``: claim polls by then."""
+        if poll_at is not None:
+            self._next_poll_claim = min(self._next_poll_claim, poll_at)
 
     def _start_ready(self, code: str, *, reserve: int) -> None:
         """Start ready deliveries of ``code`` while its lane has room beyond ``reserve`` places."""
@@ -272,9 +323,13 @@ class DeliveryWorker:
         """Give the deliveries still waiting for a place back to the queue, due at once (on stopping)."""
         ready = self.lanes.all_ready()
         if ready:
-            async with self.engine.begin() as conn:
+            now = self.clock.time()
+
+            async def transaction(conn: AsyncConnection) -> None:
                 for item in ready:
-                    await self.queue.release(conn, item, at=time.time())
+                    await self.queue.release(conn, item, at=now)
+
+            await self.transactions.run(transaction)
 
     def _newly_full(self) -> bool:
         full = self.lanes.full()
@@ -283,14 +338,10 @@ class DeliveryWorker:
         return grew
 
     async def _claim_polls_in(
-        self, conn: AsyncConnection, blocked: list[str]
+        self, conn: AsyncConnection, plan: ClaimPlan
     ) -> tuple[list[PollClaim], dict[str, Any]]:
         """Due polls for the poll share of each lane, and the status and reference read before the call."""
-        claims = await self.queue.claim_polls_in(
-            conn, self.options.batch, self.lanes.plan(Lane.poll_room, blocked)
-        )
-        if len(claims) < self.options.batch:  # none left due: look again a little later, not every cycle
-            self._next_poll_claim = time.time() + min(self.options.idle_seconds, self.options.poll_seconds)
+        claims = await self.queue.claim_polls_in(conn, self.options.batch, plan)
         if not claims:
             return [], {}
         query = select(
@@ -340,12 +391,11 @@ class DeliveryWorker:
             outcome = await self._attempt(item, row)
         finally:
             self.lanes.give_back(item.adapter)
-            self._finished.set()
+            self._wake.set()
             # The next ready delivery takes the place at once; while polls may be due, their quarter of
             # the lane is left for the next claim.
-            reserve = (
-                self.lanes.lane(item.adapter).poll_share() if time.time() >= self._next_poll_claim else 0
-            )
+            polls_due = self.clock.time() >= self._next_poll_claim
+            reserve = self.lanes.lane(item.adapter).poll_share() if polls_due else 0
             self._start_ready(item.adapter, reserve=reserve)
         self._waiting.append(_Delivered(item, outcome, row.status))
 
@@ -354,7 +404,7 @@ class DeliveryWorker:
         if not self.breakers.allow(item.adapter):
             return _Outcome("release", "circuit open")
         try:
-            async with asyncio.timeout(item.lease_until - LEASE_MARGIN - time.time()):
+            async with asyncio.timeout(item.lease_until - LEASE_MARGIN - self.clock.time()):
                 adapter = await self.resolver.get(item.adapter)
                 result = await adapter.submit(self.submission_for(item, row))
         except Permanent as exc:
@@ -376,7 +426,7 @@ class DeliveryWorker:
         answer: StatusResult | None = None
         try:
             if row.status not in FINAL:
-                async with asyncio.timeout(claim.lease_until - LEASE_MARGIN - time.time()):
+                async with asyncio.timeout(claim.lease_until - LEASE_MARGIN - self.clock.time()):
                     adapter = await self.resolver.get(claim.adapter)
                     answer = await adapter.status(
                         StatusQuery(
@@ -389,7 +439,7 @@ class DeliveryWorker:
             log.exception("status poll of %s raised", claim.reference)
         finally:
             self.lanes.give_back(claim.adapter, poll=True)
-            self._finished.set()
+            self._wake.set()
             self._start_ready(claim.adapter, reserve=0)
         self._waiting.append(_Polled(claim, row.status, answer))
 
@@ -401,8 +451,7 @@ class DeliveryWorker:
         """Record outcomes in a transaction of their own; if that fails, one by one, so one bad outcome
         cannot hold the others back (one that still fails is retried when its lease runs out)."""
         try:
-            async with self.engine.begin() as conn:
-                await self._record_in(conn, outcomes)
+            poll_at = await self.transactions.run(lambda conn: self._record_in(conn, outcomes))
         except Exception:
             if len(outcomes) == 1:
                 log.exception("recording an outcome failed")
@@ -411,24 +460,34 @@ class DeliveryWorker:
             for entry in outcomes:
                 await self._record_apart([entry])
             return
+        self._polls_set(poll_at)
         self._log(outcomes)
 
-    async def _record_in(self, conn: AsyncConnection, outcomes: list[_Delivered | _Polled]) -> None:
-        """Move the rows on (each fenced by its lease) and record the changes of status, in ``conn``."""
+    async def _record_in(self, conn: AsyncConnection, outcomes: list[_Delivered | _Polled]) -> float | None:
+        """Move the rows on (each fenced by its lease) and record the changes of status, in ``conn``;
+        returns when the deliveries recorded are due for their first poll (None: none is). Runs on the
+        database's thread: it changes nothing of the worker's."""
         delivered = [entry for entry in outcomes if isinstance(entry, _Delivered)]
-        changes = await self._apply_deliveries(conn, delivered)
+        changes, poll_at = await self._apply_deliveries(conn, delivered)
         for entry in outcomes:
             if isinstance(entry, _Polled):
-                change = await self._apply_poll(conn, entry)
+                change, again = await self._apply_poll(conn, entry)
                 if change is not None:
                     changes.append(change)
+                if again is not None:
+                    poll_at = again if poll_at is None else min(poll_at, again)
         if changes:
-            await record_changes(conn, self.audit, self.actor, changes)
+            await record_changes(conn, self.audit, self.actor, changes, at=self.clock.time())
+        return poll_at
 
-    async def _apply_deliveries(self, conn: AsyncConnection, delivered: list[_Delivered]) -> list[_Change]:
-        """Successes move on in one statement per kind (the common case); the rest one by one."""
+    async def _apply_deliveries(
+        self, conn: AsyncConnection, delivered: list[_Delivered]
+    ) -> tuple[list[_Change], float | None]:
+        """Successes move on in one statement per kind (the common case); the rest one by one. Returns
+        the changes of status, and when the successes recorded are due for a poll (None: not at all)."""
         changes: list[_Change] = []
-        now = time.time()
+        first_poll: float | None = None
+        now = self.clock.time()
         successes: dict[bool, list[_Delivered]] = {True: [], False: []}
         for entry in delivered:
             result = entry.outcome.result
@@ -445,7 +504,7 @@ class DeliveryWorker:
             # Rows whose lease ran out belong to another worker now, which records their outcome.
             ours = await self.queue.done_many(conn, [entry.item for entry in entries], poll_at=poll_at)
             if poll_at is not None and ours:
-                self._next_poll_claim = min(self._next_poll_claim, poll_at)
+                first_poll = poll_at
             for entry in entries:
                 result = entry.outcome.result
                 if entry.item.reference in ours and result is not None:
@@ -454,7 +513,7 @@ class DeliveryWorker:
                     )
                     extra = _extra(result.department_reference, result.certificate)
                     changes.append(_Change(entry.item.reference, "delivered", result.status, message, extra))
-        return changes
+        return changes, first_poll
 
     def _log(self, outcomes: list[_Delivered | _Polled]) -> None:
         """Log and count each delivery's outcome once it is committed."""
@@ -475,7 +534,7 @@ class DeliveryWorker:
         self, conn: AsyncConnection, item: Claimed, outcome: _Outcome, status: str
     ) -> _Change | None:
         """Move the delivery row on (fenced); return the application's change of status, if any."""
-        now = time.time()
+        now = self.clock.time()
         if outcome.kind == "release":
             await self.queue.release(conn, item, at=now + 1.0)
             return None
@@ -502,9 +561,10 @@ class DeliveryWorker:
             return None
         return _Change(item.reference, "delayed", "delayed_at_department")
 
-    async def _apply_poll(self, conn: AsyncConnection, entry: _Polled) -> _Change | None:
+    async def _apply_poll(self, conn: AsyncConnection, entry: _Polled) -> tuple[_Change | None, float | None]:
         """Record a polled status over the one read before the call, then end this poll's lease: no more
-        polls once final, else the next in ``poll_seconds`` (unless another worker took the row)."""
+        polls once final, else the next in ``poll_seconds`` (unless another worker took the row). Returns
+        the change, and when the next poll is due (None: none)."""
         claim, answer = entry.claim, entry.answer
         final = entry.status in FINAL
         change = None
@@ -517,9 +577,10 @@ class DeliveryWorker:
             final = answer.status in FINAL
         if final:
             await self.queue.stop_polling(conn, claim.reference)
-        else:
-            await self.queue.rearm_poll(conn, claim, at=time.time() + self.options.poll_seconds)
-        return change
+            return change, None
+        again = self.clock.time() + self.options.poll_seconds
+        await self.queue.rearm_poll(conn, claim, at=again)
+        return change, again
 
     async def record_polled_status(
         self, conn: AsyncConnection, reference: str, expected: str, answer: StatusResult
@@ -529,7 +590,9 @@ class DeliveryWorker:
         (another worker recorded a status meanwhile): a slow, stale answer never overwrites a newer one."""
         if not await self._move_status(conn, reference, expected, answer.status):
             return False
-        await record_changes(conn, self.audit, self.actor, [_polled_change(reference, answer)])
+        await record_changes(
+            conn, self.audit, self.actor, [_polled_change(reference, answer)], at=self.clock.time()
+        )
         return True
 
     @staticmethod

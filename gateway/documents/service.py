@@ -13,10 +13,11 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
 
 import msgspec
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue.digits import ascii_digits
@@ -255,9 +256,22 @@ class DocumentStore:
                 .order_by(_DOCS.c.uploaded_at.desc())
             )
         ).mappings()
+        return DocumentStore.newest_valid(rows, wanted, today)
+
+    OF_MEMBER = (
+        select(_DOCS).where(_DOCS.c.member_id == bindparam("member_id")).order_by(_DOCS.c.uploaded_at.desc())
+    )
+    """A member's documents, newest first (parameter ``member_id``): for ``newest_valid``."""
+
+    @staticmethod
+    def newest_valid(
+        rows: Iterable[Mapping[Any, Any]], types: Iterable[str], today: dt.date
+    ) -> dict[str, DocumentOut]:
+        """For each of ``types``, the newest of ``rows`` (newest first) still valid on ``today``."""
+        wanted = set(types)
         found: dict[str, DocumentOut] = {}
         for row in rows:
-            if row["doc_type"] in found:
+            if row["doc_type"] in found or row["doc_type"] not in wanted:
                 continue
             if row["valid_until"] is not None and row["valid_until"] < today.isoformat():
                 continue

@@ -17,6 +17,7 @@ from gateway.audit.tables import AuditEntry
 from gateway.identity.clients import ClientService
 from gateway.identity.keys import KeyRing
 from gateway.identity.tokens import TokenService
+from gateway.platform.clock import SystemClock
 from gateway.platform.principal import Principal
 from tests.adapters.mounts import Department
 from tests.applications.support import JPEG, LEARNER, LEARNER_DOCS, PDF, Person, World, learner_form
@@ -89,7 +90,8 @@ async def _until_issued(
     client: httpx.AsyncClient, auth: dict[str, str], key: str, person: Person
 ) -> dict[str, Any]:
     """Apply for a khasra copy and follow it until the demo revenue office issues it. The in-process
-    worker and the demo office work on the machine's time: the wait is for them, and bounded generously."""
+    worker (on a server given the machine's clock) and the demo office work on the machine's time: the
+    wait is for them, and bounded generously."""
     body = {
         "service_code": "rev-khasra-copy",
         "member_id": person.member_id,
@@ -189,7 +191,7 @@ class TestDemoDelivery:
     ) -> None:
         """With in-process workers, an application reaches the demo revenue office and comes back issued."""
         env = _demo_delivery_env(db_url)
-        server = app_factory(env)
+        server = app_factory(env, SystemClock())  # the worker polls by the server's clock: the machine's
         asha = _citizen(server, world.people.asha)
         async with server.async_client() as client:
             answer = await _until_issued(client, asha, "khasra-1", world.people.asha)
@@ -410,7 +412,7 @@ class TestAuditorOverHttp:
         made = await ClientService(world.engine, world.audit).create(
             "audit office", "auditor", None, Actor.system("test", "set-up")
         )
-        server = app_factory(env)
+        server = app_factory(env, SystemClock())  # the worker polls by the server's clock: the machine's
         auditor = _token(server, Principal.client(made.client_id, "auditor", None))
         asha = _citizen(server, world.people.asha)
         async with server.async_client() as client:

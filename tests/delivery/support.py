@@ -29,6 +29,7 @@ async def make_worker(world: World) -> AsyncIterator[WorkerFactory]:
         resolver = AdapterResolver(
             world.engine, lambda: world.catalogue, default_registry(), egress=LOOPBACK, refresh_seconds=0
         )
+        clock = options.pop("clock", None)
         settings: dict[str, object] = {"backoff": FAST, "poll_seconds": 0.05, "idle_seconds": 0.02, **options}
         worker = DeliveryWorker(
             world.engine,
@@ -36,6 +37,7 @@ async def make_worker(world: World) -> AsyncIterator[WorkerFactory]:
             world.audit,
             resolver,
             WorkerOptions(**settings),  # type: ignore[arg-type]
+            clock=clock,  # type: ignore[arg-type]
         )
         if owner:
             worker.queue.owner = owner
