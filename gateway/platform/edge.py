@@ -24,14 +24,13 @@ from collections.abc import Callable, Mapping
 
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
-from gateway.platform.headers import NAMES, SecurityHeaders
+from gateway.platform.headers import SecurityHeaders
 from gateway.platform.logs import bind_request
 from gateway.platform.metrics import Metrics
 from gateway.platform.request_id import request_id_for
 
 __all__ = ["Edge"]
 
-_REPLACED = NAMES | {b"x-request-id"}
 _JSON = b"application/json"
 
 
@@ -77,7 +76,9 @@ class Edge:
     def _finish(self, message: HTTPResponseStartEvent, scope: Scope, request_id: str, arrived: float) -> None:
         added = self.headers.added(scope)
         added.append((b"x-request-id", request_id.encode("latin-1")))
-        kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in _REPLACED]
+        # Only the headers set here give way (an answer's own cache-control stands unless no-store is set).
+        replaced = {name for name, _ in added}
+        kept = [(k, v) for k, v in message.get("headers", ()) if k.lower() not in replaced]
         message["headers"] = kept + added
         route = scope.get("path_template") or "unmatched"
         self.metrics.answered(

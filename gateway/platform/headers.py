@@ -56,9 +56,6 @@ _FIXED = (
 )
 _HSTS_HEADER = (b"strict-transport-security", _HSTS)
 _NO_STORE = (b"cache-control", b"no-store")
-NAMES = frozenset(
-    {b"content-security-policy", *(name for name, _ in _FIXED), _HSTS_HEADER[0], _NO_STORE[0]}
-)  # every header this module may set, so that an answer's own of the same name gives way
 
 
 class SecurityHeaders:
@@ -81,7 +78,7 @@ class SecurityHeaders:
         return any(key == b"authorization" for key, _ in scope.get("headers", ()))
 
     def added(self, scope: Scope) -> list[tuple[bytes, bytes]]:
-        """The headers the answer to ``scope`` carries (``NAMES`` says which it may hold)."""
+        """The headers the answer to ``scope`` carries; an answer's own header of the same name gives way."""
         policy = self._policies.get(scope.get("path", "")) if self._policies else None
         added = list(self._usual) if policy is None else [(b"content-security-policy", policy), *_FIXED]
         if self.https or self.proxies.scheme(scope) == "https":
