@@ -268,7 +268,7 @@ def bench_load(report: Report, label: str, path: Path, repeat: int, limits: tupl
 
 def bench_search(report: Report, catalogue: Catalogue, target_p99_ms: float | None) -> None:
     build = time_calls(lambda: SearchIndex(catalogue), repeat=5, warmup=1)
-    report.figure("search index build, on the first search, median", build.median * 1e3, "ms", None,
+    report.figure("search index build, in a thread after the load, median", build.median * 1e3, "ms", None,
                   "in a thread after the load; not part of it")  # fmt: skip
     index = catalogue.index
     for label, queries in (("English and Hindi words", QUERIES), ("romanised, misspelt", LOOSE_QUERIES)):
