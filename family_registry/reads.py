@@ -50,9 +50,11 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def _write_executor() -> ThreadPoolExecutor:
-    """One thread of its own for inserts: a write may wait for SQLite's one write lock (the sealer's round),
-    and must not hold a reader's thread while it does."""
+def write_executor() -> ThreadPoolExecutor:
+    """The process's one thread for SQLite writes (these inserts, and ``gateway.transactions``): a write may
+    wait for SQLite's one write lock (the sealer's round) and must not hold a reader's thread while it
+    does, and the process's writes taking turns on one thread never contend for that lock among
+    themselves."""
     global _write_pool
     with _pool_lock:
         if _write_pool is None:
@@ -175,7 +177,7 @@ class Reads:
         any transaction commits by itself, in one round trip."""
         if self._sqlite:
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(_write_executor(), self._insert_sqlite, sql, rows)
+            await loop.run_in_executor(write_executor(), self._insert_sqlite, sql, rows)
             return
         arguments = [list(column) for column in zip(*rows, strict=True)]
         pooled = await self.engine.raw_connection()

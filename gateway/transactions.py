@@ -14,7 +14,8 @@ on every database. On a SQLite file it runs on the writing thread over a plain `
 awaits anything but its own statements cannot run so and is refused (``Suspended``), its transaction
 rolled back. Elsewhere (PostgreSQL, an in-memory SQLite) the body runs in ``engine.begin()`` as before.
 
-All SQLite writes of a process through here share one thread: SQLite takes one writer at a time anyway,
+All SQLite writes of a process through here, and the audit trail's batches, share one thread
+(`family_registry.reads.write_executor`): SQLite takes one writer at a time anyway,
 and one thread means they queue in the process instead of waiting on the database's lock. A body runs on
 that thread: it must touch nothing that the event loop's tasks change meanwhile (it gets what it needs as
 arguments and returns what it found).
@@ -23,16 +24,15 @@ arguments and returns what it found).
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy import CursorResult, Engine, Executable, event
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from family_registry.reads import write_executor
 from gateway.database import sqlite_pragmas
 
 __all__ = ["Body", "Suspended", "Transactions"]
@@ -42,21 +42,11 @@ Body = Callable[[AsyncConnection], Coroutine[Any, Any, T]]
 
 # Databases the writing thread keeps an engine for (a test run opens many; a server one).
 _KEPT = 8
-_thread: ThreadPoolExecutor | None = None
-_thread_lock = threading.Lock()
 _engines: OrderedDict[str, Engine] = OrderedDict()  # touched on the writing thread only
 
 
 class Suspended(RuntimeError):
     """A body run in one hop awaited something other than its own statements."""
-
-
-def _writer() -> ThreadPoolExecutor:
-    global _thread
-    with _thread_lock:
-        if _thread is None:
-            _thread = ThreadPoolExecutor(1, thread_name_prefix="seva-write")
-        return _thread
 
 
 def _sync_engine(url: str) -> Engine:
@@ -121,7 +111,7 @@ class Transactions:
         if self._sqlite_url is None:
             async with self.engine.begin() as conn:
                 return await body(conn)
-        return await asyncio.get_running_loop().run_in_executor(_writer(), self._run_sqlite, body)
+        return await asyncio.get_running_loop().run_in_executor(write_executor(), self._run_sqlite, body)
 
     def _run_sqlite(self, body: Body[T]) -> T:
         assert self._sqlite_url is not None

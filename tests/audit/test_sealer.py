@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.audit import Actor, AuditTrail
 from gateway.audit.sealer import AuditSealer, HeadFile, read_published
 from gateway.database import create_engine
-from tests.conftest import ROOT
+from tests.conftest import DATABASES, ROOT
 
 ACTOR = Actor(subject="member:100000011", role="citizen", client_ip="203.0.113.7", reason="test")
 
@@ -55,37 +55,40 @@ async def test_entries_are_chained_in_the_order_they_were_written(
     assert await sealer.seal_once() == 0  # nothing left: no round, no head
 
 
-@pytest.mark.postgres
-async def test_a_second_sealer_on_postgresql_leaves_a_held_batch_alone(
-    db_url: str, engine: AsyncEngine
-) -> None:
-    """While one sealer holds a batch open, another finds the lock taken and chains nothing; told to
-    wait, it chains only what the first left."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the advisory lock is PostgreSQL's")
-    trail = AuditTrail(engine)
-    await _append(trail, [f"member:{n}" for n in range(5)])
-    holding, release = asyncio.Event(), asyncio.Event()
+# The advisory lock is PostgreSQL's (SQLite has none): this test is made only for PostgreSQL, and only when
+# one is configured, as every other PostgreSQL variant is.
+_POSTGRES = [param for param in DATABASES if param.id == "postgres"]
+if _POSTGRES:
 
-    async def hold() -> None:
-        holding.set()
-        await release.wait()
+    @pytest.mark.parametrize("db_url", _POSTGRES, indirect=True)
+    async def test_a_second_sealer_on_postgresql_leaves_a_held_batch_alone(
+        db_url: str, engine: AsyncEngine
+    ) -> None:
+        """While one sealer holds a batch open, another finds the lock taken and chains nothing; told to
+        wait, it chains only what the first left."""
+        trail = AuditTrail(engine)
+        await _append(trail, [f"member:{n}" for n in range(5)])
+        holding, release = asyncio.Event(), asyncio.Event()
 
-    first = AuditSealer(engine, batch=3)
-    first.before_commit = hold
-    other_engine = create_engine(db_url)
-    try:
-        second = AuditSealer(other_engine, batch=100)
-        held = asyncio.create_task(first.seal_once())
-        await holding.wait()
-        assert await second.seal_once() == 0
-        waiting = asyncio.create_task(second.seal_once(wait=True))
-        release.set()
-        assert await held == 3 and await waiting == 2
-    finally:
-        await other_engine.dispose()
-    assert [seq for _, seq, _ in await _sealed(engine)] == [1, 2, 3, 4, 5]
-    assert (await trail.verify()).ok
+        async def hold() -> None:
+            holding.set()
+            await release.wait()
+
+        first = AuditSealer(engine, batch=3)
+        first.before_commit = hold
+        other_engine = create_engine(db_url)
+        try:
+            second = AuditSealer(other_engine, batch=100)
+            held = asyncio.create_task(first.seal_once())
+            await holding.wait()
+            assert await second.seal_once() == 0
+            waiting = asyncio.create_task(second.seal_once(wait=True))
+            release.set()
+            assert await held == 3 and await waiting == 2
+        finally:
+            await other_engine.dispose()
+        assert [seq for _, seq, _ in await _sealed(engine)] == [1, 2, 3, 4, 5]
+        assert (await trail.verify()).ok
 
 
 _BUSY = """
