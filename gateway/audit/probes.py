@@ -23,12 +23,20 @@ __all__ = ["REFUSED_ACTION", "ProbeAudit"]
 REFUSED_ACTION = "access.refused"
 
 
+def _reaches_own_family(handler: Any) -> bool:
+    """Whether the route lets a citizen reach their own family's rows: the only routes audited here."""
+    rule = handler.opt.get(ACCESS) if handler is not None else None
+    return isinstance(rule, Rule) and rule.grants.get("citizen") == "own_family"
+
+
 class ProbeAudit:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        # Litestar runs application middleware after routing: a route no citizen reaches a family through
+        # (the catalogue, the pages, the staff's) passes straight on, without the wrapping below.
+        if scope["type"] != "http" or not _reaches_own_family(scope.get("route_handler")):
             await self.app(scope, receive, send)
             return
         refused: list[str] = []
@@ -59,11 +67,7 @@ class ProbeAudit:
 async def _record(scope: Scope, refused: list[str]) -> None:
     connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
     principal = optional_principal(connection)
-    handler = scope.get("route_handler")
-    rule = handler.opt.get(ACCESS) if handler is not None else None
-    if principal is None or principal.role != "citizen" or not isinstance(rule, Rule):
-        return
-    if rule.grants.get("citizen") != "own_family":
+    if principal is None or principal.role != "citizen":
         return
     details: dict[str, Any] = {
         "route": f"{scope.get('method', '')} {scope.get('path_template', '')}",

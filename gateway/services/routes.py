@@ -1,11 +1,14 @@
 """Routes of the catalogue: ``/api/v1/services``, ``/api/v1/departments``, ``/api/v1/categories``, and
-``POST /api/v1/eligibility`` (verdicts for facts the caller gives)."""
+``POST /api/v1/eligibility`` (verdicts for facts the caller gives).
+
+A search and a service's detail are answered with JSON the service keeps encoded; the ``Response[...]``
+annotation still names the struct, which is what the OpenAPI document describes."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
@@ -25,6 +28,10 @@ from schemas.identifiers import SERVICE_CODE
 __all__ = ["CatalogueController"]
 
 
+def _encoded(body: bytes) -> Response[Any]:
+    return Response(body)  # JSON already: Litestar sends bytes as they are
+
+
 class CatalogueController(Controller):
     path = "/api/v1"
     tags = ["catalogue"]  # noqa: RUF012 - Litestar reads a plain list here
@@ -38,8 +45,8 @@ class CatalogueController(Controller):
         category: Annotated[str | None, Parameter(max_length=64)] = None,
         page: Annotated[int, Parameter(ge=1, le=10_000)] = 1,
         per_page: Annotated[int, Parameter(ge=1, le=100)] = 20,
-    ) -> ServicePage:
-        return services.search(q, department, category, page, per_page)
+    ) -> Response[ServicePage]:
+        return _encoded(services.search_json(q, department, category, page, per_page))
 
     @get(
         "/services/{code:str}",
@@ -50,8 +57,8 @@ class CatalogueController(Controller):
         self,
         services: NamedDependency[CatalogueService],
         code: Annotated[str, Parameter(schema_extra={"pattern": SERVICE_CODE})],
-    ) -> Service:
-        return services.service(code)
+    ) -> Response[Service]:
+        return _encoded(services.service_json(code))
 
     @get("/departments", summary="Departments and how many services each offers", **POLICY.route("read"))
     async def list_departments(self, services: NamedDependency[CatalogueService]) -> list[DepartmentOut]:

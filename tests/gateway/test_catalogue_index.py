@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
+
 from catalogue import load_catalogue
 from catalogue import search as search_module
 from catalogue.search import index_ready
@@ -39,9 +41,14 @@ def test_a_scan_answer_is_not_kept(tmp_path: Path) -> None:
     search_module._BUILDING.add(catalogue)  # as while a thread builds it
     try:
         scanned = service.search(query, None, None, 1, 20)
+        scanned_json = service.search_json(query, None, None, 1, 20)
     finally:
         search_module._BUILDING.discard(catalogue)
     assert scanned.items and not service._searches and not index_ready(catalogue)
     indexed = service.search(query, None, None, 1, 20)
     assert index_ready(catalogue) and len(service._searches) == 1
     assert indexed.items[0].code == scanned.items[0].code
+    # The API's JSON follows the same rule: the scan's was not kept, the index's is, and both are the pages'.
+    assert not service._search_json and scanned_json == msgspec.json.encode(scanned)
+    assert service.search_json(query, None, None, 1, 20) == msgspec.json.encode(indexed)
+    assert len(service._search_json) == 1

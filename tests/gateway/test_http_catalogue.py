@@ -475,10 +475,14 @@ class TestStartAndReload:
             assert "unknown department 'railways'" in health["last_reload_error"]
             assert health["catalogue_digest"] == first["catalogue_digest"]
             assert http.get("/api/v1/services").json()["total"] == 5
-            assert http.get("/api/v1/services/sj-widow-pension").status_code == 200
-            # Searches are answered from a cache; asked again after the reload, they must see the new file.
+            widow = http.get("/api/v1/services/sj-widow-pension")
+            assert widow.status_code == 200
+            # Searches and details are answered from kept JSON; asked again after the reload, they must
+            # see the new file.
             assert http.get("/api/v1/services", params={"q": "marriage daughters"}).json()["total"] == 0
 
+            (widow_entry,) = [s for s in good["services"] if s["code"] == "sj-widow-pension"]
+            widow_entry["name"] = text("Widow pension, renamed", "विधवा पेंशन, नया नाम")
             good["services"].append(
                 service(
                     "sj-kanya-vivah",
@@ -498,6 +502,9 @@ class TestStartAndReload:
             assert [item["code"] for item in found["items"]] == ["sj-kanya-vivah"]
             assert health["catalogue_digest"] == hashlib.sha256(path.read_bytes()).hexdigest()
             assert http.get("/api/v1/services/sj-kanya-vivah").json()["name"]["hi"] == "कन्या विवाह सहायता"
+            renamed = http.get("/api/v1/services/sj-widow-pension").json()
+            assert renamed["name"]["en"] == "Widow pension, renamed"
+            assert {**renamed, "name": widow.json()["name"]} == widow.json()  # nothing else changed
             verdicts = http.post("/api/v1/eligibility", json={"facts": {"family.bpl": False}}).json()[
                 "verdicts"
             ]
