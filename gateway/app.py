@@ -15,7 +15,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.serialization import encode_json
 
-from gateway.audit.probes import ProbeAudit
 from gateway.bootstrap import Seva, build
 from gateway.database import upgrade
 from gateway.operations.routes import health_of
@@ -138,9 +137,6 @@ def compose(seva: Seva) -> Litestar:
         guards=[Guard(seva.identity.authenticator, seva.ratelimits.limits, seva.web.sessions)],
         exception_handlers=exception_handlers(mappers, seva.web.error_pages),
         template_config=seva.web.templates,
-        csrf_config=seva.web.csrf,
-        compression_config=seva.web.compression,
-        middleware=[ProbeAudit],
         lifespan=lifespans,
         openapi_config=_openapi("/schema"),
         response_cache_config=ResponseCacheConfig(),

@@ -26,13 +26,13 @@ it first).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
 from gateway.platform.principal import ROLES, Principal, Role
 from gateway.platform.problems import Forbidden, SevaError
+from gateway.platform.refusals import REFUSED_FAMILIES, RefusalAudit
 from schemas.problem import Message
 
 __all__ = [
@@ -62,12 +62,6 @@ Grant = Literal["all", "own_family", "own_department"]
 ALL: Grant = "all"
 OWN_FAMILY: Grant = "own_family"
 OWN_DEPARTMENT: Grant = "own_department"
-
-
-# The families a citizen reached for and was refused during the request being handled (set per request by
-# ``gateway.audit.probes.ProbeAudit``, which audits them): a refusal looks like "no such family" to the
-# citizen, and must not look like nothing to the auditor.
-REFUSED_FAMILIES: ContextVar[list[str] | None] = ContextVar("refused_families", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +157,8 @@ class Rule:
     def route(self, *errors: type[SevaError]) -> dict[str, Any]:
         """Route keywords carrying this rule, and the errors the route may answer with besides the usual."""
         keywords: dict[str, Any] = {"opt": {ACCESS: self, PROBLEMS: tuple(errors)}}
+        if self.grants.get("citizen") == OWN_FAMILY:
+            keywords["middleware"] = [RefusalAudit]  # a refusal there is audited, not just answered 404
         if not self.public:
             keywords["security"] = [{BEARER: []}]
         return keywords

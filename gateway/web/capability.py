@@ -2,9 +2,11 @@
 Hindi and English, over the services the API uses.
 
 It gives the application, besides its routes: the template engine (Jinja2 through Litestar's template
-support), the CSRF protection of every form (Litestar's CSRF middleware; the JSON API, which takes bearer
-tokens and never reads the session cookie, is exempt), the session authenticator the guard asks on the
-pages, error pages for people, and compression of pages. ``gateway.app.compose`` wires these in.
+support), the session authenticator the guard asks on the pages, and error pages for people;
+``gateway.app.compose`` wires these in. The pages' router carries the CSRF protection of every form
+(Litestar's CSRF middleware) and the compression of pages and static files; the JSON API, which takes
+bearer tokens and never reads the session cookie, carries neither (declared here, on the pages' own
+routers, rather than for the whole application, so an API request does not pass through them at all).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -58,11 +62,9 @@ from gateway.web.routes_signin import SIGNIN_HANDLERS
 from gateway.web.routes_staff import STAFF_SIGNIN_HANDLERS
 from gateway.web.sessions import SessionStore
 
-__all__ = ["NOT_PAGES", "WebBuilt", "build_web"]
+__all__ = ["WebBuilt", "build_web"]
 
 log = logging.getLogger("seva.web")
-# Programs' addresses: no CSRF cookie, no gzip here.
-NOT_PAGES = ["^/api/", "^/schema", "^/.well-known/", "^/health$", "^/ready$", "^/metrics$"]
 _SWEEP_SECONDS = 600.0
 _MULTIPART_OVERHEAD = 256 * 1024
 
@@ -74,8 +76,6 @@ class WebBuilt:
     capability: Capability
     sessions: SessionStore
     templates: TemplateConfig[JinjaTemplateEngine]
-    csrf: CSRFConfig
-    compression: CompressionConfig
     error_pages: WebErrorPages
     catalogues: Catalogues
 
@@ -119,6 +119,17 @@ def build_web(
         max_seconds=settings.session_max_seconds,
         staff=identity.staff.principal,
     )
+    csrf = CSRFConfig(
+        # Its own key, derived from the server secret: the same in every process of a deployment.
+        secret=keyed_hash(platform.secret, "web", "csrf"),
+        cookie_name="seva_csrf",
+        cookie_httponly=True,
+        cookie_secure=settings.https,
+        cookie_samesite="lax",
+    )
+    # Level 6: nearly the size of 9 (the default) in about half the time.
+    compression = CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6)
+    compressed = DefineMiddleware(compression.middleware_class, config=compression)
     files = create_static_files_router(
         path="/static",
         directories=[STATIC],
@@ -127,6 +138,7 @@ def build_web(
         cache_control=CacheControlHeader(max_age=365 * 86400, public=True),
         include_in_schema=False,
         opt=POLICY.route("files")["opt"],
+        middleware=[compressed],
     )
     router = Router(
         "/",
@@ -147,6 +159,8 @@ def build_web(
         ],
         opt={WEB: True, SESSION: True},
         include_in_schema=False,
+        # Compression outermost, as Litestar places it for a whole application.
+        middleware=[compressed, DefineMiddleware(CSRFMiddleware, config=csrf)],
         # A few phone photos at once; each is made smaller before it is stored.
         request_max_body_size=settings.max_photo_bytes + _MULTIPART_OVERHEAD,
     )
@@ -184,19 +198,6 @@ def build_web(
         capability=capability,
         sessions=sessions,
         templates=TemplateConfig(engine=JinjaTemplateEngine.from_environment(env)),
-        csrf=CSRFConfig(
-            # Its own key, derived from the server secret: the same in every process of a deployment.
-            secret=keyed_hash(platform.secret, "web", "csrf"),
-            cookie_name="seva_csrf",
-            cookie_httponly=True,
-            cookie_secure=settings.https,
-            cookie_samesite="lax",
-            exclude=NOT_PAGES,
-        ),
-        # Level 6: nearly the size of 9 (the default) in about half the time.
-        compression=CompressionConfig(
-            backend="gzip", minimum_size=512, gzip_compress_level=6, exclude=NOT_PAGES
-        ),
         error_pages=WebErrorPages(site, env),
         catalogues=catalogues,
     )

@@ -2,41 +2,40 @@
 
 A citizen who asks for a row of another family is answered exactly as for a row that does not exist
 (404, the same document), so that they cannot learn which IDs are in use. The auditor must still see the
-attempt: ``ProbeAudit`` records an ``access.refused`` entry for every 404 answered to a citizen on a
-route that reaches their own family's rows, naming the other family when the row was one (the scope
-noted it, ``gateway.platform.policy.REFUSED_FAMILIES``). Every such 404 writes one entry, whether the
-row exists or not, so the answer takes the same time either way.
+attempt: ``RefusalAudit`` records an ``access.refused`` entry for every 404 answered to a citizen on a
+route that reaches their own family's rows, naming the other family when the row was one (the rule's
+scope noted it in ``REFUSED_FAMILIES``). Every such 404 writes one entry, whether the row exists or not,
+so the answer takes the same time either way.
+
+The middleware is declared by the rule itself (``Rule.route`` adds it to every route whose rule gives a
+citizen their own family's rows), so no other route carries it: a route with no middleware at all is
+spared a layer of Litestar's exception handling too.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.platform.guard import current_actor, optional_principal
-from gateway.platform.policy import ACCESS, REFUSED_FAMILIES, Rule
-
-__all__ = ["REFUSED_ACTION", "ProbeAudit"]
+__all__ = ["REFUSED_ACTION", "REFUSED_FAMILIES", "RefusalAudit"]
 
 REFUSED_ACTION = "access.refused"
 
+# The families a citizen reached for and was refused during the request being handled (set per request by
+# ``RefusalAudit``, which audits them): a refusal looks like "no such family" to the citizen, and must
+# not look like nothing to the auditor.
+REFUSED_FAMILIES: ContextVar[list[str] | None] = ContextVar("refused_families", default=None)
 
-def _reaches_own_family(handler: Any) -> bool:
-    """Whether the route lets a citizen reach their own family's rows: the only routes audited here."""
-    rule = handler.opt.get(ACCESS) if handler is not None else None
-    return isinstance(rule, Rule) and rule.grants.get("citizen") == "own_family"
 
-
-class ProbeAudit:
+class RefusalAudit:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # Litestar runs application middleware after routing: a route no citizen reaches a family through
-        # (the catalogue, the pages, the staff's) passes straight on, without the wrapping below.
-        if scope["type"] != "http" or not _reaches_own_family(scope.get("route_handler")):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         refused: list[str] = []
@@ -65,6 +64,9 @@ class ProbeAudit:
 
 
 async def _record(scope: Scope, refused: list[str]) -> None:
+    # Imported here: the guard reads the policy, whose rules declare this middleware.
+    from gateway.platform.guard import current_actor, optional_principal
+
     connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
     principal = optional_principal(connection)
     if principal is None or principal.role != "citizen":
