@@ -3,7 +3,7 @@ whose lease ran out), at most the claim's number and each adapter's cap, on a re
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.delivery.queue import DELIVERIES, ClaimPlan, DeliveryQueue
@@ -65,3 +65,19 @@ async def test_caps_hold_and_caps_a_claim_cannot_reach_change_nothing(db_engine:
     # The claim itself moves them on, each under this worker's lease.
     (item,) = await queue.claim(1, wide)
     assert (item.reference, item.attempts, item.lease_until) == ("P-10", 1, NOW + 60)
+
+
+async def test_done_moves_on_only_the_rows_still_leased_to_this_worker(db_engine: AsyncEngine) -> None:
+    """One row or many (two statements), a row another worker took meanwhile is left to it."""
+    queue = await _queue(db_engine)
+    claimed = await queue.claim(3)
+    async with db_engine.begin() as conn:  # the first one's lease ran out and another worker took it
+        taken = DELIVERIES.c.reference == claimed[0].reference
+        await conn.execute(update(DELIVERIES).where(taken).values(lease_owner="other"))
+    async with db_engine.begin() as conn:
+        assert await queue.done_many(conn, claimed[:1], poll_at=None) == set()
+        assert await queue.done_many(conn, claimed[1:2], poll_at=None) == {claimed[1].reference}
+        assert await queue.done_many(conn, claimed, poll_at=None) == {claimed[2].reference}
+    async with db_engine.connect() as conn:
+        states = dict((await conn.execute(select(DELIVERIES.c.reference, DELIVERIES.c.state))).all())
+    assert [states[item.reference] for item in claimed] == ["in_flight", "done", "done"]
