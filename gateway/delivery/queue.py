@@ -22,7 +22,7 @@ backlog takes no more than its free places and never crowds out another departme
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -42,6 +42,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -56,6 +57,17 @@ DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _D = DELIVERIES.c
 _NOW = bindparam("q_now", type_=Float())
 _SHAPES = 64  # claim statements kept per queue
+
+
+def _binding(plan: ClaimPlan, limit: int) -> ClaimPlan:
+    """``plan`` without the caps a claim of at most ``limit`` rows cannot reach: with none left, the claim
+    needs no ranking of the rows by adapter (a window function over the window of due rows, the most of
+    a lone delivery's claim on SQLite)."""
+    caps = {code: cap for code, cap in plan.caps.items() if cap < limit}
+    default_cap = plan.default_cap if plan.default_cap is not None and plan.default_cap < limit else None
+    if len(caps) == len(plan.caps) and default_cap == plan.default_cap:
+        return plan
+    return replace(plan, caps=caps, default_cap=default_cap)
 
 
 def _shape(plan: ClaimPlan) -> tuple[Any, ...]:
@@ -96,20 +108,23 @@ class ClaimPlan:
     default_lease: float | None = None
 
 
-# Built once: the statement every successful delivery goes through (the values are bound at each call).
-_DONE_MANY = (
-    update(DELIVERIES)
-    .where(
-        _D.reference.in_(bindparam("q_references", expanding=True)),
-        _D.state == "in_flight",
-        _D.lease_owner == bindparam("q_owner", type_=String()),
-    )
-    .values(
-        state="done", lease_owner=None, lease_until=None, last_error=None,
-        poll_at=bindparam("q_poll_at", type_=Float()), updated_at=_NOW,
-    )
-    .returning(_D.reference)
-)  # fmt: skip
+def _done(which: ColumnElement[bool]) -> Any:
+    """The statement every successful delivery goes through, for the rows ``which`` names (built once; the
+    values are bound at each call)."""
+    return (
+        update(DELIVERIES)
+        .where(which, _D.state == "in_flight", _D.lease_owner == bindparam("q_owner", type_=String()))
+        .values(
+            state="done", lease_owner=None, lease_until=None, last_error=None,
+            poll_at=bindparam("q_poll_at", type_=Float()), updated_at=_NOW,
+        )
+        .returning(_D.reference)
+    )  # fmt: skip
+
+
+_DONE_MANY = _done(_D.reference.in_(bindparam("q_references", expanding=True)))
+# One row (a lone delivery): an expanding IN is rewritten at every call, which costs more than running it.
+_DONE_ONE = _done(_D.reference == bindparam("q_references", type_=String()))
 
 
 class DeliveryQueue:
@@ -136,11 +151,12 @@ class DeliveryQueue:
     ) -> list[Claimed]:
         """``claim`` in the caller's transaction. ``also``: expressions to return with each claimed row (the
         worker reads the application with correlated subqueries, in the same statement)."""
-        plan = plan or ClaimPlan()
+        plan = _binding(plan or ClaimPlan(), limit)
         shape = ("claim", limit, _shape(plan), tuple(id(expression) for expression in also))
         statement = self._statements.get(shape)
         if statement is None:
-            due = or_(
+            # Two kinds of due rows: the choice looks at each apart (``_chosen``).
+            due = (
                 and_(_D.state == "pending", _D.next_attempt_at <= _NOW),
                 and_(_D.state == "in_flight", _D.lease_until < _NOW),
             )
@@ -190,20 +206,38 @@ class DeliveryQueue:
         whens = {code: bindparam(f"q_lease_{i}", type_=Float()) for i, code in enumerate(sorted(plan.leases))}
         return case(whens, value=_D.adapter, else_=default)
 
-    def _chosen(self, due: ColumnElement[bool], order: Any, plan: ClaimPlan, limit: int) -> Select[Any]:
-        """The references to claim: the oldest due rows, at most ``limit``, shaped by ``plan``.
+    def _chosen(
+        self, due: Sequence[ColumnElement[bool]], order: Any, plan: ClaimPlan, limit: int
+    ) -> Select[Any]:
+        """The references to claim: the oldest rows due by any of ``due``, at most ``limit``, shaped by
+        ``plan``.
+
+        Each kind of due row is taken in ``order`` on its own, at most the window's number of them, and the
+        oldest of those are kept: each is a walk along an index (``state``, then the time) that stops at the
+        window, where one condition joined by OR read every due row and sorted them all, a cost that grew
+        with the backlog.
 
         On PostgreSQL only the rows chosen are locked (``SKIP LOCKED``: those another worker holds are left
         to it), and they are checked to be still due, since the choice was made without locks.
         """
-        candidates = select(_D.reference, _D.adapter, order.label("due_at")).where(due)
-        if plan.skip:
-            candidates = candidates.where(_D.adapter.not_in(sorted(plan.skip)))
-        if plan.default_cap is None and not plan.caps:
-            chosen = select(candidates.order_by(order).limit(limit).subquery().c.reference)
+        capped = plan.default_cap is not None or bool(plan.caps)
+        window = max(4 * limit, 64) if capped else limit
+        kinds = []
+        for condition in due:
+            kind = select(_D.reference, _D.adapter, order.label("due_at")).where(condition)
+            if plan.skip:
+                kind = kind.where(_D.adapter.not_in(sorted(plan.skip)))
+            kinds.append(kind.order_by(order).limit(window).subquery())
+        if len(kinds) == 1:
+            rows = kinds[0]
+        else:
+            union = union_all(*(select(k.c.reference, k.c.adapter, k.c.due_at) for k in kinds)).subquery()
+            oldest = select(union.c.reference, union.c.adapter, union.c.due_at).order_by(union.c.due_at)
+            rows = oldest.limit(window).subquery()
+        if not capped:
+            chosen = select(rows.c.reference)
         else:
             # A window of the oldest due rows, ranked within each adapter, trimmed to each adapter's cap.
-            rows = candidates.order_by(order).limit(max(4 * limit, 64)).subquery()
             rank = func.row_number().over(partition_by=rows.c.adapter, order_by=rows.c.due_at)
             ranked = select(rows.c.reference, rows.c.due_at, rows.c.adapter, rank.label("rank")).subquery()
             default: Any = literal(limit)
@@ -222,7 +256,7 @@ class DeliveryQueue:
         references = cast(aggregated, ARRAY(String))  # an expression, so ANY takes it as an array
         return (
             select(_D.reference)
-            .where(_D.reference == any_(references), due)
+            .where(_D.reference == any_(references), or_(*due))
             .with_for_update(skip_locked=True)
             .correlate(None)
         )
@@ -252,13 +286,15 @@ class DeliveryQueue:
         self, conn: AsyncConnection, items: Sequence[Claimed], *, poll_at: float | None
     ) -> set[str]:
         """``done`` for many rows in one statement; returns the references whose lease was still ours."""
+        references = [item.reference for item in items]
+        one = len(references) == 1
         values = {
-            "q_references": [item.reference for item in items],
+            "q_references": references[0] if one else references,
             "q_owner": self.owner,
             "q_poll_at": poll_at,
             "q_now": self.clock.time(),
         }
-        return {row[0] for row in await conn.execute(_DONE_MANY, values)}
+        return {row[0] for row in await conn.execute(_DONE_ONE if one else _DONE_MANY, values)}
 
     async def fail(self, conn: AsyncConnection, item: Claimed, *, error: str) -> bool:
         return await self._set(
@@ -284,10 +320,11 @@ class DeliveryQueue:
         the same application meanwhile; ``rearm_poll`` sets the next poll once the call is over, and a
         worker that dies mid-call leaves the row to be polled again when its lease runs out.
         """
+        plan = _binding(plan, limit)
         shape = ("polls", limit, _shape(plan))
         statement = self._statements.get(shape)
         if statement is None:
-            due = and_(_D.state == "done", _D.poll_at <= _NOW)
+            due = (and_(_D.state == "done", _D.poll_at <= _NOW),)
             statement = self._keep(
                 shape,
                 update(DELIVERIES)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters import AdapterConfig, AdapterRegistry, DepartmentAdapter, EgressPolicy, Retryable, build_client
 from adapters.local import demo_config
 from catalogue import Catalogue
+from family_registry.reads import Reads
 from gateway.endpoints import registered_endpoints
 
 __all__ = ["AdapterResolver", "NoEndpoint"]
@@ -57,6 +58,7 @@ class AdapterResolver:
         self.egress = egress
         self.refresh_seconds = refresh_seconds
         self.local_options = local_options or {}
+        self._reads = Reads(engine)
         self._registered: dict[str, tuple[int, str]] = {}
         self._read_at = float("-inf")
         self._built: dict[str, _Built] = {}
@@ -66,7 +68,7 @@ class AdapterResolver:
     async def _refresh(self) -> None:
         if time.monotonic() - self._read_at < self.refresh_seconds:
             return
-        self._registered = await registered_endpoints(self.engine)
+        self._registered = await registered_endpoints(self._reads)
         self._read_at = time.monotonic()
 
     async def configs(self) -> dict[str, AdapterConfig]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import msgspec
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters import DepartmentError, Permanent, StatusQuery, SubmissionRequest
@@ -143,8 +143,12 @@ _COLUMNS = (
     APPLICATIONS.c.status,
 )
 # The same columns as correlated subqueries, returned by the claim statement itself: one statement less.
+# The claimed row is named in full, as text: SQLAlchemy's SQLite compiler writes every column of a
+# RETURNING clause without its table, subqueries' too, and an unqualified ``reference`` inside the
+# subquery is the application's own, so each claim read whichever application came first.
+_CLAIMED_REFERENCE: ColumnElement[str] = literal_column(f"{DELIVERIES.name}.reference")
 _WITH_CLAIM = tuple(
-    select(column).where(APPLICATIONS.c.reference == DELIVERIES.c.reference).scalar_subquery()
+    select(column).where(APPLICATIONS.c.reference == _CLAIMED_REFERENCE).scalar_subquery()
     for column in _COLUMNS
 )
 
@@ -168,7 +172,8 @@ class DeliveryWorker:
         self.resolver = resolver
         self.options = options
         self.clock = clock or SystemClock()
-        self.transactions = Transactions(engine)
+        # A transaction lost in a crash is made again: its rows are leased and calls carry the same key.
+        self.transactions = Transactions(engine, durable=False)
         self.queue = DeliveryQueue(engine, _owner(), options.lease_seconds, clock=self.clock)
         self.breakers = CircuitBreakers(
             threshold=options.breaker_threshold, cooldown=options.breaker_cooldown, clock=self.clock.time

@@ -29,6 +29,7 @@ from adapters import (
 )
 from adapters.errors import DestinationRefused
 from catalogue import Catalogue
+from family_registry.reads import Reads
 from gateway.audit import Actor, AuditTrail
 from gateway.endpoints.errors import AdapterUnhealthy, EndpointNotAllowed, EndpointRefused, UnknownAdapter
 from gateway.endpoints.policy import POLICY
@@ -43,12 +44,14 @@ _ENDPOINTS = DepartmentEndpoint.__table__  # type: ignore[attr-defined]
 AdapterCatalogue = Callable[[], Catalogue]
 
 
-async def registered_endpoints(engine: AsyncEngine) -> dict[str, tuple[int, str]]:
-    """Every registered adapter code with its version and configuration (JSON), for the delivery resolver."""
-    async with engine.connect() as conn:
-        rows = (
-            await conn.execute(select(_ENDPOINTS.c.adapter, _ENDPOINTS.c.version, _ENDPOINTS.c.config))
-        ).all()
+_REGISTERED = select(_ENDPOINTS.c.adapter, _ENDPOINTS.c.version, _ENDPOINTS.c.config)
+
+
+async def registered_endpoints(reads: Reads) -> dict[str, tuple[int, str]]:
+    """Every registered adapter code with its version and configuration (JSON), for the delivery resolver.
+    Read in one hop to the database's thread (``family_registry.reads``): the resolver reads them again
+    every few seconds, in the cycle that claims a delivery, where the engine's connection took six or so."""
+    rows = await reads.all(_REGISTERED, {})
     return {row[0]: (int(row[1]), row[2]) for row in rows}
 
 

@@ -16,7 +16,7 @@ from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.conftest import FakeClock
 from tests.adapters.mounts import Department
-from tests.applications.support import ADMIN_CALLER, World
+from tests.applications.support import ADMIN_CALLER, LEARNER_DOCS, World
 from tests.delivery.support import WorkerFactory, drain, keys_seen, submitted
 
 
@@ -48,6 +48,27 @@ class TestDelivery:
         # The age proof is the registry's e-KYC'd date of birth: no file goes with it.
         assert {d["type"] for d in body["documents"]} == {"aadhaar", "address_proof", "photo"}
         assert (await _delivery(world, reference))["state"] == "done"
+
+    async def test_each_delivery_carries_its_own_application(
+        self, world: World, department: Department, make_worker: WorkerFactory
+    ) -> None:
+        """Claimed together, each delivery sends its own applicant and form (the claim reads them)."""
+        await world.register_rest(department.url)
+        asha, meena = world.people.asha, world.people.meena
+        for person in (asha, meena):
+            for doc_type in LEARNER_DOCS:
+                await world.upload(person, doc_type)
+        first = await world.apply(asha, key="key-1", preferred_test_date="2026-12-15")
+        second = await world.apply(meena, key="key-2", preferred_test_date="2026-12-20")
+        assert await make_worker(batch=2).run_once() == 2
+        bodies = {
+            body["reference_number"]: body
+            for body in (msgspec.json.decode(r.body) for r in department.app.requests if r.method == "POST")
+        }
+        assert bodies[first]["applicant"]["member_id"] == asha.member_id
+        assert bodies[first]["form"]["preferred_test_date"] == "2026-12-15"
+        assert bodies[second]["applicant"]["member_id"] == meena.member_id
+        assert bodies[second]["form"]["preferred_test_date"] == "2026-12-20"
 
     async def test_department_down_for_a_while_delays_then_delivers(
         self, world: World, department: Department, make_worker: WorkerFactory

@@ -29,6 +29,11 @@ async def _add(conn: AsyncConnection, by: int) -> int:
     return int((await conn.execute(text("SELECT n FROM hop WHERE id = 1"))).scalar_one())
 
 
+async def _half(conn: AsyncConnection) -> None:
+    await _add(conn, 7)
+    raise LookupError("stop here")
+
+
 async def test_a_body_is_committed_and_its_value_returned(db_engine: AsyncEngine) -> None:
     await _table(db_engine)
     transactions = Transactions(db_engine)
@@ -41,12 +46,8 @@ async def test_a_body_that_raises_is_rolled_back(db_engine: AsyncEngine) -> None
     await _table(db_engine)
     transactions = Transactions(db_engine)
 
-    async def half(conn: AsyncConnection) -> None:
-        await _add(conn, 7)
-        raise LookupError("stop here")
-
     with pytest.raises(LookupError):
-        await transactions.run(half)
+        await transactions.run(_half)
     assert await _n(db_engine) == 0
 
 
@@ -75,3 +76,45 @@ async def test_a_body_that_awaits_something_else_is_refused_on_sqlite(db_engine:
     with pytest.raises(Suspended):
         await transactions.run(waits)
     assert await _n(db_engine) == 0
+
+
+async def test_the_kept_connection_serves_after_a_rollback_and_after_the_driver_lost_it(
+    db_engine: AsyncEngine,
+) -> None:
+    """On SQLite the writing thread keeps its connection between transactions: a body rolled back leaves
+    nothing open on it, and a connection the driver gave up (invalidated) is replaced by a new one."""
+    await _table(db_engine)
+    transactions = Transactions(db_engine)
+
+    with pytest.raises(LookupError):
+        await transactions.run(_half)
+    assert await transactions.run(lambda conn: _add(conn, 1)) == 1
+
+    async def lose(conn: AsyncConnection) -> None:
+        await _add(conn, 5)
+        conn.sync_connection.invalidate()  # type: ignore[union-attr]  # as the driver does on a lost connection
+        raise ConnectionError("lost")
+
+    with pytest.raises(ConnectionError):
+        await transactions.run(lose)
+    assert await transactions.run(lambda conn: _add(conn, 1)) == 2
+    assert await _n(db_engine) == 2
+
+
+async def test_a_transaction_not_waiting_for_the_flush_still_commits(db_engine: AsyncEngine) -> None:
+    """``durable=False``: on PostgreSQL synchronous_commit is off for that transaction alone."""
+    await _table(db_engine)
+    fast, plain = Transactions(db_engine, durable=False), Transactions(db_engine)
+
+    async def setting(conn: AsyncConnection) -> str:
+        await _add(conn, 1)
+        if not is_postgres(db_engine):
+            return "off"
+        return str((await conn.exec_driver_sql("SHOW synchronous_commit")).scalar_one())
+
+    assert await fast.run(setting) == "off"
+    if is_postgres(db_engine):  # the others keep the server's setting
+        async with db_engine.connect() as conn:
+            server = (await conn.exec_driver_sql("SHOW synchronous_commit")).scalar_one()
+        assert await plain.run(setting) == server
+    assert await _n(db_engine) == (2 if is_postgres(db_engine) else 1)
