@@ -33,7 +33,7 @@ from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from family_registry.reads import write_executor
-from gateway.database import is_postgres, sqlite_pragmas
+from gateway.database import sqlite_pragmas
 
 __all__ = ["Body", "Suspended", "Transactions"]
 
@@ -102,14 +102,8 @@ def _drive(body: Coroutine[Any, Any, T]) -> T:
 class Transactions:
     """Run write transactions of one engine's database, each in one hop where the database allows."""
 
-    def __init__(self, engine: AsyncEngine, *, durable: bool = True) -> None:
-        """``durable=False``: on PostgreSQL a commit does not wait for its WAL to be flushed to disk
-        (``synchronous_commit`` off for these transactions alone), as a SQLite commit in WAL mode with
-        ``synchronous=NORMAL`` does not. A crash of the server may then lose the last of them, whole, never
-        part of one: only for writes that are made again when lost (the delivery worker's, under leases
-        and idempotency keys). The flush was about 0.9 ms of each commit on the bench's machine."""
+    def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._fast_commit = not durable and is_postgres(engine)
         url = engine.url
         database = url.database or ""
         # An in-memory database is private to the engine's own connection: write it through the engine.
@@ -124,8 +118,6 @@ class Transactions:
         """``body`` in a transaction of its own, committed when it returns and rolled back if it raises."""
         if self._sqlite_url is None:
             async with self.engine.begin() as conn:
-                if self._fast_commit:
-                    await conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 return await body(conn)
         return await asyncio.get_running_loop().run_in_executor(write_executor(), self._run_sqlite, body)
 

@@ -172,8 +172,7 @@ class DeliveryWorker:
         self.resolver = resolver
         self.options = options
         self.clock = clock or SystemClock()
-        # A transaction lost in a crash is made again: its rows are leased and calls carry the same key.
-        self.transactions = Transactions(engine, durable=False)
+        self.transactions = Transactions(engine)
         self.queue = DeliveryQueue(engine, _owner(), options.lease_seconds, clock=self.clock)
         self.breakers = CircuitBreakers(
             threshold=options.breaker_threshold, cooldown=options.breaker_cooldown, clock=self.clock.time

@@ -99,22 +99,3 @@ async def test_the_kept_connection_serves_after_a_rollback_and_after_the_driver_
         await transactions.run(lose)
     assert await transactions.run(lambda conn: _add(conn, 1)) == 2
     assert await _n(db_engine) == 2
-
-
-async def test_a_transaction_not_waiting_for_the_flush_still_commits(db_engine: AsyncEngine) -> None:
-    """``durable=False``: on PostgreSQL synchronous_commit is off for that transaction alone."""
-    await _table(db_engine)
-    fast, plain = Transactions(db_engine, durable=False), Transactions(db_engine)
-
-    async def setting(conn: AsyncConnection) -> str:
-        await _add(conn, 1)
-        if not is_postgres(db_engine):
-            return "off"
-        return str((await conn.exec_driver_sql("SHOW synchronous_commit")).scalar_one())
-
-    assert await fast.run(setting) == "off"
-    if is_postgres(db_engine):  # the others keep the server's setting
-        async with db_engine.connect() as conn:
-            server = (await conn.exec_driver_sql("SHOW synchronous_commit")).scalar_one()
-        assert await plain.run(setting) == server
-    assert await _n(db_engine) == (2 if is_postgres(db_engine) else 1)
