@@ -175,7 +175,8 @@ class AuditSealer:
         count, seq, digest = head
         if self.heads is not None:
             try:
-                self.heads.publish(seq, digest, self.now())
+                # Its fsync on a thread of its own: not on the event loop, nor on the writing thread.
+                await asyncio.to_thread(self.heads.publish, seq, digest, self.now())
             except OSError as exc:  # the next round publishes a later head
                 log.warning("could not publish the audit head to %s: %s", self.heads.path, exc)
         # The same line in the process's JSON log, for operators who ship logs rather than the file.
