@@ -25,11 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
-__all__ = ["Reads", "Statement"]
+__all__ = ["Reads", "Statement", "write_connection", "write_executor"]
 
 # Threads of SQLite reads in this process, shared by every engine: sqlite3 lets the GIL go while a
 # statement runs, and more threads than cores only queue on the GIL.
@@ -79,6 +80,12 @@ def _connection(path: str, writable: bool = False) -> sqlite3.Connection:
     while len(kept) > _KEPT_PER_THREAD:
         kept.popitem(last=False)[1].close()
     return conn
+
+
+def write_connection(path: str) -> sqlite3.Connection:
+    """The writing thread's plain ``sqlite3`` connection to the file at ``path`` (autocommit, seva's
+    pragmas); only for jobs running on ``write_executor``."""
+    return _connection(path, writable=True)
 
 
 Convert = Callable[[Any], Any] | None
@@ -170,14 +177,16 @@ class Reads:
         return self._sqlite or self._postgres
 
     async def insert(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert ``rows`` in one transaction of their own, committed before this returns (only when
-        ``direct``). SQLite: ``sql`` (a ``?`` for each column) for every row, and the commit, in one job
-        on a thread of their own. PostgreSQL: ``sql`` once, given the rows column by column (``$1`` the first
-        column's values, and so on: an ``INSERT ... SELECT * FROM unnest(...)``); one statement outside
-        any transaction commits by itself, in one round trip."""
+        """Insert ``rows`` in one statement, committed before this returns (only when ``direct``); the
+        statement is atomic on its own, so it needs no transaction around it. SQLite: ``sql`` takes the
+        rows as one parameter, a JSON array of arrays (an ``INSERT ... SELECT ... FROM json_each(?)``), run
+        in one job on the writing thread: one step of SQLite's however many rows. PostgreSQL: ``sql`` is
+        given the rows column by column (``$1`` the first column's values, and so on: an ``INSERT ...
+        SELECT * FROM unnest(...)``), in one round trip."""
         if self._sqlite:
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(write_executor(), self._insert_sqlite, sql, rows)
+            payload = msgspec.json.encode(rows).decode()
+            await loop.run_in_executor(write_executor(), self._insert_sqlite, sql, payload)
             return
         arguments = [list(column) for column in zip(*rows, strict=True)]
         pooled = await self.engine.raw_connection()
@@ -194,17 +203,10 @@ class Reads:
             raise
         await greenlet_spawn(pooled.close)
 
-    def _insert_sqlite(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        conn = _connection(self._path, writable=True)
-        # IMMEDIATE takes the write lock first: a deferred transaction that reads first may fail to upgrade.
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany(sql, rows)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    def _insert_sqlite(self, sql: str, payload: str) -> None:
+        # In autocommit, one statement is its own transaction: it takes the write lock (waiting for it as
+        # BEGIN IMMEDIATE would, with a fresh snapshot) and commits, or changes nothing.
+        _connection(self._path, writable=True).execute(sql, (payload,))
 
     def _run_sqlite(self, statements: list[tuple[Statement, Mapping[str, Any]]]) -> list[list[Any]]:
         conn = _connection(self._path)

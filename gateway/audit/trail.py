@@ -11,8 +11,9 @@ queued while the previous batch was being committed and commits them together, i
 under load one commit carries many entries and a caller alone is written at once (nothing waits on a
 timer). Each caller still returns only once its entry is committed; if the batch fails, every caller in
 it fails (``TrailUnavailable``), and nothing it read is answered. On a SQLite file and on PostgreSQL the
-batch goes to the driver itself (``family_registry.reads.Reads.insert``): SQLite's insert and commit in
-one job on a thread kept for writes, PostgreSQL's batch as one prepared ``INSERT ... SELECT FROM unnest``.
+batch goes to the driver itself (``family_registry.reads.Reads.insert``): SQLite's batch as one
+``INSERT ... SELECT FROM json_each`` (the rows as one JSON array, committed by itself) in one job on the
+process's thread for writes, PostgreSQL's batch as one prepared ``INSERT ... SELECT FROM unnest``.
 """
 
 from __future__ import annotations
@@ -41,9 +42,14 @@ _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _LIMITS = {"actor": 80, "target": 120, "client_ip": 64, "request_id": 64, "reason": 300, "action": 64}
 # What an append writes, in this order; the rest (id, seq, hashes) is the database's and the sealer's.
 _COLUMNS = ("at", "actor", "role", "action", "target", "client_ip", "request_id", "reason", "details")
+# A whole batch in one statement, given as one JSON array of rows: one step of SQLite's, whatever its size
+# (a row at a time, each row's step waited for the GIL while the event loop held it).
 _SQLITE_INSERT = (
     "INSERT INTO audit_entry (at, actor, role, action, target, client_ip, request_id, reason, details) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+    "json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), "
+    "json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]') "
+    "FROM json_each(?) ORDER BY key"
 )
 # A whole batch in one statement, one array per column: one plan, one round trip, whatever its size.
 _POSTGRES_INSERT = (

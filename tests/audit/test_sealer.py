@@ -4,6 +4,7 @@ beside it; nothing lost or doubled when a sealer is killed in the middle of a ba
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -185,3 +186,63 @@ async def test_a_sealer_killed_mid_batch_loses_and_doubles_nothing(
     published = read_published(heads)
     assert sorted(published) == [20, 30]
     assert (await trail.verify(published=published)).ok
+
+
+@pytest.mark.parametrize("db_url", [param for param in DATABASES if param.id == "sqlite"], indirect=True)
+async def test_a_sqlite_round_seals_its_entries_in_order_in_one_statement(db_url: str) -> None:
+    """On a SQLite file one ``UPDATE ... FROM json_each`` seals the batch: SQLite walks the array (the
+    numbers' order) and finds each entry by its rowid, so entries are sealed in order, as the trigger
+    that refuses any other sealing requires."""
+    from gateway.audit.sealer import _SQLITE_SEAL
+
+    engine = create_engine(db_url)
+    try:
+        async with engine.connect() as conn:
+            plan = (await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {_SQLITE_SEAL}", ("[]",))).all()
+    finally:
+        await engine.dispose()
+    steps = [str(row[3]) for row in plan]
+    assert steps[0].startswith("SCAN s VIRTUAL TABLE"), steps
+    assert steps[1].startswith("SEARCH audit_entry USING INTEGER PRIMARY KEY"), steps
+
+
+async def test_reads_recorded_while_the_sealer_runs_are_committed_and_chained_as_written(
+    engine: AsyncEngine,
+) -> None:
+    """Reads recorded at once while a sealer seals beside them (on SQLite, both on the one writing
+    thread): each entry is committed when its read returns, every entry is sealed once in the order it
+    was written, and text that JSON must escape is hashed as stored (verify recomputes the same)."""
+    trail = AuditTrail(engine)
+    sealer = AuditSealer(engine, batch=40)
+    odd = 'quote " backslash \\ newline \n tab \t हिंदी ✓'
+    seen: list[int] = []
+
+    async def read(n: int) -> None:
+        await trail.record(ACTOR, "member.read", f"member:{n}", {"n": n, "text": odd})
+        async with engine.connect() as conn:
+            found = await conn.execute(
+                text("SELECT count(*) FROM audit_entry WHERE target = :t"), {"t": f"member:{n}"}
+            )
+            seen.append(found.scalar_one())
+
+    stop = asyncio.Event()
+    sealing = asyncio.create_task(sealer.run(stop))
+    try:
+        for start in range(0, 200, 50):
+            await asyncio.gather(*(read(n) for n in range(start, start + 50)))
+            await sealer.seal_once(wait=True)
+    finally:
+        stop.set()
+        await sealing
+    assert seen == [1] * 200
+    assert await sealer.seal_all() == 0
+    assert await trail.count() == (200, 0)
+    rows = await _sealed(engine)
+    assert [seq for _, seq, _ in rows] == list(range(1, 201))
+    assert [row_id for row_id, _, _ in rows] == sorted(row_id for row_id, _, _ in rows)
+    assert sorted(target for _, _, target in rows) == sorted(f"member:{n}" for n in range(200))
+    verdict = await trail.verify()
+    assert verdict.ok and verdict.entries == 200
+    async with engine.connect() as conn:
+        details = await conn.execute(text("SELECT details FROM audit_entry ORDER BY seq"))
+        assert {json.loads(found)["text"] for found in details.scalars()} == {odd}
