@@ -32,6 +32,7 @@ from gateway.audit.chain import entry_hash
 from gateway.audit.tables import AuditEntry, AuditHead
 from gateway.audit.trail import HeadMissing
 from gateway.database import is_postgres
+from gateway.transactions import Transactions
 
 __all__ = ["SEALER_LOCK", "AuditSealer", "HeadFile", "read_published"]
 
@@ -100,6 +101,7 @@ class AuditSealer:
         self.heads = heads
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.postgres = is_postgres(engine)
+        self._transactions = Transactions(engine)
         # Tests stop a sealer here, its entries chained and not yet committed, to kill it.
         self.before_commit: Callable[[], Awaitable[None]] | None = None
 
@@ -134,27 +136,16 @@ class AuditSealer:
                 await conn.execute(select(_ENTRY.c.id).where(_ENTRY.c.seq.is_(None)).limit(1))
             ).first() is None:
                 return 0
-        async with self.engine.connect() as conn:
-            if self.postgres:
-                await conn.begin()
-                lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-                taken = (await conn.execute(text(f"SELECT {lock}(:key)"), {"key": SEALER_LOCK})).scalar()
-                if taken is False:
-                    await conn.rollback()
-                    return 0
-            else:
-                await conn.exec_driver_sql("BEGIN IMMEDIATE")
-            try:
-                head = await self._seal(conn)
-            except BaseException:
-                await conn.rollback()
-                raise
-            if head is None:
-                await conn.rollback()
-                return 0
-            if self.before_commit is not None:
-                await self.before_commit()
-            await conn.commit()
+        if not self.postgres and self.before_commit is None:
+            # SQLite: the round is one job on the process's writing thread (``gateway.transactions``), in
+            # turn with the submissions' group commit and the trail's batches. Run through the engine, it
+            # held the write lock across a dozen hops of a busy event loop, while those writes waited in
+            # SQLite's busy handler (sleeps of 1 ms and more).
+            head = await self._transactions.run(self._seal_immediate)
+        else:
+            head = await self._seal_round(wait)
+        if head is None:
+            return 0
         count, seq, digest = head
         if self.heads is not None:
             try:
@@ -164,6 +155,34 @@ class AuditSealer:
         # The same line in the process's JSON log, for operators who ship logs rather than the file.
         log.info(_HEAD_EVENT, extra={"seq": seq, "head_hash": digest})
         return count
+
+    async def _seal_immediate(self, conn: AsyncConnection) -> tuple[int, int, str] | None:
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock first, as below
+        return await self._seal(conn)
+
+    async def _seal_round(self, wait: bool) -> tuple[int, int, str] | None:
+        async with self.engine.connect() as conn:
+            if self.postgres:
+                await conn.begin()
+                lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+                taken = (await conn.execute(text(f"SELECT {lock}(:key)"), {"key": SEALER_LOCK})).scalar()
+                if taken is False:
+                    await conn.rollback()
+                    return None
+            else:
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                head = await self._seal(conn)
+            except BaseException:
+                await conn.rollback()
+                raise
+            if head is None:
+                await conn.rollback()
+                return None
+            if self.before_commit is not None:
+                await self.before_commit()
+            await conn.commit()
+        return head
 
     async def _seal(self, conn: AsyncConnection) -> tuple[int, int, str] | None:
         rows = (
