@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from catalogue.digits import ascii_digits
 from family_registry.verhoeff import check_digit, is_valid
-from gateway.platform.randomness import random_below
 
 __all__ = ["InvalidReference", "format_reference", "new_reference", "parse_reference"]
 
@@ -32,8 +32,7 @@ class InvalidReference(ValueError):
 
 def new_reference(today: dt.date) -> str:
     """A fresh reference (13 digits, no separators) for something made on ``today``."""
-    # The operating system's random bytes as secrets.randbelow draws them, from a block drawn at once.
-    body = f"{today:%y%m}{random_below(10**8):08d}"
+    body = f"{today.year % 100:02d}{today.month:02d}{secrets.randbelow(10**8):08d}"  # YYMM, not strftime
     return body + check_digit(body)
 
 
