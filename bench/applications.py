@@ -25,7 +25,7 @@ departments (``tests/adapters/departments.py``, each in its own process).
 Rounds are interleaved (baseline, seva, baseline, seva...) and the median of the rounds is reported.
 
     .venv/bin/python bench/applications.py [--seconds 5] [--rounds 3] [--lane 16]
-        [--database-url postgresql+asyncpg://...]
+        [--database-url postgresql+asyncpg://...] [--only-submissions]
 """
 
 from __future__ import annotations
@@ -457,13 +457,15 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
     await setup.prepare(department_url)
     backend = "PostgreSQL" if is_postgres(engine) else "SQLite"
 
-    overhead = await proxy_overhead(setup, department_url, args.seconds, args.rounds)
-    latencies = {latency: url for latency, url in urls.items() if latency in LATENCY_GOALS}
-    rates = await latency_rates(setup, latencies, args.seconds, args.rounds, args.lane, args.deliveries)
-    alone, beside = await slow_beside_fast(
-        setup, urls[0.1], urls[SLOW_LATENCY], args.seconds, args.rounds, args.lane
-    )
-    await setup.register("rest_transport", "rest", f"{department_url}/rest", 256)
+    everything = not args.only_submissions
+    if everything:
+        overhead = await proxy_overhead(setup, department_url, args.seconds, args.rounds)
+        latencies = {latency: url for latency, url in urls.items() if latency in LATENCY_GOALS}
+        rates = await latency_rates(setup, latencies, args.seconds, args.rounds, args.lane, args.deliveries)
+        alone, beside = await slow_beside_fast(
+            setup, urls[0.1], urls[SLOW_LATENCY], args.seconds, args.rounds, args.lane
+        )
+        await setup.register("rest_transport", "rest", f"{department_url}/rest", 256)
 
     port = free_port()
     data_dir = work / "data"
@@ -500,6 +502,15 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
 
     print(f"\nseva applications benchmark: {backend}, {os.cpu_count()} CPUs, one `seva serve` worker")
     print(f"load average before and after: {args.load_before:.2f}, {os.getloadavg()[0]:.2f}")
+    verdict = {True: "met", False: "NOT met"}
+    if everything:
+        _print_proxy(backend, overhead, verdict)
+    _print_submissions(backend, args, submitted)
+    if everything:
+        _print_deliveries(backend, args, rates, alone, beside, verdict)
+
+
+def _print_proxy(backend: str, overhead: dict[str, float], verdict: dict[bool, str]) -> None:
     print("\n1. A proxied call at concurrency 1 (median of per-round medians, ms)")
     base = overhead["httpx direct (baseline)"]
     for name, value in overhead.items():
@@ -507,7 +518,6 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
         print(f"   {name:<26} {value:7.2f}{added}")
     adapter_added = overhead["adapter"] - base
     delivery_added = overhead["delivery (with DB)"] - base
-    verdict = {True: "met", False: "NOT met"}
     print(f"   target: the gateway adds < {PROXY_TARGET_MS:g} ms at the median")
     for label, added in (
         ("adapter (the proxied call itself)", adapter_added),
@@ -523,6 +533,9 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
             source=SOURCE,
         )
         print(f"     {label:<36} {added:+.2f} ms  {verdict[added < PROXY_TARGET_MS]}")
+
+
+def _print_submissions(backend: str, args: argparse.Namespace, submitted: dict[str, float]) -> None:
     print(f"\n2. Submissions end to end, {args.concurrency} concurrent clients, {args.seconds:g} s")
     for label, key in (
         ("GET /health (HTTP stack ceiling)", "health"),
@@ -540,6 +553,16 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
         print(f"   target: {SUBMIT_TARGET_SQLITE:.0f}/s on SQLite -> {met}")
     else:
         print("   target: more than on SQLite (compare with a run without --database-url)")
+
+
+def _print_deliveries(
+    backend: str,
+    args: argparse.Namespace,
+    rates: dict[float, tuple[Rate, Rate]],
+    alone: list[float],
+    beside: list[float],
+    verdict: dict[bool, str],
+) -> None:
     print(f"\n3. Delivery by one worker against a direct client, {args.lane} calls in flight (median per s)")
     print(f"   {'department answers in':<24}{'direct':>9}{'seva':>9}{'ratio':>8}{'goal':>7}")
     for latency, (direct, seva) in rates.items():
@@ -603,6 +626,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--deliveries", type=int, default=2000, help="applications per round at 0 ms")
     parser.add_argument("--lane", type=int, default=16, help="calls in flight to one department")
+    parser.add_argument(
+        "--only-submissions", action="store_true", help="measure section 2 alone (no delivery sections)"
+    )
     parser.add_argument(
         "--database-url", default="", help="a PostgreSQL URL; a fresh schema is made and dropped"
     )

@@ -32,7 +32,7 @@ class InvalidReference(ValueError):
 
 def new_reference(today: dt.date) -> str:
     """A fresh reference (13 digits, no separators) for something made on ``today``."""
-    body = f"{today:%y%m}{secrets.randbelow(10**8):08d}"
+    body = f"{today.year % 100:02d}{today.month:02d}{secrets.randbelow(10**8):08d}"  # YYMM, not strftime
     return body + check_digit(body)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -158,9 +159,16 @@ def summary(row: Any) -> ApplicationSummary:
     )
 
 
-def district_names(catalogue: Catalogue) -> dict[str, str]:
-    """District codes to their English names, for addresses the registry holds."""
-    return {code: district.name.en for code, district in catalogue.districts.items()}
+_district_names: weakref.WeakKeyDictionary[Catalogue, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def district_names(catalogue: Catalogue) -> Mapping[str, str]:
+    """District codes to their English names, for addresses the registry holds; made once per catalogue
+    (every submission asks)."""
+    found = _district_names.get(catalogue)
+    if found is None:
+        found = _district_names[catalogue] = {code: d.name.en for code, d in catalogue.districts.items()}
+    return found
 
 
 def _attached(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.audit import Actor, AuditTrail
 from gateway.audit.sealer import AuditSealer, HeadFile, read_published
 from gateway.database import create_engine
+from gateway.transactions import Transactions
 from tests.conftest import DATABASES, ROOT
 
 ACTOR = Actor(subject="member:100000011", role="citizen", client_ip="203.0.113.7", reason="test")
@@ -54,6 +55,30 @@ async def test_entries_are_chained_in_the_order_they_were_written(
     assert sorted(published) == [3, 6, 7] and published[7] == (await trail.head())[1]
     assert (await trail.verify(published=published)).ok
     assert await sealer.seal_once() == 0  # nothing left: no round, no head
+
+
+async def test_rounds_beside_write_transactions_seal_every_entry_once(engine: AsyncEngine) -> None:
+    """Rounds sealing while sixty write transactions append (on SQLite both are jobs of the one writing
+    thread, ``gateway.transactions``): every entry sealed exactly once, in the order written, one chain."""
+    trail = AuditTrail(engine)
+    transactions = Transactions(engine)
+    sealer = AuditSealer(engine, batch=7)
+    targets = [f"family:{10000000 + n}" for n in range(60)]
+
+    async def write(target: str) -> None:
+        await transactions.run(lambda conn: trail.append(conn, ACTOR, "family.updated", target))
+
+    async def seal() -> None:
+        for _ in range(12):
+            await sealer.seal_once()
+
+    await asyncio.gather(*(write(target) for target in targets), seal())
+    await sealer.seal_all()
+    rows = await _sealed(engine)
+    assert [seq for _, seq, _ in rows] == list(range(1, 61))
+    assert sorted(target for _, _, target in rows) == targets
+    assert [row_id for row_id, _, _ in rows] == sorted(row_id for row_id, _, _ in rows)
+    assert (await trail.verify()).ok
 
 
 # The advisory lock is PostgreSQL's (SQLite has none): this test is made only for PostgreSQL, and only when
