@@ -141,8 +141,10 @@ class World:
         application, _ = await self.applications.submit(person.caller, body, key)
         return application.reference
 
-    async def register_rest(self, url: str, adapter: str = "rest_transport") -> None:
-        body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=10)
+    async def register_rest(
+        self, url: str, adapter: str = "rest_transport", timeout_seconds: float = 10
+    ) -> None:
+        body = EndpointRegistration(kind="rest", endpoint=f"{url}/rest", timeout_seconds=timeout_seconds)
         await self.endpoints.register(ADMIN_CALLER, adapter, body)
 
 

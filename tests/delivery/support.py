@@ -64,9 +64,12 @@ async def drain(
     raise AssertionError(f"{reference} still {status!r} after {within}s")
 
 
-async def submitted(world: World, department: Department, n: int = 1) -> list[str]:
-    """``n`` applications by Asha for a learner's licence, with the REST department registered."""
-    await world.register_rest(department.url)
+async def submitted(
+    world: World, department: Department, n: int = 1, timeout_seconds: float = 10
+) -> list[str]:
+    """``n`` applications by Asha for a learner's licence, with the REST department registered (its calls
+    given up after ``timeout_seconds`` each for reading and sending, which sets the leases' length)."""
+    await world.register_rest(department.url, timeout_seconds=timeout_seconds)
     for doc_type in LEARNER_DOCS:
         await world.upload(world.people.asha, doc_type)
     return [await world.apply(world.people.asha, key=f"key-{i}") for i in range(n)]

@@ -91,7 +91,9 @@ class TestCrash:
         self, world: World, department: Department, workers: Workers
     ) -> None:
         """SIGKILL while the department holds requests; after a restart every application is filed once."""
-        references = await submitted(world, department, n=6)
+        # The restarted worker waits for the dead one's leases, which outlast the department's longest
+        # call: a short timeout keeps that wait short (25 s; 61 s with the usual 10 s).
+        references = await submitted(world, department, n=6, timeout_seconds=3)
         department.app.hold()  # every request stays in the department until the worker is dead
         first = workers.start()
         await _until(lambda: department.app.in_flight > 0, within=120)
