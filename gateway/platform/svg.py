@@ -21,6 +21,15 @@ _ROW = 48  # a group: its name (16 units high), then its bar (20)
 _BAR = 20
 _TOTAL_ROOM = 72  # right of the longest bar, for its total
 _LEGEND_ROW = 24
+# About how many characters of a 16-unit name fit across the drawing; a longer name (a service's) is cut
+# there, ending in "…", and given whole as the text's tooltip (the table beside the chart has it whole too).
+_NAME_CHARS = 38
+
+
+def _name(label: str) -> str:
+    if len(label) <= _NAME_CHARS:
+        return escape(label)
+    return f"<title>{escape(label)}</title>{escape(label[: _NAME_CHARS - 1].rstrip())}…"
 
 
 def stacked_bars(
@@ -37,7 +46,7 @@ def stacked_bars(
     ]
     for i, (label, values, total) in enumerate(groups):
         y = i * _ROW
-        out.append(f'<text x="0" y="{y + 16}" font-size="16">{escape(label)}</text>')
+        out.append(f'<text x="0" y="{y + 16}" font-size="16">{_name(label)}</text>')
         x = 0.0
         for value, (colour, name) in zip(values, parts, strict=True):
             if value:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlencode
 
+import msgspec
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from litestar import Request, get
 from litestar.di import NamedDependency
@@ -48,6 +50,7 @@ _ROUTE = without_form(staff_route("reports"))  # a form that asks (GET), changin
 # Counts of the whole state: for the signed-in reader only, never in a shared cache.
 _PRIVATE = {"cache-control": "private, no-store"}
 _MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+_Row = TypeVar("_Row", bound=msgspec.Struct)
 
 _NOT_A_DAY = N_("Enter a date as year, month and day, for example 2026-03-31.")
 _BACKWARDS = N_("The start of the period must be on or before its end.")
@@ -134,8 +137,40 @@ def _address(path: str, **query: str | None) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+def _locale(language: str) -> str:
+    return "hi_IN" if language == "hi" else "en_IN"
+
+
 def _number(value: float | int, language: str) -> str:
-    return format_decimal(value, locale="hi_IN" if language == "hi" else "en_IN")
+    return format_decimal(value, locale=_locale(language))
+
+
+def _namer(web: Pages, language: str, by: str) -> Callable[[str], str]:
+    """How a group is called on the page: a service, department or district by its name in the reader's
+    language, a month (``YYYY-MM``) by its name and year; a code the catalogue no longer holds as it is.
+    The CSV keeps the codes, for machines."""
+    if by == "month":
+
+        def month(key: str) -> str:
+            try:
+                return format_date(dt.date.fromisoformat(f"{key}-01"), "MMMM y", locale=_locale(language))
+            except ValueError:
+                return key
+
+        return month
+    catalogue = web.services.current
+    named: Mapping[str, Any] = {
+        "service": catalogue.by_code,
+        "department": catalogue.departments,
+        "district": catalogue.districts,
+    }[by]
+    return lambda key: named[key].name.pick(language) if key in named else key
+
+
+def _named(web: Pages, language: str, by: str, rows: Sequence[_Row]) -> list[_Row]:
+    """``rows`` with each group's code replaced by what the page calls it (``_namer``)."""
+    name = _namer(web, language, by)
+    return [msgspec.structs.replace(row, key=name(row.key)) for row in rows]  # type: ignore[attr-defined]
 
 
 def _table(
@@ -210,6 +245,8 @@ async def guarantee_report(
     language = language_of(request)
     first, last, problems = _period(web, language, since, until)
     page = None if problems else await web.deadlines.report(current_caller(request), by, first, last)
+    if page is not None:
+        page = msgspec.structs.replace(page, rows=_named(web, language, by, page.rows))
     heads, cells = _table(web, language, _GUARANTEE_COLUMNS, page.rows if page else [])
     return web.site.page(
         request, "report_guarantee.html", status=400 if problems else 200, headers=_PRIVATE,
@@ -289,7 +326,13 @@ async def grievance_report(
     tables: dict[str, tuple[list[str], list[list[str]]]] = {}
     if not problems:
         summary = await reports.report(caller, by)
+        summary = msgspec.structs.replace(
+            summary,
+            rows=_named(web, language, by, summary.rows),
+            pending=_named(web, language, by, summary.pending),
+        )
         grading = await reports.monthly_grading(caller, grade_by, month or None)
+        grading = msgspec.structs.replace(grading, rows=_named(web, language, grade_by, grading.rows))
         charts = {
             "disposal": _bars(web, language, summary.rows, _DISPOSAL, N_("Grievances by disposal")),
             "closures": _bars(web, language, summary.rows, _CLOSURES, N_("Closures by kind")),

@@ -135,6 +135,10 @@ def test_an_auditor_signs_in_and_reads_both_reports_in_english_and_hindi(seeded:
     seeded.cookies.set("seva_lang", "hi", domain="testserver.local")
     hindi = seeded.get("/reports/guarantee")
     hindi_grievances = seeded.get("/reports/grievances", params={"by": "district"})
+    hindi_months = seeded.get("/reports/guarantee", params={"by": "month"})
+    seeded.cookies.set("seva_lang", "en", domain="testserver.local")
+    months = seeded.get("/reports/guarantee", params={"by": "month"})
+    services = seeded.get("/reports/guarantee", params={"by": "service"})
 
     # Signed in, the auditor starts on the guarantee's report, by department.
     assert landed.status_code == 200 and str(landed.url).endswith("/reports/guarantee")
@@ -142,8 +146,8 @@ def test_an_auditor_signs_in_and_reads_both_reports_in_english_and_hindi(seeded:
     main = _main(landed)
     assert "Public services guarantee: time limits" in main and "Figures as of 2026-03-20" in main
     # applications, decided within, late, pending within, pending past, appeals (4), penalties, ₹
-    assert _row(landed, "revenue", "guarantee-figures") == ["3", "1", "0", "1", "1", "0", "0", "0", "0", "1",
-                                                           "2,500"]  # fmt: skip
+    revenue = _row(landed, "Revenue Department", "guarantee-figures")
+    assert revenue == ["3", "1", "0", "1", "1", "0", "0", "0", "0", "1", "2,500"]
     # The charts scale to the page, are images with a name, and carry the same figures.
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 360 ' in main
     assert 'width="100%"' in main and 'role="img" aria-label="Applications by state"' in main
@@ -156,7 +160,7 @@ def test_an_auditor_signs_in_and_reads_both_reports_in_english_and_hindi(seeded:
     _no_personal_data(landed)
 
     # Applications made from the 10th on: the one pending within its limit only.
-    assert _row(since, "dindori", "guarantee-figures")[:5] == ["1", "0", "0", "1", "0"]
+    assert _row(since, "Dindori", "guarantee-figures")[:5] == ["1", "0", "0", "1", "0"]
     assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
     assert as_csv.text.splitlines()[1] == "dindori,3,1,0,1,1,0,0,0,0,1,2500"
     assert grading_csv.text.splitlines()[1].startswith("indore,2026-02,4,2,1,")
@@ -165,8 +169,8 @@ def test_an_auditor_signs_in_and_reads_both_reports_in_english_and_hindi(seeded:
     # Grievances by district; February graded by district (tests/grievance_reports: indore 67.5 B).
     text = _main(grievances)
     assert grievances.status_code == 200 and "Grievances: report for auditors" in text
-    assert _row(grievances, "bhopal", "grievance-figures")[:2] == ["4", "2"]  # filed, pending
-    grade = _row(grievances, "indore", "grading-figures")
+    assert _row(grievances, "Bhopal", "grievance-figures")[:2] == ["4", "2"]  # filed, pending
+    grade = _row(grievances, "Indore", "grading-figures")
     assert grade[0] == "1" and grade[-2:] == ["67.5", "B"]  # rank, score, grade
     assert "Monthly grading, 2026-02, by district" in text and 'aria-label="Monthly grading"' in text
     assert 'href="/reports/guarantee"' in text and 'href="/reports/grievances/csv?by=district"' in text
@@ -176,8 +180,23 @@ def test_an_auditor_signs_in_and_reads_both_reports_in_english_and_hindi(seeded:
     hindi_main = _main(hindi)
     assert hindi.headers["content-language"] == "hi"
     assert "लोक सेवा गारंटी: समय-सीमा का प्रतिवेदन" in hindi_main and "लंबित, समय-सीमा के बाद" in hindi_main
-    assert _row(hindi, "revenue", "guarantee-figures")[:5] == ["3", "1", "0", "1", "1"]
+    assert _row(hindi, "राजस्व विभाग", "guarantee-figures")[:5] == ["3", "1", "0", "1", "1"]
     hindi_text = _main(hindi_grievances)
+    # Groups are called by their names in the reader's language (the CSV above keeps the codes).
+    assert _row(hindi_grievances, "भोपाल", "grievance-figures")[:2] == ["4", "2"]
+    assert _row(hindi_grievances, "इंदौर", "grading-figures")[-2:] == ["67.5", "B"]
+    assert '<text x="0" y="16" font-size="16">राजस्व विभाग</text>' in hindi_main
+    assert _row(months, "March 2026", "guarantee-figures")[0] == "3"
+    assert _row(hindi_months, "मार्च 2026", "guarantee-figures")[0] == "3"
+    khasra = _row(services, "Certified copy of khasra / B-1 khatauni / record of rights", "guarantee-figures")
+    assert khasra[0] == "3"
+    # In the chart, a name too long for its width is cut, and given whole as its tooltip.
+    whole = "Certified copy of khasra / B-1 khatauni / record of rights"
+    drawn = re.search(rf"<text [^>]*><title>{re.escape(whole)}</title>([^<]*)</text>", services.text)
+    assert drawn and drawn.group(1).endswith("…") and whole.startswith(drawn.group(1)[:-1])
+    for coded in (hindi_text, _main(months), _main(services)):
+        assert 'scope="row">bhopal<' not in coded and 'scope="row">2026-03<' not in coded
+        assert 'scope="row">rev-khasra-copy<' not in coded
     assert "मासिक ग्रेडिंग, 2026-02, जिला के अनुसार" in hindi_text
     for page in (hindi_main, hindi_text):
         words = re.sub(r"<[^>]+>", " ", page)
@@ -247,13 +266,16 @@ def test_an_api_clients_bearer_token_still_reaches_the_pages(
     page = seeded.get("/reports/guarantee", params={"by": "district"}, headers=auditor)
     grievances = seeded.get("/reports/grievances", headers=administrator)
     refused = seeded.get("/reports/grievances", headers=department)
-    assert page.status_code == 200 and _row(page, "dindori", "guarantee-figures")[:5] == [
+    assert page.status_code == 200 and _row(page, "Dindori", "guarantee-figures")[:5] == [
         "3",
         "1",
         "0",
         "1",
         "1",
     ]
-    assert grievances.status_code == 200 and _row(grievances, "revenue", "grievance-figures")[0] == "4"
+    assert (
+        grievances.status_code == 200
+        and _row(grievances, "Revenue Department", "grievance-figures")[0] == "4"
+    )
     assert refused.status_code == 403
     _no_personal_data(page)
