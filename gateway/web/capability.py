@@ -60,6 +60,7 @@ from gateway.web.routes_public import PUBLIC_HANDLERS
 from gateway.web.routes_reports import REPORT_HANDLERS
 from gateway.web.routes_signin import SIGNIN_HANDLERS
 from gateway.web.routes_staff import STAFF_SIGNIN_HANDLERS
+from gateway.web.routes_verifications import VERIFICATION_HANDLERS
 from gateway.web.sessions import SessionStore
 
 __all__ = ["WebBuilt", "build_web"]
@@ -153,6 +154,7 @@ def build_web(
             *GRIEVANCE_HANDLERS,
             *STAFF_SIGNIN_HANDLERS,
             *DESK_HANDLERS,
+            *VERIFICATION_HANDLERS,
             *APPEALS_HANDLERS,
             *GRIEVANCE_DESK_HANDLERS,
             *REPORT_HANDLERS,

@@ -66,6 +66,12 @@ POLICY = Policy(
         grants={"officer": OWN_DEPARTMENT},
         personal=True,
     ),
+    field_verifications=Rule(
+        "web.field_verifications",
+        "report on field verifications on the web page",
+        grants={"officer": OWN_DEPARTMENT},
+        personal=True,
+    ),
     appeals=Rule(
         "web.appeals",
         "hear appeals under the guarantee Act on the web page",

@@ -1,6 +1,7 @@
 """The staff pages in Chromium: axe-core on the staff sign-in, the desk, an application at the desk (and
-its error summary), the grievance inbox and a grievance there (and its error summary), and the appeals
-page, in both languages at 360 and 1280 px, none scrolling sideways."""
+its error summary), a field officer's verifications (and their error summary), the grievance inbox and a
+grievance there (and its error summary), and the appeals page, in both languages at 360 and 1280 px, none
+scrolling sideways."""
 
 from __future__ import annotations
 
@@ -32,17 +33,20 @@ from tests.web.support import DHURVE, seed_households
 
 TEHSILDAR = "9000000031"
 SDO = "9000000032"
+PATWARI = "9000000033"
 
 
 def _seed_staff(url: str) -> None:
-    """A Tehsildar of Dindori (revenue) and the SDO who hears first appeals there, straight into the table
-    (the server runs in another process)."""
+    """A Tehsildar of Dindori (revenue), a Patwari (the field officer) and the SDO who hears first appeals
+    there, straight into the table (the server runs in another process)."""
 
     async def go() -> None:
         engine = create_engine(url)
         rows = [
             {"id": "off-00000000a1", "role": "officer", "name": "Ravi Maravi", "mobile": TEHSILDAR,
              "department": "revenue", "designation": "Tehsildar", "district": "dindori", "level": None},
+            {"id": "off-00000000a3", "role": "officer", "name": "Lal Singh", "mobile": PATWARI,
+             "department": "revenue", "designation": "Patwari", "district": "dindori", "level": None},
             {"id": "app-00000000a2", "role": "appellate", "name": "S. Khan", "mobile": SDO,
              "department": None, "designation": "SDO (Revenue)", "district": "dindori", "level": 1},
         ]  # fmt: skip
@@ -128,6 +132,10 @@ def test_axe_on_the_staff_pages(browser: Any, desk_server: LiveServer, language:
     officer.click("#reject + form button[type=submit]")  # no reason in either language
     officer.wait_for_selector(".error-summary")
     both_sizes(officer, "reject with errors")
+    officer.select_option("#field-officer", "off-00000000a3")
+    officer.fill("#instructions", "Check the boundary stones")
+    officer.click("#verify + form button[type=submit]")
+    officer.wait_for_url(re.compile(r"\?done=verification$"))
     officer.click("header a[href='/grievance-inbox']")
     officer.wait_for_url(re.compile(r"/grievance-inbox$"))
     both_sizes(officer, "grievance inbox")
@@ -138,6 +146,16 @@ def test_axe_on_the_staff_pages(browser: Any, desk_server: LiveServer, language:
     officer.wait_for_selector(".error-summary")
     both_sizes(officer, "resolve with errors")
     officer.context.close()
+
+    field = _context(browser, server, language).new_page()
+    _sign_in(field, server, "/staff/sign-in", "#mobile", PATWARI, r"/desk$")
+    field.click("header a[href='/field-verifications']")
+    field.wait_for_url(re.compile(r"/field-verifications$"))
+    both_sizes(field, "field verifications")
+    field.click("main form button[type=submit]")  # nothing found, nothing written
+    field.wait_for_selector(".error-summary")
+    both_sizes(field, "field report with errors")
+    field.context.close()
 
     sdo = _context(browser, server, language).new_page()
     _sign_in(sdo, server, "/staff/sign-in", "#mobile", SDO, r"/appeals$")

@@ -331,6 +331,91 @@ def test_an_application_is_sent_for_field_verification(
     assert status == "field_verification"
 
 
+def _send_to_patwari(desk_web: InProcessServer, asked: dict[str, str]) -> None:
+    """Each application of ``asked`` sent by the Tehsildar to the Patwari, with its instructions."""
+    officer = _staff_client(desk_web, TEHSILDAR)
+    try:
+        for reference, instructions in asked.items():
+            page = officer.get(f"/desk/{reference}")
+            patwari = re.search(r'<option value="([a-z]{3}-[0-9a-f]{10})">Lal Singh', page.text)
+            assert patwari, "the field officer is not offered"
+            sent = officer.post(
+                f"/desk/{reference}/field-verification",
+                data={"_csrf_token": csrf_token(page.text), "field-officer": patwari.group(1),
+                      "instructions": instructions, "days": "5"},
+                follow_redirects=True,
+            )  # fmt: skip
+            assert str(sent.url).endswith("?done=verification"), sent.text
+    finally:
+        officer.__exit__(None, None, None)
+
+
+def test_the_field_officer_reports_on_the_web_page(desk_web: InProcessServer, citizen: httpx.Client) -> None:
+    first, second = _apply(citizen, "142/11"), _apply(citizen, "142/12")
+    _send_to_patwari(
+        desk_web, {first: "Check the boundary stones of 142/11", second: "Measure the well on 142/12"}
+    )
+    elsewhere = _staff_client(desk_web, OTHER_DEPARTMENT)
+    patwari = _staff_client(desk_web, PATWARI)
+    try:
+        listed = patwari.get("/field-verifications")
+        ids = [int(n) for n in re.findall(r'action="/field-verifications/([0-9]+)/report"', listed.text)]
+        token = csrf_token(listed.text)
+        not_said = patwari.post(f"/field-verifications/{ids[0]}/report", data={"_csrf_token": token})
+        no_token = patwari.post(f"/field-verifications/{ids[0]}/report", data={"finding": "confirmed"})
+        # Another department's officer: neither the list (nothing assigned) nor the report reaches it.
+        theirs = elsewhere.get("/field-verifications")
+        not_theirs = elsewhere.post(
+            f"/field-verifications/{ids[0]}/report",
+            data={
+                "_csrf_token": csrf_token(elsewhere.get("/sign-out").text),
+                "finding": "confirmed",
+                "report": "Seen",
+            },
+        )
+        reported = patwari.post(
+            f"/field-verifications/{ids[0]}/report",
+            data={"_csrf_token": token, "finding": "not_confirmed", "report": "Two stones are missing"},
+            follow_redirects=True,
+        )
+        again = patwari.post(
+            f"/field-verifications/{ids[0]}/report",
+            data={"_csrf_token": token, "finding": "confirmed", "report": "All there after all"},
+        )
+        patwari.cookies.set("seva_lang", "hi", domain="testserver.local")
+        hindi = patwari.get("/field-verifications")
+    finally:
+        for client in (patwari, elsewhere):
+            client.__exit__(None, None, None)
+
+    # Both assignments, the nearest report date first, each with what to verify and its own form.
+    assert listed.status_code == 200 and 'href="/field-verifications"' in listed.text  # in the staff's links
+    text = _text(listed)
+    assert "Check the boundary stones of 142/11" in text and "Measure the well on 142/12" in text
+    assert len(ids) == 2 and f'href="/desk/{first}"' in listed.text and "working days left" in text
+    # Nothing chosen or written: said beside each field, linked from the summary; nothing moved.
+    assert not_said.status_code == 400
+    assert (
+        f'<a href="#finding-{ids[0]}">' in not_said.text and f'<a href="#report-{ids[0]}">' in not_said.text
+    )
+    assert no_token.status_code == 403
+    assert "No field verification is waiting for you." in _text(theirs)
+    assert not_theirs.status_code == 404
+    # Reported: the page says so and lists only what is left; the application is back at the desk.
+    assert reported.status_code == 200 and str(reported.url).endswith("?done=reported")
+    assert "Your report is sent." in _text(reported) and "Check the boundary stones" not in _text(reported)
+    assert "Measure the well on 142/12" in _text(reported)
+    application = citizen.blocking_portal.call(desk_web.seva.applications.service.get, first)  # type: ignore[attr-defined]
+    assert application.status == "in_progress"
+    # A report is taken once: a second is refused on the page, in words.
+    assert again.status_code == 400 and "already reported" in again.text
+    # In Hindi, every word of the page.
+    hindi_text = _text(hindi)
+    assert "मौके पर सत्यापन" in hindi_text and "प्रतिवेदन भेजें" in hindi_text
+    for english in ("Field verifications", "What to verify", "Report due by", "Confirmed", "Your report"):
+        assert english not in hindi_text, english
+
+
 def test_the_second_appellate_authority_imposes_the_penalty(
     desk_web: InProcessServer, citizen: httpx.Client
 ) -> None:
