@@ -77,9 +77,10 @@ async def _draw(
     service = catalogue.by_code.get(case.service_code)
     listed = {d.type for d in service.documents} if service else set()
     wanted = sorted(listed | {d.type for d in case.documents})
+    officers = await _field_officers(web, caller)
     return web.site.page(
         request, "desk_case.html", status=status, case=case, service=service, wanted=wanted,
-        officers=await _field_officers(web, caller), problems=problems or [], typed=dict(typed or {}),
+        officers=officers, officer_names=dict(officers), problems=problems or [], typed=dict(typed or {}),
         done=done if done in _DONE else None, longest=_LONGEST,
     )  # fmt: skip
 

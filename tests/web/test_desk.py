@@ -103,8 +103,12 @@ def _staff_sign_in(client: httpx.Client, mobile: str) -> httpx.Response:
 def _staff_client(web: InProcessServer, mobile: str) -> httpx.Client:
     client = web.client().__enter__()
     client.headers["accept"] = "text/html"
-    landed = _staff_sign_in(client, mobile)
-    assert landed.status_code == 200, landed.text
+    try:
+        landed = _staff_sign_in(client, mobile)
+        assert landed.status_code == 200, landed.text
+    except BaseException:
+        client.__exit__(None, None, None)  # left open, the application would never stop
+        raise
     return client
 
 
@@ -407,6 +411,15 @@ def test_the_field_officer_reports_on_the_web_page(desk_web: InProcessServer, ci
     assert "Measure the well on 142/12" in _text(reported)
     application = citizen.blocking_portal.call(desk_web.seva.applications.service.get, first)  # type: ignore[attr-defined]
     assert application.status == "in_progress"
+    # The designated officer sees who found what, in words.
+    desk_web.clock.advance(120)  # past the wait before another code goes to the same mobile
+    officer = _staff_client(desk_web, TEHSILDAR)
+    try:
+        desk_case = _text(officer.get(f"/desk/{first}"))
+    finally:
+        officer.__exit__(None, None, None)
+    assert "Lal Singh (Patwari): Check the boundary stones of 142/11" in desk_case
+    assert "Not confirmed : Two stones are missing" in desk_case
     # A report is taken once: a second is refused on the page, in words.
     assert again.status_code == 400 and "already reported" in again.text
     # In Hindi, every word of the page.
