@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import msgspec
 from sqlalchemy import column, func, insert, select, table, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from catalogue import Catalogue
@@ -146,6 +147,10 @@ class Filing(Protocol):
     ) -> Any: ...
 
 
+class _ImportedMeanwhile(Exception):
+    """An import of the same file running at the same time brought the row in first."""
+
+
 class ImportRefused(Exception):
     """A file with problems: every one of them, each with its line."""
 
@@ -197,9 +202,19 @@ class CpgramsExchange:
             if row.registration_no in marked:
                 done.skipped.append(row.registration_no)
             elif row.appeal_of is None:
-                done.filed.append((row.registration_no, await self._file(row, routing, actor, batch)))
+                number = await self._file(row, routing, actor, batch)
+                (
+                    done.filed.append((row.registration_no, number))
+                    if number
+                    else done.skipped.append(row.registration_no)
+                )
             else:
-                done.appeals.append((row.registration_no, await self._appeal(row, actor, batch)))
+                number = await self._appeal(row, actor, batch)
+                (
+                    done.appeals.append((row.registration_no, number))
+                    if number
+                    else done.skipped.append(row.registration_no)
+                )
         async with self.engine.begin() as conn:
             details = {
                 "batch": batch[:16],
@@ -255,7 +270,9 @@ class CpgramsExchange:
                 )
         return problems
 
-    async def _file(self, row: CpgramsRow, routing: Routing, actor: Actor, batch: str) -> str:
+    async def _file(self, row: CpgramsRow, routing: Routing, actor: Actor, batch: str) -> str | None:
+        """File ``row`` and mark it; None when an import of the same file running at the same time marked
+        it first."""
         async with self.engine.connect() as conn:
             number = (
                 await conn.execute(
@@ -274,6 +291,7 @@ class CpgramsExchange:
                 },
                 GrievanceCreate,
             )
+            # Filed just now by an import of the same file running at the same time: that grievance.
             filed = await self.grievances.file_external(
                 body,
                 actor,
@@ -284,13 +302,21 @@ class CpgramsExchange:
             )
             number = filed.number
         due = row.received_on + dt.timedelta(days=REDRESS_DAYS)
-        async with self.engine.begin() as conn:
-            await self._mark(conn, row, str(number), batch)
-            # CPGRAMS's clock starts when CPGRAMS received it; its levels never climb by themselves.
-            await conn.execute(
-                update(_GT).where(_G.number == number).values(due_on=due.isoformat(), next_check_at=None)
-            )
+        try:
+            async with self.engine.begin() as conn:
+                await self._mark(conn, row, str(number), batch)
+                # CPGRAMS's clock starts when CPGRAMS received it; its levels never climb by themselves.
+                await conn.execute(
+                    update(_GT).where(_G.number == number).values(due_on=due.isoformat(), next_check_at=None)
+                )
+        except IntegrityError:  # marked just now by an import of the same file: its row, not ours
+            return None
         return str(number)
+
+    @staticmethod
+    async def _is_marked(conn: AsyncConnection, registration_no: str) -> bool:
+        found = await conn.execute(select(_M.registration_no).where(_M.registration_no == registration_no))
+        return found.first() is not None
 
     async def _mark(self, conn: AsyncConnection, row: CpgramsRow, number: str, batch: str) -> None:
         await conn.execute(
@@ -305,8 +331,15 @@ class CpgramsExchange:
             )
         )
 
-    async def _appeal(self, row: CpgramsRow, actor: Actor, batch: str) -> str:
-        """Reopen the grievance before the Appellate Officer, 30 days from the appeal's receipt."""
+    async def _appeal(self, row: CpgramsRow, actor: Actor, batch: str) -> str | None:
+        """Reopen the grievance before the Appellate Officer, 30 days from the appeal's receipt; None when
+        an import of the same file running at the same time brought this appeal in first."""
+        try:
+            return await self._reopen(row, actor, batch)
+        except _ImportedMeanwhile:
+            return None
+
+    async def _reopen(self, row: CpgramsRow, actor: Actor, batch: str) -> str:
         now = self.clock.time()
         due = row.received_on + dt.timedelta(days=APPEAL_DAYS)
         note = f"Appeal {row.registration_no} after a 'poor' rating; appellate officer has {APPEAL_DAYS} days"
@@ -339,6 +372,8 @@ class CpgramsExchange:
                 )
             )
             if moved.rowcount != 1:
+                if await self._is_marked(conn, row.registration_no):
+                    raise _ImportedMeanwhile  # rolls back what this transaction changed
                 raise ImportRefused(
                     [FileProblem(row.line, "appeal_of", f"{row.appeal_of} changed while importing")]
                 )

@@ -106,6 +106,7 @@ NOTICES = NoticeRow.__table__  # type: ignore[attr-defined]
 _G = GRIEVANCES.c
 ACTIVE = ("open", "attended", "info_requested")  # with an officer, on a clock
 
+
 # (family_id, department, service_code) of an application, or None when there is none.
 ApplicationLookup = Callable[[str], Awaitable[tuple[str, str, str] | None]]
 # The family a document of the store belongs to, or None.
@@ -219,7 +220,9 @@ class Grievances:
         routing: Routing | None = None,
     ) -> GrievanceOut:
         """A grievance from outside a citizen's session: a mobile number confirmed by a code, an Open311
-        client, a CPGRAMS import. No family, so an application reference cannot be its subject."""
+        client, a CPGRAMS import. No family, so an application reference cannot be its subject. The
+        database keeps one grievance per ``channel`` and ``external_ref``: filing one already filed (two
+        imports of the same file at once) answers the grievance filed first."""
         if body.application_reference is not None:
             raise NotYourApplication(body.application_reference)
         return await self._file(
@@ -367,10 +370,20 @@ class Grievances:
                     )
                 break
             except IntegrityError:
+                if external_ref is not None:
+                    taken = await self._external_number(channel, external_ref)
+                    if taken is not None:  # filed just now by another run bringing in the same one
+                        return await self._read(taken)
                 continue  # a number drawn twice: draw again
         else:  # pragma: no cover - five clashes in nine random digits
             raise RuntimeError("could not draw a free grievance number")
         return await self._read(number)
+
+    async def _external_number(self, channel: str, external_ref: str) -> str | None:
+        async with self.engine.connect() as conn:
+            statement = select(_G.number).where(_G.external_ref == external_ref, _G.channel == channel)
+            found = (await conn.execute(statement)).scalar()
+        return None if found is None else str(found)
 
     async def _check_link(
         self, conn: AsyncConnection, linked: str, family_id: str | None, mobile: str | None

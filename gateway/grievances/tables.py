@@ -30,7 +30,8 @@ class GrievanceRow(SQLModel, table=True):
         Index("ix_grievance_next_check", "next_check_at"),
         Index("ix_grievance_inbox", "department", "level", "district", "status"),
         Index("ix_grievance_family", "family_id"),
-        Index("ix_grievance_external", "external_ref"),
+        # One grievance per outside number of a channel (a CPGRAMS registration, an Open311 token).
+        Index("ux_grievance_external", "external_ref", "channel", unique=True),
     )
 
     number: str = Field(primary_key=True, max_length=15)

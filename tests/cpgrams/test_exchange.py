@@ -6,6 +6,7 @@ an administrator."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -93,6 +94,42 @@ async def test_a_run_stopped_before_marking_is_finished_by_importing_again(seva:
     done = await seva.cpgrams.service.import_file(GOOD.encode(), ACTOR)
     assert [r for r, _ in done.filed] == ["DARPG/E/2026/00002"] and done.skipped == ["DARPG/E/2026/00001"]
     assert await counts(seva.platform.engine) == (2, 2)
+
+
+async def test_two_imports_of_one_file_at_once_file_each_row_once(seva: Seva) -> None:
+    """Two runs of the same file started together (an administrator's upload and a scheduled import): one
+    grievance and one mark per registration number, each row counted filed by one run, skipped by the
+    other; the same for an appeal, which reopens its grievance once."""
+    service, engine = seva.cpgrams.service, seva.platform.engine
+    one, two = await asyncio.gather(
+        service.import_file(GOOD.encode(), ACTOR), service.import_file(GOOD.encode(), ACTOR)
+    )
+    assert await counts(engine) == (2, 2)
+    numbers = sorted(r for r, _ in one.filed + two.filed)
+    assert numbers == ["DARPG/E/2026/00001", "DARPG/E/2026/00002"]
+    assert sorted(one.skipped + two.skipped) == numbers
+    first, _ = await grievances(engine)
+    filed_as = dict(one.filed + two.filed)
+    assert filed_as["DARPG/E/2026/00001"] == first.number
+
+    resolved_at = dt.datetime(2026, 3, 12, 15, 0, tzinfo=INDIA).timestamp()
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(_G).where(_G.c.number == first.number).values(status="resolved", resolved_at=resolved_at)
+        )
+    seva.platform.clock.set(dt.datetime(2026, 3, 15, 10, 0, tzinfo=INDIA))  # type: ignore[attr-defined]
+    appeal = f"""{HEADER}
+DARPG/E/A/2026/00005,2026-03-14,DARPG,,,,,,,DARPG/E/2026/00001,poor
+"""
+    one, two = await asyncio.gather(
+        service.import_file(appeal.encode(), ACTOR), service.import_file(appeal.encode(), ACTOR)
+    )
+    assert one.appeals + two.appeals == [("DARPG/E/A/2026/00005", first.number)]
+    assert one.skipped + two.skipped == ["DARPG/E/A/2026/00005"]
+    reopened, _ = await grievances(engine)
+    assert (reopened.status, reopened.level, reopened.reopened, reopened.low_quality) == ("open", 2, 1, 1)
+    assert rows_of(await service.export())["DARPG/E/2026/00001"]["disposed_on"] == "2026-03-12"
+    assert await counts(engine) == (2, 3)
 
 
 def rows_of(exported: str) -> dict[str, dict[str, str]]:
