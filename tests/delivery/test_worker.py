@@ -9,9 +9,13 @@ import msgspec
 from sqlalchemy import select, update
 
 from adapters import StatusResult
+from adapters.base import SubmitResult
 from adapters.local import LocalDepartment, RevenueOffice
-from gateway.applications.timeline import APPLICATIONS
+from gateway.applications.statuses import received_as
+from gateway.applications.timeline import APPLICATIONS, EVENTS
+from gateway.audit.tables import AuditEntry
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
+from gateway.delivery.worker import _Delivered, _Outcome
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.conftest import FakeClock
@@ -270,6 +274,43 @@ class TestLeases:
             assert await crashed.fail(conn, item, error="late") is False
         delivery = await _delivery(world, reference)
         assert delivery["state"] == "done" and delivery["attempts"] == 2
+
+    async def test_a_success_is_recorded_only_while_the_lease_is_ours(
+        self, world: World, department: Department, make_worker: WorkerFactory
+    ) -> None:
+        """Two successes recorded together: the one whose row another worker took writes nothing (no
+        status, timeline event or audit entry); the other commits all of them with its row."""
+        lost, kept = await submitted(world, department, n=2)
+        worker = make_worker(batch=2)
+        items = {item.reference: item for item in await worker.queue.claim(2)}
+        async with world.engine.begin() as conn:  # another worker has taken the first row meanwhile
+            await conn.execute(
+                update(DELIVERIES).where(DELIVERIES.c.reference == lost).values(lease_owner="other:9")
+            )
+        before = (await world.applications.get(lost)).status
+        answer = SubmitResult(department_reference="MP-DEP-000042", status="received")
+        outcome = _Outcome("done", "delivered as MP-DEP-000042", result=answer)
+        await worker._record_apart(
+            [_Delivered(items[lost], outcome, before), _Delivered(items[kept], outcome, before)]
+        )
+        entries = AuditEntry.__table__  # type: ignore[attr-defined]
+        async with world.engine.connect() as conn:
+            events = (
+                await conn.execute(select(EVENTS.c.reference, EVENTS.c.kind, EVENTS.c.message_hi))
+            ).all()
+            audited = (
+                await conn.execute(
+                    select(entries.c.target).where(entries.c.action == "application.delivered")
+                )
+            ).all()
+        assert (await world.applications.get(lost)).status == before
+        assert (await _delivery(world, lost))["state"] == "in_flight"
+        application = await world.applications.get(kept)
+        assert (application.status, application.department_reference) == ("received", "MP-DEP-000042")
+        assert (await _delivery(world, kept))["state"] == "done"
+        delivered = [(reference, hi) for reference, kind, hi in events if kind == "delivered"]
+        assert delivered == [(kept, received_as("MP-DEP-000042").hi)]
+        assert [target for (target,) in audited] == [f"application:{kept}"]
 
 
 class TestSoap:
