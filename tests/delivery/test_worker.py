@@ -15,7 +15,7 @@ from gateway.applications.statuses import received_as
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.audit.tables import AuditEntry
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
-from gateway.delivery.worker import _Delivered, _Outcome
+from gateway.delivery.worker import _WITH_CLAIM, _Application, _Delivered, _Outcome
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.conftest import FakeClock
@@ -32,6 +32,17 @@ async def _delivery(world: World, reference: str) -> dict[str, object]:
             .one()
         )
     return dict(row)
+
+
+async def _two_citizens(world: World, department: Department) -> tuple[str, str]:
+    """Asha's application (test on 2026-12-15) and Meena's (2026-12-20), to the REST department."""
+    await world.register_rest(department.url)
+    asha, meena = world.people.asha, world.people.meena
+    for person in (asha, meena):
+        for doc_type in LEARNER_DOCS:
+            await world.upload(person, doc_type)
+    first = await world.apply(asha, key="key-1", preferred_test_date="2026-12-15")
+    return first, await world.apply(meena, key="key-2", preferred_test_date="2026-12-20")
 
 
 class TestDelivery:
@@ -57,13 +68,8 @@ class TestDelivery:
         self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """Claimed together, each delivery sends its own applicant and form (the claim reads them)."""
-        await world.register_rest(department.url)
+        first, second = await _two_citizens(world, department)
         asha, meena = world.people.asha, world.people.meena
-        for person in (asha, meena):
-            for doc_type in LEARNER_DOCS:
-                await world.upload(person, doc_type)
-        first = await world.apply(asha, key="key-1", preferred_test_date="2026-12-15")
-        second = await world.apply(meena, key="key-2", preferred_test_date="2026-12-20")
         assert await make_worker(batch=2).run_once() == 2
         bodies = {
             body["reference_number"]: body
@@ -73,6 +79,20 @@ class TestDelivery:
         assert bodies[first]["form"]["preferred_test_date"] == "2026-12-15"
         assert bodies[second]["applicant"]["member_id"] == meena.member_id
         assert bodies[second]["form"]["preferred_test_date"] == "2026-12-20"
+
+    async def test_a_claim_run_on_the_driver_carries_each_application(
+        self, world: World, department: Department, make_worker: WorkerFactory
+    ) -> None:
+        """The claim compiled for the driver (the common cycle's) reads each row's own application too."""
+        first, second = await _two_citizens(world, department)
+        asha, meena = world.people.asha, world.people.meena
+        worker = make_worker(batch=2)
+        (rows,) = await worker.transactions.fenced([[worker.queue.claim_step(2, also=_WITH_CLAIM)]])
+        read = {item.reference: _Application(*item.also) for item in worker.queue.claimed(rows)}
+        assert set(read) == {first, second}
+        for reference, person, date in ((first, asha, "2026-12-15"), (second, meena, "2026-12-20")):
+            assert msgspec.json.decode(read[reference].applicant)["member_id"] == person.member_id
+            assert msgspec.json.decode(read[reference].form)["preferred_test_date"] == date
 
     async def test_department_down_for_a_while_delays_then_delivers(
         self, world: World, department: Department, make_worker: WorkerFactory
