@@ -43,6 +43,7 @@ from catalogue import Catalogue
 from gateway.applications import APPLICATIONS, FINAL, received_as, record_changes, refused_by_department
 from gateway.applications import Change as _Change
 from gateway.audit import Actor, AuditTrail
+from gateway.database import is_postgres
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
 from gateway.delivery.direct import Success, SuccessStatements
@@ -177,6 +178,7 @@ class DeliveryWorker:
         self.clock = clock or SystemClock()
         self.transactions = Transactions(engine)
         self._successes = SuccessStatements(engine.dialect)
+        self._postgres = is_postgres(engine)
         self.queue = DeliveryQueue(engine, _owner(), options.lease_seconds, clock=self.clock)
         self.breakers = CircuitBreakers(
             threshold=options.breaker_threshold, cooldown=options.breaker_cooldown, clock=self.clock.time
@@ -481,8 +483,12 @@ class DeliveryWorker:
         self._log(outcomes)
 
     def _direct(self, outcomes: list[_Delivered | _Polled]) -> bool:
-        """Whether ``outcomes`` can be recorded on the driver (``_record_direct``): all successes."""
-        return self.transactions.direct and all(
+        """Whether ``outcomes`` are recorded on the driver (``_record_direct``): all successes, and on
+        PostgreSQL at most one (each is a round trip there, where ``_record_in`` writes many successes in
+        a few batched statements)."""
+        if not self.transactions.direct or (self._postgres and len(outcomes) > 1):
+            return False
+        return all(
             isinstance(entry, _Delivered)
             and entry.outcome.kind == "done"
             and entry.outcome.result is not None
