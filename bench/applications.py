@@ -25,7 +25,7 @@ departments (``tests/adapters/departments.py``, each in its own process).
 Rounds are interleaved (baseline, seva, baseline, seva...) and the median of the rounds is reported.
 
     .venv/bin/python bench/applications.py [--seconds 5] [--rounds 3] [--lane 16]
-        [--database-url postgresql+asyncpg://...] [--only-submissions]
+        [--database-url postgresql+asyncpg://...] [--only-submissions | --only-proxy]
 """
 
 from __future__ import annotations
@@ -457,9 +457,18 @@ async def main_async(args: argparse.Namespace, urls: dict[float, str], work: Pat
     await setup.prepare(department_url)
     backend = "PostgreSQL" if is_postgres(engine) else "SQLite"
 
-    everything = not args.only_submissions
-    if everything:
+    everything = not args.only_submissions and not args.only_proxy
+    if everything or args.only_proxy:
         overhead = await proxy_overhead(setup, department_url, args.seconds, args.rounds)
+    if args.only_proxy:
+        await engine.dispose()
+        if drop:
+            await drop()
+        print(f"\nseva applications benchmark: {backend}, {os.cpu_count()} CPUs, section 1 alone")
+        print(f"load average before and after: {args.load_before:.2f}, {os.getloadavg()[0]:.2f}")
+        _print_proxy(backend, overhead, {True: "met", False: "NOT met"})
+        return
+    if everything:
         latencies = {latency: url for latency, url in urls.items() if latency in LATENCY_GOALS}
         rates = await latency_rates(setup, latencies, args.seconds, args.rounds, args.lane, args.deliveries)
         alone, beside = await slow_beside_fast(
@@ -630,6 +639,11 @@ def main() -> None:
         "--only-submissions", action="store_true", help="measure section 2 alone (no delivery sections)"
     )
     parser.add_argument(
+        "--only-proxy",
+        action="store_true",
+        help="measure section 1 alone (the proxied call at concurrency 1)",
+    )
+    parser.add_argument(
         "--database-url", default="", help="a PostgreSQL URL; a fresh schema is made and dropped"
     )
     args = parser.parse_args()
@@ -637,7 +651,7 @@ def main() -> None:
     departments: list[subprocess.Popen[bytes]] = []
     urls: dict[float, str] = {}
     try:
-        for latency in (*LATENCY_GOALS, SLOW_LATENCY):
+        for latency in (0.0,) if args.only_proxy else (*LATENCY_GOALS, SLOW_LATENCY):
             port = free_port()
             departments.append(
                 start(

@@ -20,8 +20,9 @@ import asyncio
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
-__all__ = ["Reads", "Statement", "write_connection", "write_executor"]
+__all__ = ["Reads", "Statement", "driver_connection", "write_connection", "write_executor"]
 
 # Threads of SQLite reads in this process, shared by every engine: sqlite3 lets the GIL go while a
 # statement runs, and more threads than cores only queue on the GIL.
@@ -118,6 +119,24 @@ def _is_server_error(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.PostgresError)
 
 
+@asynccontextmanager
+async def driver_connection(engine: AsyncEngine) -> AsyncIterator[Any]:
+    """The asyncpg connection under one of the engine's pooled connections, for statements the caller
+    runs on it (and transactions it opens and ends there), given back to the pool afterwards."""
+    pooled = await engine.raw_connection()
+    try:
+        yield pooled.driver_connection
+    except BaseException as exc:
+        # A broken or cancelled connection must not go back to the pool (invalidating checks it in
+        # closed); a statement the server refused leaves it sound (and its transaction rolled back).
+        if not _is_server_error(exc):
+            await greenlet_spawn(pooled.invalidate, exc if isinstance(exc, Exception) else None)
+            raise
+        await greenlet_spawn(pooled.close)
+        raise
+    await greenlet_spawn(pooled.close)
+
+
 class Reads:
     """Run compiled SELECTs of one engine's database. ``compile`` once (at import or construction), then
     ``all`` or ``several`` per request."""
@@ -189,19 +208,8 @@ class Reads:
             await loop.run_in_executor(write_executor(), self._insert_sqlite, sql, payload)
             return
         arguments = [list(column) for column in zip(*rows, strict=True)]
-        pooled = await self.engine.raw_connection()
-        try:
-            driver: Any = pooled.driver_connection
+        async with driver_connection(self.engine) as driver:
             await driver.execute(sql, *arguments)
-        except BaseException as exc:
-            # A broken or cancelled connection must not go back to the pool (invalidating checks it in
-            # closed); a statement the server refused leaves it sound.
-            if not _is_server_error(exc):
-                await greenlet_spawn(pooled.invalidate, exc if isinstance(exc, Exception) else None)
-                raise
-            await greenlet_spawn(pooled.close)
-            raise
-        await greenlet_spawn(pooled.close)
 
     def _insert_sqlite(self, sql: str, payload: str) -> None:
         # In autocommit, one statement is its own transaction: it takes the write lock (waiting for it as

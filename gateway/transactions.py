@@ -14,6 +14,10 @@ on every database. On a SQLite file it runs on the writing thread over a plain `
 awaits anything but its own statements cannot run so and is refused (``Suspended``), its transaction
 rolled back. Elsewhere (PostgreSQL, an in-memory SQLite) the body runs in ``engine.begin()`` as before.
 
+``Transactions.fenced`` goes further for statements compiled once (``compile_step``): they run on the
+driver itself with positional arguments, without SQLAlchemy's execution, a lone one in autocommit (the
+delivery worker's claim, and its record of a success: ``gateway.delivery.direct``).
+
 All SQLite writes of a process through here, and the audit trail's batches, share one thread
 (`family_registry.reads.write_executor`): SQLite takes one writer at a time anyway,
 and one thread means they queue in the process instead of waiting on the database's lock. A body runs on
@@ -25,20 +29,23 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, CursorResult, Executable, event
 from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from family_registry.reads import write_executor
+from family_registry.reads import Statement, driver_connection, write_connection, write_executor
 from gateway.database import sqlite_pragmas
 
-__all__ = ["Body", "Suspended", "Transactions"]
+__all__ = ["Body", "Step", "Suspended", "Transactions", "compile_step"]
 
 T = TypeVar("T")
 Body = Callable[[AsyncConnection], Coroutine[Any, Any, T]]
+# A statement compiled for the database's driver, and its positional arguments.
+Step = tuple[str, Sequence[Any]]
 
 # Databases the writing thread keeps a connection to (a test run opens many; a server one).
 _KEPT = 8
@@ -89,6 +96,18 @@ class _Inline(AsyncConnection):
         return self._proxied.exec_driver_sql(statement, parameters, execution_options)
 
 
+def compile_step(statement: Any, dialect: Dialect) -> Statement:
+    """``statement`` compiled for ``dialect``'s driver: its SQL, and the order of its parameters."""
+    compiled = statement.compile(dialect=dialect)  # no expanding parameters: each value bound apart
+    return Statement(
+        sql=str(compiled),
+        params=tuple(compiled.positiontup or ()),
+        keys=(),
+        converters=(),
+        fixed=compiled.params,
+    )
+
+
 def _drive(body: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine that never suspends from start to end."""
     try:
@@ -113,6 +132,64 @@ class Transactions:
             and not database.startswith("file:")
             else None
         )  # fmt: skip
+        self._sqlite_path = database if self._sqlite_url is not None else None
+        self._postgres = url.get_backend_name() == "postgresql"
+
+    @property
+    def direct(self) -> bool:
+        """Whether ``fenced`` can run here: the database is a SQLite file, or PostgreSQL."""
+        return self._sqlite_path is not None or self._postgres
+
+    async def fenced(self, groups: Sequence[Sequence[Step]]) -> list[list[Any]]:
+        """Run groups of compiled statements in one transaction on the driver itself (only when ``direct``),
+        committed before this returns, or rolled back if any raises; returns the rows of each group's first
+        statement. That statement fences its group: when it returns no row, the rest of the group is not
+        run (a change applied only while a lease is still ours, and what follows from it).
+
+        A lone statement runs by itself, in autocommit: it is its own transaction, with no ``BEGIN`` and
+        ``COMMIT`` around it (on PostgreSQL one round trip). SQLite: one job on the writing thread, over
+        its plain ``sqlite3`` connection (``family_registry.reads.write_connection``). PostgreSQL: the
+        asyncpg connection under the engine's pool, each statement prepared once by the driver's cache."""
+        if self._sqlite_path is not None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(write_executor(), self._fenced_sqlite, groups)
+        async with driver_connection(self.engine) as driver:
+            if len(groups) == 1 and len(groups[0]) == 1:
+                ((sql, arguments),) = groups[0]
+                return [list(await driver.fetch(sql, *arguments))]
+            found = []
+            async with driver.transaction():
+                for group in groups:
+                    (sql, arguments), *rest = group
+                    rows = list(await driver.fetch(sql, *arguments))
+                    found.append(rows)
+                    if rows:
+                        for sql, arguments in rest:
+                            await driver.execute(sql, *arguments)
+        return found
+
+    def _fenced_sqlite(self, groups: Sequence[Sequence[Step]]) -> list[list[Any]]:
+        assert self._sqlite_path is not None
+        conn = write_connection(self._sqlite_path)
+        if len(groups) == 1 and len(groups[0]) == 1:
+            ((sql, arguments),) = groups[0]
+            return [conn.execute(sql, arguments).fetchall()]  # autocommit: its own transaction
+        found = []
+        conn.execute("BEGIN IMMEDIATE")  # the write lock at once, waiting for it if need be
+        try:
+            for group in groups:
+                (sql, arguments), *rest = group
+                rows = conn.execute(sql, arguments).fetchall()
+                found.append(rows)
+                if rows:
+                    for sql, arguments in rest:
+                        conn.execute(sql, arguments)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return found
 
     async def run(self, body: Body[T]) -> T:
         """``body`` in a transaction of its own, committed when it returns and rolled back if it raises."""

@@ -34,14 +34,14 @@ from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.problems import Unavailable
 from schemas.problem import Message
 
-__all__ = ["Actor", "AuditTrail", "HeadMissing", "Pending", "TrailUnavailable"]
+__all__ = ["COLUMNS", "Actor", "AuditTrail", "HeadMissing", "Pending", "TrailUnavailable"]
 
 log = logging.getLogger("seva.audit")
 _ENTRY = AuditEntry.__table__  # type: ignore[attr-defined]
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _LIMITS = {"actor": 80, "target": 120, "client_ip": 64, "request_id": 64, "reason": 300, "action": 64}
 # What an append writes, in this order; the rest (id, seq, hashes) is the database's and the sealer's.
-_COLUMNS = ("at", "actor", "role", "action", "target", "client_ip", "request_id", "reason", "details")
+COLUMNS = ("at", "actor", "role", "action", "target", "client_ip", "request_id", "reason", "details")
 # A whole batch in one statement, given as one JSON array of rows: one step of SQLite's, whatever its size
 # (a row at a time, each row's step waited for the GIL while the event loop held it).
 _SQLITE_INSERT = (
@@ -149,10 +149,11 @@ class AuditTrail:
 
     async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> None:
         """Add ``entries`` in order in ``conn``'s transaction, unchained; they commit with the caller."""
-        rows = [dict(zip(_COLUMNS, row, strict=True)) for row in self._rows(entries)]
+        rows = [dict(zip(COLUMNS, row, strict=True)) for row in self.rows(entries)]
         await conn.execute(insert(_ENTRY), rows)
 
-    def _rows(self, entries: list[Pending]) -> list[tuple[str, ...]]:
+    def rows(self, entries: list[Pending]) -> list[tuple[str, ...]]:
+        """The values an append writes for ``entries``, each in the order of ``COLUMNS``."""
         at = self.clock.now().isoformat(timespec="microseconds")
         return [
             (
@@ -185,7 +186,7 @@ class AuditTrail:
     async def _write(self, entries: list[Pending]) -> None:
         """Commit ``entries`` together, in one transaction of their own."""
         if self._direct.direct:
-            await self._direct.insert(self._insert, self._rows(entries))
+            await self._direct.insert(self._insert, self.rows(entries))
             return
         async with self.engine.begin() as conn:  # an in-memory SQLite database: only the engine reaches it
             await self.append_many(conn, entries)

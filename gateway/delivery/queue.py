@@ -47,11 +47,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from family_registry.reads import Statement
 from gateway.database import is_postgres
 from gateway.delivery.tables import Delivery
 from gateway.platform.clock import Clock, SystemClock
+from gateway.transactions import Step, compile_step
 
-__all__ = ["DELIVERIES", "ClaimPlan", "Claimed", "DeliveryQueue", "PollClaim", "enqueue"]
+__all__ = ["DELIVERIES", "DONE_ONE", "ClaimPlan", "Claimed", "DeliveryQueue", "PollClaim", "enqueue"]
 
 DELIVERIES = Delivery.__table__  # type: ignore[attr-defined]
 _D = DELIVERIES.c
@@ -124,7 +126,7 @@ def _done(which: ColumnElement[bool]) -> Any:
 
 _DONE_MANY = _done(_D.reference.in_(bindparam("q_references", expanding=True)))
 # One row (a lone delivery): an expanding IN is rewritten at every call, which costs more than running it.
-_DONE_ONE = _done(_D.reference == bindparam("q_references", type_=String()))
+DONE_ONE = _done(_D.reference == bindparam("q_references", type_=String()))
 
 
 class DeliveryQueue:
@@ -141,6 +143,9 @@ class DeliveryQueue:
         # than running it, and a worker meets few shapes. Their values are bound at each claim.
         self._statements: dict[tuple[Any, ...], Any] = {}
         self._kept: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        # The claim statements compiled for the driver (``claim_step``), by the id of the statement kept.
+        self._compiled: dict[int, tuple[Any, Statement]] = {}
+        self.dialect = engine.dialect
 
     async def claim(self, limit: int, plan: ClaimPlan | None = None) -> list[Claimed]:
         async with self.engine.begin() as conn:
@@ -151,6 +156,26 @@ class DeliveryQueue:
     ) -> list[Claimed]:
         """``claim`` in the caller's transaction. ``also``: expressions to return with each claimed row (the
         worker reads the application with correlated subqueries, in the same statement)."""
+        statement, values = self._claim(limit, plan, also)
+        return self.claimed((await conn.execute(statement, values)).all())
+
+    def claim_step(self, limit: int, plan: ClaimPlan | None = None, *, also: Sequence[Any] = ()) -> Step:
+        """``claim_in``'s statement compiled for the driver, with its arguments, for
+        ``Transactions.fenced`` (compiled once for each shape of plan); ``claimed`` reads its rows."""
+        statement, values = self._claim(limit, plan, also)
+        compiled = self._compiled.get(id(statement))
+        if compiled is None or compiled[0] is not statement:
+            compiled = self._compiled[id(statement)] = (statement, compile_step(statement, self.dialect))
+            while len(self._compiled) > _SHAPES:
+                del self._compiled[next(iter(self._compiled))]
+        return compiled[1].sql, compiled[1].arguments(values)
+
+    @staticmethod
+    def claimed(rows: Sequence[Sequence[Any]]) -> list[Claimed]:
+        return [Claimed(row[0], row[1], row[2], row[3], row[4], also=tuple(row[5:])) for row in rows]
+
+    def _claim(self, limit: int, plan: ClaimPlan | None, also: Sequence[Any]) -> tuple[Any, dict[str, Any]]:
+        """The claim statement for this shape of plan (built once), and its values now."""
         plan = _binding(plan or ClaimPlan(), limit)
         shape = ("claim", limit, _shape(plan), tuple(id(expression) for expression in also))
         statement = self._statements.get(shape)
@@ -175,8 +200,7 @@ class DeliveryQueue:
                 .returning(_D.reference, _D.adapter, _D.idempotency_key, _D.attempts, _D.lease_until, *also),
                 also,
             )
-        rows = (await conn.execute(statement, {**self._values(plan), "q_owner": self.owner})).all()
-        return [Claimed(row[0], row[1], row[2], row[3], row[4], also=tuple(row[5:])) for row in rows]
+        return statement, {**self._values(plan), "q_owner": self.owner}
 
     def _keep(self, shape: tuple[Any, ...], statement: Any, *keep: Any) -> Any:
         """Keep a built statement for plans of this shape (with ``keep``, whose ids are in the shape)."""
@@ -226,7 +250,8 @@ class DeliveryQueue:
         for condition in due:
             kind = select(_D.reference, _D.adapter, order.label("due_at")).where(condition)
             if plan.skip:
-                kind = kind.where(_D.adapter.not_in(sorted(plan.skip)))
+                # Each a bound value of its own, not an expanding list: the statement compiles once.
+                kind = kind.where(_D.adapter.not_in([literal(code) for code in sorted(plan.skip)]))
             kinds.append(kind.order_by(order).limit(window).subquery())
         if len(kinds) == 1:
             rows = kinds[0]
@@ -294,7 +319,7 @@ class DeliveryQueue:
             "q_poll_at": poll_at,
             "q_now": self.clock.time(),
         }
-        return {row[0] for row in await conn.execute(_DONE_ONE if one else _DONE_MANY, values)}
+        return {row[0] for row in await conn.execute(DONE_ONE if one else _DONE_MANY, values)}
 
     async def fail(self, conn: AsyncConnection, item: Claimed, *, error: str) -> bool:
         return await self._set(

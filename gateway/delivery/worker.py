@@ -7,6 +7,8 @@ of the loop is one transaction: it records the outcomes of the calls that ended 
 change fenced by its lease), with the applications' statuses, timeline events and one audit append, and
 claims due polls and deliveries for the room in each lane; on SQLite that transaction is one job on the
 writing thread (``gateway.transactions``), so it plans on a copy of the lanes and returns what it found.
+When the cycle has only successes to record and no polls to claim (the common case), its statements,
+compiled once, run on the driver itself (``gateway.delivery.direct``), a lone claim as one statement.
 A submission in this process wakes the loop (``wake``); leases, back-off and due times are read from the
 gateway's clock. Outcomes:
 
@@ -41,15 +43,17 @@ from catalogue import Catalogue
 from gateway.applications import APPLICATIONS, FINAL, received_as, record_changes, refused_by_department
 from gateway.applications import Change as _Change
 from gateway.audit import Actor, AuditTrail
+from gateway.database import is_postgres
 from gateway.delivery.backoff import Backoff
 from gateway.delivery.breaker import CircuitBreakers
+from gateway.delivery.direct import Success, SuccessStatements
 from gateway.delivery.lanes import LEASE_MARGIN, Lane, Lanes
 from gateway.delivery.observed import OUTCOMES
 from gateway.delivery.queue import DELIVERIES, Claimed, ClaimPlan, DeliveryQueue, PollClaim
 from gateway.delivery.resolver import AdapterResolver
 from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.metrics import Metrics
-from gateway.transactions import Transactions
+from gateway.transactions import Step, Transactions
 from schemas.applications_api import AttachedDocument
 from schemas.department_api import Applicant, DocumentRef
 
@@ -173,6 +177,8 @@ class DeliveryWorker:
         self.options = options
         self.clock = clock or SystemClock()
         self.transactions = Transactions(engine)
+        self._successes = SuccessStatements(engine.dialect)
+        self._postgres = is_postgres(engine)
         self.queue = DeliveryQueue(engine, _owner(), options.lease_seconds, clock=self.clock)
         self.breakers = CircuitBreakers(
             threshold=options.breaker_threshold, cooldown=options.breaker_cooldown, clock=self.clock.time
@@ -283,7 +289,13 @@ class DeliveryWorker:
             return _Cycle(polls, poll_rows, claimed, poll_at, next_poll)
 
         try:
-            done = await self.transactions.run(transaction)
+            if not polls_due and self._direct(outcomes):
+                # The common cycle (successes to record, deliveries to claim) on the driver itself.
+                steps = self.queue.claim_step(batch, lanes.plan(Lane.claim_room, blocked), also=_WITH_CLAIM)
+                found, poll_at = await self._record_direct(outcomes, [steps])
+                done = _Cycle([], {}, self.queue.claimed(found[-1]), poll_at, None)
+            else:
+                done = await self.transactions.run(transaction)
         except asyncio.CancelledError:
             raise  # what was claimed is left to its leases, as a crash would leave it
         except BaseException:
@@ -455,7 +467,10 @@ class DeliveryWorker:
         """Record outcomes in a transaction of their own; if that fails, one by one, so one bad outcome
         cannot hold the others back (one that still fails is retried when its lease runs out)."""
         try:
-            poll_at = await self.transactions.run(lambda conn: self._record_in(conn, outcomes))
+            if self._direct(outcomes):
+                _, poll_at = await self._record_direct(outcomes)
+            else:
+                poll_at = await self.transactions.run(lambda conn: self._record_in(conn, outcomes))
         except Exception:
             if len(outcomes) == 1:
                 log.exception("recording an outcome failed")
@@ -466,6 +481,60 @@ class DeliveryWorker:
             return
         self._polls_set(poll_at)
         self._log(outcomes)
+
+    def _direct(self, outcomes: list[_Delivered | _Polled]) -> bool:
+        """Whether ``outcomes`` are recorded on the driver (``_record_direct``): all successes, and on
+        PostgreSQL at most one (each is a round trip there, where ``_record_in`` writes many successes in
+        a few batched statements)."""
+        if not self.transactions.direct or (self._postgres and len(outcomes) > 1):
+            return False
+        return all(
+            isinstance(entry, _Delivered)
+            and entry.outcome.kind == "done"
+            and entry.outcome.result is not None
+            for entry in outcomes
+        )
+
+    async def _record_direct(
+        self, outcomes: list[_Delivered | _Polled], then: list[Step] | None = None
+    ) -> tuple[list[list[Any]], float | None]:
+        """Record successes as ``_record_in`` would, in one transaction on the driver with statements
+        compiled once (``gateway.delivery.direct``), followed by the statement ``then`` (a claim) if
+        given; returns the rows of each group's first statement (the claim's last), and when the
+        successes recorded are due for their first poll (None: none is)."""
+        now = self.clock.time()
+        groups: list[list[Step]] = []
+        polls: list[float | None] = []
+        actor = self.actor.subject[:80]
+        for entry in outcomes:
+            assert isinstance(entry, _Delivered) and entry.outcome.result is not None
+            result, reference = entry.outcome.result, entry.item.reference
+            poll_at = None if result.status in FINAL else now + self.options.poll_seconds
+            certificate = None
+            if result.certificate is not None:
+                certificate = msgspec.json.encode(result.certificate).decode()
+            text = _Change(
+                reference,
+                "delivered",
+                result.status,
+                result.message or received_as(result.department_reference),
+            ).text()
+            details = {"status": result.status}
+            (audit,) = self.audit.rows(
+                [(self.actor, "application.delivered", f"application:{reference}", details)]
+            )
+            success = Success(
+                reference, self.queue.owner, poll_at, result.status, text.en[:1000], text.hi[:1000],
+                result.department_reference, certificate, actor, audit,
+            )  # fmt: skip
+            groups.append(self._successes.steps(success, now))
+            polls.append(poll_at)
+        if then is not None:
+            groups.append(then)
+        found = await self.transactions.fenced(groups)
+        # Rows whose lease ran out belong to another worker now, which records their outcome.
+        due = [poll_at for poll_at, rows in zip(polls, found, strict=False) if rows and poll_at is not None]
+        return found, min(due) if due else None
 
     async def _record_in(self, conn: AsyncConnection, outcomes: list[_Delivered | _Polled]) -> float | None:
         """Move the rows on (each fenced by its lease) and record the changes of status, in ``conn``;
@@ -512,9 +581,7 @@ class DeliveryWorker:
             for entry in entries:
                 result = entry.outcome.result
                 if entry.item.reference in ours and result is not None:
-                    message = (
-                        result.message or f"Received by the department as {result.department_reference}."
-                    )
+                    message = result.message or received_as(result.department_reference)
                     extra = _extra(result.department_reference, result.certificate)
                     changes.append(_Change(entry.item.reference, "delivered", result.status, message, extra))
         return changes, first_poll

@@ -9,9 +9,13 @@ import msgspec
 from sqlalchemy import select, update
 
 from adapters import StatusResult
+from adapters.base import SubmitResult
 from adapters.local import LocalDepartment, RevenueOffice
-from gateway.applications.timeline import APPLICATIONS
+from gateway.applications.statuses import received_as
+from gateway.applications.timeline import APPLICATIONS, EVENTS
+from gateway.audit.tables import AuditEntry
 from gateway.delivery.queue import DELIVERIES, DeliveryQueue
+from gateway.delivery.worker import _WITH_CLAIM, _Application, _Delivered, _Outcome
 from schemas.applications_api import ApplicationCreate
 from schemas.endpoints_api import EndpointRegistration
 from tests.adapters.conftest import FakeClock
@@ -28,6 +32,17 @@ async def _delivery(world: World, reference: str) -> dict[str, object]:
             .one()
         )
     return dict(row)
+
+
+async def _two_citizens(world: World, department: Department) -> tuple[str, str]:
+    """Asha's application (test on 2026-12-15) and Meena's (2026-12-20), to the REST department."""
+    await world.register_rest(department.url)
+    asha, meena = world.people.asha, world.people.meena
+    for person in (asha, meena):
+        for doc_type in LEARNER_DOCS:
+            await world.upload(person, doc_type)
+    first = await world.apply(asha, key="key-1", preferred_test_date="2026-12-15")
+    return first, await world.apply(meena, key="key-2", preferred_test_date="2026-12-20")
 
 
 class TestDelivery:
@@ -53,13 +68,8 @@ class TestDelivery:
         self, world: World, department: Department, make_worker: WorkerFactory
     ) -> None:
         """Claimed together, each delivery sends its own applicant and form (the claim reads them)."""
-        await world.register_rest(department.url)
+        first, second = await _two_citizens(world, department)
         asha, meena = world.people.asha, world.people.meena
-        for person in (asha, meena):
-            for doc_type in LEARNER_DOCS:
-                await world.upload(person, doc_type)
-        first = await world.apply(asha, key="key-1", preferred_test_date="2026-12-15")
-        second = await world.apply(meena, key="key-2", preferred_test_date="2026-12-20")
         assert await make_worker(batch=2).run_once() == 2
         bodies = {
             body["reference_number"]: body
@@ -69,6 +79,20 @@ class TestDelivery:
         assert bodies[first]["form"]["preferred_test_date"] == "2026-12-15"
         assert bodies[second]["applicant"]["member_id"] == meena.member_id
         assert bodies[second]["form"]["preferred_test_date"] == "2026-12-20"
+
+    async def test_a_claim_run_on_the_driver_carries_each_application(
+        self, world: World, department: Department, make_worker: WorkerFactory
+    ) -> None:
+        """The claim compiled for the driver (the common cycle's) reads each row's own application too."""
+        first, second = await _two_citizens(world, department)
+        asha, meena = world.people.asha, world.people.meena
+        worker = make_worker(batch=2)
+        (rows,) = await worker.transactions.fenced([[worker.queue.claim_step(2, also=_WITH_CLAIM)]])
+        read = {item.reference: _Application(*item.also) for item in worker.queue.claimed(rows)}
+        assert set(read) == {first, second}
+        for reference, person, date in ((first, asha, "2026-12-15"), (second, meena, "2026-12-20")):
+            assert msgspec.json.decode(read[reference].applicant)["member_id"] == person.member_id
+            assert msgspec.json.decode(read[reference].form)["preferred_test_date"] == date
 
     async def test_department_down_for_a_while_delays_then_delivers(
         self, world: World, department: Department, make_worker: WorkerFactory
@@ -270,6 +294,45 @@ class TestLeases:
             assert await crashed.fail(conn, item, error="late") is False
         delivery = await _delivery(world, reference)
         assert delivery["state"] == "done" and delivery["attempts"] == 2
+
+    async def test_a_success_is_recorded_only_while_the_lease_is_ours(
+        self, world: World, department: Department, make_worker: WorkerFactory
+    ) -> None:
+        """A success whose row another worker took writes nothing (no status, timeline event or audit
+        entry), alone or recorded with another; the other commits all of them with its row."""
+        lost, kept = await submitted(world, department, n=2)
+        worker = make_worker(batch=2)
+        items = {item.reference: item for item in await worker.queue.claim(2)}
+        async with world.engine.begin() as conn:  # another worker has taken the first row meanwhile
+            await conn.execute(
+                update(DELIVERIES).where(DELIVERIES.c.reference == lost).values(lease_owner="other:9")
+            )
+        before = (await world.applications.get(lost)).status
+        answer = SubmitResult(department_reference="MP-DEP-000042", status="received")
+        outcome = _Outcome("done", "delivered as MP-DEP-000042", result=answer)
+        # Alone (one statement on PostgreSQL, one transaction on SQLite), then beside a success still ours.
+        await worker._record_apart([_Delivered(items[lost], outcome, before)])
+        await worker._record_apart(
+            [_Delivered(items[lost], outcome, before), _Delivered(items[kept], outcome, before)]
+        )
+        entries = AuditEntry.__table__  # type: ignore[attr-defined]
+        async with world.engine.connect() as conn:
+            events = (
+                await conn.execute(select(EVENTS.c.reference, EVENTS.c.kind, EVENTS.c.message_hi))
+            ).all()
+            audited = (
+                await conn.execute(
+                    select(entries.c.target).where(entries.c.action == "application.delivered")
+                )
+            ).all()
+        assert (await world.applications.get(lost)).status == before
+        assert (await _delivery(world, lost))["state"] == "in_flight"
+        application = await world.applications.get(kept)
+        assert (application.status, application.department_reference) == ("received", "MP-DEP-000042")
+        assert (await _delivery(world, kept))["state"] == "done"
+        delivered = [(reference, hi) for reference, kind, hi in events if kind == "delivered"]
+        assert delivered == [(kept, received_as("MP-DEP-000042").hi)]
+        assert [target for (target,) in audited] == [f"application:{kept}"]
 
 
 class TestSoap:
