@@ -33,21 +33,26 @@ SAMPLE_VALUES = {
     "member_id": "100000011",
     "client_id": "no-such-client",
     "path": "nothing",
+    # Documents, applications and department adapters (tests/applications): valid, but unknown.
     "document_id": "0" * 32,
     "reference": "2611-0000-0000-9",
     "adapter": "rest_transport",
-    "file_path": "swagger-ui.css",
+    "file_path": "swagger-ui.css",  # the API pages' own files
     "staff_id": "no-such-staff",
+    # The guarantee: appeals, field verifications and certificates that do not exist.
     "appeal_id": "999999",
     "verification_id": "999999",
     "certificate_id": "0" * 32,
+    # A catalogue version nobody served.
     "digest": "0" * 64,
+    # Grievances: a well-formed number that no grievance has.
     "number": "G26120000000006",
+    "action": "attend",  # a step on the officer's grievance page
+    # Open311: a category, a grievance and a token that do not exist, and an unknown client application.
     "service_file": "nothing.here.json",
     "request_file": "G26120000000000.json",
     "token_file": "nothing.json",
     "app_id": "app-000000000000",
-    "action": "attend",
 }
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 

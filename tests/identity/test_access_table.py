@@ -24,6 +24,7 @@ from gateway.platform.principal import ROLES as EVERY_ROLE
 from gateway.settings import Settings
 from gateway.web.policy import WEB
 from tests.conftest import CATALOGUE, InProcessServer
+from tests.gateway.signed_in import SAMPLE_VALUES
 from tests.identity.support import (
     SmsProvider,
     audit_head,
@@ -46,35 +47,6 @@ class Sample:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
 
-
-# Values for path parameters by name: IDs of the seeded registry (tests/identity/support.py).
-SAMPLE_VALUES = {
-    "code": "rev-demarcation",
-    "family_id": "10000001",
-    "member_id": "100000011",
-    "client_id": "no-such-client",
-    "path": "nothing",
-    # Documents, applications and department adapters (tests/applications): valid, but unknown.
-    "document_id": "0" * 32,
-    "reference": "2611-0000-0000-9",
-    "adapter": "rest_transport",
-    "file_path": "swagger-ui.css",  # the API pages' own files
-    "staff_id": "no-such-staff",
-    # The guarantee: appeals, field verifications and certificates that do not exist.
-    "appeal_id": "999999",
-    "verification_id": "999999",
-    "certificate_id": "0" * 32,
-    # A catalogue version nobody served.
-    "digest": "0" * 64,
-    # Grievances: a well-formed number that no grievance has.
-    "number": "G26120000000006",
-    "action": "attend",  # a step on the officer's grievance page
-    # Open311: a category, a grievance and a token that do not exist, and an unknown client application.
-    "service_file": "nothing.here.json",
-    "request_file": "G26120000000000.json",
-    "token_file": "nothing.json",
-    "app_id": "app-000000000000",
-}
 
 # Routes that need more than a filled-in path: "METHOD /path/as/declared" -> sample.
 SAMPLES: dict[str, Sample] = {
