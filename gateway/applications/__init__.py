@@ -3,9 +3,9 @@ the status and timeline of each application.
 
 What other capabilities may use: ``ApplicationService``, and the ledger through which the delivery
 pipeline (and any later watcher of deadlines) records what happens to an application: ``APPLICATIONS``
-(read), ``Change``, ``record_changes``, ``FINAL``, and the words for what a department said
-(``received_as``, ``refused_by_department``); reading reference numbers (``parse_reference``,
-``InvalidReference``) and ``ApplicationNotFound``.
+(read), ``EVENTS`` (the timeline, for statements compiled of their own), ``Change``, ``record_changes``,
+``FINAL``, and the words for what a department said (``received_as``, ``refused_by_department``); reading
+reference numbers (``parse_reference``, ``InvalidReference``) and ``ApplicationNotFound``.
 """
 
 from gateway.applications.errors import ApplicationNotFound, NotAnApplication
@@ -14,10 +14,11 @@ from gateway.applications.prefill import FilledField, Preparation, PreparedDocum
 from gateway.applications.reference import InvalidReference, parse_reference
 from gateway.applications.service import ApplicationService
 from gateway.applications.statuses import FINAL, LABELS, MESSAGES, received_as, refused_by_department
-from gateway.applications.timeline import APPLICATIONS, Change, record_changes
+from gateway.applications.timeline import APPLICATIONS, EVENTS, Change, record_changes
 
 __all__ = [
     "APPLICATIONS",
+    "EVENTS",
     "FINAL",
     "LABELS",
     "MESSAGES",

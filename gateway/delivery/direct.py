@@ -26,10 +26,9 @@ from sqlalchemy import Float, String, Text, bindparam, func, insert, select, upd
 from sqlalchemy.engine import Dialect
 
 from family_registry.reads import Statement
-from gateway.applications import APPLICATIONS
-from gateway.applications.timeline import EVENTS
-from gateway.audit.tables import AuditEntry
-from gateway.audit.trail import COLUMNS as AUDIT_COLUMNS
+from gateway.applications import APPLICATIONS, EVENTS
+from gateway.audit import COLUMNS as AUDIT_COLUMNS
+from gateway.audit import AuditEntry
 from gateway.delivery.queue import DONE_ONE
 from gateway.transactions import Step, compile_step
 
