@@ -33,6 +33,7 @@ from catalogue.facts import form_values
 from catalogue.models import Text
 from family_registry.reads import Reads
 from gateway.applications.applicant import (
+    RegistryApplicant,
     applicant_from_row,
     applicant_parameters,
     applicant_statement,
@@ -225,6 +226,8 @@ def _new(
     actor: Actor,
     attached: list[AttachedDocument],
     judgement: dict[str, Any],
+    applicant: RegistryApplicant,
+    form: dict[str, Any],
 ) -> NewApplication:
     now = row["created_at"]
     return NewApplication(
@@ -252,6 +255,7 @@ def _new(
             for d in attached if d.document_id
         ],
         judgement={"reference": reference, **judgement},
+        district=applicant.district, family_tehsil=applicant.tehsil, form=form,
     )  # fmt: skip
 
 
@@ -465,7 +469,9 @@ class ApplicationService:
         for _ in range(_REFERENCE_TRIES):
             reference = new_reference(today)
             try:
-                await self.writer.write(_new(reference, row, adapter, actor, attached, judgement))
+                await self.writer.write(
+                    _new(reference, row, adapter, actor, attached, judgement, applicant, form)
+                )
             except IntegrityError:
                 # Either another request with this key won the race, or the random reference was taken.
                 async with self.engine.connect() as conn:
