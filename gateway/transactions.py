@@ -18,10 +18,11 @@ rolled back. Elsewhere (PostgreSQL, an in-memory SQLite) the body runs in ``engi
 driver itself with positional arguments, without SQLAlchemy's execution, a lone one in autocommit (the
 delivery worker's claim, and its record of a success: ``gateway.delivery.direct``).
 
-Rows inserted many at a time in such a transaction (``insert_many``) skip SQLAlchemy's execution of each
-row: the ``INSERT`` is compiled once per table and set of columns and the driver runs it over tuples
-(``executemany``). A group commit of submissions writes eight statements of dozens of rows each, and
-SQLAlchemy's parameters for each row cost more than SQLite's insert of it.
+Rows inserted many at a time in a transaction run in one hop, or on PostgreSQL (``insert_many``), skip
+SQLAlchemy's execution of each row: the ``INSERT`` is compiled once per table and set of columns and the
+driver runs it over tuples (``executemany``). A group commit of submissions writes eight statements of
+dozens of rows each, and SQLAlchemy's parameters for each row cost more than SQLite's insert of it (on
+PostgreSQL they are made on the event loop's thread, beside every request's own work).
 
 All SQLite writes of a process through here, and the audit trail's batches, share one thread
 (`family_registry.reads.write_executor`): SQLite takes one writer at a time anyway,
@@ -117,21 +118,22 @@ def compile_step(statement: Any, dialect: Dialect) -> Statement:
 # An INSERT compiled for the writing thread's SQLite: its SQL, how a row becomes its parameters, and the
 # columns' converters (None where the driver takes the value as it is). Made on the writing thread only.
 _Plan = tuple[str, Callable[[Any], tuple[Any, ...]], tuple[tuple[int, Callable[[Any], Any]], ...]]
-_plans: dict[tuple[Table, tuple[str, ...], bool], _Plan | None] = {}
+_plans: dict[tuple[str, Table, tuple[str, ...], bool], _Plan | None] = {}
 
 
-def _plan(conn: Connection, table: Table, columns: tuple[str, ...], named: bool) -> _Plan | None:
+def _plan(dialect: Dialect, table: Table, columns: tuple[str, ...], named: bool) -> _Plan | None:
     """The compiled INSERT of ``columns`` into ``table``; None where SQLAlchemy must run it (a column
     left out has a default made in Python, which only SQLAlchemy's execution fills in)."""
-    key = (table, columns, named)
+    key = (f"{dialect.name}+{dialect.driver}", table, columns, named)
     if key in _plans:
         return _plans[key]
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+    # As for executemany: no RETURNING of the generated keys
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
     order = tuple(compiled.positiontup or ())
     plan: _Plan | None = None
     if set(order) == set(columns) and len(order) == len(columns):
         by_name = {column.key: column for column in table.columns}
-        processors = (by_name[name].type._cached_bind_processor(conn.dialect) for name in order)
+        processors = (by_name[name].type._cached_bind_processor(dialect) for name in order)
         converters = tuple((i, p) for i, p in enumerate(processors) if p is not None)
         positions = tuple(columns.index(name) for name in order)
         row_of: Callable[[Any], tuple[Any, ...]] = tuple
@@ -160,15 +162,16 @@ async def insert_many(
     columns: Sequence[str] | None = None,
 ) -> None:
     """Insert ``rows`` into ``table`` in ``conn``'s transaction: dictionaries of the same columns, or, with
-    ``columns``, tuples of those columns in that order. In a transaction run in one hop on SQLite the
-    driver runs an INSERT compiled once over tuples; elsewhere it is SQLAlchemy's ``executemany``."""
+    ``columns``, tuples of those columns in that order. In a transaction run in one hop on SQLite, and on
+    PostgreSQL, the driver runs an INSERT compiled once over tuples (``executemany``); elsewhere (an
+    in-memory SQLite) it is SQLAlchemy's ``executemany``."""
     if not rows:
         return
     named = columns is None
     names = tuple(rows[0]) if named else tuple(columns)  # type: ignore[arg-type]
-    if isinstance(conn, _Inline):
-        sync = conn._proxied
-        plan = _plan(sync, table, names, named)
+    inline = isinstance(conn, _Inline)
+    if inline or conn.dialect.name == "postgresql":
+        plan = _plan(conn.dialect, table, names, named)
         if plan is not None:
             sql, row_of, converters = plan
             values = [row_of(row) for row in rows]
@@ -176,7 +179,10 @@ async def insert_many(
                 values = [_converted(row, converters) for row in values]
             # Through SQLAlchemy's Connection all the same (not the bare driver): its errors, an
             # ``IntegrityError`` among them, are the ones callers catch.
-            sync.exec_driver_sql(sql, values)
+            if inline:
+                conn._proxied.exec_driver_sql(sql, values)
+            else:
+                await conn.exec_driver_sql(sql, values)
             return
     if named:
         await conn.execute(insert(table), list(rows))  # type: ignore[arg-type]
