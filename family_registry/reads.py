@@ -228,10 +228,16 @@ class Reads:
         if not self._queued or self._in_flight >= _IN_FLIGHT:
             return
         batch, self._queued = self._queued, []
+        try:
+            job = loop.run_in_executor(
+                _executor(), self._run_sqlite_many, [statements for statements, _ in batch]
+            )
+        except Exception as exc:  # the threads are gone (the process is ending): every caller learns it
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(exc)
+            return
         self._in_flight += 1
-        job = loop.run_in_executor(
-            _executor(), self._run_sqlite_many, [statements for statements, _ in batch]
-        )
         job.add_done_callback(lambda finished: self._settle(loop, batch, finished))
 
     def _settle(
