@@ -9,6 +9,11 @@ autocommit (a single SELECT is its own consistent snapshot under WAL): one hop t
 PostgreSQL the statement goes to the asyncpg connection under the engine's pool, as a prepared statement
 the driver caches, without SQLAlchemy's result machinery.
 
+With ``grouped``, the SELECTs of concurrent callers on SQLite go to the threads together: while
+``_IN_FLIGHT`` jobs of this ``Reads`` are out, what callers ask waits and leaves as one job when one comes
+back (as the submissions' writes share a transaction, ``gateway/applications/writer.py``). Every hop
+costs both threads a wake-up and the event loop a callback; 32 submissions at once made 32 of them.
+
 Rows come back as plain tuples in the statement's column order, converted as SQLAlchemy would (dates and
 booleans stored as text and integers in SQLite); ``keys`` names the columns. The registry and the
 applications read through this; writes stay with the engine.
@@ -36,6 +41,8 @@ __all__ = ["Reads", "Statement", "driver_connection", "write_connection", "write
 # Threads of SQLite reads in this process, shared by every engine: sqlite3 lets the GIL go while a
 # statement runs, and more threads than cores only queue on the GIL.
 _THREADS = 3
+# Jobs of one grouped ``Reads`` out on the threads at once; callers meanwhile wait to go together.
+_IN_FLIGHT = 2
 # Files a thread keeps a connection to (a test run opens many databases; a server one).
 _KEPT_PER_THREAD = 8
 _pool: ThreadPoolExecutor | None = None
@@ -107,10 +114,17 @@ class Statement:
         return tuple(values[name] if name in values else self.fixed[name] for name in self.params)
 
     def convert(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
-        if not any(self.converters):
+        converting = [(i, c) for i, c in enumerate(self.converters) if c is not None]
+        if not converting:
             return [tuple(row) for row in rows]
-        pairs = tuple(zip(range(len(self.converters)), self.converters, strict=True))
-        return [tuple(c(row[i]) if c is not None else row[i] for i, c in pairs) for row in rows]
+        # Only the columns that have a converter (a few of the applicant's forty), not every column
+        converted = []
+        for row in rows:
+            values = list(row)
+            for i, convert in converting:
+                values[i] = convert(values[i])
+            converted.append(tuple(values))
+        return converted
 
 
 def _is_server_error(exc: BaseException) -> bool:
@@ -141,7 +155,7 @@ class Reads:
     """Run compiled SELECTs of one engine's database. ``compile`` once (at import or construction), then
     ``all`` or ``several`` per request."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, grouped: bool = False) -> None:
         self.engine = engine
         self.dialect = engine.dialect
         self._path = engine.url.database or ""
@@ -149,6 +163,12 @@ class Reads:
         self._sqlite = self.dialect.name == "sqlite" and self._path not in ("", ":memory:")
         self._postgres = self.dialect.name == "postgresql"
         self._compiled: dict[int, tuple[Select[Any], Statement]] = {}
+        self._grouped = grouped and self._sqlite
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._in_flight = 0
+        self._queued: list[
+            tuple[list[tuple[Statement, Mapping[str, Any]]], asyncio.Future[list[list[Any]]]]
+        ] = []
 
     def compile(self, select: Select[Any]) -> Statement:
         found = self._compiled.get(id(select))
@@ -181,7 +201,9 @@ class Reads:
     ) -> list[list[tuple[Any, ...]]]:
         """Several SELECTs in one hop to the database's thread (SQLite) or on one connection."""
         statements = [(self.compile(select), statement_values) for select, statement_values in queries]
-        if self._sqlite:
+        if self._grouped:
+            raw = await self._together(statements)
+        elif self._sqlite:
             loop = asyncio.get_running_loop()
             raw = await loop.run_in_executor(_executor(), self._run_sqlite, statements)
         elif self._postgres:
@@ -189,6 +211,64 @@ class Reads:
         else:
             raw = await self._run_engine(statements)
         return [statement.convert(rows) for (statement, _), rows in zip(statements, raw, strict=True)]
+
+    def _together(
+        self, statements: list[tuple[Statement, Mapping[str, Any]]]
+    ) -> asyncio.Future[list[list[Any]]]:
+        """``statements``' rows, read in one job with those of the callers waiting beside it."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (tests run several): nothing of the last one is out
+            self._loop, self._in_flight, self._queued = loop, 0, []
+        done: asyncio.Future[list[list[Any]]] = loop.create_future()
+        self._queued.append((statements, done))
+        self._send(loop)
+        return done
+
+    def _send(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._queued or self._in_flight >= _IN_FLIGHT:
+            return
+        batch, self._queued = self._queued, []
+        try:
+            job = loop.run_in_executor(
+                _executor(), self._run_sqlite_many, [statements for statements, _ in batch]
+            )
+        except Exception as exc:  # the threads are gone (the process is ending): every caller learns it
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(exc)
+            return
+        self._in_flight += 1
+        job.add_done_callback(lambda finished: self._settle(loop, batch, finished))
+
+    def _settle(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        batch: list[tuple[Any, asyncio.Future[list[list[Any]]]]],
+        job: asyncio.Future[list[Any]],
+    ) -> None:
+        if loop is self._loop:
+            self._in_flight -= 1
+        failed = job.exception() if not job.cancelled() else asyncio.CancelledError()
+        results = job.result() if failed is None else [failed] * len(batch)
+        for (_, done), result in zip(batch, results, strict=True):
+            if done.done():  # the caller went away
+                continue
+            if isinstance(result, BaseException):
+                done.set_exception(result)
+            else:
+                done.set_result(result)
+        if loop is self._loop:
+            self._send(loop)
+
+    def _run_sqlite_many(self, requests: list[list[tuple[Statement, Mapping[str, Any]]]]) -> list[Any]:
+        """Each caller's statements, and each caller's own error if its statements fail."""
+        results: list[Any] = []
+        for statements in requests:
+            try:
+                results.append(self._run_sqlite(statements))
+            except Exception as exc:
+                results.append(exc)
+        return results
 
     @property
     def direct(self) -> bool:

@@ -49,6 +49,7 @@ class RegistryApplicant:
     facts: dict[str, Any]
     held: dict[str, Any]
     proofs: frozenset[str]
+    tehsil: str | None = None  # the family's, where the registry holds one
 
     def for_department(self) -> Applicant:
         """What a department receives: no Aadhaar, the mobile masked."""
@@ -91,6 +92,7 @@ def applicant_statement() -> Any:
         select(
             _M,
             _F.c.district,
+            _F.c.tehsil.label("family_tehsil"),
             _F.c.bpl,
             _F.c.ration_card,
             _F.c.area,
@@ -149,6 +151,7 @@ def applicant_from_row(
         name_hi=row.name_hi,
         mobile=row.mobile,
         district=row.district,
+        tehsil=row.family_tehsil,
         facts=registry_facts(row, family, counts, today),
         held=held_values(
             family, row, size=int(row.family_size), head_name=row.head_name, district_name=district_name

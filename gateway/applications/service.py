@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import weakref
+from collections import namedtuple
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -33,6 +34,7 @@ from catalogue.facts import form_values
 from catalogue.models import Text
 from family_registry.reads import Reads
 from gateway.applications.applicant import (
+    RegistryApplicant,
     applicant_from_row,
     applicant_parameters,
     applicant_statement,
@@ -107,6 +109,9 @@ _APPLICANT_AND_EARLIER = (
     )
 )
 _APPLICANT_AND_EARLIER_KEYS = tuple(_APPLICANT_AND_EARLIER.selected_columns.keys())
+# Its row read by attribute (a named tuple's are C getters; a ``_Row`` dict's a Python call each, some fifty
+# a submission).
+_ApplicantRow: Any = namedtuple("_ApplicantRow", _APPLICANT_AND_EARLIER_KEYS)  # type: ignore[misc]
 _DOCUMENT_KEYS = tuple(DocumentStore.OF_MEMBER.selected_columns.keys())
 _encoder = msgspec.json.Encoder(order="sorted")
 # An application with its timeline: two statements in one hop (family_registry/reads.py).
@@ -225,6 +230,8 @@ def _new(
     actor: Actor,
     attached: list[AttachedDocument],
     judgement: dict[str, Any],
+    applicant: RegistryApplicant,
+    form: dict[str, Any],
 ) -> NewApplication:
     now = row["created_at"]
     return NewApplication(
@@ -252,6 +259,7 @@ def _new(
             for d in attached if d.document_id
         ],
         judgement={"reference": reference, **judgement},
+        district=applicant.district, family_tehsil=applicant.tehsil, form=form,
     )  # fmt: skip
 
 
@@ -352,7 +360,7 @@ class ApplicationService:
         over the same database when none is given)."""
         self.due_date: DueDate = due_date or _due
         self.engine = engine
-        self._reads = Reads(engine)
+        self._reads = Reads(engine, grouped=True)
         self.catalogue = catalogue
         self.audit = audit
         self.clock = clock or SystemClock()
@@ -382,7 +390,7 @@ class ApplicationService:
                 (DocumentStore.OF_MEMBER, {"member_id": member}),
             ]
         )
-        found_row = _Row(zip(_APPLICANT_AND_EARLIER_KEYS, found[0], strict=True)) if found else None
+        found_row: Any = _ApplicantRow._make(found[0]) if found else None
         service = applicant = None
         if found_row is None:  # no such member: the key may still name an earlier application
             async with self.engine.connect() as conn:
@@ -465,7 +473,9 @@ class ApplicationService:
         for _ in range(_REFERENCE_TRIES):
             reference = new_reference(today)
             try:
-                await self.writer.write(_new(reference, row, adapter, actor, attached, judgement))
+                await self.writer.write(
+                    _new(reference, row, adapter, actor, attached, judgement, applicant, form)
+                )
             except IntegrityError:
                 # Either another request with this key won the race, or the random reference was taken.
                 async with self.engine.connect() as conn:

@@ -9,6 +9,10 @@ On SQLite the transaction is one job on the writing thread (``gateway.transactio
 driver's thread per statement. Whoever delivers the queue in this process may ask to hear of each commit
 (``after_commit``), so that a new application goes out at once instead of at the next look for due work.
 
+While the batch's transaction runs, what its applications were made from (the applicant's district and
+tehsil, the form) is at hand to whoever writes in it (``writing``): the deadlines start their clocks from
+it instead of reading the new rows back.
+
 If a batch fails on a unique constraint (a random reference drawn twice, or two requests with the
 same idempotency key racing), the batch is written again one application per transaction, so only the
 application that clashed gets the error and the others are not held back.
@@ -18,20 +22,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.applications.tables import ApplicationJudgement
 from gateway.applications.timeline import APPLICATIONS, EVENTS
 from gateway.audit import AuditTrail, Pending
-from gateway.transactions import Transactions
+from gateway.transactions import Transactions, insert_many
 
-__all__ = ["Enqueue", "Grant", "NewApplication", "SubmissionWriter"]
+__all__ = ["Enqueue", "Grant", "NewApplication", "SubmissionWriter", "writing"]
 
 log = logging.getLogger("seva.applications")
 
@@ -52,6 +57,22 @@ class NewApplication:
     audit: Pending
     grants: list[dict[str, Any]] = field(default_factory=list)
     judgement: dict[str, Any] | None = None
+    # Where it goes, as the registry had it when the application was made: the family's district and
+    # tehsil, and the form (whose tehsil stands in where the family has none). None: unknown, read back.
+    district: str | None = None
+    family_tehsil: str | None = None
+    form: Mapping[str, Any] | None = None
+
+
+_writing: ContextVar[Mapping[str, NewApplication]] = ContextVar(
+    "seva_new_applications", default=MappingProxyType({})
+)
+
+
+def writing() -> Mapping[str, NewApplication]:
+    """The new applications the transaction running now writes, by reference (empty outside one): what a
+    step of that transaction (the clocks' start) would otherwise read back from the rows just written."""
+    return _writing.get()
 
 
 class SubmissionWriter:
@@ -81,11 +102,17 @@ class SubmissionWriter:
         await done
 
     async def _insert(self, conn: AsyncConnection, batch: list[NewApplication]) -> None:
-        await conn.execute(insert(APPLICATIONS), [n.application for n in batch])
-        await conn.execute(insert(EVENTS), [n.event for n in batch])
-        judgements = [n.judgement for n in batch if n.judgement is not None]
-        if judgements:
-            await conn.execute(insert(JUDGEMENTS), judgements)
+        # Set and reset within the body: on SQLite it runs on the writing thread, in that thread's context.
+        held = _writing.set({n.application["reference"]: n for n in batch})
+        try:
+            await self._insert_rows(conn, batch)
+        finally:
+            _writing.reset(held)
+
+    async def _insert_rows(self, conn: AsyncConnection, batch: list[NewApplication]) -> None:
+        await insert_many(conn, APPLICATIONS, [n.application for n in batch])
+        await insert_many(conn, EVENTS, [n.event for n in batch])
+        await insert_many(conn, JUDGEMENTS, [n.judgement for n in batch if n.judgement is not None])
         await self.enqueue(conn, [n.delivery for n in batch])
         await self.grant(conn, [grant for n in batch for grant in n.grants])
         await self.audit.append_many(conn, [n.audit for n in batch])

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from family_registry.reads import Reads
@@ -32,6 +32,7 @@ from gateway.audit.chain import ChainVerdict, canonical_details, verify_chain
 from gateway.audit.tables import AuditEntry, AuditHead
 from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.problems import Unavailable
+from gateway.transactions import insert_many
 from schemas.problem import Message
 
 __all__ = ["COLUMNS", "Actor", "AuditTrail", "HeadMissing", "Pending", "TrailUnavailable"]
@@ -149,8 +150,7 @@ class AuditTrail:
 
     async def append_many(self, conn: AsyncConnection, entries: list[Pending]) -> None:
         """Add ``entries`` in order in ``conn``'s transaction, unchained; they commit with the caller."""
-        rows = [dict(zip(COLUMNS, row, strict=True)) for row in self.rows(entries)]
-        await conn.execute(insert(_ENTRY), rows)
+        await insert_many(conn, _ENTRY, self.rows(entries), COLUMNS)
 
     def rows(self, entries: list[Pending]) -> list[tuple[str, ...]]:
         """The values an append writes for ``entries``, each in the order of ``COLUMNS``."""

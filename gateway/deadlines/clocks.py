@@ -15,17 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, bindparam, case, insert, select, update
+from sqlalchemy import and_, bindparam, case, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue import Catalogue
 from family_registry.tables import Family
 from gateway.applications import APPLICATIONS
+from gateway.applications.writer import NewApplication, writing
 from gateway.deadlines.calendar import TimeUnit, WorkingCalendar
 from gateway.deadlines.guarantee import GuaranteeData
 from gateway.deadlines.promise import Promise, promise_of
 from gateway.deadlines.tables import AppealRow, DeadlineClock, PenaltyRow
 from gateway.platform.clock import INDIA, Clock
+from gateway.transactions import insert_many
 
 __all__ = ["APPEALS", "CLOCKS", "PENALTIES", "Clocks", "Routed", "moment"]
 
@@ -85,6 +87,24 @@ def _tehsil(row: Any, form: dict[str, Any]) -> str | None:
     return str(found).strip()[:80] or None if found else None
 
 
+def _routed(new: NewApplication) -> Routed:
+    """Where a new application goes, from the rows being written and the applicant's family as it was
+    read for the application (the read of its applicant, moments before)."""
+    row = new.application
+    form = new.form if isinstance(new.form, dict) else dict(new.form or {})
+    return Routed(
+        reference=row["reference"],
+        service_code=row["service_code"],
+        department=row["department"],
+        district=str(new.district),
+        tehsil=_tehsil({"f_tehsil": new.family_tehsil}, form),
+        member_id=row["member_id"],
+        family_id=row["family_id"],
+        form=form,
+        created_at=float(row["created_at"]),
+    )
+
+
 class Clocks:
     def __init__(self, catalogue: Callable[[], Catalogue], clock: Clock, data: GuaranteeData) -> None:
         self.catalogue = catalogue
@@ -126,6 +146,11 @@ class Clocks:
         refs = list(references)
         if not refs:
             return []
+        held = writing()  # new applications being written: routed from what they were made from
+        if all(
+            held.get(reference) is not None and held[reference].district is not None for reference in refs
+        ):
+            return [_routed(held[reference]) for reference in refs]
         rows = (await conn.execute(_ROUTING_OF, {"references": refs})).mappings().all()
         routed = []
         for row in rows:
@@ -186,8 +211,7 @@ class Clocks:
                     "updated_at": now,
                 }
             )
-        if rows:
-            await conn.execute(insert(CLOCKS), rows)
+        await insert_many(conn, CLOCKS, rows)
         return len(rows)
 
     # ---- moving ------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from gateway.platform.clock import Clock, SystemClock
 from gateway.platform.guard import Caller
 from gateway.platform.masking import mask_aadhaar_numbers, mask_id, mask_text
 from gateway.platform.policy import Rule, Scope
+from gateway.transactions import insert_many
 from schemas.documents_api import DocumentOut
 
 __all__ = ["DocumentStore", "NewDocument", "document_out"]
@@ -360,5 +361,4 @@ class DocumentStore:
     async def grant(conn: AsyncConnection, grants: list[dict[str, object]]) -> None:
         """Let departments fetch documents: rows of ``document_id``, ``department``, ``reference`` and
         ``granted_at``, written in the caller's transaction (the application that carries them)."""
-        if grants:
-            await conn.execute(insert(_GRANTS), grants)
+        await insert_many(conn, _GRANTS, grants)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from family_registry.tables import Family
 from gateway.deadlines.clocks import CLOCKS
 from gateway.deadlines.errors import (
     AppealDecided,
@@ -64,6 +65,30 @@ async def test_routed_to_the_desk_of_its_tehsil_with_the_promised_day(guarantee:
     assert [d.type for d in opened.documents if d.status == "fetched"] == ["aadhaar"]
     assert await g.timeline(reference) == ["submitted", "routed"]
     assert await g.count("deliveries") == 0  # decided here, never handed to a demo office
+
+
+async def test_clocks_started_from_the_rows_held_are_those_the_rows_read_back_give(
+    guarantee: Guarantee,
+) -> None:
+    """A submission's clock is started from what its writer holds (the family's district and tehsil read
+    with the applicant, the form); routing the same applications from their rows read back gives the same.
+    The family's tehsil comes before the one a form names (the form's alone: the test above)."""
+    g = guarantee
+    async with g.engine.begin() as conn:  # the registry holds the family's tehsil
+        families = Family.__table__  # type: ignore[attr-defined]
+        await conn.execute(
+            update(families).where(families.c.family_id == g.people.asha.family_id).values(tehsil="Berasia")
+        )
+    references = [await g.apply_demarcation(), await g.apply_income()]
+    clocks = g.seva.deadlines.service.clocks
+    async with g.engine.connect() as conn:  # outside the writer's transaction: read back
+        read_back = {r.reference: r for r in await clocks.route(conn, references)}
+    for reference in references:
+        clock, routed = await _clock(g, reference), read_back[reference]
+        assert (clock["district"], clock["tehsil"], clock["position"]) == (
+            routed.district, routed.tehsil, routed.position
+        )  # fmt: skip
+        assert clock["tehsil"] == "Berasia"
 
 
 async def test_reminded_breached_appealed_automatically_and_decided_by_the_first_appellate(

@@ -3,6 +3,7 @@ the same records SQLAlchemy's own execution gives, typed the same way, and error
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -98,6 +99,26 @@ class TestReads:
         )
         assert len(one) == len(other) == 4 and none == []
         assert not {row[0] for row in one} & {row[0] for row in other}
+
+    async def test_grouped_reads_of_callers_at_once_each_get_their_own_rows_or_error(
+        self, db_engine: AsyncEngine, tmp_path: Path
+    ) -> None:
+        """Reads asked at once leave together (on SQLite), and each caller gets its own rows, typed, or
+        its own error; the others are not failed by it."""
+        await _imported(db_engine, tmp_path)
+        reads = Reads(db_engine, grouped=True)
+        by_family = select(MEMBERS.c.member_id, MEMBERS.c.date_of_birth).where(
+            MEMBERS.c.family_id == bindparam("family_id")
+        )
+        families = ["20000001", "20000002", "29999999"] * 4
+        asked = [reads.several([(by_family, {"family_id": family})]) for family in families]
+        unbindable = reads.all(by_family, {"family_id": object()})  # the driver refuses the value
+        *rows, failed = await asyncio.gather(*asked, unbindable, return_exceptions=True)
+        assert isinstance(failed, Exception)
+        for family, (members,) in zip(families, rows, strict=True):  # type: ignore[misc]
+            assert len(members) == (0 if family == "29999999" else 4)
+            assert all(isinstance(born, dt.date) for _, born in members)
+        assert rows[0] == rows[3] and rows[1] == rows[4] and rows[0] != rows[1]
 
     async def test_an_in_memory_database_is_read_through_the_engine(self) -> None:
         engine = create_async_engine("sqlite+aiosqlite:///:memory:")
