@@ -5,7 +5,9 @@ What other capabilities may use: ``ApplicationService``, and the ledger through 
 pipeline (and any later watcher of deadlines) records what happens to an application: ``APPLICATIONS``
 (read), ``EVENTS`` (the timeline, for statements compiled of their own), ``Change``, ``record_changes``,
 ``FINAL``, and the words for what a department said (``received_as``, ``refused_by_department``); reading
-reference numbers (``parse_reference``, ``InvalidReference``) and ``ApplicationNotFound``.
+reference numbers (``parse_reference``, ``InvalidReference``) and ``ApplicationNotFound``; inside the
+transaction writing new applications, ``writing()`` gives them (``NewApplication``) to the steps that
+start with them (the deadlines' clocks), so that those need not read them back.
 """
 
 from gateway.applications.errors import ApplicationNotFound, NotAnApplication
@@ -15,6 +17,7 @@ from gateway.applications.reference import InvalidReference, parse_reference
 from gateway.applications.service import ApplicationService
 from gateway.applications.statuses import FINAL, LABELS, MESSAGES, received_as, refused_by_department
 from gateway.applications.timeline import APPLICATIONS, EVENTS, Change, record_changes
+from gateway.applications.writer import NewApplication, writing
 
 __all__ = [
     "APPLICATIONS",
@@ -29,6 +32,7 @@ __all__ = [
     "FormInvalid",
     "FormProblem",
     "InvalidReference",
+    "NewApplication",
     "NotAnApplication",
     "Preparation",
     "PreparedDocument",
@@ -36,4 +40,5 @@ __all__ = [
     "received_as",
     "record_changes",
     "refused_by_department",
+    "writing",
 ]

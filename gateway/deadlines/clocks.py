@@ -20,8 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from catalogue import Catalogue
 from family_registry.tables import Family
-from gateway.applications import APPLICATIONS
-from gateway.applications.writer import NewApplication, writing
+from gateway.applications import APPLICATIONS, NewApplication, writing
 from gateway.deadlines.calendar import TimeUnit, WorkingCalendar
 from gateway.deadlines.guarantee import GuaranteeData
 from gateway.deadlines.promise import Promise, promise_of
