@@ -38,7 +38,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    insert,
     literal,
     or_,
     select,
@@ -51,7 +50,7 @@ from family_registry.reads import Statement
 from gateway.database import is_postgres
 from gateway.delivery.tables import Delivery
 from gateway.platform.clock import Clock, SystemClock
-from gateway.transactions import Step, compile_step
+from gateway.transactions import Step, compile_step, insert_many
 
 __all__ = ["DELIVERIES", "DONE_ONE", "ClaimPlan", "Claimed", "DeliveryQueue", "PollClaim", "enqueue"]
 
@@ -381,5 +380,4 @@ class DeliveryQueue:
 
 async def enqueue(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
     """Put new deliveries on the queue in the caller's transaction (the one writing their applications)."""
-    if rows:
-        await conn.execute(insert(DELIVERIES), rows)
+    await insert_many(conn, DELIVERIES, rows)
