@@ -6,6 +6,7 @@ What other capabilities may use: ``DeskService`` (the root composes its ``intake
 the web page shows a citizen what an officer ``asked`` and takes the ``answer``) and ``Asked``.
 """
 
+from gateway.desk.errors import VerificationNotFound
 from gateway.desk.service import Asked, DeskService
 
-__all__ = ["Asked", "DeskService"]
+__all__ = ["Asked", "DeskService", "VerificationNotFound"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.platform.policy import ALL, OWN_DEPARTMENT, OWN_FAMILY, Policy, Rule, public
+from gateway.platform.problems import SevaError
 
 __all__ = ["POLICY", "STAFF_PAGE", "WEB", "staff_route", "without_form"]
 
@@ -87,10 +88,10 @@ POLICY = Policy(
 )
 
 
-def staff_route(name: str) -> dict[str, Any]:
-    """Route keywords of a page for staff: the rule ``name``, and the mark that sends a signed-out visitor
-    to the staff sign-in."""
-    route = POLICY.route(name)
+def staff_route(name: str, *errors: type[SevaError]) -> dict[str, Any]:
+    """Route keywords of a page for staff: the rule ``name`` with the errors the page may answer with
+    (drawn as error pages), and the mark that sends a signed-out visitor to the staff sign-in."""
+    route = POLICY.route(name, *errors)
     return {**route, "opt": {**route["opt"], STAFF_PAGE: True}}
 
 

@@ -17,6 +17,7 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter
 from litestar.response import Response
 
+from gateway.desk import VerificationNotFound
 from gateway.platform.guard import current_caller
 from gateway.web.forms import Problem
 from gateway.web.i18n import N_, language_of
@@ -59,7 +60,7 @@ async def verifications_page(
     "/field-verifications/{verification_id:int}/report",
     name="field-verification-report",
     status_code=303,
-    **staff_route("field_verifications"),
+    **staff_route("field_verifications", VerificationNotFound),
 )
 async def report(
     request: Request[Any, Any, Any], verification_id: VerificationId, web: NamedDependency[Pages]
